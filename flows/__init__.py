@@ -1,0 +1,1 @@
+"""Prefect flows and deployments: thin wrappers over the plain pipeline functions."""

@@ -1,0 +1,1 @@
+"""Checks over the IR: lint rules, type check, cross-spec conflicts, diff."""

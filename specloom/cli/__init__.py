@@ -1,0 +1,1 @@
+"""The `specloom` command line (typer + rich); one module per command."""

@@ -1,0 +1,86 @@
+"""Entry point: builds the typer app from the command modules and maps errors to exit codes.
+
+Exit codes (documented in the README):
+  0  success
+  1  findings of severity error, a failed gate, drift, or an insufficient version bump
+  2  bad input or usage: the message names the file, the line and the fix
+  3  the output is locked by another build (with --no-wait)
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+from rich.console import Console
+
+from specloom.errors import SpecloomError
+
+COMMAND_MODULES = ["ir", "lint", "diff", "build", "verify", "hook", "schedule", "clarify"]
+"""Modules under specloom.cli that each expose `register(app)`. Keep their imports light:
+`specloom lint` must not import Prefect or openai."""
+
+app = typer.Typer(
+    name="specloom",
+    help="Compile one specification into verified artifacts.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    """specloom: lint specs, build targets, verify what is published."""
+    if version:
+        from specloom import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+def _register_all() -> None:
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"specloom.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"specloom.cli.{name}":
+                continue  # command not built yet
+            raise
+        module.register(app)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; a SpecloomError becomes a clean message and exit code 2, never a traceback."""
+    try:
+        app(args=argv, prog_name="specloom", standalone_mode=False)
+    except SpecloomError as exc:
+        err_console.print(str(exc), markup=False)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err_console.print("interrupted", markup=False)
+        sys.exit(130)
+    except Exception as exc:  # click's own usage errors
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+    sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

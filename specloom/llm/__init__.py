@@ -1,0 +1,1 @@
+"""LLM backend: OpenAI-compatible client, cache, prose, grader."""

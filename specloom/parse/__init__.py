@@ -1,0 +1,1 @@
+"""Parsing: Markdown spec files (and their examples) into the IR."""

@@ -1,0 +1,1 @@
+"""The build pipeline as plain functions: plan, check, generate, verify, publish, record."""

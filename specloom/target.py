@@ -1,0 +1,108 @@
+"""The target interface: a name, a typed config, a pure `generate` and a `verify` gate."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from specloom.findings import Finding
+from specloom.model import Spec, Workspace
+
+
+class TargetConfig(BaseModel):
+    """Base of every target's config (`[tool.specloom.targets.<name>]`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """One output file: a POSIX path relative to the target's output folder, and its bytes."""
+
+    path: str
+    data: bytes
+
+    def __post_init__(self) -> None:
+        p = PurePosixPath(self.path)
+        if p.is_absolute() or ".." in p.parts or not p.parts or "\\" in self.path:
+            raise ValueError(f"generated path escapes the target folder: {self.path!r}")
+
+
+@dataclass
+class BuildContext:
+    """What a target may know about the build beyond the IR: where things live, which backend."""
+
+    workspace: Workspace
+    output_dir: Path
+    """The output root (`output/` by default); published targets are `<output>/<spec>/<target>`."""
+    cache_dir: Path
+    """A persistent cache folder (LLM responses, synthesised audio); outside the output tree."""
+    backend: str = "template"
+    """`template` (offline, deterministic) or `openai`."""
+    settings: dict[str, Any] = field(default_factory=dict)
+    """The whole `[tool.specloom]` table, for targets that read shared settings (llm, ...)."""
+
+
+class Target(ABC):
+    """A generator plus its gates. Subclasses set `name`, `version` and `config_model`."""
+
+    name: ClassVar[str]
+    version: ClassVar[str] = "1"
+    """Generator and template version: bump it when the output for the same IR changes."""
+    config_model: ClassVar[type[TargetConfig]] = TargetConfig
+    description: ClassVar[str] = ""
+
+    def __init__(self, ctx: BuildContext, config: TargetConfig | None = None) -> None:
+        self.ctx = ctx
+        self.config = config if config is not None else self.config_model()
+
+    # -- what the target depends on -------------------------------------------------
+    def ir_slice(self, spec: Spec) -> Any:
+        """The JSON-able part of the IR this target reads; its hash decides staleness.
+
+        The default is the whole spec plus the specs it imports. Targets that read less
+        (the podcast ignores types, say) override it so unrelated edits do not rebuild them.
+        """
+        deps = {i: self.ctx.workspace.specs[i].model_dump(mode="json") for i in spec.imports
+                if i in self.ctx.workspace.specs}
+        return {"spec": spec.model_dump(mode="json"), "imports": deps}
+
+    def input_hash(self, spec: Spec) -> str:
+        """sha256 of (target name, version, config, IR slice)."""
+        payload = {
+            "target": self.name,
+            "version": self.version,
+            "config": self.config.model_dump(mode="json"),
+            "slice": self.ir_slice(spec),
+        }
+        blob = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()
+
+    # -- the two hooks ----------------------------------------------------------------
+    @abstractmethod
+    def generate(self, spec: Spec) -> list[GeneratedFile]:
+        """Produce the files (pure: no writing). Raise SpecloomError for what cannot be expressed."""
+
+    @abstractmethod
+    def verify(self, spec: Spec, root: Path) -> list[Finding]:
+        """Run the gates on the files written under `root`; error findings block publication."""
+
+    def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
+        """Clause ids this artifact traces (default: ids that occur in any text file)."""
+        ids = {c.id for c in spec.clauses}
+        found: set[str] = set()
+        for f in sorted(root.rglob("*")):
+            if not f.is_file() or f.stat().st_size > 5_000_000:
+                continue
+            try:
+                text = f.read_text(encoding="utf-8")
+            except (UnicodeDecodeError, OSError):
+                continue
+            found |= {i for i in ids if i in text}
+        return found

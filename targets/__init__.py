@@ -1,0 +1,1 @@
+"""Built-in targets, one sub-package each (code and templates side by side)."""
