@@ -1,0 +1,124 @@
+"""The distribution: flows/ and targets/ ship as specloom.flows / specloom.targets in a wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tomllib
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+SOURCE_ROOTS = {
+    "specloom": REPO / "specloom",
+    "specloom.flows": REPO / "flows",
+    "specloom.targets": REPO / "targets",
+}
+
+
+def _declared_packages() -> list[str]:
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())
+    return list(data["tool"]["setuptools"]["packages"])
+
+
+def _package_dirs() -> dict[str, Path]:
+    """Every folder with an __init__.py under the three source roots, by dotted name."""
+    found: dict[str, Path] = {}
+    for base_name, base in SOURCE_ROOTS.items():
+        for init in base.rglob("__init__.py"):
+            rel = init.parent.relative_to(base)
+            name = ".".join([base_name, *rel.parts]) if rel.parts else base_name
+            found[name] = init.parent
+    return found
+
+
+def test_every_package_is_declared() -> None:
+    declared = set(_declared_packages())
+    missing = sorted(set(_package_dirs()) - declared)
+    assert not missing, f"add these to [tool.setuptools] packages in pyproject.toml: {missing}"
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (whl,) = out.glob("specloom-*.whl")
+    return whl
+
+
+@pytest.mark.slow
+def test_wheel_layout(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "specloom/flows/__init__.py" in names
+    assert "specloom/targets/__init__.py" in names
+    assert not any(n.startswith(("flows/", "targets/")) for n in names), (
+        "flows/targets must not be top-level packages"
+    )
+    for pkg, folder in _package_dirs().items():
+        rel = pkg.replace(".", "/")
+        for tpl in folder.glob("templates/**/*"):
+            if tpl.is_file():
+                arc = f"{rel}/{tpl.relative_to(folder).as_posix()}"
+                assert arc in names, f"template missing from the wheel: {arc}"
+    meta = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
+    entry_points = zipfile.ZipFile(wheel).read(meta).decode()
+    assert "[specloom.targets]" in entry_points
+    assert "ir-json = specloom.targets.irjson:IrJsonTarget" in entry_points
+
+
+@pytest.mark.slow
+def test_wheel_install_imports(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    code = (
+        "import importlib.util, specloom, specloom.flows, specloom.targets;"
+        f"assert specloom.targets.__file__.startswith({str(site)!r}), specloom.targets.__file__;"
+        "assert importlib.util.find_spec('flows') is None;"
+        "assert importlib.util.find_spec('targets') is None;"
+        "print('ok')"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PYTHONPATH": str(site)},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip() == "ok"
