@@ -1,0 +1,416 @@
+"""Naming conventions of the code targets: case conversion and reserved-word escaping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+# Words of a spec name: runs of capitals followed by lowercase letters, lowercase runs and
+# digit runs, split on anything that is not an ASCII letter or digit (`unit_price`,
+# `HTTPServer`, `v2Limit`, `money-amount`).
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+[0-9]*|[A-Z]+[0-9]*|[0-9]+")
+
+TS_RESERVED: frozenset[str] = frozenset(
+    [
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "implements",
+        "interface",
+        "let",
+        "package",
+        "private",
+        "protected",
+        "public",
+        "static",
+        "yield",
+        "await",
+        "arguments",
+        "eval",
+    ]
+)
+"""ECMAScript reserved words (strict mode, modules): illegal as binding identifiers."""
+
+TS_TYPE_RESERVED: frozenset[str] = frozenset(
+    [
+        "any",
+        "unknown",
+        "never",
+        "object",
+        "string",
+        "number",
+        "boolean",
+        "bigint",
+        "symbol",
+        "undefined",
+        "void",
+        "null",
+        "Array",
+        "Record",
+        "Partial",
+        "Readonly",
+        "Required",
+        "Pick",
+        "Omit",
+        "Map",
+        "Set",
+        "Promise",
+        "Date",
+        "Error",
+        "Object",
+        "String",
+        "Number",
+        "Boolean",
+        "Symbol",
+        "BigInt",
+        "Function",
+        "globalThis",
+        "CLAUSES",
+        "Clause",
+        "ClauseLevel",
+    ]
+)
+"""Type names a generated TypeScript module must not declare: built-in and lib types, and
+the names the TypeScript target itself exports (`CLAUSES`, `Clause`, `ClauseLevel`)."""
+
+RUST_RESERVED: frozenset[str] = frozenset(
+    [
+        "as",
+        "break",
+        "const",
+        "continue",
+        "crate",
+        "else",
+        "enum",
+        "extern",
+        "false",
+        "fn",
+        "for",
+        "if",
+        "impl",
+        "in",
+        "let",
+        "loop",
+        "match",
+        "mod",
+        "move",
+        "mut",
+        "pub",
+        "ref",
+        "return",
+        "self",
+        "Self",
+        "static",
+        "struct",
+        "super",
+        "trait",
+        "true",
+        "type",
+        "unsafe",
+        "use",
+        "where",
+        "while",
+        "async",
+        "await",
+        "dyn",
+        "abstract",
+        "become",
+        "box",
+        "do",
+        "final",
+        "macro",
+        "override",
+        "priv",
+        "typeof",
+        "unsized",
+        "virtual",
+        "yield",
+        "try",
+        "gen",
+    ]
+)
+"""Rust keywords of every edition (strict and reserved); `r#` escapes all but `RUST_NO_RAW`."""
+
+RUST_NO_RAW: frozenset[str] = frozenset({"self", "Self", "super", "crate", "_"})
+"""Keywords that cannot be raw identifiers (`r#self` is an error): suffixed with `_` instead."""
+
+RUST_TYPE_RESERVED: frozenset[str] = frozenset(
+    [
+        "Option",
+        "Some",
+        "None",
+        "Result",
+        "Ok",
+        "Err",
+        "Vec",
+        "String",
+        "Box",
+        "BTreeMap",
+        "Error",
+        "Clause",
+        "ClauseLevel",
+        "CLAUSES",
+        "Copy",
+        "Clone",
+        "Debug",
+        "Default",
+        "Eq",
+        "PartialEq",
+        "Ord",
+        "PartialOrd",
+        "Hash",
+        "Send",
+        "Sync",
+        "Sized",
+        "Drop",
+        "Fn",
+        "FnMut",
+        "FnOnce",
+        "From",
+        "Into",
+        "Iterator",
+        "ToString",
+    ]
+)
+"""Type names a generated crate must not declare: the prelude, and what the crate defines
+itself (`Error`, `Clause`, `ClauseLevel`, `CLAUSES`)."""
+
+
+def words(name: str) -> list[str]:
+    """Split a spec name into lowercase words: `unitPrice`, `unit_price` -> [unit, price]."""
+    return [w.lower() for w in _WORD.findall(name)]
+
+
+def _join_pascal(ws: list[str]) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in ws)
+
+
+def _lead(ident: str) -> str:
+    """An identifier may not be empty or start with a digit: prefix `_`."""
+    if not ident or ident[0].isdigit():
+        return "_" + ident
+    return ident
+
+
+def pascal_case(name: str) -> str:
+    """`unit_price` -> `UnitPrice`."""
+    return _lead(_join_pascal(words(name)))
+
+
+def camel_case(name: str) -> str:
+    """`unit_price` -> `unitPrice`."""
+    ws = words(name)
+    if not ws:
+        return "_"
+    return _lead(ws[0] + _join_pascal(ws[1:]))
+
+
+def snake_case(name: str) -> str:
+    """`unitPrice` -> `unit_price`."""
+    return _lead("_".join(words(name)))
+
+
+def screaming_snake_case(name: str) -> str:
+    """`invoiceIdPrefix` -> `INVOICE_ID_PREFIX`."""
+    return snake_case(name).upper()
+
+
+# -- TypeScript -------------------------------------------------------------------------
+
+
+def ts_type_name(name: str) -> str:
+    """Interfaces, type aliases and error classes: PascalCase; lib names get a `_` suffix."""
+    out = pascal_case(name)
+    return out + "_" if out in TS_TYPE_RESERVED else out
+
+
+def ts_member_name(name: str) -> str:
+    """Record properties and service methods: camelCase (reserved words are legal here)."""
+    return camel_case(name)
+
+
+def ts_param_name(name: str) -> str:
+    """Function parameters are bindings: camelCase, reserved words suffixed with `_`."""
+    out = camel_case(name)
+    return out + "_" if out in TS_RESERVED else out
+
+
+def ts_const_name(name: str) -> str:
+    """Exported constants: SCREAMING_SNAKE_CASE (never a reserved word: those are lowercase)."""
+    out = screaming_snake_case(name)
+    return out + "_" if out in TS_TYPE_RESERVED else out
+
+
+def ts_property_key(name: str) -> str:
+    """A property key as written in an object literal: bare when an identifier, else quoted."""
+    if re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", name):
+        return name
+    return ts_string(name)
+
+
+def ts_string(text: str) -> str:
+    """A TypeScript string literal (JSON escaping plus U+2028/9, `</` and `${`-safe)."""
+    return json_string(text)
+
+
+# -- Rust -------------------------------------------------------------------------------
+
+
+def rust_escape(ident: str) -> str:
+    """Escape a keyword: `type` -> `r#type`, `self` -> `self_`."""
+    if ident in RUST_NO_RAW:
+        return ident + "_"
+    if ident in RUST_RESERVED:
+        return "r#" + ident
+    return ident
+
+
+def rust_type_name(name: str) -> str:
+    """Structs, enums, aliases: PascalCase; prelude and crate-defined names get `_`."""
+    out = pascal_case(name)
+    if out in RUST_TYPE_RESERVED:
+        return out + "_"
+    return rust_escape(out)
+
+
+def rust_field_name(name: str) -> str:
+    """Struct fields, parameters and trait methods: snake_case, keywords escaped (`r#type`)."""
+    return rust_escape(snake_case(name))
+
+
+def rust_variant_name(name: str) -> str:
+    """Enum variants: PascalCase (`Self` is a keyword: `Self_`)."""
+    return rust_escape(pascal_case(name))
+
+
+def rust_const_name(name: str) -> str:
+    """Constants: SCREAMING_SNAKE_CASE (`SELF` and friends are not keywords)."""
+    out = screaming_snake_case(name)
+    return out + "_" if out in RUST_TYPE_RESERVED else out
+
+
+def rust_module_name(name: str) -> str:
+    """A module name for an imported spec: snake_case, keywords suffixed (no `r#` for mods
+    used in paths, to keep `use` lines readable)."""
+    out = snake_case(name)
+    return out + "_" if out in RUST_RESERVED or out in RUST_NO_RAW else out
+
+
+def rust_string(text: str) -> str:
+    """A Rust string literal: `"` and `\\` escaped, control and non-ASCII as `\\u{..}`."""
+    out = ['"']
+    for ch in text:
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif " " <= ch <= "~":
+            out.append(ch)
+        else:
+            out.append(f"\\u{{{ord(ch):x}}}")
+    out.append('"')
+    return "".join(out)
+
+
+def json_string(text: str) -> str:
+    """A double-quoted string literal valid in JSON, JavaScript and TypeScript, ASCII only."""
+    out = ['"']
+    for ch in text:
+        o = ord(ch)
+        if ch == '"':
+            out.append('\\"')
+        elif ch == "\\":
+            out.append("\\\\")
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif 0x20 <= o <= 0x7E:
+            out.append(ch)
+        elif o > 0xFFFF:
+            o -= 0x10000
+            out.append(f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{o:04x}")
+    out.append('"')
+    return "".join(out)
+
+
+# -- collisions -------------------------------------------------------------------------
+
+
+def collisions(names: Iterable[str], convert: Callable[[str], str]) -> dict[str, list[str]]:
+    """Names that map to the same identifier after `convert`: {identifier: [names...]}.
+
+    Only identifiers reached by two or more distinct names are returned, sorted.
+    """
+    seen: dict[str, set[str]] = {}
+    for n in names:
+        seen.setdefault(convert(n), set()).add(n)
+    return {k: sorted(v) for k, v in sorted(seen.items()) if len(v) > 1}
+
+
+def ts_reserved(name: str, kind: str) -> bool:
+    """True when the TypeScript target must escape `name` used as `kind` (type, param, const)."""
+    if kind == "type":
+        return pascal_case(name) in TS_TYPE_RESERVED
+    if kind == "param":
+        return camel_case(name) in TS_RESERVED
+    if kind == "const":
+        return screaming_snake_case(name) in TS_TYPE_RESERVED
+    return False
+
+
+def rust_reserved(name: str, kind: str) -> bool:
+    """True when the Rust target must escape `name` used as `kind` (type, field, variant, const)."""
+    if kind == "type":
+        p = pascal_case(name)
+        return p in RUST_TYPE_RESERVED or p in RUST_RESERVED
+    if kind == "field":
+        return snake_case(name) in RUST_RESERVED
+    if kind == "variant":
+        return pascal_case(name) in RUST_RESERVED
+    if kind == "const":
+        return screaming_snake_case(name) in RUST_TYPE_RESERVED
+    return False
