@@ -47,6 +47,8 @@ class BuildContext:
     """`template` (offline, deterministic) or `openai`."""
     settings: dict[str, Any] = field(default_factory=dict)
     """The whole `[tool.specloom]` table, for targets that read shared settings (llm, ...)."""
+    llm: Any = None
+    """The build's LLM session (specloom.llm.session.LlmSession), made on first use."""
 
 
 class Target(ABC):

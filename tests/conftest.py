@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -49,3 +53,21 @@ def model_spec_dir() -> Path:
     if not (MODEL_SPEC / "model_spec.md").is_file():
         pytest.fail(f"the Model Spec corpus is missing at {MODEL_SPEC}")
     return MODEL_SPEC
+
+
+@pytest.fixture
+def fake_openai() -> Iterator[Any]:
+    """A started tests/llm/fake_openai.FakeOpenAI server (real HTTP on 127.0.0.1).
+
+    Point a client at `fake_openai.base_url`; script answers with
+    `fake_openai.script(fake_openai.status(429), fake_openai.ok({...}))`.
+    """
+    spec = importlib.util.spec_from_file_location(
+        "specloom_tests_fake_openai", REPO / "tests" / "llm" / "fake_openai.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    with module.FakeOpenAI() as server:
+        yield server
