@@ -1,0 +1,86 @@
+"""The API reference page: interface items with TypeScript and Rust signatures in tabs."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from specloom.model import InterfaceItem, Spec
+
+from .env import md_inline, render
+from .plan import API_PAGE, SitePlan, file_slug, rel_url
+
+LANGUAGES = [
+    ("TypeScript", "ts", "specloom.targets.typescript.signatures"),
+    ("Rust", "rust", "specloom.targets.rust.signatures"),
+]
+GROUPS = [
+    ("Types", "types", "type", "type_signature"),
+    ("Operations", "operations", "op", "operation_signature"),
+    ("Errors", "errors", "error", "error_signature"),
+    ("Constants", "constants", "const", "constant_signature"),
+]
+
+
+def signature_modules() -> list[tuple[str, str, ModuleType | None]]:
+    """(label, code-fence language, module or None when that stub target is not installed)."""
+    out: list[tuple[str, str, ModuleType | None]] = []
+    for label, lang, name in LANGUAGES:
+        try:
+            out.append((label, lang, importlib.import_module(name)))
+        except ImportError:
+            out.append((label, lang, None))
+    return out
+
+
+def missing_languages() -> list[str]:
+    """Labels of the stub languages whose signatures cannot be shown."""
+    return [label for label, _, mod in signature_modules() if mod is None]
+
+
+def item_anchor(prefix: str, name: str) -> str:
+    """`type-Invoice`, `op-create_invoice`: prefixed so they never collide with clause ids."""
+    return f"{prefix}-{file_slug(name)}"
+
+
+def _declaration(item: InterfaceItem) -> str:
+    """The item as the spec declares it: the fallback when no stub target is installed."""
+    data = item.model_dump(mode="json", exclude={"pos", "section", "doc", "clauses"})
+    return "\n".join(f"{k}: {v}" for k, v in data.items() if v not in (None, [], {}))
+
+
+def api_page(spec: Spec, plan: SitePlan) -> str:
+    """Render api.md: one group per kind of item, one tab per stub language."""
+    mods = signature_modules()
+    groups: list[dict[str, Any]] = []
+    for title, attr, prefix, func_name in GROUPS:
+        items: list[dict[str, Any]] = []
+        for item in getattr(spec, attr):
+            tabs = []
+            for label, lang, mod in mods:
+                func: Callable[[Spec, Any], str] | None = getattr(mod, func_name, None)
+                if func is not None:
+                    tabs.append({"label": label, "lang": lang, "code": func(spec, item)})
+            if not tabs:
+                tabs.append({"label": "Spec", "lang": "yaml", "code": _declaration(item)})
+            clause_links = []
+            for cid in item.clauses:
+                page = plan.page_of(cid)
+                text = md_inline(cid)
+                clause_links.append(
+                    f"[{text}]({rel_url(API_PAGE, page, cid, built=False)})" if page else f"`{cid}`"
+                )
+            items.append(
+                {
+                    "name": md_inline(item.name),
+                    "anchor": item_anchor(prefix, item.name),
+                    "doc": md_inline(item.doc or ""),
+                    "clauses": ", ".join(clause_links),
+                    "tabs": tabs,
+                }
+            )
+        if items:
+            groups.append({"title": title, "anchor": f"api-{attr}", "items": items})
+    return render("docs/api.md.jinja", spec=spec, groups=groups)

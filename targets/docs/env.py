@@ -1,0 +1,49 @@
+"""The Jinja environment of the docs target: StrictUndefined, escaping by named filters."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def yaml_str(value: object) -> str:
+    """A YAML scalar: JSON strings are valid YAML and escape everything that matters."""
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def md_cell(value: object) -> str:
+    """Text for a Markdown table cell: inert HTML, no cell breaks, one line."""
+    text = str(value).replace("<", "&lt;").replace("|", "\\|")
+    return " ".join(text.split())
+
+
+def md_inline(value: object) -> str:
+    """Text for inline Markdown (link texts, list items): inert HTML, no stray brackets."""
+    text = str(value).replace("<", "&lt;")
+    return text.replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One cached environment; templates get plain data, filters do the escaping."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+    )
+    env.filters["yaml"] = yaml_str
+    env.filters["md_cell"] = md_cell
+    env.filters["md_inline"] = md_inline
+    return env
+
+
+def render(template: str, **data: object) -> str:
+    """Render `templates/<template>` with the given data."""
+    return str(environment().get_template(template).render(**data))

@@ -1,0 +1,152 @@
+"""Traceability (clause -> artifacts, from the manifest) and the changelog (vs. last publish)."""
+
+from __future__ import annotations
+
+import html
+import importlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from specloom.model import Level, Spec
+
+from .env import render
+from .markup import badge
+from .plan import TRACE_PAGE, SitePlan, rel_url
+
+IR_COPY = "spec.json"
+"""The IR this documentation was built from, kept next to `mkdocs.yml` for the next changelog."""
+
+
+def covered_by(output_dir: Path, spec_id: str, own: str) -> dict[str, list[str]]:
+    """Target name -> covered clauses, read from `output/<spec>/manifest.json` (absent: {})."""
+    path = output_dir / spec_id / "manifest.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    targets = data.get("targets") if isinstance(data, dict) else None
+    out: dict[str, list[str]] = {}
+    if isinstance(targets, dict):
+        for name, record in sorted(targets.items()):
+            if name == own or not isinstance(record, dict):
+                continue
+            clauses = record.get("covered_clauses")
+            if isinstance(clauses, list):
+                out[str(name)] = sorted(str(c) for c in clauses)
+    return out
+
+
+def traceability_page(spec: Spec, plan: SitePlan, coverage: dict[str, list[str]]) -> str:
+    """Every clause, the interface items naming it, and the artifacts that cover it."""
+    rows = []
+    uncovered = []
+    for c in spec.clauses:
+        items = [i.name for i in spec.interface_items() if c.id in i.clauses]
+        targets = [t for t, ids in coverage.items() if c.id in ids]
+        page = plan.page_of(c.id)
+        href = rel_url(TRACE_PAGE, page, c.id, built=True) if page else ""
+        rows.append(
+            {
+                "id": c.id,
+                "href": href,
+                "badge": badge(c.level) or "-",
+                "items": ", ".join(items) or "-",
+                "covered": ", ".join(targets) or "-",
+            }
+        )
+        if coverage and not targets and c.level is not Level.NONE:
+            uncovered.append(c.id)
+    return render(
+        "docs/traceability.md.jinja",
+        spec=spec,
+        rows=rows,
+        sources=sorted(coverage),
+        uncovered=", ".join(html.escape(u) for u in uncovered),
+    )
+
+
+def previous_ir(output_dir: Path, spec_id: str, target: str) -> Spec | None:
+    """The IR the currently published docs were built from, or None (first publication)."""
+    path = output_dir / spec_id / target / IR_COPY
+    try:
+        return Spec.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def changes(old: Spec, new: Spec) -> list[dict[str, str]]:
+    """Rows of the changelog: from `specloom.check.diff` when installed, else a clause diff."""
+    try:
+        diff_mod: Any = importlib.import_module("specloom.check.diff")
+    except ImportError:
+        diff_mod = None
+    func = getattr(diff_mod, "diff_specs", None)
+    if func is not None:
+        rows: list[dict[str, str]] = []
+        for change in func(old, new):
+            dump = change.model_dump() if hasattr(change, "model_dump") else dict(change)
+            rows.append(
+                {
+                    "kind": str(dump.get("kind", "")),
+                    "subject": str(dump.get("subject") or dump.get("id") or ""),
+                    "detail": str(dump.get("detail") or dump.get("message") or ""),
+                }
+            )
+        return rows
+    return _clause_changes(old, new)
+
+
+def _clause_changes(old: Spec, new: Spec) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    before = {c.id: c for c in old.clauses}
+    after = {c.id: c for c in new.clauses}
+    for cid in sorted(after.keys() - before.keys()):
+        rows.append({"kind": "added", "subject": f"clause {cid}", "detail": after[cid].title})
+    for cid in sorted(before.keys() - after.keys()):
+        rows.append({"kind": "removed", "subject": f"clause {cid}", "detail": before[cid].title})
+    for cid in sorted(before.keys() & after.keys()):
+        a, b = before[cid], after[cid]
+        if a.level != b.level:
+            rows.append(
+                {
+                    "kind": "level",
+                    "subject": f"clause {cid}",
+                    "detail": f"{a.level.value} -> {b.level.value}",
+                }
+            )
+        elif a.text != b.text:
+            rows.append({"kind": "changed", "subject": f"clause {cid}", "detail": "text reworded"})
+    for kind in ("types", "operations", "errors", "constants"):
+        old_items = {i.name: i for i in getattr(old, kind)}
+        new_items = {i.name: i for i in getattr(new, kind)}
+        for name in sorted(new_items.keys() - old_items.keys()):
+            rows.append({"kind": "added", "subject": f"{kind[:-1]} {name}", "detail": ""})
+        for name in sorted(old_items.keys() - new_items.keys()):
+            rows.append({"kind": "removed", "subject": f"{kind[:-1]} {name}", "detail": ""})
+        for name in sorted(old_items.keys() & new_items.keys()):
+            x = old_items[name].model_dump(mode="json", exclude={"pos"})
+            y = new_items[name].model_dump(mode="json", exclude={"pos"})
+            if x != y:
+                rows.append(
+                    {
+                        "kind": "changed",
+                        "subject": f"{kind[:-1]} {name}",
+                        "detail": "declaration changed",
+                    }
+                )
+    return rows
+
+
+def changelog_page(spec: Spec, previous: Spec | None) -> str:
+    """The changelog page: first version, or the changes since the published one."""
+    rows = changes(previous, spec) if previous is not None else []
+    return render(
+        "docs/changelog.md.jinja",
+        spec=spec,
+        previous=previous is not None,
+        previous_version=previous.version if previous else None,
+        changes=rows,
+    )

@@ -1,0 +1,282 @@
+"""Spec Markdown -> page Markdown: inert raw HTML, resolved links, clause anchors, transcripts."""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from specloom.model import Level, Spec, Workspace
+
+from .plan import SitePlan, file_slug, html_path, plan_site, rel_url
+
+_FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_INLINE = re.compile(
+    r"\[\^(?P<fn>[^\]\s]+)\]"
+    r"|\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<url>[^()\s]*)\)"
+    r"|<(?P<auto>(?:https?|mailto):[^\s<>]+)>"
+)
+_SAFE_SCHEMES = ("http://", "https://", "mailto:")
+LEVEL_CLASS = {lv: "sl-" + lv.value.lower().replace(" ", "-") for lv in Level}
+
+
+def escape_text(text: str) -> str:
+    """Make spec text inert: every `<` becomes an entity, so no tag or comment can go live."""
+    return text.replace("<", "&lt;")
+
+
+def badge(level: Level) -> str:
+    """The MUST/SHOULD/MAY badge of a clause (empty for a clause with no keyword)."""
+    if level is Level.NONE:
+        return ""
+    return f'<span class="sl-badge {LEVEL_CLASS[level]}">{level.value}</span>'
+
+
+@dataclass
+class Renderer:
+    """Renders the Markdown of one spec onto one page of its site."""
+
+    spec: Spec
+    plan: SitePlan
+    workspace: Workspace | None = None
+    page: str = "index.md"
+    anchored: set[str] = field(default_factory=set)
+    """Clause ids that already have their anchor somewhere on the site."""
+    _plans: dict[str, SitePlan] = field(default_factory=dict)
+
+    # -- links ---------------------------------------------------------------------------
+    def local_link(self, anchor: str, *, built: bool) -> str | None:
+        """A link to an anchor of this spec, or None when the spec has no such anchor."""
+        page = self.plan.page_of(anchor)
+        if page is None:
+            return None
+        return rel_url(self.page, page, anchor, built=built)
+
+    def other_plan(self, spec_id: str) -> SitePlan | None:
+        """The site plan of another spec of the workspace."""
+        if self.workspace is None or spec_id not in self.workspace.specs:
+            return None
+        if spec_id not in self._plans:
+            self._plans[spec_id] = plan_site(self.workspace.specs[spec_id])
+        return self._plans[spec_id]
+
+    def cross_spec_link(self, file_part: str, anchor: str) -> str | None:
+        """`other.md#id` or `../other/spec.md#id` -> the other spec's published page."""
+        name = posixpath.basename(file_part)[: -len(".md")]
+        spec_id = posixpath.basename(posixpath.dirname(file_part)) if name == "spec" else name
+        other = self.other_plan(spec_id)
+        if other is None:
+            return None
+        page = other.page_of(anchor) if anchor else "index.md"
+        if page is None:
+            return None
+        # site pages live at <output>/<spec>/docs/site/<page>; climb out to <output>/.
+        up = "../" * (self.page.count("/") + 3)
+        url = f"{up}{spec_id}/docs/site/{html_path(page)}"
+        return f"{url}#{anchor}" if anchor else url
+
+    # -- inline ----------------------------------------------------------------------------
+    def inline(self, text: str) -> str:
+        """Transform inline spec Markdown (outside code spans); everything else stays as written."""
+        out: list[str] = []
+        pos = 0
+        for m in _CODE_SPAN.finditer(text):
+            out.append(self._inline_plain(text[pos : m.start()]))
+            out.append(m.group(0))
+            pos = m.end()
+        out.append(self._inline_plain(text[pos:]))
+        return "".join(out)
+
+    def _inline_plain(self, text: str) -> str:
+        out: list[str] = []
+        pos = 0
+        for m in _INLINE.finditer(text):
+            out.append(escape_text(text[pos : m.start()]))
+            out.append(self._inline_match(m))
+            pos = m.end()
+        out.append(escape_text(text[pos:]))
+        return "".join(out)
+
+    def _inline_match(self, m: re.Match[str]) -> str:
+        if m.group("fn") is not None:
+            return self.clause_anchor(m.group("fn"), m.group(0))
+        if m.group("auto") is not None:
+            return m.group(0)
+        label, url = m.group("text"), m.group("url")
+        if url.startswith("#"):
+            anchor = url[1:]
+            target = self.local_link(anchor, built=False)
+            if label == "?":
+                label = self.plan.title_of(anchor)
+            if target is None:  # dangling: keep the text, the lint reports the reference
+                return escape_text(label)
+            return f"[{self.inline(label)}]({target})"
+        if ".md" in url and not url.startswith(_SAFE_SCHEMES):
+            file_part, _, anchor = url.partition("#")
+            target = self.cross_spec_link(file_part, anchor)
+            if label == "?":
+                label = anchor or file_part
+            if target is None:
+                return escape_text(label)
+            return f'<a class="sl-xref" href="{html.escape(target)}">{html.escape(label)}</a>'
+        if url.startswith(_SAFE_SCHEMES):
+            return f"[{self.inline(label)}]({url})"
+        # Anything else (javascript:, data:, relative files outside the site) stays text.
+        return escape_text(label)
+
+    def clause_anchor(self, clause_id: str, written: str) -> str:
+        """The anchor of a statement clause at its sentence: copy-link, badge, examples link."""
+        clause = self.spec.clause(clause_id)
+        if clause is None:
+            return escape_text(written)
+        safe = html.escape(clause_id)
+        examples = self.plan.example_pages.get(clause_id)
+        eval_link = (
+            f'<a class="sl-eval" href="{html.escape(rel_url(self.page, examples, built=True))}" '
+            f'title="Examples of {safe}">{safe}</a>'
+            if examples
+            else f'<span class="sl-eval">{safe}</span>'
+        )
+        if clause_id in self.anchored:
+            href = self.local_link(clause_id, built=True) or f"#{clause_id}"
+            return f'<a class="sl-clause-ref" href="{html.escape(href)}">[{safe}]</a>'
+        self.anchored.add(clause_id)
+        return (
+            f'<span class="sl-clause" id="{safe}">'
+            f'<a class="sl-copy" href="#{safe}" title="Copy the link to clause {safe}">#</a>'
+            f"{badge(clause.level)}{eval_link}</span>"
+        )
+
+    # -- blocks ----------------------------------------------------------------------------
+    def body(self, text: str) -> str:
+        """Transform a section body: fenced blocks kept (transcripts styled), text made inert."""
+        lines = text.split("\n")
+        out: list[str] = []
+        chunk: list[str] = []
+        i = 0
+        while i < len(lines):
+            m = _FENCE.match(lines[i])
+            if m is None:
+                chunk.append(lines[i])
+                i += 1
+                continue
+            out.append(self.inline("\n".join(chunk)))
+            chunk = []
+            indent, fence = m.group("indent"), m.group("fence")
+            info = m.group("info").strip()
+            j = i + 1
+            while j < len(lines):
+                close = _FENCE.match(lines[j])
+                if (
+                    close
+                    and close.group("fence")[0] == fence[0]
+                    and len(close.group("fence")) >= len(fence)
+                    and not close.group("info").strip()
+                ):
+                    break
+                j += 1
+            content = lines[i + 1 : j]
+            out.append(self.fenced(indent, fence, info, content))
+            i = j + 1
+        out.append(self.inline("\n".join(chunk)))
+        return "\n".join(out)
+
+    def fenced(self, indent: str, fence: str, info: str, content: list[str]) -> str:
+        """A fenced block: `xml` transcripts become styled HTML, other blocks stay code."""
+        lang = info.split()[0] if info else ""
+        if lang == "xml" and not indent:
+            rendered = render_transcript("\n".join(content))
+            if rendered is not None:
+                return rendered
+        if lang in ("specloom", "specloom-example"):
+            info = "yaml"
+        # Always close the fence: an unclosed one must not swallow the rest of the page.
+        body = "\n".join(content)
+        longest = max((len(x) for x in re.findall(r"[`~]{3,}", body)), default=2)
+        fence = fence[0] * max(len(fence), longest + 1)
+        info = re.sub(r"[^\w+#.-]", "", info.split()[0]) if info else ""
+        return "\n".join([f"{indent}{fence}{info}", *content, f"{indent}{fence}"])
+
+
+_OPEN = re.compile(r"^<(?P<role>[A-Za-z][\w-]*)(?P<attrs>[^>]*)>(?P<rest>.*)$")
+_VERDICT = re.compile(
+    r"^\s*<!--\s*(?P<verdict>[A-Z]+)\s*(?::\s*(?P<note>.*?))?\s*-->\s*(?P<after>.*)$"
+)
+
+
+def render_transcript(raw: str) -> str | None:
+    """A Model Spec transcript as HTML (all text escaped), or None when it does not parse."""
+    lines = raw.split("\n")
+    parts: list[str] = ['<div class="sl-transcript">']
+    in_comparison = False
+    i = 0
+    while i < len(lines):
+        line = lines[i].rstrip()
+        if not line.strip():
+            i += 1
+            continue
+        if line == "<comparison>":
+            parts.append('<div class="sl-comparison">')
+            in_comparison = True
+            i += 1
+            continue
+        if line == "</comparison>" and in_comparison:
+            parts.append("</div>")
+            in_comparison = False
+            i += 1
+            continue
+        m = _OPEN.match(line)
+        if m is None:
+            return None
+        role, attrs, rest = m.group("role"), m.group("attrs").strip(), m.group("rest")
+        verdict, note = "", ""
+        v = _VERDICT.match(rest)
+        if v:
+            verdict, note, rest = v.group("verdict"), v.group("note") or "", v.group("after")
+        end = f"</{role}>"
+        body: list[str] = []
+        if rest.endswith(end):
+            body.append(rest[: -len(end)])
+        else:
+            if rest:
+                body.append(rest)
+            i += 1
+            while i < len(lines) and lines[i].rstrip() != end:
+                body.append(lines[i])
+                i += 1
+            if i == len(lines):
+                return None
+        i += 1
+        parts.append(_message_html(role, attrs, verdict, note, "\n".join(body).strip("\n")))
+    if in_comparison:
+        return None
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def _message_html(role: str, attrs: str, verdict: str, note: str, text: str) -> str:
+    cls = f"sl-msg sl-role-{file_slug(role)}"
+    if verdict:
+        cls += f" sl-{file_slug(verdict.lower())}"
+    head = f'<span class="sl-role">{html.escape(role)}</span>'
+    if attrs:
+        head += f' <span class="sl-attrs">{html.escape(attrs)}</span>'
+    if verdict:
+        head += f' <span class="sl-verdict">{html.escape(verdict)}</span>'
+    if note:
+        head += f' <span class="sl-note">{html.escape(note)}</span>'
+    # A blank line would end Python-Markdown's raw HTML block: newlines become &#10;.
+    body = html.escape(text).replace("\n", "&#10;")
+    return (
+        f'<div class="{cls}"><div class="sl-msg-head">{head}</div>'
+        f'<div class="sl-msg-body">{body}</div></div>'
+    )
+
+
+def heading(title: str, anchor: str, level: int, render: Callable[[str], str]) -> str:
+    """A heading whose HTML id is exactly the section id (attr_list)."""
+    text = render(title).replace("{", "&#123;").replace("}", "&#125;")
+    return f"{'#' * max(1, min(level, 6))} {text} {{#{anchor}}}"

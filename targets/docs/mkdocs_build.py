@@ -1,0 +1,74 @@
+"""Run `mkdocs build --strict` on a generated project, in a subprocess with a timeout."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCE_DATE_EPOCH = "315532800"
+"""1980-01-01: MkDocs stamps the sitemap with this instead of today (byte-identical builds)."""
+
+
+@dataclass
+class MkDocsResult:
+    """The outcome of one build: success, seconds taken and the tail of its log."""
+
+    ok: bool
+    seconds: float
+    log: str
+    available: bool = True
+
+
+def mkdocs_available() -> bool:
+    """True when mkdocs and the Material theme can be imported by this interpreter."""
+    return all(importlib.util.find_spec(m) is not None for m in ("mkdocs", "material"))
+
+
+def build_site(project: Path, timeout: float = 600.0) -> MkDocsResult:
+    """Build `project/mkdocs.yml` into `project/site` with `--strict`."""
+    if not mkdocs_available():
+        return MkDocsResult(
+            ok=False, seconds=0.0, log="mkdocs or mkdocs-material is not installed", available=False
+        )
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.setdefault("PYTHONHASHSEED", "0")
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--clean",
+                "-q",
+                "-f",
+                str(project / "mkdocs.yml"),
+            ],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return MkDocsResult(
+            ok=False,
+            seconds=time.perf_counter() - start,
+            log=f"mkdocs build timed out after {timeout:.0f} s",
+        )
+    log = (proc.stdout + proc.stderr).strip()
+    return MkDocsResult(
+        ok=proc.returncode == 0,
+        seconds=time.perf_counter() - start,
+        log="\n".join(log.splitlines()[-20:]),
+    )

@@ -1,0 +1,155 @@
+"""The Markdown pages of a spec's site: home, section pages, examples pages, navigation."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from specloom.model import Example, ExampleFile, Level, Section, Spec, Workspace
+
+from .env import md_inline, render
+from .markup import Renderer, badge, heading, render_transcript
+from .plan import Page, SitePlan, rel_url
+
+_FIRST_PARA = re.compile(r"\n\s*\n")
+_FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+
+
+class PageWriter:
+    """Renders every page of one spec; clause anchors are shared so each appears once."""
+
+    def __init__(self, spec: Spec, plan: SitePlan, workspace: Workspace | None) -> None:
+        self.spec = spec
+        self.plan = plan
+        self.workspace = workspace
+        self.anchored: set[str] = set()
+        self._plans: dict[str, SitePlan] = {}
+
+    def renderer(self, page: str) -> Renderer:
+        """A renderer for one page, sharing the anchor registry and the other specs' plans."""
+        return Renderer(self.spec, self.plan, self.workspace, page, self.anchored, self._plans)
+
+    # -- spec text ------------------------------------------------------------------------
+    def section_blocks(self, sections: list[Section], shift: int, page: str) -> list[str]:
+        """Headings (id = section id), badges and transformed bodies of some sections."""
+        r = self.renderer(page)
+        blocks: list[str] = []
+        for s in sections:
+            blocks.append(heading(s.title, s.id, s.depth - shift, r.inline))
+            meta: list[str] = []
+            clause = self.spec.clause(s.id)
+            if clause is not None and clause.kind == "section":
+                meta.append(badge(clause.level))
+            authority = s.attrs.get("authority")
+            if authority:
+                meta.append(
+                    f'<span class="sl-authority">authority: {html.escape(authority)}</span>'
+                )
+            if any(meta):
+                blocks.append(
+                    '<p class="sl-section-meta">' + " ".join(m for m in meta if m) + "</p>"
+                )
+            if s.body.strip():
+                blocks.append(r.body(s.body.strip("\n")))
+        return blocks
+
+    def section_page(self, page: Page) -> str:
+        """One page per top-level section, its sub-sections under it."""
+        return render(
+            "docs/page.md.jinja", blocks=self.section_blocks(page.sections, page.shift, page.path)
+        )
+
+    def home_page(self, has_api: bool, has_tutorial: bool) -> str:
+        """The spec's summary, metadata and contents."""
+        spec = self.spec
+        if self.plan.home_sections:
+            blocks = self.section_blocks(
+                self.plan.home_sections, self.plan.home_sections[0].depth - 1, "index.md"
+            )
+            title, summary = blocks[0], "\n\n".join(blocks[1:])
+        else:
+            title = f"# {md_inline(spec.title)} {{#sl-home}}"
+            summary = self._summary()
+        counts = {
+            "clauses": len(spec.clauses),
+            "must": sum(c.level in (Level.MUST, Level.MUST_NOT) for c in spec.clauses),
+            "should": sum(c.level in (Level.SHOULD, Level.SHOULD_NOT) for c in spec.clauses),
+            "may": sum(c.level is Level.MAY for c in spec.clauses),
+            "types": len(spec.types),
+            "operations": len(spec.operations),
+            "errors": len(spec.errors),
+            "constants": len(spec.constants),
+        }
+        r = self.renderer("index.md")
+        imports = [(i, r.cross_spec_link(f"{i}.md", "")) for i in spec.imports]
+        return render(
+            "docs/index.md.jinja",
+            title=title.removeprefix("# "),
+            spec=spec,
+            summary=summary,
+            counts=counts,
+            pages=self.plan.pages,
+            imports=imports,
+            has_api=has_api,
+            has_tutorial=has_tutorial,
+        )
+
+    def _summary(self) -> str:
+        summary = self.spec.meta.get("summary") or self.spec.meta.get("description")
+        if isinstance(summary, str) and summary.strip():
+            return self.renderer("index.md").inline(summary.strip())
+        for s in self.spec.sections:
+            text = s.body.strip()
+            if text and not text.startswith(("```", "~~~", "!!!", "|", "<")):
+                first = _FIRST_PARA.split(text, maxsplit=1)[0]
+                # Only link-free prose: anchors belong to the section pages.
+                return self.renderer("index.md").inline(_FOOTNOTE.sub("", first))
+        return ""
+
+    # -- examples -------------------------------------------------------------------------
+    def examples_page(self, ef: ExampleFile) -> str:
+        """All examples of one clause, with a link back to the clause."""
+        page = self.plan.example_pages[ef.id]
+        r = self.renderer(page)
+        clause = self.spec.clause(ef.id)
+        back = self.plan.page_of(ef.id)
+        intro = ""
+        if clause is not None:
+            text = _FOOTNOTE.sub("", clause.text)
+            intro = f"{badge(clause.level)} {r.inline(text)}".strip()
+        if back is not None:
+            link = rel_url(page, back, ef.id, built=False)
+            intro += f"\n\n[Back to clause {md_inline(ef.id)}]({link})"
+        items = []
+        for n, ex in enumerate(ef.examples, start=1):
+            items.append(
+                {
+                    "title": md_inline(ex.title) or f"Example {n}",
+                    "anchor": f"example-{n}",
+                    "body": self._example_body(ex, r),
+                }
+            )
+        return render(
+            "docs/examples.md.jinja", clause_id=md_inline(ef.id), intro=intro, examples=items
+        )
+
+    def _example_body(self, ex: Example, r: Renderer) -> str:
+        parts = [r.body(ex.body.strip("\n"))] if ex.body.strip() else []
+        if ex.transcript is not None and "~~~" not in ex.body and "```xml" not in ex.body:
+            raw = ex.transcript.raw.strip("\n")
+            lines = raw.split("\n")
+            if lines and lines[0].startswith(("~~~", "```")):
+                lines = lines[1:-1] if len(lines) > 1 else []
+            parts.append(render_transcript("\n".join(lines)) or r.fenced("", "~~~", "xml", lines))
+        if ex.structured is not None and "specloom-example" not in ex.body:
+            import yaml
+
+            data: dict[str, object] = {"call": ex.structured.call, "with": ex.structured.with_}
+            data["expect"] = (
+                {"error": ex.structured.expect_error}
+                if ex.structured.expect_error
+                else ex.structured.expect
+            )
+            text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip("\n")
+            parts.append(r.fenced("", "```", "yaml", text.split("\n")))
+        return "\n\n".join(parts)

@@ -1,0 +1,176 @@
+"""DocsTarget: an MkDocs + Material project per spec, built and gated in the staging folder."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+from typing import Any, ClassVar
+
+from specloom.findings import Finding, Severity
+from specloom.model import Spec
+from specloom.target import GeneratedFile, Target, TargetConfig
+
+from . import api, gates, history
+from .env import render
+from .mkdocs_build import build_site
+from .pages import PageWriter
+from .plan import (
+    API_PAGE,
+    CHANGELOG_PAGE,
+    TRACE_PAGE,
+    TUTORIAL_PAGE,
+    plan_site,
+)
+
+STATIC = ["docs/stylesheets/specloom.css", "docs/javascripts/specloom.js"]
+
+
+class DocsConfig(TargetConfig):
+    """`[tool.specloom.targets.docs]`."""
+
+    build_site: bool = True
+    """Run `mkdocs build --strict` in the gate (the site is published under `site/`)."""
+    timeout: float = 600.0
+    """Seconds `mkdocs build` may take before the gate fails."""
+    tutorial: bool = True
+    """Include the tutorial as a section of the site."""
+
+
+def tutorial_section(spec: Spec, target: Target) -> str | None:
+    """The tutorial's Markdown for the site, or None when the tutorial target is absent."""
+    try:
+        guide: Any = importlib.import_module("specloom.targets.tutorial.guide")
+    except ImportError:
+        return None
+    text = guide.tutorial_markdown(spec, target.ctx.workspace, site=True)
+    return str(text)
+
+
+class DocsTarget(Target):
+    """The documentation site: spec pages, API reference, examples, traceability, changelog."""
+
+    name: ClassVar[str] = "docs"
+    version: ClassVar[str] = "1"
+    config_model: ClassVar[type[TargetConfig]] = DocsConfig
+    description: ClassVar[str] = "MkDocs + Material site with clause anchors and a built site/"
+
+    @property
+    def settings(self) -> DocsConfig:
+        assert isinstance(self.config, DocsConfig)
+        return self.config
+
+    def generate(self, spec: Spec) -> list[GeneratedFile]:
+        """The MkDocs project (mkdocs.yml, docs/) plus `spec.json`; the site is built in verify."""
+        plan = plan_site(spec)
+        writer = PageWriter(spec, plan, self.ctx.workspace)
+        files: dict[str, str] = {}
+        for page in plan.pages:
+            files[f"docs/{page.path}"] = writer.section_page(page)
+        for ef in sorted(spec.example_files, key=lambda e: e.id):
+            files[f"docs/{plan.example_pages[ef.id]}"] = writer.examples_page(ef)
+        has_api = bool(spec.interface_items())
+        if has_api:
+            files[f"docs/{API_PAGE}"] = api.api_page(spec, plan)
+        coverage = history.covered_by(self.ctx.output_dir, spec.id, self.name)
+        files[f"docs/{TRACE_PAGE}"] = history.traceability_page(spec, plan, coverage)
+        previous = history.previous_ir(self.ctx.output_dir, spec.id, self.name)
+        files[f"docs/{CHANGELOG_PAGE}"] = history.changelog_page(spec, previous)
+        tutorial = tutorial_section(spec, self) if self.settings.tutorial else None
+        if tutorial is not None:
+            files[f"docs/{TUTORIAL_PAGE}"] = tutorial
+        # The home page last: its summary must not claim clause anchors the pages carry.
+        files["docs/index.md"] = writer.home_page(has_api, tutorial is not None)
+        for static in STATIC:
+            files[static] = render(f"{static}.jinja")
+        nav = [("Home", "index.md")] + [(p.title, p.path) for p in plan.pages]
+        if has_api:
+            nav.append(("API reference", API_PAGE))
+        nav += [("Traceability", TRACE_PAGE), ("Changelog", CHANGELOG_PAGE)]
+        if tutorial is not None:
+            nav.append(("Tutorial", TUTORIAL_PAGE))
+        example_nav = [
+            (ef.id, plan.example_pages[ef.id])
+            for ef in sorted(spec.example_files, key=lambda e: e.id)
+        ]
+        files["mkdocs.yml"] = render(
+            "mkdocs.yml.jinja",
+            spec_path=spec.path,
+            site_name=spec.title,
+            site_description=spec.meta.get("summary", "")
+            if isinstance(spec.meta.get("summary"), str)
+            else "",
+            nav=nav,
+            example_nav=example_nav,
+        )
+        ir = json.dumps(spec.model_dump(mode="json"), indent=1, sort_keys=True, ensure_ascii=False)
+        files[history.IR_COPY] = ir + "\n"
+        return [GeneratedFile(path=p, data=files[p].encode("utf-8")) for p in sorted(files)]
+
+    def verify(self, spec: Spec, root: Path) -> list[Finding]:
+        """Build the site with `--strict`, then check anchors, links and live HTML in it."""
+        findings: list[Finding] = []
+        missing = api.missing_languages()
+        if missing and spec.interface_items():
+            findings.append(
+                Finding(
+                    rule="DOC006",
+                    severity=Severity.WARNING,
+                    file=spec.path,
+                    message=f"API signatures skipped for {', '.join(missing)}: the stub target is "
+                    "not installed, the API page shows the spec's declarations instead",
+                )
+            )
+        if not self.settings.build_site:
+            findings.append(
+                Finding(
+                    rule="DOC001",
+                    severity=Severity.WARNING,
+                    message="mkdocs build skipped: build_site = false in config",
+                )
+            )
+            return findings
+        result = build_site(root, timeout=self.settings.timeout)
+        if not result.available:
+            findings.append(
+                Finding(
+                    rule="DOC001",
+                    severity=Severity.WARNING,
+                    message=f"mkdocs build skipped: {result.log}; install "
+                    "the project's dependencies (make setup)",
+                )
+            )
+            return findings
+        if not result.ok:
+            findings.append(
+                Finding(
+                    rule="DOC001",
+                    severity=Severity.ERROR,
+                    file="mkdocs.yml",
+                    message=f"mkdocs build --strict failed:\n{result.log}",
+                )
+            )
+            return findings
+        site = root / "site"
+        scan = gates.scan_site(site)
+        findings += gates.check_anchors(spec, scan, "DOC002")
+        findings += gates.check_links(spec, self.ctx.workspace, site, scan, "DOC003")
+        findings += gates.check_live_html(scan, "DOC004")
+        n_pages = len(scan.pages)
+        findings.append(
+            Finding(
+                rule="DOC005",
+                severity=Severity.INFO,
+                message=f"site built in {result.seconds:.1f} s: {n_pages} pages, "
+                f"{len(spec.clauses)} clause anchors checked",
+            )
+        )
+        return findings
+
+    def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
+        """Clauses with their one anchor in the built site (all, when the gate passed)."""
+        site = root / "site"
+        if not site.is_dir():
+            return super().covered_clauses(spec, root)
+        counts = gates.scan_site(site).id_counts()
+        return {c.id for c in spec.clauses if counts.get(c.id, 0) == 1}
