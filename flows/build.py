@@ -1,0 +1,118 @@
+"""The build as a Prefect 3 flow: the plain pipeline, with one concurrent task per target."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prefect import Task, flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State, TaskRun
+from prefect.futures import PrefectFuture, as_completed
+
+from specloom.errors import SpecloomError
+from specloom.pipeline.build import BuildRequest, BuildResult, Progress, run_build
+from specloom.pipeline.job import failed_result, run_job
+from specloom.pipeline.plan import Job, JobResult
+
+PROGRESS: Progress | None = None
+"""Set by the in-process runner (specloom.pipeline.runner_prefect) to receive progress."""
+
+TRANSIENT = (OSError, subprocess.TimeoutExpired)
+"""Exceptions worth a retry: I/O hiccups, a tool that timed out. Gate failures are results,
+not exceptions, and SpecloomErrors are deterministic: neither is retried."""
+
+
+class BuildFailed(Exception):
+    """Raised by the flow when a target failed or was blocked, so the flow run is Failed."""
+
+    def __init__(self, result: BuildResult) -> None:
+        bad = [
+            f"{r.spec}/{r.target} {r.status}"
+            for r in result.rows
+            if r.status in {"failed", "blocked"}
+        ]
+        super().__init__("build failed: " + ", ".join(bad))
+        self.result = result
+
+
+def is_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """retry_condition_fn: retry only transient errors."""
+    try:
+        exc = state.result(raise_on_failure=False)
+    except Exception:
+        return False
+    return isinstance(exc, TRANSIENT) and not isinstance(exc, SpecloomError)
+
+
+@task(
+    name="build-target",
+    task_run_name="{job.spec_id}/{job.target}",
+    retries=2,
+    retry_delay_seconds=2,
+    retry_condition_fn=is_transient,
+    # The manifest's input hashes are the build cache (a skipped target never gets here);
+    # a Prefect result cache would skip the publish side effect, so none is used.
+    cache_policy=NO_CACHE,
+)
+def build_target(job: Job) -> JobResult:
+    """Generate, verify and publish one target of one spec."""
+    return run_job(job)
+
+
+def prefect_executor(jobs: list[Job], finished: Callable[[JobResult], None]) -> list[JobResult]:
+    """Submit every job to the flow's task runner (threads or Dask) and collect results."""
+    futures: dict[PrefectFuture[JobResult], Job] = {build_target.submit(j): j for j in jobs}
+    results: list[JobResult] = []
+    for fut in as_completed(list(futures)):
+        try:
+            r = fut.result()
+        except Exception as exc:  # retries exhausted: the target failed, the build goes on
+            r = failed_result(futures[fut], exc)
+        finished(r)
+        results.append(r)
+    return results
+
+
+@flow(name="specloom-build", log_prints=False, validate_parameters=True)
+def build_flow(
+    paths: list[str] | None = None,
+    targets: list[str] | None = None,
+    force: bool = False,
+    output: str | None = None,
+    cache_dir: str | None = None,
+    backend: str = "template",
+    changed_since: str | None = None,
+    wait: bool = True,
+) -> BuildResult:
+    """Build specs (default: the configured workspace) into the output folder."""
+    req = BuildRequest(
+        paths=[Path(p) for p in paths or []],
+        output=Path(output) if output else None,
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        targets=targets or None,
+        force=force,
+        backend=backend,
+        wait=wait,
+        changed_since=changed_since,
+    )
+    result = run_build(req, prefect_executor, progress=PROGRESS)
+    if result.exit_code:
+        raise BuildFailed(result)
+    return result
+
+
+def request_parameters(req: BuildRequest) -> dict[str, Any]:
+    """Flow parameters for a request (absolute paths: a deployment runs from anywhere)."""
+    return {
+        "paths": [str(p.resolve()) for p in req.paths],
+        "targets": req.targets,
+        "force": req.force,
+        "output": str(req.output.resolve()) if req.output else None,
+        "cache_dir": str(req.cache_dir.resolve()) if req.cache_dir else None,
+        "backend": req.backend,
+        "changed_since": req.changed_since,
+        "wait": req.wait,
+    }

@@ -1,0 +1,200 @@
+"""`specloom build`: plan, check, generate, verify and publish, with progress and a summary."""
+
+from __future__ import annotations
+
+import json
+import os
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
+from rich.table import Table
+
+from specloom.pipeline.build import BuildRequest, BuildResult
+
+
+class Runner(StrEnum):
+    """Which runner drives the pipeline."""
+
+    local = "local"
+    prefect = "prefect"
+
+
+class TaskRunnerName(StrEnum):
+    """Prefect task runner: threads in the flow process, or a Dask cluster."""
+
+    thread = "thread"
+    dask = "dask"
+
+
+class Backend(StrEnum):
+    """Generation backend (BuildContext.backend)."""
+
+    template = "template"
+    openai = "openai"
+
+
+class OutputFormat(StrEnum):
+    """Human table or machine JSON."""
+
+    text = "text"
+    json = "json"
+
+
+STATUS_STYLE = {"built": "green", "skipped": "dim", "failed": "red", "blocked": "yellow"}
+
+
+def default_runner() -> Runner:
+    """`prefect` when PREFECT_API_URL is set, else `local`."""
+    return Runner.prefect if os.environ.get("PREFECT_API_URL") else Runner.local
+
+
+class ProgressView:
+    """One rich progress bar per spec on stderr; its text names the target at work."""
+
+    def __init__(self, console: Console) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            console=console,
+            transient=False,
+        )
+        self.tasks: dict[str, TaskID] = {}
+        self.planned: dict[str, int] = {}
+
+    def __call__(self, spec: str, target: str, status: str, detail: str) -> None:
+        if spec not in self.tasks:
+            self.tasks[spec] = self.progress.add_task(spec, total=0)
+        tid = self.tasks[spec]
+        if status in {"run", "skip", "blocked"}:
+            self.planned[spec] = self.planned.get(spec, 0) + 1
+            self.progress.update(tid, total=self.planned[spec])
+            if status != "run":
+                self.progress.advance(tid)
+        elif status in {"built", "failed"}:
+            self.progress.advance(tid)
+            self.progress.update(tid, description=f"{spec}: {target} {status}")
+        elif status == "waiting":
+            self.progress.update(tid, description=f"{spec}: waiting ({detail})")
+
+
+def summary_table(result: BuildResult) -> Table:
+    """spec, target, status, time, gates."""
+    table = Table(title=f"build: {result.output.as_posix()} ({result.seconds:.2f} s)")
+    for col in ("spec", "target", "status", "time (s)", "gates"):
+        table.add_column(col)
+    for r in result.rows:
+        style = STATUS_STYLE.get(r.status, "")
+        table.add_row(
+            r.spec,
+            r.target,
+            f"[{style}]{r.status}[/]" if style else r.status,
+            f"{r.seconds:.2f}",
+            r.gate_summary(),
+        )
+    return table
+
+
+def run(
+    req: BuildRequest,
+    runner: Runner,
+    task_runner: TaskRunnerName,
+    dask_address: str | None,
+    jobs: int | None,
+    quiet: bool,
+) -> BuildResult:
+    """Run the build with the chosen runner, showing progress on stderr unless quiet."""
+    err = Console(stderr=True)
+    view = ProgressView(err)
+    progress = None if quiet else view
+    if runner is Runner.prefect:
+        from specloom.pipeline.runner_prefect import run_prefect
+
+        if quiet:
+            return run_prefect(req, task_runner.value, dask_address, None)
+        with view.progress:
+            return run_prefect(req, task_runner.value, dask_address, progress)
+    from specloom.pipeline.build import run_build
+    from specloom.pipeline.runner_local import make_local_executor
+
+    executor = make_local_executor(jobs)
+    if quiet:
+        return run_build(req, executor)
+    with view.progress:
+        return run_build(req, executor, progress=progress)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `specloom build` to the app."""
+
+    @app.command("build")
+    def build(
+        paths: list[Path] = typer.Argument(
+            None, help="Spec folders, spec files or workspaces (default: the configured specs/)."
+        ),
+        target: list[str] = typer.Option(
+            None, "--target", "-t", help="Build only this target (repeatable); default: all."
+        ),
+        force: bool = typer.Option(False, "--force", help="Rebuild even if up to date."),
+        output: Path = typer.Option(None, "--output", "-o", help="Output root (default output/)."),
+        fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
+        runner: Runner = typer.Option(
+            None, "--runner", help="local, or prefect (default when PREFECT_API_URL is set)."
+        ),
+        task_runner: TaskRunnerName = typer.Option(
+            TaskRunnerName.thread, "--task-runner", help="Prefect runner only: thread or dask."
+        ),
+        dask_address: str = typer.Option(
+            None,
+            "--dask-address",
+            help="With --task-runner dask: a scheduler address "
+            "(default: a temporary LocalCluster).",
+        ),
+        backend: Backend = typer.Option(Backend.template, "--backend", help="template or openai."),
+        changed: bool = typer.Option(
+            False, "--changed", help="Only specs changed since --since, plus their dependents."
+        ),
+        since: str = typer.Option("HEAD", "--since", help="Git ref for --changed."),
+        no_wait: bool = typer.Option(
+            False, "--no-wait", help="Fail (exit 3) instead of waiting for another build's lock."
+        ),
+        jobs: int = typer.Option(None, "--jobs", "-j", help="Local runner: targets at once."),
+        cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (LLM, audio)."),
+    ) -> None:
+        """Build every target of every spec (or the ones named), publishing atomically."""
+        req = BuildRequest(
+            paths=list(paths or []),
+            output=output,
+            cache_dir=cache_dir,
+            targets=list(target) if target else None,
+            force=force,
+            backend=backend.value,
+            wait=not no_wait,
+            changed_since=since if changed else None,
+        )
+        chosen = runner or default_runner()
+        result = run(req, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
+        if fmt is OutputFormat.json:
+            typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
+        else:
+            out = Console(highlight=False)
+            for w in result.warnings:
+                out.print(f"[yellow]warning:[/] {w}", markup=True)
+            if not result.rows:
+                out.print("nothing to build (no spec selected)")
+            else:
+                out.print(summary_table(result))
+            for r in result.rows:
+                if r.status in {"failed", "blocked"}:
+                    out.print(f"[red]{r.spec}/{r.target} {r.status}:[/] {r.reason}", markup=True)
+                    for g in r.gates:
+                        if g.severity == "error":
+                            where = f" clause {g.clause}" if g.clause else ""
+                            out.print(
+                                f"  {g.rule}{where} {g.location()}: {g.message}", markup=False
+                            )
+        raise typer.Exit(result.exit_code)

@@ -1,0 +1,319 @@
+"""The build as a flat pipeline: load, check, plan, run jobs (any runner), record, report."""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specloom import __version__
+from specloom.config import Config, load_config
+from specloom.errors import BuildError
+from specloom.findings import Finding
+from specloom.model import Workspace
+from specloom.pipeline.check import blocked_specs, run_check, specs_named
+from specloom.pipeline.lock import lock_outputs
+from specloom.pipeline.manifest import Manifest, TargetRecord, read_manifest, write_manifest
+from specloom.pipeline.paths import check_name
+from specloom.pipeline.plan import Job, JobResult, PlanEntry, is_fresh, make_target
+from specloom.pipeline.publish import clean_leftovers, ensure_dir
+from specloom.pipeline.registry import resolve_targets
+from specloom.pipeline.report import TargetRow, write_reports
+from specloom.target import Target
+
+Progress = Callable[[str, str, str, str], None]
+"""progress(spec, target, status, detail): status is planned/running/built/failed/..."""
+Executor = Callable[[list[Job], Callable[[JobResult], None]], list[JobResult]]
+"""Runs jobs (in any order, concurrently or not) and calls back as each one finishes."""
+
+
+@dataclass
+class BuildRequest:
+    """What to build and where: the CLI, the Prefect flow and the tests all fill this in."""
+
+    paths: list[Path] = field(default_factory=list)
+    """Spec folders, spec files or workspaces; empty means the configured `specs/`."""
+    output: Path | None = None
+    """The output root; None means the configured `output/`."""
+    cache_dir: Path | None = None
+    targets: list[str] | None = None
+    """Target names; None means every registered target."""
+    force: bool = False
+    backend: str = "template"
+    wait: bool = True
+    """Wait for another build's lock (True) or fail with exit code 3 (False)."""
+    only_specs: set[str] | None = None
+    """Restrict to these spec ids; None means every spec found."""
+    changed_since: str | None = None
+    """`--changed --since REF`: only specs changed since REF, plus the specs importing them."""
+
+
+@dataclass
+class BuildResult:
+    """Every (spec, target) row, the check findings and warnings, and the exit code."""
+
+    rows: list[TargetRow] = field(default_factory=list)
+    check: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    output: Path = Path("output")
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """1 when any target failed or was blocked, else 0."""
+        return 1 if any(r.status in {"failed", "blocked"} for r in self.rows) else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `--format json` document."""
+        return {
+            "ok": self.exit_code == 0,
+            "specloom_version": __version__,
+            "output": self.output.as_posix(),
+            "seconds": round(self.seconds, 3),
+            "warnings": self.warnings,
+            "check": [f.as_dict() for f in self.check],
+            "targets": [r.as_dict() for r in self.rows],
+        }
+
+
+def load_workspaces(paths: list[Path]) -> Workspace:
+    """Parse every path and merge them into one workspace (dependencies first)."""
+    # the parser lands separately; imported by name so this module type-checks before it does
+    load_workspace: Callable[[Path], Workspace] = importlib.import_module(
+        "specloom.parse"
+    ).load_workspace
+    if len(paths) == 1:
+        return load_workspace(paths[0])
+    merged = Workspace(root=paths[0].as_posix() if paths else ".")
+    for p in paths:
+        ws = load_workspace(p)
+        merged.specs.update(ws.specs)
+        merged.order += [s for s in ws.order if s not in merged.order]
+    return merged
+
+
+def _named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
+    """Specs whose file lies under one of `paths` (imports loaded from elsewhere are not
+    built: `specloom build specs/billing` builds billing only)."""
+    roots = [p.resolve() for p in paths]
+    out: set[str] = set()
+    for sid, spec in ws.specs.items():
+        f = Path(spec.path).resolve()
+        if any(f == r or r in f.parents for r in roots):
+            out.add(sid)
+    return out
+
+
+def resolve_request(req: BuildRequest, config: Config) -> tuple[list[Path], Path, Path]:
+    """(paths, output root, cache folder) with the config's defaults filled in."""
+    root = Path(config.root)
+    paths = req.paths or [root / config.specs]
+    output = req.output if req.output is not None else root / config.output
+    cache = req.cache_dir if req.cache_dir is not None else root / ".specloom-cache"
+    return paths, output, cache
+
+
+def run_build(
+    req: BuildRequest,
+    executor: Executor,
+    *,
+    workspace: Workspace | None = None,
+    config: Config | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """The whole build. `workspace`/`config` may be given (tests, flows) instead of loaded."""
+    started = time.perf_counter()
+    say: Progress = progress or (lambda *_: None)
+    config = config or load_config(req.paths[0] if req.paths else None)
+    paths, output, cache = resolve_request(req, config)
+    ws = workspace if workspace is not None else load_workspaces(paths)
+    result = BuildResult(output=output)
+
+    named = _named_specs(ws, paths) if workspace is None else set(ws.specs)
+    if req.changed_since is not None:
+        from specloom.pipeline.changed import changed_specs
+
+        named &= changed_specs(
+            ws, paths[0] if paths[0].is_dir() else paths[0].parent, req.changed_since
+        )
+    spec_ids = [
+        s for s in ws.order if s in named and (req.only_specs is None or s in req.only_specs)
+    ]
+    for sid in spec_ids:
+        check_name(sid, "spec id", file=ws.specs[sid].path)
+    classes, broken = resolve_targets(req.targets)
+    for _name, exc in sorted(broken.items()):
+        result.warnings.append(exc.message)
+
+    findings, warnings = run_check(ws, config.lint)
+    result.check = findings
+    result.warnings += warnings
+    blocked = blocked_specs(ws, findings)
+
+    ensure_dir(output)
+    spec_dirs = {sid: output / sid for sid in spec_ids}
+    settings = config.model_dump(mode="json", exclude={"root"})
+    with lock_outputs(
+        list(spec_dirs.values()),
+        wait=req.wait,
+        on_wait=lambda d: say(d.name, "*", "waiting", "locked by another build"),
+    ):
+        plan: list[PlanEntry] = []
+        manifests: dict[str, Manifest | None] = {}
+        targets: dict[tuple[str, str], Target] = {}
+        for sid in spec_ids:
+            spec_dir = spec_dirs[sid]
+            clean_leftovers(spec_dir)
+            manifests[sid] = read_manifest(spec_dir)
+            for cls in classes:
+                t = make_target(
+                    cls, ws, output, cache, req.backend, settings, config.targets.get(cls.name, {})
+                )
+                targets[(sid, cls.name)] = t
+                plan.append(
+                    _plan_one(
+                        ws,
+                        sid,
+                        t,
+                        spec_dir,
+                        manifests[sid],
+                        blocked,
+                        req,
+                        output,
+                        cache,
+                        settings,
+                        config,
+                    )
+                )
+        for e in plan:
+            say(e.spec_id, e.target, e.action, e.reason)
+
+        jobs = [e.job for e in plan if e.job is not None]
+        done: dict[tuple[str, str], JobResult] = {}
+
+        def finished(r: JobResult) -> None:
+            done[(r.spec_id, r.target)] = r
+            say(r.spec_id, r.target, r.status, r.error or "")
+
+        for r in executor(jobs, finished):
+            done[(r.spec_id, r.target)] = r
+
+        for sid in spec_ids:
+            rows = _record(ws, sid, spec_dirs[sid], manifests[sid], plan, done)
+            rows += [_broken_row(ws, sid, n, exc) for n, exc in sorted(broken.items())]
+            spec_findings = [f for f in findings if _concerns(ws, sid, f)]
+            write_reports(spec_dirs[sid], sid, rows, spec_findings, result.warnings)
+            result.rows += rows
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _plan_one(
+    ws: Workspace,
+    sid: str,
+    t: Target,
+    spec_dir: Path,
+    manifest: Manifest | None,
+    blocked: dict[str, str],
+    req: BuildRequest,
+    output: Path,
+    cache: Path,
+    settings: dict[str, Any],
+    config: Config,
+) -> PlanEntry:
+    if sid in blocked:
+        return PlanEntry(sid, t.name, "blocked", blocked[sid])
+    spec = ws.specs[sid]
+    h = t.input_hash(spec)
+    fresh, why = is_fresh(manifest, spec_dir, t, h)
+    if fresh and not req.force:
+        return PlanEntry(sid, t.name, "skip", why)
+    job = Job(
+        spec_id=sid,
+        target=t.name,
+        input_hash=h,
+        workspace=ws,
+        output_dir=output,
+        cache_dir=cache,
+        backend=req.backend,
+        settings=settings,
+        config=config.targets.get(t.name, {}),
+    )
+    return PlanEntry(sid, t.name, "run", "forced" if fresh else why, job)
+
+
+def _record(
+    ws: Workspace,
+    sid: str,
+    spec_dir: Path,
+    manifest: Manifest | None,
+    plan: list[PlanEntry],
+    done: dict[tuple[str, str], JobResult],
+) -> list[TargetRow]:
+    """Update the manifest with what was published; return the rows of this spec."""
+    spec = ws.specs[sid]
+    total = len(spec.clauses)
+    m = manifest or Manifest(
+        spec=sid, spec_hash=spec.hash, spec_version=spec.version, specloom_version=__version__
+    )
+    before = m.model_dump_json()
+    rows: list[TargetRow] = []
+    any_built = False
+    for e in (p for p in plan if p.spec_id == sid):
+        if e.action == "blocked":
+            rows.append(TargetRow(sid, e.target, "blocked", e.reason, clauses_total=total))
+            continue
+        if e.action == "skip":
+            rec = m.targets[e.target]
+            rows.append(
+                TargetRow(
+                    sid,
+                    e.target,
+                    "skipped",
+                    e.reason,
+                    gates=rec.gates,
+                    covered=rec.covered_clauses,
+                    clauses_total=total,
+                )
+            )
+            continue
+        r = done.get((sid, e.target))
+        if r is None:
+            rows.append(
+                TargetRow(
+                    sid, e.target, "failed", "the runner returned no result", clauses_total=total
+                )
+            )
+            continue
+        secs = sum(r.timings.values())
+        if r.status == "built" and r.folder is not None:
+            any_built = True
+            m.targets[e.target] = TargetRecord(
+                target_version=r.target_version,
+                input_hash=r.input_hash,
+                folder=r.folder,
+                files=r.files,
+                gates=r.gates,
+                covered_clauses=r.covered,
+                timings=r.timings,
+            )
+        rows.append(
+            TargetRow(sid, e.target, r.status, r.error or e.reason, secs, r.gates, r.covered, total)
+        )
+    if any_built:
+        m.spec_hash, m.spec_version = spec.hash, spec.version
+        m.specloom_version = __version__
+    if m.model_dump_json() != before or manifest is None:
+        write_manifest(spec_dir, m)
+    return rows
+
+
+def _broken_row(ws: Workspace, sid: str, name: str, exc: BuildError) -> TargetRow:
+    return TargetRow(sid, name, "failed", exc.message, clauses_total=len(ws.specs[sid].clauses))
+
+
+def _concerns(ws: Workspace, sid: str, f: Finding) -> bool:
+    return f.file is None or sid in specs_named(ws, f)

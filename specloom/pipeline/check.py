@@ -1,0 +1,67 @@
+"""The check step: lint, types and conflicts before generation; which specs they block."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from specloom.config import LintConfig
+from specloom.findings import Finding, Severity
+from specloom.model import Workspace
+
+
+def run_check(ws: Workspace, lint: LintConfig) -> tuple[list[Finding], list[str]]:
+    """(findings, warnings): warnings say when no checker is available."""
+    try:
+        from specloom.check.lint import lint_workspace
+    except ImportError as exc:
+        return [], [
+            f"no check ran (specloom.check.lint is not available: {exc}); "
+            "specs were built unchecked"
+        ]
+    return lint_workspace(ws, lint), []
+
+
+def _owner(ws: Workspace, file: str) -> str | None:
+    f = PurePosixPath(file)
+    for spec in ws.specs.values():
+        sp = PurePosixPath(spec.path)
+        roots = [sp]
+        if sp.name == "spec.md":
+            roots.append(sp.parent)
+        if spec.examples_dir:
+            roots.append(PurePosixPath(spec.examples_dir))
+        if any(f == r or r in f.parents for r in roots):
+            return spec.id
+    return None
+
+
+def specs_named(ws: Workspace, f: Finding) -> set[str]:
+    """The specs a finding is about: the owner of its file, plus every spec it names
+    (conflicts name each spec involved: `id`, 'id', "id" or id.Name)."""
+    named: set[str] = set()
+    if f.file:
+        owner = _owner(ws, f.file)
+        if owner:
+            named.add(owner)
+    for sid in ws.specs:
+        pattern = rf"[`'\"]{re.escape(sid)}[`'\"]|\b{re.escape(sid)}\.[A-Za-z_]"
+        if re.search(pattern, f.message):
+            named.add(sid)
+    return named
+
+
+def blocked_specs(ws: Workspace, findings: list[Finding]) -> dict[str, str]:
+    """spec id -> why it is blocked: an error in its files, a conflict naming it, or an
+    error in a spec it imports (its generated code would build on a broken spec)."""
+    blocked: dict[str, str] = {}
+    for f in findings:
+        if f.severity is not Severity.ERROR:
+            continue
+        named = specs_named(ws, f) or set(ws.specs)
+        for sid in sorted(named):
+            blocked.setdefault(sid, f"{f.rule} at {f.location()}: {f.message}")
+    for sid in list(blocked):
+        for dep in sorted(ws.dependents(sid)):
+            blocked.setdefault(dep, f"imports {sid!r}, which has check errors")
+    return blocked

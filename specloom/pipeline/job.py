@@ -1,0 +1,87 @@
+"""One job: generate one target into staging, run its gates there, publish it atomically."""
+
+from __future__ import annotations
+
+import time
+
+from specloom.errors import SpecloomError
+from specloom.findings import Finding, Severity, has_errors
+from specloom.pipeline.paths import check_name
+from specloom.pipeline.plan import Job, JobResult, make_target
+from specloom.pipeline.publish import publish
+from specloom.pipeline.registry import load_target
+from specloom.pipeline.stage import new_staging_dir, remove_tree, write_files
+
+
+def run_job(job: Job) -> JobResult:
+    """Build one target. Expected failures become a failed result; others propagate.
+
+    Unexpected exceptions (an OSError from a flaky tool, a bug) propagate so that the
+    Prefect runner can retry them; the local runner turns them into a failed result.
+    """
+    cls = load_target(job.target)
+    target = make_target(
+        cls, job.workspace, job.output_dir, job.cache_dir, job.backend, job.settings, job.config
+    )
+    spec = job.workspace.specs[job.spec_id]
+    spec_dir = job.output_dir / check_name(spec.id, "spec id", file=spec.path)
+    timings: dict[str, float] = {}
+    result = JobResult(
+        spec_id=job.spec_id,
+        target=job.target,
+        status="failed",
+        input_hash=job.input_hash,
+        target_version=target.version,
+        timings=timings,
+    )
+    t0 = time.perf_counter()
+    staging = None
+    try:
+        files = target.generate(spec)
+        staging = new_staging_dir(spec_dir, job.target)
+        write_files(staging, files, job.target)
+        timings["generate"] = round(time.perf_counter() - t0, 3)
+        t1 = time.perf_counter()
+        gates = target.verify(spec, staging)
+        result.gates = gates
+        result.covered = sorted(target.covered_clauses(spec, staging))
+        timings["verify"] = round(time.perf_counter() - t1, 3)
+        if has_errors(gates):
+            result.error = "a gate failed; nothing was published"
+            return result
+        t2 = time.perf_counter()
+        folder, hashes = publish(spec_dir, job.target, staging)
+        staging = None
+        timings["publish"] = round(time.perf_counter() - t2, 3)
+        result.status = "built"
+        result.folder = folder
+        result.files = hashes
+        return result
+    except SpecloomError as exc:
+        result.error = str(exc)
+        result.gates.append(
+            Finding(
+                rule="BUILD",
+                severity=Severity.ERROR,
+                message=exc.message,
+                file=exc.file,
+                line=exc.line,
+            )
+        )
+        return result
+    finally:
+        if staging is not None:
+            remove_tree(staging)
+
+
+def failed_result(job: Job, exc: BaseException) -> JobResult:
+    """A failed result for an exception that escaped `run_job` (after retries, if any)."""
+    message = f"internal error in target {job.target!r}: {type(exc).__name__}: {exc}"
+    return JobResult(
+        spec_id=job.spec_id,
+        target=job.target,
+        status="failed",
+        input_hash=job.input_hash,
+        error=message,
+        gates=[Finding(rule="BUILD", severity=Severity.ERROR, message=message)],
+    )

@@ -1,0 +1,102 @@
+"""`output/<spec>/manifest.json`: what is published, from which inputs, and how its gates went."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from specloom.findings import Finding
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+class TargetRecord(BaseModel):
+    """One published target: the inputs it was built from, its files and its gates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target_version: str
+    input_hash: str
+    folder: str
+    """The version folder the `<target>` symlink points at (`.<target>-<hash8>`)."""
+    files: dict[str, str] = Field(default_factory=dict)
+    """POSIX path relative to the target folder -> sha256 hex, sorted."""
+    gates: list[Finding] = Field(default_factory=list)
+    covered_clauses: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)
+    """Seconds spent in generate, verify and publish."""
+
+
+class Manifest(BaseModel):
+    """The whole manifest of one spec's output folder."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    format: int = FORMAT
+    spec: str
+    spec_hash: str
+    spec_version: str | None = None
+    specloom_version: str
+    targets: dict[str, TargetRecord] = Field(default_factory=dict)
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def hash_tree(root: Path) -> dict[str, str]:
+    """Every regular file under `root` (symlinks not followed) -> sha256, sorted by path."""
+    out: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            if p.is_symlink() or not p.is_file():
+                continue
+            out[p.relative_to(root).as_posix()] = sha256_file(p)
+    return dict(sorted(out.items()))
+
+
+def tree_digest(files: dict[str, str]) -> str:
+    """One hash over a {path: sha256} map: names the version folder of a publish."""
+    return hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
+
+
+def read_manifest(spec_dir: Path) -> Manifest | None:
+    """The manifest of `output/<spec>/`, or None when absent or unreadable (rebuild then)."""
+    path = spec_dir / MANIFEST
+    try:
+        return Manifest.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError, ValueError):
+        return None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temp file next to `path`, fsync, then os.replace: readers see old or new."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_manifest(spec_dir: Path, manifest: Manifest) -> None:
+    """Write the manifest atomically, with sorted keys (stable diffs)."""
+    data = json.loads(manifest.model_dump_json())
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    write_atomic(spec_dir / MANIFEST, text.encode("utf-8"))

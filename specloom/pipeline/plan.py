@@ -1,0 +1,111 @@
+"""Planning: which (spec, target) pairs are stale, and the jobs that rebuild them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import ValidationError
+
+from specloom import __version__
+from specloom.errors import ConfigError
+from specloom.findings import Finding
+from specloom.model import Workspace
+from specloom.pipeline.manifest import Manifest, hash_tree
+from specloom.pipeline.publish import current_folder
+from specloom.target import BuildContext, Target
+
+
+@dataclass(frozen=True)
+class Job:
+    """Everything one worker needs to build one target of one spec (picklable for Dask)."""
+
+    spec_id: str
+    target: str
+    input_hash: str
+    workspace: Workspace
+    output_dir: Path
+    cache_dir: Path
+    backend: str = "template"
+    settings: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class JobResult:
+    """What building one target produced: built (published) or failed (nothing published)."""
+
+    spec_id: str
+    target: str
+    status: Literal["built", "failed"]
+    input_hash: str
+    target_version: str = ""
+    folder: str | None = None
+    files: dict[str, str] = field(default_factory=dict)
+    gates: list[Finding] = field(default_factory=list)
+    covered: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
+class PlanEntry:
+    """The plan for one (spec, target): run it (stale) or skip it (fresh), and why."""
+
+    spec_id: str
+    target: str
+    action: Literal["run", "skip", "blocked"]
+    reason: str
+    job: Job | None = None
+
+
+def make_target(
+    cls: type[Target],
+    workspace: Workspace,
+    output_dir: Path,
+    cache_dir: Path,
+    backend: str,
+    settings: dict[str, Any],
+    raw_config: dict[str, Any],
+) -> Target:
+    """Instantiate a target with its validated config."""
+    try:
+        config = cls.config_model.model_validate(raw_config)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"[tool.specloom.targets.{cls.name}] {where}: {first['msg']}",
+            hint=f"see the {cls.name} target's documentation for its options",
+        ) from None
+    ctx = BuildContext(
+        workspace=workspace,
+        output_dir=output_dir,
+        cache_dir=cache_dir,
+        backend=backend,
+        settings=settings,
+    )
+    return cls(ctx, config)
+
+
+def is_fresh(
+    manifest: Manifest | None, spec_dir: Path, target: Target, input_hash: str
+) -> tuple[bool, str]:
+    """Whether the published target matches these inputs and is intact; and why not."""
+    if manifest is None:
+        return False, "never built"
+    if manifest.specloom_version != __version__:
+        return False, f"specloom {manifest.specloom_version} -> {__version__}"
+    rec = manifest.targets.get(target.name)
+    if rec is None:
+        return False, "never built"
+    if rec.target_version != target.version:
+        return False, f"target version {rec.target_version} -> {target.version}"
+    if rec.input_hash != input_hash:
+        return False, "inputs changed"
+    if current_folder(spec_dir, target.name) != rec.folder:
+        return False, "published folder missing or not from this manifest"
+    if hash_tree(spec_dir / rec.folder) != rec.files:
+        return False, "published files differ from the manifest"
+    return True, "up to date"

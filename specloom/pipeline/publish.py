@@ -1,0 +1,111 @@
+"""Atomic publish: `output/<spec>/<target>` is a symlink swapped to a new version folder.
+
+A kill at any moment leaves the symlink pointing at the old or the new complete version;
+`clean_leftovers` removes staging and unreferenced version folders on the next build.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from specloom.errors import BuildError
+from specloom.pipeline import faults
+from specloom.pipeline.manifest import hash_tree, tree_digest
+from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, write_error
+
+LINK_TMP_PREFIX = ".tmp-link-"
+_VERSION = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*-([0-9a-f]{8}(-[0-9]+)?|legacy)$")
+VERIFY_PREFIX = ".verify-"
+
+
+def version_folder_name(target: str, files: dict[str, str]) -> str:
+    """`.<target>-<hash8>`: named after the content, so republishing the same bytes is a no-op."""
+    return f".{target}-{tree_digest(files)[:8]}"
+
+
+def current_folder(spec_dir: Path, target: str) -> str | None:
+    """The version folder `<target>` points at, or None when not published as a symlink."""
+    link = spec_dir / target
+    if not link.is_symlink():
+        return None
+    dest = os.readlink(link)
+    if "/" in dest or not dest.startswith(f".{target}-"):
+        return None
+    return dest
+
+
+def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, str]]:
+    """Move the verified staging folder into place; returns (version folder, file hashes)."""
+    files = hash_tree(staging)
+    folder = version_folder_name(target, files)
+    link = spec_dir / target
+    old = current_folder(spec_dir, target)
+    if old == folder:
+        if hash_tree(spec_dir / folder) == files:
+            remove_tree(staging)  # identical bytes are already published
+            return folder, files
+        n = 1  # the published copy was edited by hand: publish beside it, then swap
+        while (spec_dir / f"{folder}-{n}").exists():
+            n += 1
+        folder = f"{folder}-{n}"
+    try:
+        remove_tree(spec_dir / folder)  # an unreferenced leftover with the same name
+        os.rename(staging, spec_dir / folder)
+        fsync_dir(spec_dir)
+        faults.hold("publish")
+        if link.exists() and not link.is_symlink():
+            # an output from before symlinked publishing: move it aside, swap, delete
+            aside = spec_dir / f".{target}-legacy"
+            remove_tree(aside)
+            os.rename(link, aside)
+            old_path: Path | None = aside
+        else:
+            old_path = spec_dir / old if old else None
+        tmp = spec_dir / f"{LINK_TMP_PREFIX}{target}-{os.getpid()}"
+        remove_tree(tmp)
+        os.symlink(folder, tmp)
+        os.replace(tmp, link)
+        fsync_dir(spec_dir)
+    except OSError as exc:
+        raise write_error(spec_dir / target, exc) from None
+    faults.hold("swapped")
+    if old_path is not None and old_path.name != folder:
+        remove_tree(old_path)
+    return folder, files
+
+
+def clean_leftovers(spec_dir: Path) -> list[str]:
+    """Remove staging, temp-link, verify and unreferenced version folders; returns their names."""
+    if not spec_dir.is_dir():
+        return []
+    live: set[str] = set()
+    for entry in spec_dir.iterdir():
+        if entry.is_symlink() and not entry.name.startswith("."):
+            live.add(os.readlink(entry))
+    removed: list[str] = []
+    for entry in sorted(spec_dir.iterdir()):
+        name = entry.name
+        if not name.startswith(".") or name in live or name == ".lock":
+            continue
+        if name.startswith((STAGING_PREFIX, LINK_TMP_PREFIX, VERIFY_PREFIX)) or (
+            _VERSION.match(name) and not entry.is_symlink()
+        ):
+            remove_tree(entry)
+            removed.append(name)
+    return removed
+
+
+def ensure_dir(path: Path) -> None:
+    """mkdir -p with a clear error on a full disk or a permission problem."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(path, exc) from None
+    if not path.is_dir():
+        raise BuildError(
+            f"{path} exists and is not a folder",
+            file=str(path),
+            hint="remove it or choose another --output",
+        )

@@ -1,0 +1,95 @@
+"""The target registry: entry points of the group `specloom.targets`, plus in-process additions."""
+
+from __future__ import annotations
+
+from importlib.metadata import EntryPoint, entry_points
+
+from specloom.errors import BuildError
+from specloom.target import Target
+
+GROUP = "specloom.targets"
+
+_extra: dict[str, type[Target]] = {}
+"""Targets registered in process with `register_target` (tests, embedding applications)."""
+
+
+def register_target(cls: type[Target]) -> None:
+    """Add (or replace) a target class under `cls.name`, ahead of the entry points."""
+    _check_class(cls, f"register_target({cls!r})")
+    _extra[cls.name] = cls
+
+
+def unregister_target(name: str) -> None:
+    """Remove a target added with `register_target` (no-op when absent)."""
+    _extra.pop(name, None)
+
+
+def _entry_points() -> dict[str, EntryPoint]:
+    return {ep.name: ep for ep in entry_points(group=GROUP)}
+
+
+def available_targets() -> list[str]:
+    """Every registered target name, sorted."""
+    return sorted(set(_entry_points()) | set(_extra))
+
+
+def _check_class(obj: object, where: str) -> None:
+    if not (isinstance(obj, type) and issubclass(obj, Target)):
+        raise BuildError(
+            f"{where} is not a specloom Target subclass",
+            hint="point the entry point at a class deriving from specloom.target.Target",
+        )
+    if not getattr(obj, "name", None):
+        raise BuildError(f"{where} has no `name`", hint="set the class attribute `name`")
+
+
+def load_target(name: str) -> type[Target]:
+    """The target class registered as `name`; a clear error for unknown or broken ones."""
+    if name in _extra:
+        return _extra[name]
+    eps = _entry_points()
+    ep = eps.get(name)
+    if ep is None:
+        known = ", ".join(available_targets()) or "(none)"
+        raise BuildError(
+            f"unknown target {name!r}; available targets: {known}",
+            hint="pass one of the available names to --target, or install the plugin",
+        )
+    where = f"entry point {ep.name} = {ep.value} (group {GROUP})"
+    try:
+        obj = ep.load()
+    except Exception as exc:  # any import-time failure of a plugin is the plugin's fault
+        raise BuildError(
+            f"target {name!r} failed to load from {where}: {type(exc).__name__}: {exc}",
+            hint="fix or reinstall the package that provides it, or build other targets"
+            " with --target",
+        ) from None
+    _check_class(obj, where)
+    if obj.name != name:
+        raise BuildError(
+            f"{where} loads a target named {obj.name!r}, not {name!r}",
+            hint="make the entry point name equal the class's `name`",
+        )
+    return obj  # type: ignore[no-any-return]
+
+
+def resolve_targets(
+    names: list[str] | None,
+) -> tuple[list[type[Target]], dict[str, BuildError]]:
+    """Classes for `names` (deduplicated, in order), or for every registered target when None.
+
+    Named targets must load (an unknown or broken one raises). For the default set, a
+    target that fails to load is returned in the second value, so the build reports it as
+    failed and still builds the others.
+    """
+    if names:
+        ordered = list(dict.fromkeys(names))
+        return [load_target(n) for n in ordered], {}
+    classes: list[type[Target]] = []
+    broken: dict[str, BuildError] = {}
+    for n in available_targets():
+        try:
+            classes.append(load_target(n))
+        except BuildError as exc:
+            broken[n] = exc
+    return classes, broken

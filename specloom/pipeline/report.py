@@ -1,0 +1,126 @@
+"""`output/<spec>/report.md` and `report.json`: what passed, what failed, where and why."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specloom import __version__
+from specloom.findings import Finding
+from specloom.pipeline.manifest import write_atomic
+
+
+@dataclass
+class TargetRow:
+    """One line of the summary: a spec's target, its status, time and gate counts."""
+
+    spec: str
+    target: str
+    status: str
+    """built, skipped (up to date), failed (nothing published) or blocked (check errors)."""
+    reason: str = ""
+    seconds: float = 0.0
+    gates: list[Finding] = field(default_factory=list)
+    covered: list[str] = field(default_factory=list)
+    clauses_total: int = 0
+
+    def gate_summary(self) -> str:
+        """`2 errors, 1 warning` or `passed` or `-`."""
+        errors = sum(1 for g in self.gates if g.severity == "error")
+        warnings = sum(1 for g in self.gates if g.severity == "warning")
+        if not errors and not warnings:
+            return "passed" if self.status in {"built", "skipped"} else "-"
+        parts = []
+        if errors:
+            parts.append(f"{errors} error{'s' * (errors != 1)}")
+        if warnings:
+            parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON form used by report.json and `--format json`."""
+        return {
+            "spec": self.spec,
+            "target": self.target,
+            "status": self.status,
+            "reason": self.reason,
+            "seconds": round(self.seconds, 3),
+            "gates": [g.as_dict() for g in self.gates],
+            "covered_clauses": self.covered,
+            "clauses_total": self.clauses_total,
+        }
+
+
+def report_json(
+    spec: str, rows: list[TargetRow], check: list[Finding], warnings: list[str]
+) -> dict[str, Any]:
+    """The report of one spec as a JSON-able dict."""
+    return {
+        "spec": spec,
+        "specloom_version": __version__,
+        "ok": all(r.status in {"built", "skipped"} for r in rows),
+        "check": [f.as_dict() for f in check],
+        "warnings": warnings,
+        "targets": [r.as_dict() for r in rows],
+    }
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def report_markdown(
+    spec: str, rows: list[TargetRow], check: list[Finding], warnings: list[str]
+) -> str:
+    """The report of one spec as Markdown: summary table, then every failing finding."""
+    lines = [f"# Build report: {spec}", "", f"specloom {__version__}", ""]
+    for w in warnings:
+        lines.append(f"> warning: {w}")
+    if warnings:
+        lines.append("")
+    lines += [
+        "| target | status | time (s) | gates | clauses covered |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        cov = f"{len(r.covered)}/{r.clauses_total}" if r.clauses_total else "-"
+        lines.append(f"| {r.target} | {r.status} | {r.seconds:.2f} | {r.gate_summary()} | {cov} |")
+    lines.append("")
+    errors = [f for f in check if f.severity == "error"]
+    if errors:
+        lines += ["## Check errors (block publication)", ""]
+        lines += [
+            f"- `{f.rule}` {f.location()}"
+            f"{f' (clause {f.clause})' if f.clause else ''}: {_md_cell(f.message)}"
+            for f in errors
+        ]
+        lines.append("")
+    for r in rows:
+        if r.status in {"failed", "blocked"} or r.gates:
+            lines += [f"## {r.target}: {r.status}", ""]
+            if r.reason:
+                lines += [_md_cell(r.reason), ""]
+            for g in r.gates:
+                clause = f" clause `{g.clause}`" if g.clause else ""
+                lines.append(
+                    f"- {g.severity} `{g.rule}`{clause} at {g.location()}: {_md_cell(g.message)}"
+                )
+            if r.gates:
+                lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_reports(
+    spec_dir: Path, spec: str, rows: list[TargetRow], check: list[Finding], warnings: list[str]
+) -> None:
+    """Write report.json and report.md atomically."""
+    data = report_json(spec, rows, check, warnings)
+    write_atomic(
+        spec_dir / "report.json",
+        (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"),
+    )
+    write_atomic(
+        spec_dir / "report.md", report_markdown(spec, rows, check, warnings).encode("utf-8")
+    )
