@@ -1,0 +1,68 @@
+"""SL008 eval tags without an examples file and SL009 examples files no clause tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from specloom.check.context import LintContext
+from specloom.check.rules import finding
+from specloom.findings import Finding
+from specloom.model import Spec
+
+
+def example_file_ids(spec: Spec) -> dict[str, str]:
+    """Examples files of the spec: {id: path}, from the IR and from the examples folder
+    itself (a file the parser did not attach to a clause is exactly what SL009 is about)."""
+    out = {ef.id: ef.path for ef in spec.example_files}
+    if spec.examples_dir:
+        folder = Path(spec.examples_dir)
+        if folder.is_dir():
+            for f in sorted(folder.glob("*.md")):
+                out.setdefault(f.stem, f"{spec.examples_dir.rstrip('/')}/{f.name}")
+    return out
+
+
+def missing_examples(spec: Spec) -> list[str]:
+    """Eval ids (statement clauses) with no examples file, in document order."""
+    files = example_file_ids(spec)
+    return [c.id for c in spec.clauses if c.kind == "statement" and c.id not in files]
+
+
+def orphan_example_files(spec: Spec) -> list[str]:
+    """Examples file ids that no clause of the spec carries, sorted."""
+    ids = {c.id for c in spec.clauses}
+    return sorted(i for i in example_file_ids(spec) if i not in ids)
+
+
+def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
+    """Both directions of the eval-tag / examples-file traceability."""
+    where = spec.examples_dir or "examples"
+    by_id = {c.id: c for c in spec.clauses}
+    for cid in missing_examples(spec):
+        c = by_id[cid]
+        yield finding(
+            "SL008",
+            f"eval tag [^{cid}] has no examples file: write {where}/{cid}.md with at least "
+            "one example, or remove the tag",
+            c.pos,
+            cid,
+        )
+    counts = {ef.id: len(ef.examples) for ef in spec.example_files}
+    for ef in spec.example_files:
+        if ef.id in by_id and counts[ef.id] == 0:
+            yield finding(
+                "SL008",
+                f"examples file for [^{ef.id}] holds no `**Example**:` item: add one",
+                ef.pos,
+                ef.id,
+            )
+    files = example_file_ids(spec)
+    for eid in orphan_example_files(spec):
+        yield finding(
+            "SL009",
+            f"examples file {eid}.md belongs to no clause: tag the sentence it illustrates "
+            f"with [^{eid}], or delete or rename the file",
+            file=files[eid],
+            line=1,
+        )

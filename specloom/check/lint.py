@@ -1,0 +1,130 @@
+"""The lint engine: every rule family over a workspace, then config and suppressions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from specloom.check import (
+    conflicts,
+    coverage,
+    evals,
+    ids,
+    keywords,
+    placeholders,
+    refs,
+    typecheck,
+    vague,
+)
+from specloom.check.context import LintContext
+from specloom.check.rules import RULES
+from specloom.check.suppress import apply_suppressions
+from specloom.config import LintConfig
+from specloom.errors import ConfigError
+from specloom.findings import Finding, Severity
+from specloom.model import Spec, Workspace
+
+SpecCheck = Callable[[Spec, LintContext], Iterable[Finding]]
+WorkspaceCheck = Callable[[Workspace, LintContext], Iterable[Finding]]
+
+SPEC_CHECKS: list[SpecCheck] = [
+    vague.check,
+    keywords.check,
+    placeholders.check,
+    ids.check,
+    refs.check,
+    evals.check,
+    coverage.check,
+    typecheck.check,
+]
+WORKSPACE_CHECKS: list[WorkspaceCheck] = [typecheck.check_workspace, conflicts.check_workspace]
+INT64_POLICIES = ("number", "bigint")
+
+
+def validate_config(config: LintConfig) -> None:
+    """Unknown rule ids or severities are configuration errors, not silent no-ops."""
+    for key, ids_ in (
+        ("enable", config.enable),
+        ("disable", config.disable),
+        ("severity", list(config.severity)),
+    ):
+        unknown = sorted(set(ids_) - set(RULES))
+        if unknown:
+            raise ConfigError(
+                f"[tool.specloom.lint] {key}: unknown rule id(s) {', '.join(unknown)}",
+                hint="see docs/lint-rules.md for the rule ids",
+            )
+    for rid, sev in sorted(config.severity.items()):
+        if sev not in {s.value for s in Severity}:
+            raise ConfigError(
+                f"[tool.specloom.lint] severity.{rid}: {sev!r} is not a severity",
+                hint="use one of error, warning, info",
+            )
+
+
+def enabled_rules(config: LintConfig) -> set[str]:
+    """Rule ids that run: the default set, plus `enable`, minus `disable`."""
+    on = {r.id for r in RULES.values() if r.default_enabled} | set(config.enable)
+    return on - set(config.disable)
+
+
+def _finish(found: Iterable[Finding], config: LintConfig, ctx: LintContext) -> list[Finding]:
+    on = enabled_rules(config)
+    out: dict[tuple[object, ...], Finding] = {}
+    for f in found:
+        if f.rule not in on:
+            continue
+        if f.rule in config.severity:
+            f = f.model_copy(update={"severity": Severity(config.severity[f.rule])})
+        key = (f.file or "", f.line or 0, f.rule, f.message, f.clause or "")
+        out.setdefault(key, f)
+    kept = apply_suppressions(list(out.values()), ctx.sources)
+    return sorted(kept, key=lambda f: (f.file or "", f.line or 0, f.rule, f.message))
+
+
+def lint_workspace(
+    ws: Workspace, config: LintConfig | None = None, *, ts_int64: str = "number"
+) -> list[Finding]:
+    """Lint, type check and conflict check every spec of the workspace, sorted by place.
+
+    `ts_int64` is the TypeScript target's int64 policy (`number` or `bigint`,
+    `[tool.specloom.targets.typescript] int64`); it decides SL108/SL109.
+    """
+    config = config or LintConfig()
+    validate_config(config)
+    if ts_int64 not in INT64_POLICIES:
+        raise ConfigError(
+            f"[tool.specloom.targets.typescript] int64: {ts_int64!r}",
+            hint='use "number" or "bigint"',
+        )
+    ctx = LintContext(workspace=ws, ts_int64=ts_int64)
+    found: list[Finding] = []
+    for sid in ws.order or sorted(ws.specs):
+        spec = ws.specs[sid]
+        for spec_check in SPEC_CHECKS:
+            found.extend(spec_check(spec, ctx))
+    for ws_check in WORKSPACE_CHECKS:
+        found.extend(ws_check(ws, ctx))
+    return _finish(found, config, ctx)
+
+
+def lint_spec(
+    spec: Spec,
+    config: LintConfig | None = None,
+    *,
+    workspace: Workspace | None = None,
+    ts_int64: str = "number",
+) -> list[Finding]:
+    """Lint one spec (imports resolved against `workspace` when given); findings of the
+    workspace-wide checks are kept only where they point into this spec's files."""
+    ws = workspace or Workspace(root=".", specs={spec.id: spec}, order=[spec.id])
+    if spec.id not in ws.specs:
+        ws = ws.model_copy(
+            update={"specs": {**ws.specs, spec.id: spec}, "order": [*ws.order, spec.id]}
+        )
+    files = {spec.path, *(ef.path for ef in spec.example_files)}
+    prefix = spec.examples_dir.rstrip("/") + "/" if spec.examples_dir else "\0"
+    return [
+        f
+        for f in lint_workspace(ws, config, ts_int64=ts_int64)
+        if f.file in files or (f.file or "").startswith(prefix)
+    ]

@@ -1,0 +1,75 @@
+"""SL007 dangling cross references and SL012 structured examples naming unknown items."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+
+from specloom.check.context import LintContext
+from specloom.check.rules import finding
+from specloom.findings import Finding
+from specloom.model import Spec, Workspace
+
+
+def _spec_by_file(ws: Workspace) -> dict[str, Spec]:
+    return {posixpath.normpath(s.path): s for s in ws.specs.values()}
+
+
+def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
+    """Every link resolves to an anchor of this spec or of the spec file it names."""
+    anchors = spec.anchors()
+    by_file: dict[str, Spec] | None = None
+    base = posixpath.dirname(spec.path)
+    for ref in spec.refs:
+        if ref.spec_file is None:
+            if ref.target not in anchors:
+                yield finding(
+                    "SL007",
+                    f"link to #{ref.target} points at no heading or clause of this spec: "
+                    "fix the id or add it",
+                    ref.pos,
+                )
+            continue
+        if by_file is None:
+            by_file = _spec_by_file(ctx.workspace)
+        path = posixpath.normpath(posixpath.join(base, ref.spec_file))
+        other = by_file.get(path)
+        if other is None:
+            yield finding(
+                "SL007",
+                f"link to {ref.spec_file}#{ref.target}: {ref.spec_file} is not a spec of "
+                "this workspace: fix the path",
+                ref.pos,
+            )
+        elif ref.target and ref.target not in other.anchors():
+            yield finding(
+                "SL007",
+                f"link to {ref.spec_file}#{ref.target}: spec {other.id} has no heading or "
+                "clause with that id: fix the id",
+                ref.pos,
+            )
+    ops = {o.name for o in spec.operations}
+    errors = {e.name for e in spec.errors}
+    for imp in spec.imports:
+        if imp in ctx.workspace.specs:
+            errors |= {f"{imp}.{e.name}" for e in ctx.workspace.specs[imp].errors}
+    for ex in spec.examples:
+        st = ex.structured
+        if st is None:
+            continue
+        if st.call not in ops:
+            yield finding(
+                "SL012",
+                f"example calls {st.call!r}, which is not an operation of spec {spec.id}: "
+                "use one of " + (", ".join(sorted(ops)) or "(no operations defined)"),
+                st.pos,
+                ex.clause,
+            )
+        if st.expect_error is not None and st.expect_error not in errors:
+            yield finding(
+                "SL012",
+                f"example expects error {st.expect_error!r}, which is not defined: define "
+                "it under `errors:` or fix the name",
+                st.pos,
+                ex.clause,
+            )
