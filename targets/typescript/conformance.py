@@ -1,0 +1,101 @@
+"""TypeScript conformance suite: structured examples as node:test cases over a user factory."""
+
+from __future__ import annotations
+
+from specloom.model import Spec, TypeDef
+from specloom.naming import json_string, ts_member_name, ts_property_key, ts_type_name
+
+from ..values import (
+    Case,
+    EnumValue,
+    ListValue,
+    MapValue,
+    Null,
+    RecordValue,
+    Scalar,
+    Value,
+)
+from .signatures import error_union_name, service_name
+
+
+def literal(v: Value, int64: str) -> str:
+    """A TypeScript expression for a typed value (records use the camelCase member names)."""
+    if isinstance(v, Null):
+        return "undefined"
+    if isinstance(v, Scalar):
+        if v.prim == "bool":
+            return "true" if v.value else "false"
+        if v.prim == "int64" and int64 == "bigint":
+            return f"{v.value}n"
+        if v.prim in ("int32", "int64", "float64"):
+            return repr(v.value)
+        if v.prim == "bytes":
+            return "new Uint8Array([" + ", ".join(str(b) for b in v.value) + "])"
+        return json_string(str(v.value))
+    if isinstance(v, EnumValue):
+        return json_string(v.variant)
+    if isinstance(v, ListValue):
+        return "[" + ", ".join(literal(x, int64) for x in v.items) + "]"
+    if isinstance(v, MapValue):
+        return "{" + ", ".join(f"{json_string(k)}: {literal(x, int64)}" for k, x in v.items) + "}"
+    parts = [
+        f"{ts_property_key(ts_member_name(name))}: {literal(x, int64)}"
+        for name, x in v.fields
+        if not isinstance(x, Null)
+    ]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _optional(td: TypeDef, field: str) -> bool:
+    return any(f.name == field and f.type.optional for f in td.fields)
+
+
+def assertions(expr: str, v: Value, int64: str) -> list[str]:
+    """Statements checking `expr` against an expectation: records by subset, the rest exactly."""
+    if isinstance(v, Null):
+        return [f"assert.equal({expr} ?? null, null);"]
+    if isinstance(v, RecordValue) and v.partial:
+        out: list[str] = []
+        for name, x in v.fields:
+            dot = "?." if _optional(v.typedef, name) else "."
+            key = ts_member_name(name)
+            sub = (
+                f"{expr}{dot}{key}"
+                if ts_property_key(key) == key
+                else f"{expr}[{json_string(key)}]"
+            )
+            out += assertions(sub, x, int64)
+        return out
+    return [f"assert.deepStrictEqual({expr}, {literal(v, int64)});"]
+
+
+def render_case(spec: Spec, case: Case, int64: str) -> str:
+    """One `test(...)` block."""
+    args = ", ".join(literal(v, int64) for _, v in case.args)
+    call = f"svc.{ts_member_name(case.op.name)}({args})"
+    tag = f" [{case.clause}]" if case.clause else ""
+    title = json_string(f"{case.name}: {case.title}{tag}")
+    body: list[str] = ["const svc = await factory();"]
+    if case.error is not None:
+        cls = ts_type_name(case.error.name)
+        kind = json_string(case.error.name)
+        body.append(
+            f"await assert.rejects({call}, (e: unknown) => "
+            f"e instanceof api.{cls} && e.kind === {kind});"
+        )
+    elif case.expect is None:
+        body.append(f"await {call};")
+    else:
+        body.append(f"const got = await {call};")
+        body += assertions("got", case.expect, int64)
+    inner = "".join(f"    {line}\n" for line in body)
+    return f"  test({title}, async () => {{\n{inner}  }});\n"
+
+
+def render_suite(spec: Spec, cases: list[Case], int64: str) -> dict[str, str]:
+    """Names the template needs: the service, the error union and the rendered cases."""
+    return {
+        "service": service_name(spec),
+        "error_union": error_union_name(spec),
+        "cases": "".join(render_case(spec, c, int64) for c in cases),
+    }

@@ -1,0 +1,227 @@
+"""Gates of the typescript target: strict tsc, `@see` coverage, the conformance suite compiles."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from specloom.findings import Finding, Severity
+from specloom.model import Spec
+
+if TYPE_CHECKING:
+    from .target import TypeScriptTarget
+
+REPO = Path(__file__).resolve().parents[2]
+_DIAG = re.compile(r"^(?P<file>[^()\s][^()]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>.*)$")
+_SEE = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
+_SEE_NEAR = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
+
+
+def find_tsc() -> Path | None:
+    """`<repo>/.venv/tools/node_modules/.bin/tsc`, else `tsc` on PATH, else None."""
+    local = REPO / ".venv" / "tools" / "node_modules" / ".bin" / "tsc"
+    if local.is_file() and os.access(local, os.X_OK):
+        return local
+    found = shutil.which("tsc")
+    return Path(found) if found else None
+
+
+def node_types_dir(tsc: Path) -> Path | None:
+    """The `@types` folder next to the tsc install, when it holds `@types/node`."""
+    types = tsc.resolve().parents[2] / "@types"
+    if (types / "node").is_dir():
+        return types
+    local = REPO / ".venv" / "tools" / "node_modules" / "@types"
+    return local if (local / "node").is_dir() else None
+
+
+def see_tags(root: Path) -> set[str]:
+    """Every clause id named by a `@see` tag in the package's TypeScript sources."""
+    found: set[str] = set()
+    for f in sorted(root.rglob("*.ts")):
+        if "node_modules" in f.parts or "dist" in f.parts:
+            continue
+        found |= set(_SEE.findall(f.read_text(encoding="utf-8")))
+    return found
+
+
+def _skipped(rule: str, message: str) -> Finding:
+    return Finding(rule=rule, severity=Severity.WARNING, message=message)
+
+
+def clause_near(path: Path, line: int) -> str | None:
+    """The clause of the item a line belongs to: the last `@see` at or above the line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()[:line]
+    except OSError:
+        return None
+    for text in reversed(lines):
+        m = _SEE_NEAR.search(text)
+        if m:
+            return m.group(1)
+    return None
+
+
+def run_tsc(
+    tsc: Path, config: Path, rule: str, shown_root: Path, work: Path | None = None
+) -> list[Finding]:
+    """Run `tsc -p config`; each diagnostic becomes an error finding of `rule`.
+
+    Paths inside the temporary build folder `work` are shown relative to it.
+    """
+    proc = subprocess.run(
+        [str(tsc), "-p", str(config), "--pretty", "false"],
+        capture_output=True,
+        text=True,
+        cwd=config.parent,
+        timeout=600,
+    )
+    if proc.returncode == 0:
+        return []
+    out: list[Finding] = []
+    for raw in (proc.stdout + proc.stderr).splitlines():
+        m = _DIAG.match(raw.strip())
+        if m is None:
+            continue
+        path = (config.parent / m["file"]).resolve()
+        try:
+            shown = path.relative_to(shown_root.resolve()).as_posix()
+        except ValueError:
+            shown = m["file"]
+        out.append(
+            Finding(
+                rule=rule,
+                severity=Severity.ERROR,
+                message=f"tsc ({config.name}): " + _strip(m["msg"], work),
+                file=shown,
+                line=int(m["line"]),
+                clause=clause_near(path, int(m["line"])),
+            )
+        )
+    if not out:
+        text = (proc.stdout + proc.stderr).strip()[:2000]
+        out.append(
+            Finding(
+                rule=rule,
+                severity=Severity.ERROR,
+                message=f"tsc -p {config.name} failed (exit {proc.returncode}): {text}",
+            )
+        )
+    return out
+
+
+def _strip(text: str, work: Path | None) -> str:
+    if work is None:
+        return text
+    return text.replace(str(work.resolve()) + "/", "").replace(str(work) + "/", "")
+
+
+def coverage(spec: Spec, root: Path) -> list[Finding]:
+    """TS002: every clause an interface item names appears as a `@see` tag."""
+    seen = see_tags(root)
+    out: list[Finding] = []
+    for item in spec.interface_items():
+        for cid in item.clauses:
+            if cid not in seen:
+                out.append(
+                    Finding(
+                        rule="TS002",
+                        severity=Severity.ERROR,
+                        message=f"clause {cid} (named by {item.name}) has no `@see {cid}` "
+                        "in the generated package",
+                        file=item.pos.file,
+                        line=item.pos.line,
+                        clause=cid,
+                    )
+                )
+    return out
+
+
+def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Path:
+    """Lay out the package and the packages of its imports as published, under `work`.
+
+    `work/<id>/typescript` per spec (so `file:../../<dep>/typescript` resolves), and
+    `work/node_modules/@specloom/<dep>` links for the module resolution of every package.
+    """
+    deps: list[str] = []
+    ws = target.ctx.workspace
+    frontier = list(spec.imports)
+    while frontier:
+        d = frontier.pop()
+        if d in deps or d not in ws.specs:
+            continue
+        deps.append(d)
+        frontier += ws.specs[d].imports
+    order = [i for i in ws.order if i in deps] + sorted(set(deps) - set(ws.order))
+    scope = work / "node_modules" / "@specloom"
+    scope.mkdir(parents=True)
+    for dep in [*order, spec.id]:
+        pkg = work / dep / "typescript"
+        if dep == spec.id:
+            shutil.copytree(root, pkg, ignore=shutil.ignore_patterns("node_modules", "dist"))
+        else:
+            for f in target.generate(ws.specs[dep]):
+                dest = pkg / f.path
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(f.data)
+        link = scope / pkg.parent.name
+        if not link.exists():
+            link.symlink_to(Path("..", "..", dep, "typescript"))
+    return work
+
+
+def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
+    """All gates; tools that are missing give a `skipped` warning, never a pass."""
+    findings = coverage(spec, root)
+    tsc = find_tsc()
+    if tsc is None:
+        findings.append(
+            _skipped(
+                "TS001",
+                "skipped: tsc not found (run scripts/setup.sh: it installs TypeScript "
+                "into .venv/tools); the package was not compiled",
+            )
+        )
+        return findings
+    with tempfile.TemporaryDirectory(prefix="specloom-ts-") as tmp:
+        work = assemble(target, spec, root, Path(tmp))
+        types = node_types_dir(tsc)
+        if types is not None:
+            (work / "node_modules" / "@types").symlink_to(types, target_is_directory=True)
+        ws = target.ctx.workspace
+        for dep in [i for i in ws.order if (work / i / "typescript").is_dir() and i != spec.id]:
+            dep_findings = run_tsc(
+                tsc, work / dep / "typescript" / "tsconfig.json", "TS001", work, work
+            )
+            if dep_findings:
+                findings.append(
+                    Finding(
+                        rule="TS001",
+                        severity=Severity.ERROR,
+                        message=f"the imported spec {dep} does not compile: "
+                        + dep_findings[0].message,
+                    )
+                )
+                return findings
+        pkg = work / spec.id / "typescript"
+        main = run_tsc(tsc, pkg / "tsconfig.json", "TS001", pkg, work)
+        findings += main
+        test_cfg = pkg / "tsconfig.test.json"
+        if main or not test_cfg.is_file():
+            return findings
+        if types is None:
+            findings.append(
+                _skipped(
+                    "TS003",
+                    "skipped: @types/node not found next to tsc (run scripts/setup.sh); "
+                    "the conformance suite was not compiled",
+                )
+            )
+            return findings
+        findings += run_tsc(tsc, test_cfg, "TS003", pkg, work)
+    return findings
