@@ -82,9 +82,14 @@ class BuildResult:
 def load_workspaces(paths: list[Path]) -> Workspace:
     """Parse every path and merge them into one workspace (dependencies first)."""
     # the parser lands separately; imported by name so this module type-checks before it does
-    load_workspace: Callable[[Path], Workspace] = importlib.import_module(
-        "specloom.parse"
-    ).load_workspace
+    load_workspace: Callable[[Path], Workspace] | None = getattr(
+        importlib.import_module("specloom.parse"), "load_workspace", None
+    )
+    if load_workspace is None:
+        raise BuildError(
+            "this installation has no spec parser (specloom.parse.load_workspace)",
+            hint="reinstall specloom",
+        )
     if len(paths) == 1:
         return load_workspace(paths[0])
     merged = Workspace(root=paths[0].as_posix() if paths else ".")

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from specloom.findings import Finding
+from specloom.pipeline.stage import write_error
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -90,6 +91,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise write_error(path, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

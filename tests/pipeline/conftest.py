@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -82,3 +87,89 @@ def build_ir(tmp_path: Path) -> Builder:
         return run_build(req, make_local_executor(2), workspace=ws, config=Config(root=tmp_path))
 
     return run
+
+
+DRIVER = """
+import json, sys
+from pathlib import Path
+from specloom.config import Config
+from specloom.errors import SpecloomError
+from specloom.model import Workspace
+from specloom.pipeline.build import BuildRequest, run_build
+from specloom.pipeline.runner_local import make_local_executor
+
+ws = Workspace.model_validate_json(Path(sys.argv[1]).read_text())
+args = json.loads(sys.argv[2])
+out = Path(args["output"])
+req = BuildRequest(output=out, cache_dir=out.parent / "cache", targets=["ir-json"],
+                   wait=args.get("wait", True), force=args.get("force", False))
+try:
+    result = run_build(req, make_local_executor(1), workspace=ws, config=Config(root=out.parent))
+except SpecloomError as exc:
+    print(str(exc), file=sys.stderr)
+    sys.exit(getattr(exc, "exit_code", 2))
+print(json.dumps(result.as_dict()))
+sys.exit(result.exit_code)
+"""
+
+
+class SubprocessBuild:
+    """Runs the real pipeline on a Python-made workspace in a child process."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.output = root / "output"
+        self.n = 0
+
+    def command(self, ws: Workspace, **args: object) -> list[str]:
+        self.n += 1
+        ws_file = self.root / f"ws-{self.n}.json"
+        ws_file.write_text(ws.model_dump_json(by_alias=True))
+        payload = json.dumps({"output": str(self.output), **args})
+        return [sys.executable, "-c", DRIVER, str(ws_file), payload]
+
+    def env(self, hold: str | None = None, seconds: float = 60) -> dict[str, str]:
+        env = dict(os.environ)
+        if hold:
+            env["SPECLOOM_TEST_HOLD"] = hold
+            env["SPECLOOM_TEST_HOLD_FILE"] = str(self.root / f"held-{hold}")
+            env["SPECLOOM_TEST_HOLD_SECONDS"] = str(seconds)
+        return env
+
+    def run(self, ws: Workspace, **args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self.command(ws, **args),
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            timeout=120,
+            check=False,
+        )
+
+    def start_held(
+        self, ws: Workspace, hold: str, seconds: float = 60, **args: object
+    ) -> subprocess.Popen[str]:
+        """Start a build that pauses at `hold`; returns once it got there."""
+        marker = self.root / f"held-{hold}"
+        marker.unlink(missing_ok=True)
+        proc = subprocess.Popen(
+            self.command(ws, **args),
+            env=self.env(hold, seconds),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            if proc.poll() is not None:
+                raise AssertionError(f"build ended before {hold}: {proc.communicate()}")
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"build never reached {hold}")
+            time.sleep(0.02)
+        return proc
+
+
+@pytest.fixture
+def subbuild(tmp_path: Path) -> SubprocessBuild:
+    return SubprocessBuild(tmp_path)
