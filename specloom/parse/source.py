@@ -1,0 +1,73 @@
+"""Reading spec and example files: size limit, binary and encoding checks, line handling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from specloom.errors import SpecError
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Largest Markdown file specloom reads (10 MiB); the Model Spec is 0.27 MiB."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A decoded Markdown file: its path as given (POSIX), its text and its raw bytes."""
+
+    path: str
+    text: str
+    data: bytes
+
+
+def read_source(path: Path) -> SourceFile:
+    """Read a Markdown file as UTF-8 text with `\\n` line ends; refuse what cannot be a spec."""
+    shown = path.as_posix()
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SpecError(
+            f"cannot read the file: {exc.strerror or exc}",
+            file=shown,
+            hint="check that the path exists and is readable",
+        ) from None
+    if size > MAX_FILE_BYTES:
+        raise SpecError(
+            f"the file is {size / 1048576:.1f} MiB; specloom reads spec files up to "
+            f"{MAX_FILE_BYTES // 1048576} MiB",
+            file=shown,
+            hint="split the spec into several specs that import each other",
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(
+            f"cannot read the file: {exc.strerror or exc}",
+            file=shown,
+            hint="check that the path is a readable file",
+        ) from None
+    return SourceFile(shown, decode(data, shown), data)
+
+
+def decode(data: bytes, shown: str) -> str:
+    """UTF-8 text of `data` with a BOM dropped and line ends normalised to `\\n`."""
+    nul = data.find(b"\0")
+    if nul >= 0:
+        raise SpecError(
+            "the file is binary (it contains NUL bytes), not Markdown",
+            file=shown,
+            line=data.count(b"\n", 0, nul) + 1,
+            hint="point specloom at a UTF-8 Markdown file",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(
+            f"the file is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            file=shown,
+            line=data.count(b"\n", 0, exc.start) + 1,
+            hint="save the file as UTF-8",
+        ) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n").replace("\r", "\n")

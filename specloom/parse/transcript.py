@@ -1,0 +1,64 @@
+"""Model Spec style `xml` transcripts: messages, `<comparison>` groups and GOOD/BAD verdicts."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from specloom.model import SourcePos, Transcript, TranscriptMessage
+
+_OPEN = re.compile(r"<([A-Za-z][\w-]*)(?:\s[^<>]*)?>")
+_VERDICT = re.compile(r"\A[ \t]*<!--\s*(GOOD|BAD)\b\s*:?\s*(.*?)\s*-->", re.DOTALL)
+COMPARISON = "comparison"
+
+
+def parse_transcript(raw: str, file: str, line: int) -> Transcript:
+    """Parse a transcript leniently: what cannot be read stays only in `raw`; never raises."""
+    messages: list[TranscriptMessage] = []
+    _scan(raw, 0, len(raw), messages, depth=0)
+    return Transcript(messages=messages, raw=raw, pos=SourcePos(file=file, line=line))
+
+
+def _scan(raw: str, pos: int, end: int, out: list[TranscriptMessage], depth: int) -> None:
+    while pos < end:
+        m = _OPEN.search(raw, pos, end)
+        if m is None:
+            return
+        name = m.group(1)
+        if m.group().endswith("/>"):
+            out.append(TranscriptMessage(role=name, text=""))
+            pos = m.end()
+            continue
+        close = _matching_close(raw, name, m.end(), end)
+        if close is None:
+            return  # unclosed: keep what was read so far
+        if name == COMPARISON and depth == 0:
+            _scan(raw, m.end(), close[0], out, depth + 1)
+        else:
+            out.append(_message(name, raw[m.end() : close[0]]))
+        pos = close[1]
+
+
+def _matching_close(raw: str, name: str, pos: int, end: int) -> tuple[int, int] | None:
+    """Offsets of the `</name>` that closes an element opened before `pos` (nesting counted)."""
+    pattern = re.compile(rf"<(/?){re.escape(name)}(?:\s[^<>]*)?>")
+    depth = 1
+    for m in pattern.finditer(raw, pos, end):
+        if m.group(1):
+            depth -= 1
+            if depth == 0:
+                return m.start(), m.end()
+        elif not m.group().endswith("/>"):
+            depth += 1
+    return None
+
+
+def _message(role: str, inner: str) -> TranscriptMessage:
+    verdict: Literal["GOOD", "BAD"] | None = None
+    note: str | None = None
+    v = _VERDICT.match(inner)
+    if v is not None:
+        verdict = "GOOD" if v.group(1) == "GOOD" else "BAD"
+        note = v.group(2) or None
+        inner = inner[v.end() :]
+    return TranscriptMessage(role=role, text=inner.strip(), verdict=verdict, note=note)

@@ -1,0 +1,85 @@
+"""The type grammar: primitives, `list<T>`, `map<string,T>`, `T?`, `Name`, `spec.Name`."""
+
+from __future__ import annotations
+
+import re
+
+from specloom.model import PRIMITIVES, TypeRef
+
+_TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|([<>,?]))")
+
+GRAMMAR = (
+    "string int32 int64 float64 bool bytes date datetime uuid, list<T>, map<string,T>, T?, "
+    "Name, spec.Name"
+)
+
+
+class TypeSyntaxError(ValueError):
+    """A type expression does not follow the grammar; the caller adds file and line."""
+
+
+def parse_type(text: str) -> TypeRef:
+    """Parse a type expression (raises TypeSyntaxError with what was expected)."""
+    parser = _Parser(text)
+    ref = parser.type()
+    parser.skip_space()
+    if parser.pos != len(text):
+        raise TypeSyntaxError(f"unexpected {text[parser.pos :]!r} after {text[: parser.pos]!r}")
+    return ref
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+
+    def skip_space(self) -> None:
+        while self.pos < len(self.text) and self.text[self.pos].isspace():
+            self.pos += 1
+
+    def peek(self) -> str | None:
+        self.skip_space()
+        return self.text[self.pos] if self.pos < len(self.text) else None
+
+    def expect(self, char: str, after: str) -> None:
+        if self.peek() != char:
+            found = repr(self.text[self.pos :]) if self.pos < len(self.text) else "the end"
+            raise TypeSyntaxError(f"expected {char!r} after {after!r}, found {found}")
+        self.pos += 1
+
+    def type(self) -> TypeRef:
+        self.skip_space()
+        start = self.pos
+        m = _TOKEN.match(self.text, self.pos)
+        if m is None or m.group(1) is None:
+            rest = self.text[self.pos :] or "the end"
+            raise TypeSyntaxError(f"expected a type name at {rest!r}")
+        name = m.group(1)
+        self.pos = m.end()
+        if name in ("list", "map") and self.peek() == "<":
+            self.pos += 1
+            args = [self.type()]
+            if name == "map":
+                self.expect(",", self.text[start : self.pos])
+                args.append(self.type())
+                key = args[0]
+                if key.kind != "primitive" or key.name != "string" or key.optional:
+                    raise TypeSyntaxError(f"map keys must be `string`, not {key.text!r}")
+            self.expect(">", self.text[start : self.pos])
+            ref = TypeRef(kind=name, name=name, args=args, text="")
+        elif name in ("list", "map"):
+            raise TypeSyntaxError(f"`{name}` needs its type arguments: write {name}<...>")
+        elif "." in name:
+            parts = name.split(".")
+            if len(parts) != 2:
+                raise TypeSyntaxError(f"{name!r}: a qualified name is `spec.Name`, with one dot")
+            ref = TypeRef(kind="named", name=parts[1], spec=parts[0], text="")
+        elif name in PRIMITIVES:
+            ref = TypeRef(kind="primitive", name=name, text="")
+        else:
+            ref = TypeRef(kind="named", name=name, text="")
+        if self.peek() == "?":
+            self.pos += 1
+            ref.optional = True
+        ref.text = self.text[start : self.pos].strip()
+        return ref
