@@ -1,0 +1,498 @@
+"""`diff_specs(old, new)`: clause and interface changes, each classed, and the version bump check.
+
+Classes (see docs/diff.md for the full table):
+- breaking: something a conforming implementation or a client relied on is gone or
+  different: a clause removed or made stronger, a type/field/operation/param/error/constant
+  removed, a type changed, a required field or parameter added, an enum value removed;
+- minor: something new that existing users can ignore: a clause or item added, an optional
+  field or parameter added, an enum value added, a clause weakened;
+- patch: wording only: clause text at the same level, docs, clause lists, section prose,
+  examples.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from enum import StrEnum
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from specloom.check.conflicts import type_signature
+from specloom.check.text import normalise
+from specloom.model import (
+    Clause,
+    Constant,
+    FieldDef,
+    InterfaceItem,
+    Level,
+    Operation,
+    SourcePos,
+    Spec,
+    TypeDef,
+    TypeRef,
+)
+
+
+class Bump(StrEnum):
+    """A semantic-version bump, ordered none < patch < minor < major."""
+
+    NONE = "none"
+    PATCH = "patch"
+    MINOR = "minor"
+    MAJOR = "major"
+
+    @property
+    def order(self) -> int:
+        return ["none", "patch", "minor", "major"].index(self.value)
+
+
+Impact = Literal["breaking", "minor", "patch"]
+_IMPACT_ORDER = {"patch": 1, "minor": 2, "breaking": 3}
+
+
+class Change(BaseModel):
+    """One difference between the two versions of a spec."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["clause", "section", "type", "operation", "error", "constant", "example"]
+    action: Literal["added", "removed", "changed"]
+    subject: str
+    """Clause id or item name, with a member where it applies (`Invoice.due`)."""
+    detail: str
+    impact: Impact
+    pos: SourcePos | None = None
+    side: Literal["old", "new"] = "new"
+    """Which version `pos` points into (removed things only exist in the old one)."""
+
+
+class SpecDiff(BaseModel):
+    """The changes between two versions of one spec and whether the version bump covers them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    spec: str
+    old_version: str | None
+    new_version: str | None
+    changes: list[Change] = Field(default_factory=list)
+    required: Bump
+    actual: Bump | None
+    """The bump between the two front-matter versions; None when one is missing or invalid."""
+    ok: bool
+    problem: str | None = None
+    """Why the bump is insufficient (None when ok)."""
+
+    def counts(self) -> dict[str, int]:
+        """Number of changes per impact class."""
+        return {k: sum(c.impact == k for c in self.changes) for k in ("breaking", "minor", "patch")}
+
+
+_SEMVER = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
+
+
+def parse_version(text: str | None) -> tuple[int, int, int] | None:
+    """`1.2.3` (optionally `v`-prefixed, with pre-release/build suffix) as a tuple."""
+    m = _SEMVER.match(str(text).strip()) if text is not None else None
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def version_bump(old: tuple[int, int, int], new: tuple[int, int, int]) -> Bump:
+    """The bump from `old` to `new` (NONE when `new` is not higher)."""
+    if new <= old:
+        return Bump.NONE
+    if new[0] > old[0]:
+        return Bump.MAJOR
+    if new[1] > old[1]:
+        return Bump.MINOR
+    return Bump.PATCH
+
+
+def required_bump(changes: Sequence[Change], old: tuple[int, int, int] | None) -> Bump:
+    """The smallest bump the changes need; a breaking change in 0.y.z needs a minor bump
+    (semver: anything may change before 1.0.0, by convention the minor part signals it)."""
+    worst = max((_IMPACT_ORDER[c.impact] for c in changes), default=0)
+    if worst == 3:
+        return Bump.MINOR if old is not None and old[0] == 0 else Bump.MAJOR
+    return [Bump.NONE, Bump.PATCH, Bump.MINOR][worst]
+
+
+def diff_specs(old: Spec, new: Spec) -> SpecDiff:
+    """Compare two versions of a spec: every change classed, and the version bump checked."""
+    changes = [
+        *_clauses(old, new),
+        *_sections(old, new),
+        *_interface(old, new),
+        *_examples(old, new),
+    ]
+    ov, nv = parse_version(old.version), parse_version(new.version)
+    required = required_bump(changes, ov)
+    actual = version_bump(ov, nv) if ov and nv else None
+    problem: str | None = None
+    if required is not Bump.NONE:
+        if ov is None or nv is None:
+            problem = (
+                f"the changes need a {required.value} version bump, but the front-matter"
+                f" version is missing or not semver (old {old.version!r}, new "
+                f"{new.version!r}): set `version: X.Y.Z` in both"
+            )
+        elif actual is None or actual.order < required.order:
+            got = "no bump" if actual is None or actual is Bump.NONE else f"a {actual.value} bump"
+            problem = (
+                f"the changes need a {required.value} version bump, but {old.version} ->"
+                f" {new.version} is {got}: set the version to {_suggest(ov, required)}"
+            )
+    return SpecDiff(
+        spec=new.id,
+        old_version=old.version,
+        new_version=new.version,
+        changes=changes,
+        required=required,
+        actual=actual,
+        ok=problem is None,
+        problem=problem,
+    )
+
+
+def _suggest(v: tuple[int, int, int], bump: Bump) -> str:
+    if bump is Bump.MAJOR:
+        return f"{v[0] + 1}.0.0"
+    if bump is Bump.MINOR:
+        return f"{v[0]}.{v[1] + 1}.0"
+    return f"{v[0]}.{v[1]}.{v[2] + 1}"
+
+
+# -- clauses and prose ----------------------------------------------------------------------
+
+
+def _strength(level: Level) -> tuple[int, bool]:
+    return level.rank, level in (Level.MUST_NOT, Level.SHOULD_NOT)
+
+
+def _clauses(old: Spec, new: Spec) -> Iterator[Change]:
+    a = {c.id: c for c in old.clauses}
+    b = {c.id: c for c in new.clauses}
+    for cid in [c.id for c in old.clauses if c.id not in b]:
+        c = a[cid]
+        yield Change(
+            kind="clause",
+            action="removed",
+            subject=cid,
+            impact="breaking",
+            detail=f"{c.level.value} clause removed: {_short(c)}",
+            pos=c.pos,
+            side="old",
+        )
+    for c in new.clauses:
+        if c.id not in a:
+            yield Change(
+                kind="clause",
+                action="added",
+                subject=c.id,
+                impact="minor",
+                detail=f"{c.level.value} clause added: {_short(c)}",
+                pos=c.pos,
+            )
+            continue
+        o = a[c.id]
+        if o.level is not c.level:
+            (ro, no), (rn, nn) = _strength(o.level), _strength(c.level)
+            impact: Impact = "breaking" if rn > ro or (no != nn and rn > 0 and ro > 0) else "minor"
+            yield Change(
+                kind="clause",
+                action="changed",
+                subject=c.id,
+                impact=impact,
+                detail=f"level {o.level.value} -> {c.level.value}",
+                pos=c.pos,
+            )
+        elif normalise(o.text) != normalise(c.text) or o.title != c.title:
+            yield Change(
+                kind="clause",
+                action="changed",
+                subject=c.id,
+                impact="patch",
+                detail=f"wording changed at the same level ({c.level.value})",
+                pos=c.pos,
+            )
+
+
+def _short(c: Clause, n: int = 70) -> str:
+    text = normalise(c.text) or c.title
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _sections(old: Spec, new: Spec) -> Iterator[Change]:
+    clause_ids = {c.id for c in new.clauses} | {c.id for c in old.clauses}
+    a = {s.id: s for s in old.sections}
+    for s in new.sections:
+        o = a.get(s.id)
+        if o is None or s.id in clause_ids:
+            continue  # new sections show up through their clauses or not at all
+        if normalise(o.body) != normalise(s.body) or o.title != s.title:
+            yield Change(
+                kind="section",
+                action="changed",
+                subject=s.id,
+                impact="patch",
+                detail="section prose changed",
+                pos=s.pos,
+            )
+
+
+def _examples(old: Spec, new: Spec) -> Iterator[Change]:
+    a = {e.id: e for e in old.example_files}
+    b = {e.id: e for e in new.example_files}
+    for eid in sorted(a.keys() | b.keys()):
+        if eid not in b:
+            yield Change(
+                kind="example",
+                action="removed",
+                subject=eid,
+                impact="patch",
+                detail=f"examples file {eid}.md removed",
+                pos=a[eid].pos,
+                side="old",
+            )
+        elif eid not in a:
+            yield Change(
+                kind="example",
+                action="added",
+                subject=eid,
+                impact="patch",
+                detail=f"examples file {eid}.md added",
+                pos=b[eid].pos,
+            )
+        elif a[eid].model_dump(exclude={"pos", "path"}, mode="json") != b[eid].model_dump(
+            exclude={"pos", "path"}, mode="json"
+        ):
+            yield Change(
+                kind="example",
+                action="changed",
+                subject=eid,
+                impact="patch",
+                detail=f"examples in {eid}.md changed",
+                pos=b[eid].pos,
+            )
+
+
+# -- interface ------------------------------------------------------------------------------
+
+Item = TypeVar("Item", bound=InterfaceItem)
+Kind = Literal["type", "operation", "error", "constant"]
+
+
+def _sig(ref: TypeRef | None, spec_id: str) -> str:
+    if ref is None:
+        return "nothing"
+    if ref.kind == "named":
+        return f"{ref.spec or spec_id}.{ref.name}{'?' if ref.optional else ''}"
+    if ref.kind == "primitive":
+        return ref.name + ("?" if ref.optional else "")
+    inner = ",".join(_sig(a, spec_id) for a in ref.args)
+    return f"{ref.kind}<{inner}>{'?' if ref.optional else ''}"
+
+
+def _interface(old: Spec, new: Spec) -> Iterator[Change]:
+    yield from _items("type", old.types, new.types, lambda o, n: _type_changes(o, n, old, new))
+    yield from _items(
+        "operation", old.operations, new.operations, lambda o, n: _op_changes(o, n, old, new)
+    )
+    yield from _items(
+        "error",
+        old.errors,
+        new.errors,
+        lambda o, n: _fields(f"error {n.name}", n.name, o.fields, n.fields, old, new, n.pos),
+    )
+    yield from _items(
+        "constant", old.constants, new.constants, lambda o, n: _const_changes(o, n, old, new)
+    )
+
+
+def _items(
+    kind: Kind, old: list[Item], new: list[Item], compare: Callable[[Any, Any], Iterable[Change]]
+) -> Iterator[Change]:
+    a = {i.name: i for i in old}
+    b = {i.name: i for i in new}
+    for i in old:
+        if i.name not in b:
+            yield Change(
+                kind=kind,
+                action="removed",
+                subject=i.name,
+                impact="breaking",
+                detail=f"{kind} {i.name} removed",
+                pos=i.pos,
+                side="old",
+            )
+    for i in new:
+        if i.name not in a:
+            yield Change(
+                kind=kind,
+                action="added",
+                subject=i.name,
+                impact="minor",
+                detail=f"{kind} {i.name} added",
+                pos=i.pos,
+            )
+            continue
+        o = a[i.name]
+        found = list(compare(o, i))
+        for ch in found:
+            ch.kind = kind
+        yield from found
+        if not found and (o.doc != i.doc or o.clauses != i.clauses):
+            what = "doc" if o.doc != i.doc else "clause list"
+            yield Change(
+                kind=kind,
+                action="changed",
+                subject=i.name,
+                impact="patch",
+                detail=f"{kind} {i.name}: {what} changed",
+                pos=i.pos,
+            )
+
+
+def _fields(
+    label: str,
+    owner: str,
+    old: list[FieldDef],
+    new: list[FieldDef],
+    os_: Spec,
+    ns: Spec,
+    pos: SourcePos,
+    what: str = "field",
+) -> Iterator[Change]:
+    a = {f.name: f for f in old}
+    b = {f.name: f for f in new}
+    for f in old:
+        if f.name not in b:
+            yield Change(
+                kind="type",
+                action="removed",
+                subject=f"{owner}.{f.name}",
+                impact="breaking",
+                detail=f"{label}: {what} {f.name} removed",
+                pos=f.pos,
+                side="old",
+            )
+    for f in new:
+        o = a.get(f.name)
+        if o is None:
+            impact: Impact = "minor" if f.type.optional else "breaking"
+            req = "optional" if f.type.optional else "required"
+            yield Change(
+                kind="type",
+                action="added",
+                subject=f"{owner}.{f.name}",
+                impact=impact,
+                detail=f"{label}: {req} {what} {f.name} added",
+                pos=f.pos,
+            )
+        elif _sig(o.type, os_.id) != _sig(f.type, ns.id):
+            yield Change(
+                kind="type",
+                action="changed",
+                subject=f"{owner}.{f.name}",
+                impact="breaking",
+                detail=f"{label}: {what} {f.name} type {o.type.text} -> {f.type.text}",
+                pos=f.pos,
+            )
+
+
+def _type_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Change]:
+    label = f"type {n.name}"
+    if o.kind != n.kind:
+        yield Change(
+            kind="type",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"{label}: {o.kind} -> {n.kind}",
+            pos=n.pos,
+        )
+        return
+    if n.kind == "record":
+        yield from _fields(label, n.name, o.fields, n.fields, os_, ns, n.pos)
+    elif n.kind == "enum":
+        ov, nv = [v.name for v in o.values], [v.name for v in n.values]
+        for v in ov:
+            if v not in nv:
+                yield Change(
+                    kind="type",
+                    action="removed",
+                    subject=f"{n.name}.{v}",
+                    impact="breaking",
+                    detail=f"{label}: value {v} removed",
+                    pos=n.pos,
+                )
+        for v in nv:
+            if v not in ov:
+                yield Change(
+                    kind="type",
+                    action="added",
+                    subject=f"{n.name}.{v}",
+                    impact="minor",
+                    detail=f"{label}: value {v} added",
+                    pos=n.pos,
+                )
+    elif type_signature(o, os_.id) != type_signature(n, ns.id):
+        yield Change(
+            kind="type",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"{label}: alias of {_text(o.alias)} -> {_text(n.alias)}",
+            pos=n.pos,
+        )
+
+
+def _text(ref: TypeRef | None) -> str:
+    return ref.text if ref else "nothing"
+
+
+def _op_changes(o: Operation, n: Operation, os_: Spec, ns: Spec) -> Iterator[Change]:
+    label = f"operation {n.name}"
+    yield from _fields(label, n.name, o.params, n.params, os_, ns, n.pos, what="parameter")
+    if _sig(o.returns, os_.id) != _sig(n.returns, ns.id):
+        yield Change(
+            kind="operation",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"{label}: returns {_text(o.returns)} -> {_text(n.returns)}",
+            pos=n.pos,
+        )
+    for e in n.errors:
+        if e not in o.errors:
+            yield Change(
+                kind="operation",
+                action="changed",
+                subject=n.name,
+                impact="minor",
+                detail=f"{label}: may now raise {e}",
+                pos=n.pos,
+            )
+    for e in o.errors:
+        if e not in n.errors:
+            yield Change(
+                kind="operation",
+                action="changed",
+                subject=n.name,
+                impact="minor",
+                detail=f"{label}: no longer raises {e}",
+                pos=n.pos,
+            )
+
+
+def _const_changes(o: Constant, n: Constant, os_: Spec, ns: Spec) -> Iterator[Change]:
+    if _sig(o.type, os_.id) != _sig(n.type, ns.id) or o.value != n.value:
+        yield Change(
+            kind="constant",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"constant {n.name}: {o.type.text} = {o.value!r} -> {n.type.text} = {n.value!r}",
+            pos=n.pos,
+        )

@@ -1,0 +1,166 @@
+"""diff_specs: every change classed, and the front-matter version bump checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from specloom.check.diff import Bump, diff_specs, parse_version, required_bump, version_bump
+from specloom.model import EnumVariant, Level, TypeDef
+
+
+def base(ir: Any, version: str = "1.2.0", **over: Any) -> Any:
+    kw: dict[str, Any] = dict(
+        version=version,
+        clauses=[
+            ir.stmt("c1", "A thing MUST be blue."),
+            ir.stmt("c2", "A thing SHOULD be round.", Level.SHOULD),
+            ir.stmt("c3", "A thing MAY be big.", Level.MAY),
+        ],
+        types=[
+            ir.record("Thing", {"id": "string", "size": "int32"}),
+            TypeDef(
+                name="Color",
+                kind="enum",
+                pos=ir.pos(3),
+                values=[EnumVariant(name="blue"), EnumVariant(name="red")],
+            ),
+        ],
+        operations=[ir.op("make", {"color": "Color"}, "Thing", errors=["Bad"])],
+        errors=[ir.err("Bad")],
+        constants=[ir.const("MAX", "int32", 10)],
+    )
+    kw.update(over)
+    return ir.spec("s", **kw)
+
+
+def changes(d: Any) -> list[tuple[str, str, str]]:
+    return sorted((c.impact, c.kind, c.subject) for c in d.changes)
+
+
+def test_identical_specs_need_no_bump(ir: Any) -> None:
+    d = diff_specs(base(ir), base(ir))
+    assert d.changes == [] and d.required is Bump.NONE and d.ok
+
+
+def test_wording_is_patch(ir: Any) -> None:
+    new = base(
+        ir,
+        "1.2.1",
+        clauses=[
+            ir.stmt("c1", "A thing MUST be painted blue."),
+            ir.stmt("c2", "A thing SHOULD be round.", Level.SHOULD),
+            ir.stmt("c3", "A thing MAY be big.", Level.MAY),
+        ],
+    )
+    d = diff_specs(base(ir), new)
+    assert changes(d) == [("patch", "clause", "c1")]
+    assert d.required is Bump.PATCH and d.actual is Bump.PATCH and d.ok
+
+
+def test_added_items_and_optional_fields_are_minor(ir: Any) -> None:
+    new = base(
+        ir,
+        "1.3.0",
+        clauses=[*base(ir).clauses, ir.stmt("c4", "A thing MUST have a name.")],
+        types=[
+            ir.record("Thing", {"id": "string", "size": "int32", "note": "string?"}),
+            TypeDef(
+                name="Color",
+                kind="enum",
+                pos=ir.pos(3),
+                values=[
+                    EnumVariant(name="blue"),
+                    EnumVariant(name="red"),
+                    EnumVariant(name="green"),
+                ],
+            ),
+        ],
+        constants=[ir.const("MAX", "int32", 10), ir.const("MIN", "int32", 1)],
+    )
+    d = diff_specs(base(ir), new)
+    assert changes(d) == [
+        ("minor", "clause", "c4"),
+        ("minor", "constant", "MIN"),
+        ("minor", "type", "Color.green"),
+        ("minor", "type", "Thing.note"),
+    ]
+    assert d.required is Bump.MINOR and d.ok
+
+
+def test_breaking_changes(ir: Any) -> None:
+    new = base(
+        ir,
+        "1.3.0",
+        clauses=[
+            ir.stmt("c1", "A thing MUST be blue."),
+            ir.stmt("c2", "A thing MUST be round."),
+        ],  # c2 stronger, c3 removed
+        types=[
+            ir.record("Thing", {"id": "int64", "weight": "int32"}),
+            TypeDef(name="Color", kind="enum", pos=ir.pos(3), values=[EnumVariant(name="blue")]),
+        ],
+        operations=[ir.op("make", {"color": "Color", "n": "int32"}, "Thing?")],
+        errors=[],
+        constants=[ir.const("MAX", "int32", 11)],
+    )
+    d = diff_specs(base(ir), new)
+    got = changes(d)
+    assert ("breaking", "clause", "c2") in got and ("breaking", "clause", "c3") in got
+    assert ("breaking", "type", "Thing.id") in got  # type changed
+    assert ("breaking", "type", "Thing.size") in got  # removed
+    assert ("breaking", "type", "Thing.weight") in got  # required field added
+    assert ("breaking", "type", "Color.red") in got
+    assert ("breaking", "operation", "make.n") in got  # required param added
+    assert ("breaking", "operation", "make") in got  # returns changed
+    assert ("minor", "operation", "make") in got  # no longer raises Bad
+    assert ("breaking", "error", "Bad") in got and ("breaking", "constant", "MAX") in got
+    removed = next(c for c in d.changes if c.subject == "c3")
+    assert removed.side == "old" and removed.action == "removed"
+    assert d.required is Bump.MAJOR and not d.ok
+    assert d.problem is not None and "set the version to 2.0.0" in d.problem
+
+
+def test_weakening_is_minor_and_polarity_flip_is_breaking(ir: Any) -> None:
+    weaker = base(
+        ir,
+        "1.3.0",
+        clauses=[ir.stmt("c1", "A thing SHOULD be blue.", Level.SHOULD), *base(ir).clauses[1:]],
+    )
+    assert changes(diff_specs(base(ir), weaker)) == [("minor", "clause", "c1")]
+    flip = base(
+        ir,
+        "2.0.0",
+        clauses=[ir.stmt("c1", "A thing MUST NOT be blue.", Level.MUST_NOT), *base(ir).clauses[1:]],
+    )
+    assert changes(diff_specs(base(ir), flip)) == [("breaking", "clause", "c1")]
+
+
+def test_version_rules() -> None:
+    assert parse_version("v1.2.3-rc.1") == (1, 2, 3)
+    assert parse_version("1.2") is None and parse_version(None) is None
+    assert version_bump((1, 2, 3), (1, 2, 3)) is Bump.NONE
+    assert version_bump((1, 2, 3), (1, 1, 9)) is Bump.NONE
+    assert version_bump((1, 2, 3), (1, 3, 0)) is Bump.MINOR
+    assert version_bump((1, 2, 3), (2, 0, 0)) is Bump.MAJOR
+    assert required_bump([], (1, 0, 0)) is Bump.NONE
+
+
+def test_breaking_before_1_0_needs_minor(ir: Any) -> None:
+    new = base(ir, "0.3.0", constants=[])
+    d = diff_specs(base(ir, "0.2.5"), new)
+    assert d.required is Bump.MINOR and d.ok
+
+
+def test_missing_version_fails_when_a_bump_is_needed(ir: Any) -> None:
+    d = diff_specs(base(ir, None), base(ir, None, constants=[]))
+    assert not d.ok and d.problem is not None and "missing or not semver" in d.problem
+    assert diff_specs(base(ir, None), base(ir, None)).ok
+
+
+def test_insufficient_bump_message(ir: Any) -> None:
+    d = diff_specs(base(ir), base(ir, "1.2.1", constants=[]))
+    assert not d.ok and d.actual is Bump.PATCH
+    assert d.problem == (
+        "the changes need a major version bump, but 1.2.0 -> 1.2.1 is a "
+        "patch bump: set the version to 2.0.0"
+    )
