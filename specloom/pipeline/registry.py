@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from importlib.metadata import EntryPoint, entry_points
 
 from specloom.errors import BuildError
 from specloom.target import Target
 
 GROUP = "specloom.targets"
+ENV_TARGETS = "SPECLOOM_TARGETS"
 
 _extra: dict[str, type[Target]] = {}
 """Targets registered in process with `register_target` (tests, embedding applications)."""
@@ -73,6 +75,23 @@ def load_target(name: str) -> type[Target]:
     return obj  # type: ignore[no-any-return]
 
 
+def default_targets() -> list[str]:
+    """The targets a build without `--target` runs: every registered one, or the names in
+    `SPECLOOM_TARGETS` (comma-separated) when set, e.g. to keep a CI job offline-cheap."""
+    env = os.environ.get(ENV_TARGETS, "").strip()
+    if not env:
+        return available_targets()
+    names = [n.strip() for n in env.split(",") if n.strip()]
+    for n in names:
+        if n not in available_targets():
+            raise BuildError(
+                f"{ENV_TARGETS} names an unknown target {n!r}; available targets: "
+                + ", ".join(available_targets()),
+                hint=f"fix or unset the {ENV_TARGETS} environment variable",
+            )
+    return names
+
+
 def resolve_targets(
     names: list[str] | None,
 ) -> tuple[list[type[Target]], dict[str, BuildError]]:
@@ -87,7 +106,7 @@ def resolve_targets(
         return [load_target(n) for n in ordered], {}
     classes: list[type[Target]] = []
     broken: dict[str, BuildError] = {}
-    for n in available_targets():
+    for n in default_targets():
         try:
             classes.append(load_target(n))
         except BuildError as exc:
