@@ -181,7 +181,7 @@ def register(app: typer.Typer) -> None:
         if fmt is OutputFormat.json:
             typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
         else:
-            out = Console(highlight=False)
+            out = Console(highlight=False, soft_wrap=True)
             for w in result.warnings:
                 out.print(f"[yellow]warning:[/] {w}", markup=True)
             if not result.rows:

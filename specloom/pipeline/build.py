@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,15 +80,8 @@ class BuildResult:
 
 def load_workspaces(paths: list[Path]) -> Workspace:
     """Parse every path and merge them into one workspace (dependencies first)."""
-    # the parser lands separately; imported by name so this module type-checks before it does
-    load_workspace: Callable[[Path], Workspace] | None = getattr(
-        importlib.import_module("specloom.parse"), "load_workspace", None
-    )
-    if load_workspace is None:
-        raise BuildError(
-            "this installation has no spec parser (specloom.parse.load_workspace)",
-            hint="reinstall specloom",
-        )
+    from specloom.parse import load_workspace
+
     if len(paths) == 1:
         return load_workspace(paths[0])
     merged = Workspace(root=paths[0].as_posix() if paths else ".")
@@ -100,7 +92,7 @@ def load_workspaces(paths: list[Path]) -> Workspace:
     return merged
 
 
-def _named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
+def named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
     """Specs whose file lies under one of `paths` (imports loaded from elsewhere are not
     built: `specloom build specs/billing` builds billing only)."""
     roots = [p.resolve() for p in paths]
@@ -137,7 +129,7 @@ def run_build(
     ws = workspace if workspace is not None else load_workspaces(paths)
     result = BuildResult(output=output)
 
-    named = _named_specs(ws, paths) if workspace is None else set(ws.specs)
+    named = named_specs(ws, paths) if workspace is None else set(ws.specs)
     if req.changed_since is not None:
         from specloom.pipeline.changed import changed_specs
 

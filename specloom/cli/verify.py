@@ -1,0 +1,57 @@
+"""`specloom verify`: re-run every gate on the published output and report drift."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+STYLE = {"ok": "green", "drift": "yellow", "failed": "red"}
+
+
+def register(app: typer.Typer) -> None:
+    """Add `specloom verify` to the app."""
+
+    @app.command("verify")
+    def verify(
+        paths: list[Path] = typer.Argument(
+            None, help="Spec folders, spec files or workspaces (default: the configured specs/)."
+        ),
+        output: Path = typer.Option(None, "--output", "-o", help="Output root (default output/)."),
+        target: list[str] = typer.Option(
+            None, "--target", "-t", help="Verify only this target (repeatable)."
+        ),
+        fmt: str = typer.Option("text", "--format", help="text or json."),
+    ) -> None:
+        """Compare published files with the manifest and re-run the gates; exit 1 on either."""
+        from specloom.pipeline.verify import run_verify
+
+        rows = run_verify(list(paths or []), output, list(target) if target else None)
+        bad = any(r.status != "ok" for r in rows)
+        if fmt == "json":
+            typer.echo(
+                json.dumps(
+                    {"ok": not bad, "targets": [r.as_dict() for r in rows]},
+                    indent=2,
+                    sort_keys=True,
+                )
+            )
+        else:
+            out = Console(highlight=False, soft_wrap=True)
+            table = Table(title="verify")
+            for col in ("spec", "target", "status", "findings"):
+                table.add_column(col)
+            for r in rows:
+                style = STYLE.get(r.status, "")
+                table.add_row(r.spec, r.target, f"[{style}]{r.status}[/]", str(len(r.findings)))
+            out.print(table)
+            for r in rows:
+                for f in r.findings:
+                    clause = f" clause {f.clause}" if f.clause else ""
+                    out.print(
+                        f"{f.location()}: {f.severity} {f.rule}{clause}: {f.message}", markup=False
+                    )
+        raise typer.Exit(1 if bad else 0)

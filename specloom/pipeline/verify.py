@@ -1,0 +1,157 @@
+"""`specloom verify`: re-run the gates on what is published and report drift from the manifest."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specloom.config import Config, load_config
+from specloom.findings import Finding, Severity, has_errors
+from specloom.model import Workspace
+from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
+from specloom.pipeline.lock import lock_outputs
+from specloom.pipeline.manifest import hash_tree, read_manifest
+from specloom.pipeline.paths import check_name
+from specloom.pipeline.plan import make_target
+from specloom.pipeline.publish import VERIFY_PREFIX, current_folder
+from specloom.pipeline.registry import load_target
+from specloom.pipeline.stage import remove_tree
+
+
+@dataclass
+class VerifyRow:
+    """One published target: ok, drift (files differ from the manifest) or failed (a gate)."""
+
+    spec: str
+    target: str
+    status: str
+    findings: list[Finding] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The `--format json` form."""
+        return {
+            "spec": self.spec,
+            "target": self.target,
+            "status": self.status,
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def _finding(
+    rule: str, message: str, file: str | None = None, severity: Severity = Severity.ERROR
+) -> Finding:
+    return Finding(rule=rule, severity=severity, message=message, file=file)
+
+
+def drift(expected: dict[str, str], actual: dict[str, str], where: str) -> list[Finding]:
+    """DRIFT001 edited, DRIFT002 added, DRIFT003 deleted files."""
+    out: list[Finding] = []
+    for path in sorted(set(expected) | set(actual)):
+        f = f"{where}/{path}"
+        if path not in actual:
+            out.append(_finding("DRIFT003", "deleted since the build", f))
+        elif path not in expected:
+            out.append(_finding("DRIFT002", "added since the build", f))
+        elif expected[path] != actual[path]:
+            out.append(_finding("DRIFT001", "edited since the build (sha256 differs)", f))
+    return out
+
+
+def verify_target(
+    ws: Workspace, sid: str, name: str, spec_dir: Path, config: Config, output: Path, cache: Path
+) -> VerifyRow:
+    """Compare one published target with its manifest record, then re-run its gates on a
+    private copy (gates may write, and the published tree must not change)."""
+    manifest = read_manifest(spec_dir)
+    where = f"{spec_dir.as_posix()}/{name}"
+    rec = manifest.targets.get(name) if manifest else None
+    if rec is None:
+        return VerifyRow(
+            sid, name, "failed", [_finding("DRIFT004", "not published (no manifest record)", where)]
+        )
+    findings: list[Finding] = []
+    folder = current_folder(spec_dir, name)
+    if folder is None:
+        return VerifyRow(
+            sid, name, "drift", [_finding("DRIFT004", "the published folder is missing", where)]
+        )
+    if folder != rec.folder:
+        findings.append(
+            _finding("DRIFT004", f"points at {folder}, the manifest at {rec.folder}", where)
+        )
+    findings += drift(rec.files, hash_tree(spec_dir / folder), where)
+    spec = ws.specs[sid]
+    if manifest is not None and manifest.spec_hash != spec.hash:
+        findings.append(
+            _finding(
+                "VER001",
+                "the spec changed since this output was built; "
+                "gates ran against the current spec (run specloom build)",
+                spec.path,
+                Severity.WARNING,
+            )
+        )
+    status = "drift" if has_errors(findings) else "ok"
+    cls = load_target(name)
+    target = make_target(
+        cls,
+        ws,
+        output,
+        cache,
+        "template",
+        config.model_dump(mode="json", exclude={"root"}),
+        config.targets.get(name, {}),
+    )
+    copy = spec_dir / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
+    remove_tree(copy)
+    try:
+        shutil.copytree(spec_dir / folder, copy, symlinks=True)
+        gates = target.verify(spec, copy)
+    finally:
+        remove_tree(copy)
+    findings += gates
+    if has_errors(gates):
+        status = "failed"
+    return VerifyRow(sid, name, status, findings)
+
+
+def run_verify(
+    paths: list[Path],
+    output: Path | None,
+    targets: list[str] | None,
+    *,
+    workspace: Workspace | None = None,
+    config: Config | None = None,
+) -> list[VerifyRow]:
+    """Verify every published target of the named specs (waits for a running build)."""
+    config = config or load_config(paths[0] if paths else None)
+    paths, out, cache = resolve_request(BuildRequest(paths=paths, output=output), config)
+    ws = workspace if workspace is not None else load_workspaces(paths)
+    named = named_specs(ws, paths) if workspace is None else set(ws.specs)
+    rows: list[VerifyRow] = []
+    for sid in [s for s in ws.order if s in named]:
+        spec_dir = out / check_name(sid, "spec id", file=ws.specs[sid].path)
+        manifest = read_manifest(spec_dir)
+        if manifest is None:
+            rows.append(
+                VerifyRow(
+                    sid,
+                    "*",
+                    "failed",
+                    [
+                        _finding(
+                            "DRIFT004",
+                            "nothing published (no manifest); run specloom build",
+                            spec_dir.as_posix(),
+                        )
+                    ],
+                )
+            )
+            continue
+        names = targets or sorted(manifest.targets)
+        with lock_outputs([spec_dir]):
+            rows += [verify_target(ws, sid, n, spec_dir, config, out, cache) for n in names]
+    return rows

@@ -1,0 +1,117 @@
+"""`specloom build` and `specloom verify` on a copy of the example workspace (real parser)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from specloom.cli.main import main
+
+
+@pytest.fixture
+def ws(tmp_path: Path, specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of specs/ in tmp_path, which is also the working folder."""
+    shutil.copytree(specs_dir, tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return int(exc.value.code or 0), out, err
+
+
+def build_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    code, out, err = cli(
+        capsys, "build", *argv, "-t", "ir-json", "--runner", "local", "--format", "json"
+    )
+    assert "Traceback" not in err
+    return code, json.loads(out)
+
+
+def statuses(doc: dict[str, Any]) -> dict[str, str]:
+    return {t["spec"]: t["status"] for t in doc["targets"]}
+
+
+def test_build_skip_and_one_clause_edit(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = build_json(capsys, "specs", "-o", "out")
+    assert code == 0 and statuses(doc) == {"common": "built", "billing": "built"}
+    code, doc = build_json(capsys, "specs", "-o", "out")
+    assert code == 0 and statuses(doc) == {"common": "skipped", "billing": "skipped"}
+    spec = ws / "specs" / "billing" / "spec.md"
+    spec.write_text(
+        spec.read_text()
+        .replace("MUST", "MUST", 1)
+        .replace("line item", "line item (at least one)", 1)
+    )
+    code, doc = build_json(capsys, "specs", "-o", "out")
+    assert code == 0 and statuses(doc) == {"common": "skipped", "billing": "built"}
+    ir = json.loads((ws / "out" / "billing" / "ir-json" / "ir.json").read_text())
+    assert "(at least one)" in json.dumps(ir)
+
+
+def test_build_one_spec_folder_builds_only_it(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = build_json(capsys, "specs/billing", "-o", "out")
+    assert code == 0 and statuses(doc) == {"billing": "built"}
+    assert not (ws / "out" / "common").exists()
+
+
+def test_text_output_has_the_summary_table(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = cli(
+        capsys, "build", "specs", "-t", "ir-json", "-o", "out", "--runner", "local"
+    )
+    assert code == 0
+    assert "spec" in out and "status" in out and "billing" in out and "built" in out
+
+
+def test_unknown_target_is_a_usage_error(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = cli(capsys, "build", "specs", "-t", "nope", "--runner", "local")
+    assert code == 2
+    assert "unknown target 'nope'; available targets:" in err and "ir-json" in err
+
+
+def test_verify_reports_each_kind_of_drift(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert build_json(capsys, "specs", "-o", "out")[0] == 0
+    code, out, _ = cli(capsys, "verify", "specs", "-o", "out", "--format", "json")
+    assert code == 0 and json.loads(out)["ok"] is True
+    pub = ws / "out" / "common" / "ir-json"
+
+    def rules() -> tuple[int, set[str]]:
+        code, out, _ = cli(capsys, "verify", "specs", "-o", "out", "--format", "json")
+        doc = json.loads(out)
+        return code, {f["rule"] for t in doc["targets"] for f in t["findings"]}
+
+    (pub / "extra.txt").write_text("hand-made")
+    assert rules() == (1, {"DRIFT002"})
+    (pub / "extra.txt").unlink()
+    original = (pub / "ir.json").read_text()
+    (pub / "ir.json").write_text(original.replace('"Common types"', '"Edited"'))
+    assert rules() == (1, {"DRIFT001", "IR003"})
+    (pub / "ir.json").unlink()
+    assert rules() == (1, {"DRIFT003", "IR001"})
+    (pub / "ir.json").write_text(original)
+    assert rules() == (0, set())
+
+
+def test_verify_without_a_build(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "verify", "specs", "-o", "out")
+    assert code == 1 and "nothing published" in out
+
+
+def test_cli_in_a_subprocess_never_prints_a_traceback(ws: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", "build", "missing-folder", "--runner", "local"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "missing-folder" in proc.stderr
