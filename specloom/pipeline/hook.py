@@ -1,0 +1,78 @@
+"""Git hooks: `specloom hook install` writes a pre-commit or pre-push hook that builds the
+specs changed since a ref."""
+
+from __future__ import annotations
+
+import shlex
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from specloom.errors import BuildError
+
+MARKER = "# installed by `specloom hook install`"
+KINDS = ("pre-commit", "pre-push")
+
+
+def hooks_dir(repo: Path) -> Path:
+    """The hooks folder git uses here (honours core.hooksPath and worktrees)."""
+    try:
+        proc = subprocess.run(
+            ["git", "rev-parse", "--git-path", "hooks"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise BuildError("git is not installed", hint="install git") from None
+    if proc.returncode != 0:
+        raise BuildError(
+            f"{repo} is not inside a git repository",
+            file=str(repo),
+            hint="run `git init` first, or pass --repo",
+        )
+    path = Path(proc.stdout.strip())
+    return path if path.is_absolute() else (repo / path)
+
+
+def hook_script(kind: str, since: str, args: list[str]) -> str:
+    """The hook: build what changed since `since` (exit non-zero blocks the commit/push)."""
+    cmd = [sys.executable, "-m", "specloom", "build", "--changed", "--since", since, *args]
+    return (
+        "#!/bin/sh\n"
+        f"{MARKER} ({kind}); remove this file to uninstall\n"
+        "# a failing gate or a lint error blocks the commit; bypass once with --no-verify\n"
+        f"exec {shlex.join(cmd)}\n"
+    )
+
+
+def install_hook(
+    repo: Path,
+    kind: str = "pre-commit",
+    since: str | None = None,
+    args: list[str] | None = None,
+    force: bool = False,
+) -> Path:
+    """Write the hook; refuse to overwrite a hook specloom did not write unless `force`."""
+    if kind not in KINDS:
+        raise BuildError(f"unknown hook kind {kind!r}", hint=f"use one of {', '.join(KINDS)}")
+    since = since or ("HEAD" if kind == "pre-commit" else "@{upstream}")
+    folder = hooks_dir(repo)
+    path = folder / kind
+    if path.exists() and not force:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            text = ""
+        if MARKER not in text:
+            raise BuildError(
+                f"{path} exists and was not written by specloom",
+                file=str(path),
+                hint="merge it by hand, or pass --force to replace it",
+            )
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(hook_script(kind, since, args or []), encoding="utf-8")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return path

@@ -1,0 +1,162 @@
+"""`build --changed` in a real git repository, and `hook install` (refuses foreign hooks)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from specloom.errors import BuildError
+from specloom.pipeline.hook import MARKER, install_hook
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    return subprocess.run(
+        ["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path, specs_dir: Path) -> Path:
+    """A git repository holding a copy of the example workspace plus a third spec."""
+    shutil.copytree(specs_dir, tmp_path / "specs")
+    (tmp_path / "specs" / "other").mkdir()
+    (tmp_path / "specs" / "other" / "spec.md").write_text(
+        "---\nspec: other\ntitle: Other\nversion: 1.0.0\n---\n\n# Other {#other}\n\n"
+        "Other things MUST work[^oth1].\n"
+    )
+    (tmp_path / ".gitignore").write_text("out/\n")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "specs")
+    return tmp_path
+
+
+def changed_build(repo: Path, *extra: str) -> dict[str, str]:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "specloom",
+            "build",
+            "specs",
+            "--changed",
+            "-t",
+            "ir-json",
+            "-o",
+            "out",
+            "--runner",
+            "local",
+            "--format",
+            "json",
+            *extra,
+        ],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return {t["spec"]: t["status"] for t in json.loads(proc.stdout)["targets"]}
+
+
+@pytest.mark.slow
+def test_changed_builds_changed_specs_and_their_dependents(repo: Path) -> None:
+    assert changed_build(repo) == {}
+    common = repo / "specs" / "common" / "examples"
+    first = sorted(common.iterdir())[0]
+    first.write_text(first.read_text() + "\nMore prose.\n")
+    assert changed_build(repo) == {"common": "built", "billing": "built"}
+    git(repo, "commit", "-qam", "edit common")
+    assert changed_build(repo) == {}
+    assert changed_build(repo, "--since", "HEAD~1") == {"common": "skipped", "billing": "skipped"}
+    (repo / "specs" / "other" / "spec.md").write_text(
+        (repo / "specs" / "other" / "spec.md").read_text() + "\nMore.\n"
+    )
+    assert changed_build(repo) == {"other": "built"}
+
+
+def test_changed_outside_git_is_a_clear_error(tmp_path: Path, specs_dir: Path) -> None:
+    shutil.copytree(specs_dir, tmp_path / "specs")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "specloom",
+            "build",
+            "specs",
+            "--changed",
+            "-t",
+            "ir-json",
+            "--runner",
+            "local",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path)},
+    )
+    assert proc.returncode == 2
+    assert "git" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_hook_install_writes_and_refuses_foreign_hooks(repo: Path) -> None:
+    path = install_hook(repo)
+    assert path == repo / ".git" / "hooks" / "pre-commit"
+    text = path.read_text()
+    assert MARKER in text and "--changed --since HEAD" in text
+    assert os.access(path, os.X_OK)
+    install_hook(repo)  # our own hook: replaced silently
+    push = install_hook(repo, "pre-push", args=["--target", "ir-json"])
+    assert "--since '@{upstream}' --target ir-json" in push.read_text()
+    path.write_text("#!/bin/sh\necho mine\n")
+    with pytest.raises(BuildError, match="not written by specloom"):
+        install_hook(repo)
+    assert path.read_text() == "#!/bin/sh\necho mine\n"
+    install_hook(repo, force=True)
+    assert MARKER in path.read_text()
+
+
+@pytest.mark.slow
+def test_installed_hook_blocks_a_commit_with_a_failing_build(repo: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", "hook", "install", "-t", "ir-json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    spec = repo / "specs" / "other" / "spec.md"
+    spec.write_text(spec.read_text() + "\n## Again {#other}\n\nDuplicate MUST fail.\n")
+    git(repo, "add", ".")
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    bad = subprocess.run(
+        ["git", "commit", "-qm", "dup"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode != 0
+    assert "blocked" in bad.stdout + bad.stderr
