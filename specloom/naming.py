@@ -101,6 +101,7 @@ TS_TYPE_RESERVED: frozenset[str] = frozenset(
         "CLAUSES",
         "Clause",
         "ClauseLevel",
+        "SpecloomError",
     ]
 )
 """Type names a generated TypeScript module must not declare: built-in and lib types, and
@@ -414,3 +415,16 @@ def rust_reserved(name: str, kind: str) -> bool:
     if kind == "const":
         return screaming_snake_case(name) in RUST_TYPE_RESERVED
     return False
+
+
+def comment_safe(text: str) -> str:
+    """Text for a code comment: control characters (bare CR, NUL...) become spaces.
+
+    Line breaks of every kind (`\\r\\n`, U+2028...) become `\\n`, so a caller can split on
+    `\\n` and prefix each line; a bare CR would otherwise be a rustc error in a doc comment.
+    """
+    lines = text.splitlines()
+    return "\n".join(
+        "".join(" " if (ord(c) < 0x20 and c != "\t") or 0x7F <= ord(c) < 0xA0 else c for c in ln)
+        for ln in lines
+    )

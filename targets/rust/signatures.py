@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef
 from specloom.naming import (
+    comment_safe,
     rust_const_name,
     rust_field_name,
     rust_module_name,
@@ -128,7 +129,7 @@ def doc_comment(text: str | None, clauses: list[str], indent: str = "") -> str:
     """
     lines: list[str] = []
     if text:
-        for raw in text.strip().splitlines():
+        for raw in comment_safe(text).strip().split("\n"):
             line = raw.rstrip()
             stripped = line.lstrip()
             if stripped.startswith(("```", "~~~")) or line.startswith("    "):

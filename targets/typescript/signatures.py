@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef
 from specloom.naming import (
+    comment_safe,
     json_string,
     ts_const_name,
     ts_member_name,
@@ -70,7 +71,7 @@ def doc_comment(text: str | None, clauses: list[str], indent: str = "") -> str:
     """
     lines: list[str] = []
     if text:
-        for raw in text.strip().splitlines():
+        for raw in comment_safe(text).strip().split("\n"):
             line = raw.rstrip().replace("*/", "*\\/")
             if line.lstrip().startswith("@"):
                 line = "\\" + line.lstrip()

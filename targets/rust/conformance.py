@@ -1,0 +1,165 @@
+"""Rust conformance suite: structured examples as functions plus a `conformance_tests!` macro."""
+
+from __future__ import annotations
+
+from specloom.model import Spec, TypeDef
+from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
+
+from ..values import Case, EnumValue, ListValue, MapValue, Null, RecordValue, Scalar, Value
+from .signatures import boxed_fields, crate_name, doc_comment, rust_type, service_name
+
+
+class RustLiterals:
+    """Renders typed values as Rust expressions inside the crate of `spec`."""
+
+    def __init__(self, spec: Spec, specs: dict[str, Spec]) -> None:
+        self.spec = spec
+        self.specs = specs
+
+    def path(self, spec_id: str, name: str) -> str:
+        """A type's path seen from this crate: local, or through the imported crate."""
+        ident = rust_type_name(name)
+        return ident if spec_id == self.spec.id else f"{crate_name(spec_id)}::{ident}"
+
+    def boxed(self, spec_id: str) -> frozenset[tuple[str, str]]:
+        spec = self.specs.get(spec_id)
+        return boxed_fields(spec) if spec is not None else frozenset()
+
+    def lit(self, v: Value, *, optional: bool = False, boxed: bool = False) -> str:
+        """The expression for `v`; `optional` wraps it in `Some`, `boxed` in `Box::new`."""
+        if isinstance(v, Null):
+            return "None"
+        out = self._bare(v)
+        if boxed:
+            out = f"Box::new({out})"
+        if optional:
+            out = f"Some({out})"
+        return out
+
+    def _bare(self, v: Value) -> str:
+        if isinstance(v, Scalar):
+            if v.prim == "bool":
+                return "true" if v.value else "false"
+            if v.prim == "int32":
+                return f"{v.value}i32"
+            if v.prim == "int64":
+                return f"{v.value}i64"
+            if v.prim == "float64":
+                text = repr(float(v.value))
+                return f"{text}f64" if text[0].isdigit() or text[0] == "-" else "f64::NAN"
+            if v.prim == "bytes":
+                return "vec![" + ", ".join(f"{b}u8" for b in v.value) + "]"
+            return f"String::from({rust_string(str(v.value))})"
+        if isinstance(v, EnumValue):
+            return f"{self.path(v.spec_id, v.typedef.name)}::{rust_variant_name(v.variant)}"
+        if isinstance(v, ListValue):
+            if not v.items:
+                return f"Vec::<{self.type_text(v.elem)}>::new()"
+            opt = v.elem.optional
+            return "vec![" + ", ".join(self.lit(x, optional=opt) for x in v.items) + "]"
+        if isinstance(v, MapValue):
+            if not v.items:
+                return f"std::collections::BTreeMap::<String, {self.type_text(v.elem)}>::new()"
+            opt = v.elem.optional
+            pairs = ", ".join(
+                f"(String::from({rust_string(k)}), {self.lit(x, optional=opt)})" for k, x in v.items
+            )
+            return f"std::collections::BTreeMap::from([{pairs}])"
+        assert isinstance(v, RecordValue)
+        boxed = self.boxed(v.spec_id)
+        defs = {f.name: f for f in v.typedef.fields}
+        parts = []
+        for name, x in v.fields:
+            f = defs[name]
+            expr = self.lit(x, optional=f.type.optional, boxed=(v.typedef.name, name) in boxed)
+            parts.append(f"{rust_field_name(name)}: {expr}")
+        return f"{self.path(v.spec_id, v.typedef.name)} {{ " + ", ".join(parts) + " }"
+
+    def type_text(self, ref: object) -> str:
+        """A type as written in the conformance module (imported types through their crate)."""
+        from specloom.model import TypeRef
+
+        assert isinstance(ref, TypeRef)
+        return rust_type(ref)
+
+    def assertions(
+        self, expr: str, v: Value, label: str, field: tuple[str, TypeDef, str] | None
+    ) -> list[str]:
+        """Statements checking `expr`: records by subset (recursively), the rest exactly."""
+        optional = boxed = False
+        if field is not None:
+            spec_id, td, name = field
+            f = next(x for x in td.fields if x.name == name)
+            optional = f.type.optional
+            boxed = (td.name, name) in self.boxed(spec_id)
+        if isinstance(v, RecordValue) and v.partial:
+            inner = expr
+            if optional:
+                inner = f"{expr}.as_ref().expect({rust_string(label + ' is None')})"
+            out: list[str] = []
+            for name, x in v.fields:
+                sub = f"{inner}.{rust_field_name(name)}"
+                out += self.assertions(sub, x, f"{label}.{name}", (v.spec_id, v.typedef, name))
+            return out
+        want = self.lit(v, optional=optional, boxed=boxed)
+        return [f'assert_eq!({expr}, {want}, "{{}}", {rust_string(label)});']
+
+
+def case_fn(lits: RustLiterals, case: Case, fn_name: str) -> str:
+    """`pub fn <case>(svc: &mut S)`: calls the operation and checks the expectation."""
+    spec = lits.spec
+    args = ", ".join(
+        lits.lit(v, optional=p.type.optional)
+        for (_, v), p in zip(case.args, case.op.params, strict=True)
+    )
+    call = f"svc.{rust_field_name(case.op.name)}({args})"
+    label = rust_string(fn_name)
+    lines: list[str] = []
+    if case.error is not None:
+        variant = rust_variant_name(case.error.name)
+        pat = f"Err(Error::{variant} {{ .. }})" if case.error.fields else f"Err(Error::{variant})"
+        lines += [
+            f"match {call} {{",
+            f"    {pat} => {{}}",
+            "    other => panic!(",
+            '        "{}: expected the error {}, got {:?}",',
+            f"        {label},",
+            f"        {rust_string(case.error.name)},",
+            "        other",
+            "    ),",
+            "}",
+        ]
+    else:
+        lines += [
+            f"let got = match {call} {{",
+            "    Ok(value) => value,",
+            "    Err(error) => panic!(",
+            '        "{}: expected a value, got the error {:?}",',
+            f"        {label},",
+            "        error,",
+            "    ),",
+            "};",
+        ]
+        if case.expect is None:
+            lines.append("let () = got;")
+        else:
+            lines += lits.assertions("got", case.expect, "got", None)
+    doc = doc_comment(case.title, [case.clause] if case.clause else [])
+    body = "".join(f"    {line}\n" for line in lines)
+    return f"{doc}pub fn {fn_name}<S: {service_name(spec)} + ?Sized>(svc: &mut S) {{\n{body}}}\n"
+
+
+def fn_names(cases: list[Case]) -> list[str]:
+    """Unique snake_case function names, one per case."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for c in cases:
+        base = rust_field_name(c.name).removeprefix("r#")
+        name = base
+        n = 2
+        while name in seen:
+            name = f"{base}_{n}"
+            n += 1
+        seen.add(name)
+        out.append(name)
+    return out
