@@ -86,11 +86,16 @@ def statements(spec: Spec) -> Iterator[Statement]:
                 yield Statement(spec, clause, subject, bool(m.group(2)), words, sentence)
 
 
+DEFAULT_AUTHORITY = ["root", "system", "developer", "user", "guideline"]
+"""The Model Spec's levels, highest first: the order used by a spec that declares none."""
+
+
 def _authority_rank(st: Statement) -> int | None:
     a = st.clause.authority
-    if a is None or a not in st.spec.authority:
+    order = st.spec.authority or DEFAULT_AUTHORITY
+    if a is None or a not in order:
         return None
-    return st.spec.authority.index(a)
+    return order.index(a)
 
 
 def _contradictions(ws: Workspace) -> Iterator[Finding]:
@@ -131,15 +136,17 @@ def _report(a: Statement, b: Statement) -> Iterator[Finding]:
         )
         return
     for x, y in ((a, b), (b, a)):
-        word = "MUST NOT" if y.negative else "MUST"
         yield finding(
             "SL203",
-            f"clause {x.clause.id} contradicts clause {y.clause.id} at {y.where}, which says "
-            f"'{x.subject}' {word} {' '.join(sorted(y.predicate))}: decide which holds and "
-            "delete or narrow the other",
+            f"clause {x.clause.id} contradicts clause {y.clause.id} at {y.where} "
+            f"({_quote(y.sentence)}): decide which holds and delete or narrow the other",
             x.clause.pos,
             x.clause.id,
         )
+
+
+def _quote(sentence: str, n: int = 80) -> str:
+    return repr(sentence if len(sentence) <= n else sentence[: n - 1] + "…")
 
 
 def _ref_sig(ref: TypeRef, spec_id: str) -> str:

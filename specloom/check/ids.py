@@ -1,4 +1,8 @@
-"""SL006 duplicate ids, SL013 unknown authority levels, SL014 headings without an explicit id."""
+"""SL006 duplicate ids, SL013 unknown authority levels, SL014 headings without an explicit id.
+
+SL013 applies only to a spec that declares `authority:` in its front matter: without the
+list there is nothing to check a level against (the Model Spec declares none).
+"""
 
 from __future__ import annotations
 
@@ -40,7 +44,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
             first[aid] = pos
     levels = set(spec.authority)
     for c in spec.clauses:
-        if c.kind == "section" and c.authority and c.authority not in levels:
+        if levels and c.kind == "section" and c.authority and c.authority not in levels:
             known = ", ".join(spec.authority) or "none declared"
             yield finding(
                 "SL013",

@@ -10,10 +10,8 @@ from specloom.check.context import LintContext
 from specloom.check.rules import finding
 from specloom.findings import Finding
 from specloom.model import (
-    Constant,
     FieldDef,
     InterfaceItem,
-    Operation,
     SourcePos,
     Spec,
     TypeDef,
@@ -33,22 +31,23 @@ def _walk(ref: TypeRef) -> Iterator[TypeRef]:
 
 
 def type_refs(spec: Spec) -> Iterator[tuple[InterfaceItem, str, TypeRef, SourcePos]]:
-    """Every type expression of the spec: (item, where, type, position)."""
+    """Every type expression of the spec: (item, where it is, type, position), `where`
+    reading like `type Invoice field due` or `operation pay return type`."""
     for t in spec.types:
         for f in t.fields:
-            yield t, f"field {f.name}", f.type, f.pos
+            yield t, f"type {t.name} field {f.name}", f.type, f.pos
         if t.alias is not None:
-            yield t, "alias", t.alias, t.pos
+            yield t, f"type {t.name} alias", t.alias, t.pos
     for o in spec.operations:
         for p in o.params:
-            yield o, f"parameter {p.name}", p.type, p.pos
+            yield o, f"operation {o.name} parameter {p.name}", p.type, p.pos
         if o.returns is not None:
-            yield o, "return type", o.returns, o.pos
+            yield o, f"operation {o.name} return type", o.returns, o.pos
     for e in spec.errors:
         for f in e.fields:
-            yield e, f"field {f.name}", f.type, f.pos
+            yield e, f"error {e.name} field {f.name}", f.type, f.pos
     for c in spec.constants:
-        yield c, "type", c.type, c.pos
+        yield c, f"constant {c.name}", c.type, c.pos
 
 
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
@@ -149,7 +148,7 @@ def _unknown_types(spec: Spec, ws: Workspace) -> Iterator[Finding]:
                 continue
             msg = _resolve_error(spec, ws, r, local)
             if msg:
-                yield finding("SL101", f"{item.name} {where}: {msg}", pos, _first(item))
+                yield finding("SL101", f"{where}: {msg}", pos, _first(item))
 
 
 def _resolve_error(spec: Spec, ws: Workspace, r: TypeRef, local: set[str]) -> str | None:
@@ -356,7 +355,7 @@ def _int64(spec: Spec, policy: str) -> Iterator[Finding]:
         if _has_int64(ref):
             yield finding(
                 "SL108",
-                f"{item.name} {where} is int64: TypeScript maps it to `number`, exact only up "
+                f"{where} is int64: TypeScript maps it to `number`, exact only up "
                 "to 2^53 - 1 (9007199254740991); keep values below that or set "
                 '`[tool.specloom.targets.typescript] int64 = "bigint"`',
                 pos,
@@ -412,6 +411,3 @@ def _constants(spec: Spec) -> Iterator[Finding]:
                 c.pos,
                 _first(c),
             )
-
-
-__all__ = ["MAX_SAFE_INTEGER", "Constant", "Operation", "check", "check_workspace", "type_refs"]

@@ -1,0 +1,71 @@
+"""`specloom lint [PATH...] [--format text|json|sarif]`: lint, type check and conflict check."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from specloom.findings import Finding, has_errors
+
+
+class LintFormat(StrEnum):
+    """Output format of `specloom lint`."""
+
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+def run_lint(paths: list[Path], fmt: LintFormat) -> tuple[str, bool]:
+    """Lint the workspaces at `paths` (default: the configured specs folder); returns the
+    rendered report and whether any finding is an error."""
+    from specloom import __version__
+    from specloom.check.lint import lint_workspace
+    from specloom.check.render import render_json, render_sarif, render_text
+    from specloom.config import load_config
+    from specloom.parse import load_workspace
+
+    cfg = load_config(paths[0] if paths else None)
+    if not paths:
+        paths = [_relative(cfg.root / cfg.specs)]
+    ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
+    findings: list[Finding] = []
+    for path in paths:
+        ws = load_workspace(path)
+        findings.extend(lint_workspace(ws, cfg.lint, ts_int64=ts_int64))
+    if fmt is LintFormat.json:
+        out = render_json(findings)
+    elif fmt is LintFormat.sarif:
+        out = render_sarif(findings, version=__version__)
+    else:
+        out = render_text(findings)
+    return out, has_errors(findings)
+
+
+def _relative(path: Path) -> Path:
+    """`path` relative to the current folder when it is below it (findings show short paths)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `lint` command."""
+
+    @app.command("lint")
+    def lint(
+        paths: list[Path] = typer.Argument(
+            None, help="Spec folders, spec files or workspace folders (default: the specs folder)."
+        ),
+        fmt: LintFormat = typer.Option(
+            LintFormat.text, "--format", "-f", help="text, json or sarif (SARIF 2.1.0)."
+        ),
+    ) -> None:
+        """Lint specs: text rules, type check and cross-spec conflicts. Exit 1 on errors."""
+        out, failed = run_lint(list(paths or []), fmt)
+        typer.echo(out, nl=False)
+        if failed:
+            raise typer.Exit(1)
