@@ -61,7 +61,10 @@ _register_all()
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; a SpecloomError becomes a clean message and exit code 2, never a traceback."""
     try:
-        app(args=argv, prog_name="specloom", standalone_mode=False)
+        # with standalone_mode=False click *returns* the code of a `typer.Exit(n)`
+        rc = app(args=argv, prog_name="specloom", standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except SpecloomError as exc:
         err_console.print(str(exc), markup=False)
         sys.exit(getattr(exc, "exit_code", 2))
