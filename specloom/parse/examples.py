@@ -80,8 +80,10 @@ def extract_examples(
             if lang == INTERFACE_LANG:
                 close(tok.map[0])  # an interface block is not part of an example
                 continue
-            if lang == STRUCTURED_LANG and draft is None:
-                # a bare `specloom-example` block is an example of its own
+            if lang == STRUCTURED_LANG and (draft is None or draft.structured is not None):
+                # a `specloom-example` block outside an example, or a second one in the
+                # same example, is an example of its own
+                close(tok.map[0])
                 draft = _Draft(title="", line=tok.map[0], body_start=tok.map[0])
             if draft is None:
                 continue

@@ -87,6 +87,8 @@ class InlineText:
     first_line: int
     masked: str = ""
     """`content` with code spans, tags and link destinations blanked (for keyword search)."""
+    prose: str = ""
+    """`content` with code spans and link destinations blanked (for sentence ends)."""
     tags: list[Tag] = field(default_factory=list)
     refs: list[tuple[int, CrossRef]] = field(default_factory=list)
     _ends: list[int] | None = None
@@ -99,8 +101,8 @@ class InlineText:
         """Start and end offsets of the sentence holding `offset`."""
         if self._ends is None:
             ends = []
-            for m in _SENTENCE_END.finditer(self.masked):
-                rest = self.masked[m.end() : m.end() + 40].lstrip()
+            for m in _SENTENCE_END.finditer(self.prose):
+                rest = self.prose[m.end() : m.end() + 40].lstrip()
                 if not rest or not rest[0].islower():
                     ends.append(m.end())
             self._ends = ends
@@ -121,8 +123,17 @@ class InlineText:
         return _SPACE.sub(" ", "".join(parts)).strip()
 
     def keywords(self, start: int, end: int) -> list[str]:
-        """Normative keywords between two offsets, as written (outside code spans)."""
-        return [_SPACE.sub(" ", m.group()) for m in _KEYWORD.finditer(self.masked, start, end)]
+        """Normative keywords between two offsets, as written (outside code spans).
+
+        Uppercase keywords always; lowercase modal verbs (`must`, `should not`, `may`...)
+        too; lowercase adjectives (`required`, `optional`...) are ordinary prose.
+        """
+        out = []
+        for m in _KEYWORD.finditer(self.masked, start, end):
+            word = _SPACE.sub(" ", m.group())
+            if word == word.upper() or is_modal(word):
+                out.append(word)
+        return out
 
     def refs_between(self, start: int, end: int) -> list[CrossRef]:
         """Cross references whose link starts between two offsets."""
@@ -134,14 +145,15 @@ def scan_inline(content: str, file: str, first_line: int) -> InlineText:
     out = InlineText(content, file, first_line)
     code_masked = mask_code(content)
     blank = list(code_masked)
-    for m in TAG.finditer(code_masked):
-        out.tags.append(Tag(m.group(1), m.start(), m.end(), out.line_at(m.start())))
-        blank[m.start() : m.end()] = " " * (m.end() - m.start())
     for m in _LINK.finditer(code_masked):
         blank[m.start(2) : m.end(2)] = " " * (m.end(2) - m.start(2))
         ref = _cross_ref(content[m.start(1) : m.end(1)], m.group(2), file, out.line_at(m.start()))
         if ref is not None:
             out.refs.append((m.start(), ref))
+    out.prose = "".join(blank)
+    for m in TAG.finditer(code_masked):
+        out.tags.append(Tag(m.group(1), m.start(), m.end(), out.line_at(m.start())))
+        blank[m.start() : m.end()] = " " * (m.end() - m.start())
     out.masked = "".join(blank)
     return out
 
@@ -161,6 +173,14 @@ def _cross_ref(text: str, href: str, file: str, line: int) -> CrossRef | None:
     )
 
 
+_ADJECTIVES = frozenset({"REQUIRED", "RECOMMENDED", "NOT RECOMMENDED", "OPTIONAL"})
+
+
+def is_modal(keyword: str) -> bool:
+    """True for the modal-verb keywords (MUST, SHALL, SHOULD, MAY and their negations)."""
+    return _SPACE.sub(" ", keyword).upper() not in _ADJECTIVES
+
+
 def keyword_level(keyword: str) -> Level:
     """The level one keyword stands for (`must not` -> MUST NOT)."""
     return _KEYWORD_LEVEL[_SPACE.sub(" ", keyword).replace("’", "'").upper()]
@@ -170,7 +190,7 @@ def strongest_level(keywords: list[str], strict: bool) -> Level:
     """The strongest level among `keywords`; a strict spec counts only uppercase ones."""
     best = Level.NONE
     for kw in keywords:
-        if strict and kw != kw.upper():
+        if kw != kw.upper() and (strict or not is_modal(kw)):
             continue
         level = keyword_level(kw)
         if level.rank > best.rank:

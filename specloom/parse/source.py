@@ -49,6 +49,19 @@ def read_source(path: Path) -> SourceFile:
     return SourceFile(shown, decode(data, shown), data)
 
 
+def source_of(content: str | bytes, shown: str) -> SourceFile:
+    """A SourceFile for content held in memory, with the same checks as a file on disk."""
+    data = content.encode("utf-8", errors="surrogatepass") if isinstance(content, str) else content
+    if len(data) > MAX_FILE_BYTES:
+        raise SpecError(
+            f"the file is {len(data) / 1048576:.1f} MiB; specloom reads spec files up to "
+            f"{MAX_FILE_BYTES // 1048576} MiB",
+            file=shown,
+            hint="split the spec into several specs that import each other",
+        )
+    return SourceFile(shown, decode(data, shown), data)
+
+
 def decode(data: bytes, shown: str) -> str:
     """UTF-8 text of `data` with a BOM dropped and line ends normalised to `\\n`."""
     nul = data.find(b"\0")

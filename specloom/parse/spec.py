@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from markdown_it.token import Token
 
@@ -25,7 +26,7 @@ from specloom.parse.examples import ExampleScan, extract_examples
 from specloom.parse.frontmatter import FrontMatter, check_spec_id, split_front_matter
 from specloom.parse.inline import InlineText, scan_inline, short_title, strongest_level
 from specloom.parse.interface import Interface, parse_interface_block
-from specloom.parse.source import SourceFile, read_source
+from specloom.parse.source import SourceFile, read_source, source_of
 
 SPEC_FILE = "spec.md"
 EXAMPLES_DIR = "examples"
@@ -70,15 +71,45 @@ def load_spec(path: Path) -> Spec:
 def parse_spec(loc: SpecLocation) -> tuple[Spec, FrontMatter]:
     """Parse a located spec; also return its front matter (with the line of each key)."""
     src = read_source(loc.file)
-    example_files = _example_paths(loc.examples)
-    sources = [read_source(p) for p in example_files]
-    spec, fm = _SpecBuilder(src).build(loc.default_id)
-    for ex_src, ex_path in zip(sources, example_files, strict=True):
-        spec.example_files.append(_parse_example_file(ex_src, ex_path.stem))
+    sources = [read_source(p) for p in _example_paths(loc.examples)]
+    examples_dir = loc.examples.as_posix() if loc.examples.is_dir() else None
+    return _parse(src, sources, loc.default_id, examples_dir)
+
+
+def load_spec_text(
+    data: str | bytes,
+    path: str = SPEC_FILE,
+    *,
+    spec_id: str | None = None,
+    examples: Mapping[str, str | bytes] | None = None,
+) -> Spec:
+    """Parse a spec held in memory (e.g. a file at a git ref) as if it were at `path`.
+
+    `examples` maps examples file paths (`specs/billing/examples/bil1.md`) to their content;
+    `spec_id` is the id to use when the front matter has none (default: from `path`).
+    """
+    src = source_of(data, path)
+    sources = [source_of(v, k) for k, v in sorted((examples or {}).items(), key=_by_name)]
+    p = PurePosixPath(path)
+    default = spec_id or (p.parent.name if p.name == SPEC_FILE and p.parent.name else p.stem)
+    examples_dir = sources[0].path.rsplit("/", 1)[0] if sources else None
+    return _parse(src, sources, default, examples_dir)[0]
+
+
+def _by_name(item: tuple[str, object]) -> str:
+    return PurePosixPath(item[0]).name
+
+
+def _parse(
+    src: SourceFile, sources: list[SourceFile], default_id: str, examples_dir: str | None
+) -> tuple[Spec, FrontMatter]:
+    spec, fm = _SpecBuilder(src).build(default_id)
+    for ex_src in sources:
+        spec.example_files.append(_parse_example_file(ex_src, PurePosixPath(ex_src.path).stem))
     spec.examples.extend(ex for f in spec.example_files for ex in f.examples)
     spec.refs.extend(_refs_of_examples(sources))
-    spec.examples_dir = loc.examples.as_posix() if loc.examples.is_dir() else None
-    spec.hash = _hash(src, sources, example_files)
+    spec.examples_dir = examples_dir
+    spec.hash = _hash(src, sources)
     return spec, fm
 
 
@@ -92,10 +123,12 @@ def _name(p: Path) -> str:
     return p.name
 
 
-def _hash(src: SourceFile, sources: list[SourceFile], paths: list[Path]) -> str:
+def _hash(src: SourceFile, sources: list[SourceFile]) -> str:
+    """sha256 over the spec file's bytes, then each examples file's name and bytes."""
     h = hashlib.sha256(src.data)
-    for ex, p in zip(sources, paths, strict=True):
-        h.update(b"\0" + p.name.encode() + b"\0" + str(len(ex.data)).encode() + b"\0")
+    for ex in sources:
+        name = PurePosixPath(ex.path).name
+        h.update(b"\0" + name.encode() + b"\0" + str(len(ex.data)).encode() + b"\0")
         h.update(ex.data)
     return h.hexdigest()
 
@@ -313,7 +346,7 @@ class _SpecBuilder:
         self.sections[k].section.admonitions.append(
             Admonition(
                 kind=str(tok.meta.get("tag", "note")),
-                title=tok.content or None,
+                title=tok.content if '"' in tok.info else None,
                 text=body,
                 pos=SourcePos(file=self.file, line=self.line(tok.map[0])),
             )

@@ -26,6 +26,13 @@ def load_workspace(path: Path) -> Workspace:
     if is_spec_path(path):
         return _single(path)
     found = discover_specs(path)
+    if not found:
+        raise SpecError(
+            f"no specs in this folder (no sub-folder with {SPEC_FILE}, no .md file with "
+            "`spec:` front matter)",
+            file=path.as_posix(),
+            hint=f"create <spec-id>/{SPEC_FILE} in it, or point at a spec file or spec folder",
+        )
     parsed = [parse_spec(loc) for loc in found]
     return _assemble(path, parsed)
 
