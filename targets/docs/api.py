@@ -82,5 +82,5 @@ def api_page(spec: Spec, plan: SitePlan) -> str:
                 }
             )
         if items:
-            groups.append({"title": title, "anchor": f"api-{attr}", "items": items})
+            groups.append({"title": title, "anchor": f"api-{attr}", "entries": items})
     return render("docs/api.md.jinja", spec=spec, groups=groups)

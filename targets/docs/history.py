@@ -85,17 +85,16 @@ def changes(old: Spec, new: Spec) -> list[dict[str, str]]:
         diff_mod = None
     func = getattr(diff_mod, "diff_specs", None)
     if func is not None:
-        rows: list[dict[str, str]] = []
-        for change in func(old, new):
-            dump = change.model_dump() if hasattr(change, "model_dump") else dict(change)
-            rows.append(
-                {
-                    "kind": str(dump.get("kind", "")),
-                    "subject": str(dump.get("subject") or dump.get("id") or ""),
-                    "detail": str(dump.get("detail") or dump.get("message") or ""),
-                }
-            )
-        return rows
+        diff = func(old, new)
+        return [
+            {
+                "impact": str(c.impact),
+                "kind": f"{c.kind} {c.action}",
+                "subject": str(c.subject),
+                "detail": str(c.detail),
+            }
+            for c in diff.changes
+        ]
     return _clause_changes(old, new)
 
 
@@ -104,9 +103,18 @@ def _clause_changes(old: Spec, new: Spec) -> list[dict[str, str]]:
     before = {c.id: c for c in old.clauses}
     after = {c.id: c for c in new.clauses}
     for cid in sorted(after.keys() - before.keys()):
-        rows.append({"kind": "added", "subject": f"clause {cid}", "detail": after[cid].title})
+        rows.append(
+            {"impact": "", "kind": "added", "subject": f"clause {cid}", "detail": after[cid].title}
+        )
     for cid in sorted(before.keys() - after.keys()):
-        rows.append({"kind": "removed", "subject": f"clause {cid}", "detail": before[cid].title})
+        rows.append(
+            {
+                "impact": "",
+                "kind": "removed",
+                "subject": f"clause {cid}",
+                "detail": before[cid].title,
+            }
+        )
     for cid in sorted(before.keys() & after.keys()):
         a, b = before[cid], after[cid]
         if a.level != b.level:
@@ -118,14 +126,25 @@ def _clause_changes(old: Spec, new: Spec) -> list[dict[str, str]]:
                 }
             )
         elif a.text != b.text:
-            rows.append({"kind": "changed", "subject": f"clause {cid}", "detail": "text reworded"})
+            rows.append(
+                {
+                    "impact": "",
+                    "kind": "changed",
+                    "subject": f"clause {cid}",
+                    "detail": "text reworded",
+                }
+            )
     for kind in ("types", "operations", "errors", "constants"):
         old_items = {i.name: i for i in getattr(old, kind)}
         new_items = {i.name: i for i in getattr(new, kind)}
         for name in sorted(new_items.keys() - old_items.keys()):
-            rows.append({"kind": "added", "subject": f"{kind[:-1]} {name}", "detail": ""})
+            rows.append(
+                {"impact": "", "kind": "added", "subject": f"{kind[:-1]} {name}", "detail": ""}
+            )
         for name in sorted(old_items.keys() - new_items.keys()):
-            rows.append({"kind": "removed", "subject": f"{kind[:-1]} {name}", "detail": ""})
+            rows.append(
+                {"impact": "", "kind": "removed", "subject": f"{kind[:-1]} {name}", "detail": ""}
+            )
         for name in sorted(old_items.keys() & new_items.keys()):
             x = old_items[name].model_dump(mode="json", exclude={"pos"})
             y = new_items[name].model_dump(mode="json", exclude={"pos"})

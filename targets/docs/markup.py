@@ -16,16 +16,30 @@ _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _INLINE = re.compile(
     r"\[\^(?P<fn>[^\]\s]+)\]"
-    r"|\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?P<url>[^()\s]*)\)"
+    r"|\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"\((?P<url>(?:[^()\s]|\([^()\s]*\))*)(?P<title>\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
     r"|<(?P<auto>(?:https?|mailto):[^\s<>]+)>"
 )
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 LEVEL_CLASS = {lv: "sl-" + lv.value.lower().replace(" ", "-") for lv in Level}
 
 
+_SCRIPT_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data(?=\s*:\s*\w+/))(\s*):")
+
+
 def escape_text(text: str) -> str:
-    """Make spec text inert: every `<` becomes an entity, so no tag or comment can go live."""
-    return text.replace("<", "&lt;")
+    """Make spec text inert: no tag, comment or script URL of the spec can go live.
+
+    Every `<` becomes an entity; a script scheme (`javascript:`) gets a backslash before its
+    colon, which turns any link Markdown still makes of it (reference definitions too) into
+    a harmless relative URL.
+    """
+    return _SCRIPT_SCHEME.sub(r"\1\2\\:", text.replace("<", "&lt;"))
+
+
+def plain_title(text: str) -> str:
+    """A title for mkdocs.yml (site name, navigation): the theme puts it in attributes."""
+    return " ".join(re.sub(r"[<>\"'`&]", "", text).split()) or "Untitled"
 
 
 def badge(level: Level) -> str:

@@ -13,6 +13,7 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 
 from . import api, gates, history
 from .env import render
+from .markup import plain_title
 from .mkdocs_build import build_site
 from .pages import PageWriter
 from .plan import (
@@ -83,7 +84,7 @@ class DocsTarget(Target):
         files["docs/index.md"] = writer.home_page(has_api, tutorial is not None)
         for static in STATIC:
             files[static] = render(f"{static}.jinja")
-        nav = [("Home", "index.md")] + [(p.title, p.path) for p in plan.pages]
+        nav = [("Home", "index.md")] + [(plain_title(p.title), p.path) for p in plan.pages]
         if has_api:
             nav.append(("API reference", API_PAGE))
         nav += [("Traceability", TRACE_PAGE), ("Changelog", CHANGELOG_PAGE)]
@@ -96,7 +97,7 @@ class DocsTarget(Target):
         files["mkdocs.yml"] = render(
             "mkdocs.yml.jinja",
             spec_path=spec.path,
-            site_name=spec.title,
+            site_name=plain_title(spec.title),
             site_description=spec.meta.get("summary", "")
             if isinstance(spec.meta.get("summary"), str)
             else "",

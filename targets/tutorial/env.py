@@ -1,0 +1,39 @@
+"""The Jinja environment of the tutorial target: StrictUndefined, escaping by named filters."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def md_text(value: object) -> str:
+    """Spec text in Markdown prose: raw HTML made inert, one line."""
+    return " ".join(str(value).replace("<", "&lt;").split())
+
+
+def md_cell(value: object) -> str:
+    """Text for a table cell: inert HTML, escaped pipes, one line."""
+    return md_text(value).replace("|", "\\|")
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One cached environment; templates get plain data, filters do the escaping."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["md_text"] = md_text
+    env.filters["md_cell"] = md_cell
+    return env
+
+
+def render(template: str, **data: object) -> str:
+    """Render `templates/<template>`."""
+    return str(environment().get_template(template).render(**data))
