@@ -1,1 +1,5 @@
-"""The podcast target."""
+"""The podcast target: a two-voice script and real audio, gated."""
+
+from .target import PodcastTarget
+
+__all__ = ["PodcastTarget"]

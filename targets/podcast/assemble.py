@@ -1,0 +1,197 @@
+"""Episode assembly with pydub: tones, pauses, loudness, MP3 export (ffmpeg) and ID3 tags."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specloom.errors import ToolMissingError
+
+from .config import PodcastConfig
+from .script import Episode
+
+TURN_PAUSE_MS = 350
+"""Silence when the other host starts speaking."""
+SAME_SPEAKER_PAUSE_MS = 200
+SEGMENT_PAUSE_MS = 800
+"""Silence between segments (chapters)."""
+TONE_DBFS = -24.0
+SAMPLE_WIDTH = 2
+
+
+@dataclass
+class Cue:
+    """One spoken line placed on the timeline (milliseconds)."""
+
+    segment: str
+    speaker: str
+    text: str
+    clauses: list[str]
+    start_ms: int
+    end_ms: int
+
+
+@dataclass
+class Timeline:
+    """Where every segment and line sits in the assembled episode."""
+
+    duration_ms: int = 0
+    segments: list[tuple[str, int, int]] = field(default_factory=list)
+    """(segment id, start ms, end ms), in play order, covering the whole episode."""
+    cues: list[Cue] = field(default_factory=list)
+
+
+def tone(frequencies: list[float], sample_rate: int) -> bytes:
+    """A short generated chime (no third-party audio): one soft note per frequency."""
+    from pydub import AudioSegment
+    from pydub.generators import Sine
+
+    out = AudioSegment.silent(duration=0, frame_rate=sample_rate)
+    for f in frequencies:
+        note = Sine(f, sample_rate=sample_rate, bit_depth=16).to_audio_segment(
+            duration=260, volume=TONE_DBFS
+        )
+        out += note.fade_in(20).fade_out(120)
+    return bytes(out.set_channels(1).set_sample_width(SAMPLE_WIDTH).raw_data)
+
+
+def _silence(ms: int, sample_rate: int) -> bytes:
+    return b"\x00" * (SAMPLE_WIDTH * (sample_rate * ms // 1000))
+
+
+def _ms(nbytes: int, sample_rate: int) -> int:
+    return nbytes * 1000 // (SAMPLE_WIDTH * sample_rate)
+
+
+def assemble(
+    episode: Episode, wavs: list[list[Path]], config: PodcastConfig
+) -> tuple[bytes, Timeline]:
+    """Raw mono 16-bit PCM of the whole episode and its timeline.
+
+    Every line is brought to `target_dbfs` RMS (the two voices differ in level), then the
+    whole episode is lowered if a peak would pass `peak_dbfs`.
+    """
+    from pydub import AudioSegment
+
+    sr = config.sample_rate
+    parts: list[bytes] = []
+    size = 0
+    timeline = Timeline()
+
+    def put(data: bytes) -> None:
+        nonlocal size
+        parts.append(data)
+        size += len(data)
+
+    put(tone([523.25, 659.25, 783.99], sr))
+    put(_silence(300, sr))
+    for s_index, (segment, seg_wavs) in enumerate(zip(episode.segments, wavs, strict=True)):
+        seg_start = 0 if s_index == 0 else _ms(size, sr)
+        previous: str | None = None
+        for line, path in zip(segment.lines, seg_wavs, strict=True):
+            if previous is not None:
+                pause = SAME_SPEAKER_PAUSE_MS if line.speaker == previous else TURN_PAUSE_MS
+                put(_silence(pause, sr))
+            audio = AudioSegment.from_wav(str(path))
+            audio = audio.set_channels(1).set_sample_width(SAMPLE_WIDTH).set_frame_rate(sr)
+            if audio.rms > 0:
+                audio = audio.apply_gain(config.target_dbfs - audio.dBFS)
+            start = _ms(size, sr)
+            put(bytes(audio.raw_data))
+            timeline.cues.append(
+                Cue(segment.id, line.speaker, line.text, line.clauses, start, _ms(size, sr))
+            )
+            previous = line.speaker
+        put(_silence(SEGMENT_PAUSE_MS, sr))
+        timeline.segments.append((segment.id, seg_start, _ms(size, sr)))
+    put(tone([783.99, 659.25, 523.25], sr))
+    put(_silence(400, sr))
+    pcm = b"".join(parts)
+    whole = AudioSegment(data=pcm, sample_width=SAMPLE_WIDTH, frame_rate=sr, channels=1)
+    if whole.max_dBFS > config.peak_dbfs:
+        whole = whole.apply_gain(config.peak_dbfs - whole.max_dBFS)
+        pcm = bytes(whole.raw_data)
+    timeline.duration_ms = _ms(len(pcm), sr)
+    last_id, last_start, _ = timeline.segments[-1]
+    timeline.segments[-1] = (last_id, last_start, timeline.duration_ms)
+    return pcm, timeline
+
+
+def ffmpeg() -> str:
+    """The ffmpeg executable, or a ToolMissingError naming the Debian package."""
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        raise ToolMissingError(
+            "ffmpeg is not installed: the podcast target encodes MP3 with it",
+            hint="install the Debian package: sudo apt-get install ffmpeg "
+            "(or run scripts/setup.sh)",
+        )
+    return exe
+
+
+def encode_mp3(pcm: bytes, config: PodcastConfig, episode: Episode) -> bytes:
+    """MP3 bytes with ID3v2.3 tags; bit-exact ffmpeg flags so equal input gives equal bytes."""
+    with tempfile.TemporaryDirectory(prefix="specloom-podcast-") as tmp:
+        out = Path(tmp) / "episode.mp3"
+        cmd = [
+            ffmpeg(),
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-f",
+            "s16le",
+            "-ar",
+            str(config.sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            "-codec:a",
+            "libmp3lame",
+            "-b:a",
+            config.bitrate,
+            "-id3v2_version",
+            "0",
+            "-write_xing",
+            "1",
+            "-f",
+            "mp3",
+            str(out),
+        ]
+        proc = subprocess.run(cmd, input=pcm, capture_output=True, check=False)
+        if proc.returncode != 0:
+            raise ToolMissingError(
+                f"ffmpeg could not encode the episode: {proc.stderr.decode(errors='replace')}",
+                hint="install ffmpeg with libmp3lame (Debian package ffmpeg)",
+            )
+        write_tags(out, episode)
+        return out.read_bytes()
+
+
+def write_tags(path: Path, episode: Episode) -> None:
+    """ID3 tags: title, show (album), episode (track), date, hosts (artist), genre."""
+    import mutagen.id3
+
+    id3: Any = mutagen.id3  # mutagen's frame classes are untyped
+    tags = id3.ID3()
+    for frame, value in (
+        ("TIT2", episode.title),
+        ("TALB", episode.show),
+        ("TRCK", str(episode.number)),
+        ("TDRC", episode.date),
+        ("TPE1", " & ".join(h.name for h in episode.hosts)),
+        ("TCON", "Podcast"),
+    ):
+        tags.add(getattr(id3, frame)(encoding=3, text=[value]))
+    tags.save(str(path), v2_version=3, padding=lambda info: 0)

@@ -1,0 +1,319 @@
+"""The deterministic template script builder: intro, one segment per major section, recap, outro."""
+
+from __future__ import annotations
+
+import re
+
+from specloom.model import Clause, Example, Section, Spec
+
+from .config import PodcastConfig
+from .script import MUST_LEVELS, WALKED_LEVELS, Episode, Host, Line, Segment
+from .speech import first_sentences, plural, prose_lines, speakable, spoken_id
+
+A, B = "a", "b"
+"""Host ids: A explains, B asks the newcomer's questions."""
+
+_OPENERS = [
+    "Okay, next up: {t}. What is that about?",
+    "What does the part called {t} cover?",
+    "Let's move on to {t}. Where do we start?",
+    "And {t}? What should a newcomer know?",
+]
+_WHY = [
+    (
+        "Why does that matter?",
+        "Because it is a must: an implementation that breaks it does "
+        "not conform, and the checks say so.",
+    ),
+    (
+        "What happens if someone gets that wrong?",
+        "Then the implementation does not conform. This one is not negotiable.",
+    ),
+    (
+        "Is that a hard rule?",
+        "Yes. It is a must, not a recommendation, so there is no exception to argue about.",
+    ),
+]
+_EXAMPLE_ASK = [
+    "Can you give me an example?",
+    "What does that look like in practice?",
+    "Is there a concrete case?",
+]
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
+
+
+def major_sections(spec: Spec) -> list[Section]:
+    """The sections that become segments: the shallowest heading depth with two or more."""
+    depths = sorted({s.depth for s in spec.sections})
+    for d in depths:
+        at = [s for s in spec.sections if s.depth == d]
+        if len(at) >= 2:
+            return at
+    return [s for s in spec.sections if s.depth == depths[0]] if depths else []
+
+
+def _owner(spec: Spec, clause: Clause, majors: set[str]) -> str | None:
+    """The major section a clause belongs to (walking section parents), None above them."""
+    parents = {s.id: s.parent for s in spec.sections}
+    cur: str | None = clause.id if clause.kind == "section" else clause.section
+    seen: set[str] = set()
+    while cur is not None and cur not in seen:
+        if cur in majors:
+            return cur
+        seen.add(cur)
+        cur = parents.get(cur)
+    return None
+
+
+def episode_date(spec: Spec, config: PodcastConfig) -> str:
+    """Front matter `date`, else the config `date`, else 1970-01-01 (never the build time)."""
+    for value in (spec.meta.get("date"), config.date):
+        if value is not None and _DATE.match(str(value)):
+            return str(value)[:10]
+    return "1970-01-01"
+
+
+def episode_number(spec: Spec, order: list[str]) -> int:
+    """Front matter `episode`, else the spec's place in the workspace order (1-based)."""
+    value = spec.meta.get("episode")
+    if isinstance(value, int) and value >= 1:
+        return value
+    return order.index(spec.id) + 1 if spec.id in order else 1
+
+
+class ScriptBuilder:
+    """Builds an Episode from one spec; every choice is a function of the IR and the config."""
+
+    def __init__(self, spec: Spec, config: PodcastConfig, order: list[str]) -> None:
+        self.spec = spec
+        self.config = config
+        self.order = order
+        self.titles = {s.id: s.title for s in spec.sections} | {c.id: c.title for c in spec.clauses}
+        self.examples: dict[str, Example] = {}
+        for ex in spec.examples:
+            if ex.clause is not None:
+                self.examples.setdefault(ex.clause, ex)
+
+    def say(self, text: str, md: bool = False, max_words: int | None = None) -> str:
+        """Text as spoken: Markdown removed, cut to whole sentences."""
+        plain = speakable(text, self._resolve) if md else text
+        return first_sentences(plain, max_words) if max_words else plain
+
+    def about(self, body: str) -> str:
+        """A section's framing prose: its sentences that are not tagged clauses (walked later)."""
+        prose = prose_lines(body)
+        kept = [x for x in _SENTENCE_END.split(prose) if "[^" not in x]
+        return self.say(" ".join(kept), md=True, max_words=self.config.max_sentence_words)
+
+    def _resolve(self, anchor: str) -> str:
+        return speakable(self.titles.get(anchor, spoken_id(anchor)), prose=False)
+
+    def build(self) -> Episode:
+        """The whole episode."""
+        majors = major_sections(self.spec)
+        major_ids = {s.id for s in majors}
+        owned: dict[str | None, list[Clause]] = {}
+        for c in self.spec.clauses:
+            if c.level in WALKED_LEVELS and c.id not in major_ids:
+                # a major section's own clause is named by its segment's summary line
+                owned.setdefault(_owner(self.spec, c, major_ids), []).append(c)
+        segments = [self.intro(majors, owned.get(None, []))]
+        segments += [self.section(n, s, owned.get(s.id, [])) for n, s in enumerate(majors)]
+        segments += [self.recap(majors, owned), self.outro()]
+        return Episode(
+            spec=self.spec.id,
+            title=self.spec.title,
+            show=self.config.show,
+            number=episode_number(self.spec, self.order),
+            date=episode_date(self.spec, self.config),
+            version=self.spec.version,
+            hosts=[
+                Host(id=A, name=self.config.host_a, role="explainer"),
+                Host(id=B, name=self.config.host_b, role="newcomer"),
+            ],
+            segments=segments,
+        )
+
+    def intro(self, majors: list[Section], preamble: list[Clause]) -> Segment:
+        """Welcome, what the spec is, what the episode will walk through."""
+        spec, cfg = self.spec, self.config
+        version = f", version {spec.version}" if spec.version else ""
+        lines = [
+            Line(
+                speaker=A,
+                text=f"Welcome to {cfg.show}. I'm {cfg.host_a}, and today we walk "
+                f"through the spec {self.say(spec.title, md=True)}{version}.",
+            ),
+            Line(
+                speaker=B,
+                text=f"And I'm {cfg.host_b}. I have never read it, so I'll ask the "
+                "obvious questions. What is it about?",
+            ),
+        ]
+        major_ids = {s.id for s in majors}
+        top = next(
+            (s for s in self.spec.sections if s.id not in major_ids and self.about(s.body)), None
+        )
+        about = self.about(top.body) if top else ""
+        plan = ", ".join(self.say(s.title, md=True) for s in majors[:12])
+        more = f", and {len(majors) - 12} more" if len(majors) > 12 else ""
+        lines.append(
+            Line(
+                speaker=A,
+                text=(about + " " if about else "")
+                + f"We'll go through {plural(len(majors), 'part')}: {plan}{more}.",
+            )
+        )
+        if preamble:
+            lines += self._walk(preamble, 0)
+        return Segment(id="intro", title="Introduction", kind="intro", lines=lines)
+
+    def section(self, n: int, section: Section, clauses: list[Clause]) -> Segment:
+        """One major section: what it is, its strongest clauses one by one, the rest by id."""
+        title = self.say(section.title, md=True)
+        lines = [Line(speaker=B, text=_OPENERS[n % len(_OPENERS)].format(t=title))]
+        about = self.about(section.body)
+        musts = sum(1 for c in clauses if c.level in MUST_LEVELS)
+        shoulds = len(clauses) - musts
+        count = (
+            f"It has {plural(musts, 'hard rule')} and {plural(shoulds, 'recommendation')}."
+            if clauses
+            else "It sets the scene; it has no hard rules of its own."
+        )
+        lines.append(
+            Line(
+                speaker=A,
+                text=f"{about} {count}".strip(),
+                clauses=[section.id] if self.spec.clause(section.id) else [],
+            )
+        )
+        lines += self._walk(clauses, n)
+        return Segment(
+            id=f"s-{section.id}", title=title, kind="section", section=section.id, lines=lines
+        )
+
+    def _walk(self, clauses: list[Clause], n: int) -> list[Line]:
+        """Detail lines for the first few clauses (MUSTs first), one summary line for the rest."""
+        cfg = self.config
+        ranked = sorted(
+            clauses, key=lambda c: (c.level not in MUST_LEVELS, self.spec.clauses.index(c))
+        )
+        detail = sorted(ranked[: cfg.max_detail_clauses], key=self.spec.clauses.index)
+        rest = [c for c in clauses if c not in detail]
+        lines: list[Line] = []
+        for k, c in enumerate(detail):
+            strength = "a hard rule" if c.level in MUST_LEVELS else "a recommendation"
+            body = self.say(c.text, md=True, max_words=cfg.max_sentence_words)
+            if not body:
+                body = self.say(c.title, md=True)
+            if c.kind == "section":
+                body = f"Under {self.say(c.title, md=True)}: {body}"
+            lead = "First" if k == 0 else ("Next" if k < len(detail) - 1 else "And finally")
+            lines.append(Line(speaker=A, text=f"{lead}, {strength}. {body}", clauses=[c.id]))
+            example = self.examples.get(c.id)
+            if example is not None:
+                lines.append(Line(speaker=B, text=_EXAMPLE_ASK[(n + k) % len(_EXAMPLE_ASK)]))
+                lines.append(Line(speaker=A, text=self.describe(example), clauses=[c.id]))
+            elif c.level in MUST_LEVELS:
+                ask, answer = _WHY[(n + k) % len(_WHY)]
+                lines.append(Line(speaker=B, text=ask))
+                lines.append(
+                    Line(
+                        speaker=A,
+                        text=answer,
+                        clauses=[c.id],
+                    )
+                )
+        if rest:
+            musts = sum(1 for c in rest if c.level in MUST_LEVELS)
+            lines.append(Line(speaker=B, text="Is that everything in this part?"))
+            lines.append(
+                Line(
+                    speaker=A,
+                    text=f"Not quite. There {'is' if len(rest) == 1 else 'are'} "
+                    f"{plural(len(rest), 'more clause')} here: {plural(musts, 'hard rule')} and "
+                    f"{plural(len(rest) - musts, 'recommendation')}. The show notes list them "
+                    "by id.",
+                    clauses=[c.id for c in rest],
+                )
+            )
+        return lines
+
+    def describe(self, example: Example) -> str:
+        """One spoken line for an example: its title and what it shows."""
+        text = f"Here is one: {self.say(example.title, md=True).rstrip('.')}."
+        if example.structured is not None:
+            st = example.structured
+            call = spoken_id(st.call)
+            if st.expect_error:
+                text += f" Calling {call} fails with the error {st.expect_error}."
+            else:
+                text += f" Calling {call} succeeds and returns the expected value."
+        elif example.transcript is not None:
+            notes = [
+                f"a {m.verdict.lower()} answer: {self.say(m.note, md=True)}"
+                for m in example.transcript.messages
+                if m.verdict and m.note
+            ]
+            if notes:
+                text += " " + first_sentences(
+                    _capitalise("; ".join(notes)) + ".", self.config.max_sentence_words
+                )
+        return text
+
+    def recap(self, majors: list[Section], owned: dict[str | None, list[Clause]]) -> Segment:
+        """The parts again, with their rule counts."""
+        musts = [c for c in self.spec.clauses if c.level in MUST_LEVELS]
+        shoulds = [c for c in self.spec.clauses if c.level in WALKED_LEVELS - MUST_LEVELS]
+        parts = "; ".join(
+            f"{self.say(s.title, md=True)}, {plural(len(owned.get(s.id, [])), 'clause')}"
+            for s in majors[:12]
+        )
+        return Segment(
+            id="recap",
+            title="Recap",
+            kind="recap",
+            lines=[
+                Line(speaker=B, text="Can you sum it all up for me?"),
+                Line(
+                    speaker=A,
+                    text=f"Sure. {self.say(self.spec.title, md=True)} has "
+                    f"{plural(len(musts), 'hard rule')} and "
+                    f"{plural(len(shoulds), 'recommendation')}. By part: {parts}.",
+                ),
+                Line(
+                    speaker=B,
+                    text="So the hard rules are what every implementation is checked "
+                    "against, and the recommendations are strong advice.",
+                ),
+                Line(speaker=A, text="Exactly."),
+            ],
+        )
+
+    def outro(self) -> Segment:
+        """Goodbye, and where the full text is."""
+        version = f" version {self.spec.version}" if self.spec.version else ""
+        return Segment(
+            id="outro",
+            title="Outro",
+            kind="outro",
+            lines=[
+                Line(
+                    speaker=A,
+                    text=f"That was {self.say(self.spec.title, md=True)}{version}. "
+                    "The spec itself has every clause with its id, and the show notes link them.",
+                ),
+                Line(speaker=B, text=f"Thanks, {self.config.host_a}. See you next time."),
+            ],
+        )
+
+
+def build_episode(spec: Spec, config: PodcastConfig, order: list[str]) -> Episode:
+    """The template backend: a deterministic episode for one spec."""
+    return ScriptBuilder(spec, config, order).build()
+
+
+def _capitalise(text: str) -> str:
+    """First letter upper case, the rest as written (str.capitalize lowercases it)."""
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,307 @@
+"""The podcast gates: script coverage, real audio (decodes, audible, plausible length), timing."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from specloom.findings import Finding, Severity
+from specloom.model import Spec
+
+from .script import Episode, missing_must_clauses, script_problems
+from .vtt import cue_times
+
+SILENCE_DBFS = -50.0
+"""A chapter whose RMS level is below this is silent."""
+MIN_WPM, MAX_WPM = 90.0, 260.0
+"""Speaking rates that bound the plausible duration of a script."""
+TIME_TOLERANCE_S = 0.25
+"""Chapters and cues may end this far past the decoded audio (MP3 frame rounding)."""
+DECODE_RATE = 22050
+REQUIRED_TAGS = {"TIT2": "title", "TALB": "show", "TRCK": "episode", "TDRC": "date"}
+
+
+def _f(
+    rule: str,
+    message: str,
+    file: str | None = None,
+    severity: Severity = Severity.ERROR,
+    clause: str | None = None,
+    line: int | None = None,
+) -> Finding:
+    return Finding(
+        rule=rule, severity=severity, message=message, file=file, line=line, clause=clause
+    )
+
+
+@dataclass
+class Decoded:
+    """The MP3 decoded by ffmpeg to mono 16-bit PCM."""
+
+    pcm: bytes
+    errors: str
+
+    @property
+    def duration(self) -> float:
+        return len(self.pcm) / (2 * DECODE_RATE)
+
+    def rms_dbfs(self, start: float, end: float) -> float:
+        """RMS level of [start, end) seconds in dBFS (-inf for digital silence)."""
+        a = int(start * DECODE_RATE) * 2
+        b = min(int(end * DECODE_RATE) * 2, len(self.pcm))
+        if b <= a:
+            return float("-inf")
+        from pydub import AudioSegment  # pydub carries audioop / audioop-lts
+
+        rms = AudioSegment(
+            data=self.pcm[a:b], sample_width=2, frame_rate=DECODE_RATE, channels=1
+        ).rms
+        if rms <= 0:
+            return float("-inf")
+        return 20 * math.log10(rms / 32768)
+
+
+def decode(mp3: Path) -> Decoded | None:
+    """Decode with ffmpeg (None when ffmpeg is not installed)."""
+    exe = shutil.which("ffmpeg")
+    if exe is None:
+        return None
+    proc = subprocess.run(
+        [
+            exe,
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-i",
+            str(mp3),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(DECODE_RATE),
+            "pipe:1",
+        ],
+        capture_output=True,
+        check=False,
+    )
+    errors = proc.stderr.decode(errors="replace").strip()
+    if proc.returncode != 0 and not errors:
+        errors = f"ffmpeg exited with {proc.returncode}"
+    return Decoded(proc.stdout, errors)
+
+
+def duration_range(episode: Episode) -> tuple[float, float]:
+    """Seconds an honest reading of this script can take: word count at 260..90 wpm + pauses."""
+    words = episode.word_count()
+    lines = sum(len(s.lines) for s in episode.segments)
+    fixed = 0.2 * lines + 0.8 * len(episode.segments) + 2.0
+    return words * 60 / MAX_WPM + fixed * 0.5, words * 60 / MIN_WPM + fixed * 2 + 10
+
+
+class PodcastGates:
+    """Runs every gate over a published (or staged) podcast folder."""
+
+    def __init__(self, spec: Spec, root: Path) -> None:
+        self.spec = spec
+        self.root = root
+        self.findings: list[Finding] = []
+
+    def add(self, *args: Any, **kwargs: Any) -> None:
+        self.findings.append(_f(*args, **kwargs))
+
+    def run(self) -> list[Finding]:
+        """All findings; errors block publication."""
+        episode = self.script()
+        decoded = self.audio(episode)
+        if episode is not None and decoded is not None:
+            self.loudness(episode, decoded)
+        self.timing(decoded.duration if decoded is not None and not decoded.errors else None)
+        self.feed()
+        return self.findings
+
+    def script(self) -> Episode | None:
+        """POD001 script well-formed, POD002 every MUST clause named by id."""
+        path = self.root / "script.json"
+        try:
+            episode = Episode.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError) as exc:
+            self.add(
+                "POD001",
+                f"script.json is missing or malformed: {exc}".splitlines()[0],
+                "script.json",
+            )
+            return None
+        for problem in script_problems(episode, self.spec):
+            self.add("POD001", f"malformed script: {problem}", "script.json")
+        for cid in missing_must_clauses(episode, self.spec):
+            clause = self.spec.clause(cid)
+            self.add(
+                "POD002",
+                f"MUST clause {cid} is not in the script",
+                clause.pos.file if clause else self.spec.path,
+                clause=cid,
+                line=clause.pos.line if clause else None,
+            )
+        return episode
+
+    def audio(self, episode: Episode | None) -> Decoded | None:
+        """POD003 the MP3 decodes, POD005 plausible duration, POD008 tags present."""
+        mp3 = self.root / "episode.mp3"
+        if not mp3.is_file():
+            self.add("POD003", "episode.mp3 is missing", "episode.mp3")
+            return None
+        decoded = decode(mp3)
+        if decoded is None:
+            self.add(
+                "POD003",
+                "skipped: ffmpeg is not installed, the MP3 was not decoded "
+                "(apt-get install ffmpeg)",
+                "episode.mp3",
+                Severity.WARNING,
+            )
+        elif decoded.errors or decoded.duration < 1.0:
+            why = decoded.errors.splitlines()[0] if decoded.errors else "no audio"
+            self.add(
+                "POD003",
+                f"episode.mp3 does not decode cleanly ({mp3.stat().st_size} "
+                f"bytes, {decoded.duration:.2f} s): {why}",
+                "episode.mp3",
+            )
+        elif episode is not None:
+            lo, hi = duration_range(episode)
+            if not lo <= decoded.duration <= hi:
+                self.add(
+                    "POD005",
+                    f"episode.mp3 lasts {decoded.duration:.1f} s; "
+                    f"{episode.word_count()} words should take {lo:.0f}-{hi:.0f} s",
+                    "episode.mp3",
+                )
+        self.tags(mp3, episode)
+        return decoded
+
+    def tags(self, mp3: Path, episode: Episode | None) -> None:
+        """POD008: ID3 title, show, episode and date present (and equal to the script's)."""
+        import mutagen.id3
+        from mutagen import MutagenError
+
+        id3: Any = mutagen.id3  # untyped
+        try:
+            tags = id3.ID3(str(mp3))
+        except MutagenError as exc:
+            self.add("POD008", f"episode.mp3 has no ID3 tags: {exc}", "episode.mp3")
+            return
+        want = {}
+        if episode is not None:
+            want = {
+                "TIT2": episode.title,
+                "TALB": episode.show,
+                "TRCK": str(episode.number),
+                "TDRC": episode.date,
+            }
+        for frame, label in REQUIRED_TAGS.items():
+            value = str(tags[frame].text[0]) if frame in tags and tags[frame].text else ""
+            if not value:
+                self.add("POD008", f"episode.mp3 has no {label} tag ({frame})", "episode.mp3")
+            elif frame in want and value != want[frame]:
+                self.add(
+                    "POD008",
+                    f"episode.mp3 {label} tag is {value!r}, the script says {want[frame]!r}",
+                    "episode.mp3",
+                )
+
+    def loudness(self, episode: Episode, decoded: Decoded) -> None:
+        """POD004: every chapter is audible (RMS above SILENCE_DBFS)."""
+        for start, end, title, _ in self._chapters():
+            level = decoded.rms_dbfs(start, end)
+            if level < SILENCE_DBFS:
+                shown = "silence" if level == float("-inf") else f"{level:.1f} dBFS"
+                self.add(
+                    "POD004",
+                    f"chapter {title!r} ({start:.1f}-{end:.1f} s) is silent: "
+                    f"{shown} (threshold {SILENCE_DBFS} dBFS)",
+                    "episode.mp3",
+                )
+
+    def _chapters(self) -> list[tuple[float, float, str, list[str]]]:
+        try:
+            data = json.loads((self.root / "chapters.json").read_text(encoding="utf-8"))
+            return [
+                (
+                    float(c["startTime"]),
+                    float(c.get("endTime", c["startTime"])),
+                    str(c.get("title", "")),
+                    list(c.get("clauses", [])),
+                )
+                for c in data["chapters"]
+            ]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+
+    def timing(self, duration: float | None) -> None:
+        """POD006 chapters and POD007 VTT cues: monotonic, ending within the audio."""
+        chapters = self._chapters()
+        if not chapters:
+            self.add("POD006", "chapters.json is missing, malformed or empty", "chapters.json")
+        self._monotonic(
+            "POD006", "chapter", "chapters.json", [(s, e) for s, e, _, _ in chapters], duration
+        )
+        try:
+            cues = cue_times((self.root / "transcript.vtt").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            self.add("POD007", f"transcript.vtt is missing or malformed: {exc}", "transcript.vtt")
+            return
+        if not cues:
+            self.add("POD007", "transcript.vtt has no cues", "transcript.vtt")
+        self._monotonic(
+            "POD007", "cue", "transcript.vtt", [(s / 1000, e / 1000) for s, e in cues], duration
+        )
+
+    def _monotonic(
+        self,
+        rule: str,
+        what: str,
+        file: str,
+        spans: list[tuple[float, float]],
+        duration: float | None,
+    ) -> None:
+        prev_end = 0.0
+        for n, (start, end) in enumerate(spans, 1):
+            if end < start or start < prev_end - 1e-6:
+                self.add(rule, f"{what} {n} ({start:.3f}-{end:.3f} s) is not in order", file)
+                return
+            prev_end = end
+        if spans and duration is not None and prev_end > duration + TIME_TOLERANCE_S:
+            self.add(
+                rule,
+                f"the last {what} ends at {prev_end:.2f} s, after the audio "
+                f"({duration:.2f} s): the MP3 is truncated or the timing is wrong",
+                file,
+            )
+
+    def feed(self) -> None:
+        """POD009: feed.xml is well-formed RSS with an enclosure for this spec."""
+        try:
+            root = ET.parse(self.root / "feed.xml").getroot()
+        except (OSError, ET.ParseError) as exc:
+            self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
+            return
+        urls = [e.get("url", "") for e in root.iter("enclosure")]
+        if root.tag != "rss" or not any(
+            u.endswith(f"{self.spec.id}/podcast/episode.mp3") for u in urls
+        ):
+            self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
+
+
+def run_gates(spec: Spec, root: Path) -> list[Finding]:
+    """Every podcast gate over the folder `root`."""
+    return PodcastGates(spec, root).run()

@@ -1,0 +1,117 @@
+"""Markdown to speakable plain text: no markup, no code, no footnote tags, short sentences."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+_AUTO_LINK = re.compile(r"\[\?\]\(([^)#]*)#([^)\s]+)\)")
+_BARE_ANCHOR = re.compile(r"\[#([^\]\s]+)\]")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_CODE = re.compile(r"`+([^`]*)`+")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|(?<!\w)_)(\S(?:.*?\S)?)\1(?!\w)")
+_TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
+_ATTRS = re.compile(r"\s*\{#[^}]*\}")
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_KEYWORDS = re.compile(
+    r"\b(MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|REQUIRED|MAY|OPTIONAL)\b"
+)
+
+
+def prose_lines(markdown: str) -> str:
+    """The prose of a Markdown body: fenced blocks, admonitions, tables, headings dropped."""
+    out: list[str] = []
+    fence: str | None = None
+    in_admonition = False
+    for raw in markdown.splitlines():
+        stripped = raw.strip()
+        if fence is not None:
+            if stripped.startswith(fence):
+                fence = None
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence = stripped[:3]
+            continue
+        if stripped.startswith(("!!!", "???")):
+            in_admonition = True
+            continue
+        if in_admonition:
+            if not stripped or raw.startswith((" ", "\t")):
+                continue
+            in_admonition = False
+        if stripped.startswith(("#", "|", "<", "**Example**")):
+            out.append("")
+            continue
+        out.append(re.sub(r"^([-*+]|\d+\.)\s+", "", stripped))
+    return "\n".join(out)
+
+
+def speakable(
+    markdown: str, resolve: Callable[[str], str] | None = None, *, prose: bool = True
+) -> str:
+    """One line of text a TTS engine can read; `resolve` titles `[?](#id)` links."""
+    text = prose_lines(markdown) if prose else markdown
+    text = _FOOTNOTE.sub("", text)
+    text = _AUTO_LINK.sub(lambda m: resolve(m.group(2)) if resolve else spoken_id(m.group(2)), text)
+    text = _LINK.sub(lambda m: m.group(1), text)
+    text = _BARE_ANCHOR.sub(
+        lambda m: resolve(m.group(1)) if resolve else spoken_id(m.group(1)), text
+    )
+    text = _CODE.sub(lambda m: m.group(1), text)
+    text = _TAG.sub(" ", text)
+    text = _ATTRS.sub("", text)
+    for _ in range(2):
+        text = _EMPHASIS.sub(lambda m: m.group(2), text)
+    text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
+    text = text.replace("---", ",").replace("—", ",").replace("...", ".")
+    return _SPACE.sub(" ", text).strip()
+
+
+def first_sentences(text: str, max_words: int) -> str:
+    """Whole sentences from the start, up to `max_words` words (the first one cut if longer)."""
+    out: list[str] = []
+    count = 0
+    for sentence in _SENTENCE_END.split(text.strip()):
+        words = sentence.split()
+        if not words:
+            continue
+        if count + len(words) > max_words:
+            if not out:
+                cut = " ".join(words[:max_words]).rstrip(",;:")
+                out.append(cut + ", and so on.")
+            break
+        out.append(sentence)
+        count += len(words)
+    return " ".join(out)
+
+
+def spoken_id(anchor: str) -> str:
+    """An id read aloud: `chain_of_command` -> `chain of command`."""
+    return anchor.replace("_", " ").replace("-", " ")
+
+
+def number_words(n: int) -> str:
+    """Small numbers as words (TTS engines read them better in running text)."""
+    names = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+    ]
+    return names[n] if 0 <= n < len(names) else str(n)
+
+
+def plural(n: int, word: str) -> str:
+    """`3 rules`, `one rule`."""
+    return f"{number_words(n)} {word}{'' if n == 1 else 's'}"

@@ -1,0 +1,418 @@
+"""The podcast target end to end: real espeak-ng audio, measured; gates that must fail do."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydub import AudioSegment
+from specloom.targets.podcast import PodcastTarget
+from specloom.targets.podcast.assemble import encode_mp3
+from specloom.targets.podcast.config import PodcastConfig
+from specloom.targets.podcast.script import Episode
+from specloom.targets.podcast.tts import EspeakBackend, OpenAiSpeechBackend
+
+from specloom.errors import ConfigError, ToolMissingError
+from specloom.findings import Finding, Severity
+from specloom.model import Level, Spec, Workspace
+from specloom.parse import load_workspace
+from specloom.target import BuildContext, GeneratedFile
+
+
+@dataclass
+class Build:
+    target: PodcastTarget
+    spec: Spec
+    root: Path
+    files: dict[str, bytes]
+
+
+def make_target(ws: Workspace, cache: Path, **config: Any) -> PodcastTarget:
+    ctx = BuildContext(
+        workspace=ws,
+        output_dir=cache.parent / "out",
+        cache_dir=cache,
+        settings=config.pop("settings", {}),
+    )
+    return PodcastTarget(ctx, PodcastConfig(**config))
+
+
+def write(files: list[GeneratedFile], root: Path) -> dict[str, bytes]:
+    root.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        (root / f.path).write_bytes(f.data)
+    return {f.path: f.data for f in files}
+
+
+def build(ws: Workspace, spec_id: str, base: Path, cache: Path | None = None) -> Build:
+    target = make_target(ws, cache or base / "cache")
+    spec = ws.specs[spec_id]
+    root = base / spec_id / "podcast"
+    return Build(target, spec, root, write(target.generate(spec), root))
+
+
+def errors(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+def ffprobe_duration(path: Path) -> float:
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(out.strip())
+
+
+@pytest.fixture(scope="module")
+def workspace(specs_dir: Path) -> Workspace:
+    return load_workspace(specs_dir)
+
+
+@pytest.fixture(scope="module")
+def billing(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Build:
+    return build(workspace, "billing", tmp_path_factory.mktemp("billing"))
+
+
+# -- the billing episode, measured ---------------------------------------------------
+
+
+def test_billing_episode_passes_every_gate(billing: Build) -> None:
+    assert sorted(billing.files) == [
+        "chapters.json",
+        "episode.mp3",
+        "feed.xml",
+        "script.json",
+        "script.md",
+        "transcript.vtt",
+    ]
+    assert billing.target.verify(billing.spec, billing.root) == []
+
+
+def test_script_covers_every_must_clause_and_has_both_hosts(billing: Build) -> None:
+    episode = Episode.model_validate_json(billing.files["script.json"])
+    musts = {c.id for c in billing.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)}
+    assert musts and musts <= episode.clause_ids()
+    kinds = [s.kind for s in episode.segments]
+    assert kinds == ["intro", "section", "section", "section", "recap", "outro"]
+    speakers = {line.speaker for s in episode.segments for line in s.lines}
+    assert speakers == {"a", "b"}
+    md = billing.files["script.md"].decode()
+    assert "**Alex:**" in md and "**Sam:**" in md and "`bil1`" in md
+
+
+def test_mp3_duration_tags_and_loudness_are_real(billing: Build) -> None:
+    mp3 = billing.root / "episode.mp3"
+    chapters = json.loads(billing.files["chapters.json"])
+    duration = ffprobe_duration(mp3)
+    # 555 words of two espeak voices: about three minutes
+    assert 120 < duration < 300
+    assert abs(duration - chapters["duration"]) < 0.2
+    from mutagen.mp3 import MP3
+
+    tags = MP3(str(mp3)).tags
+    assert tags is not None
+    assert str(tags["TIT2"]) == "Billing service"
+    assert str(tags["TALB"]) == "specloom"
+    assert str(tags["TRCK"]) == "2"  # common is episode 1 in workspace order
+    assert str(tags["TDRC"]) == "1970-01-01"
+    audio = AudioSegment.from_file(str(mp3), format="mp3")
+    for ch in chapters["chapters"]:
+        part = audio[int(ch["startTime"] * 1000) : int(ch["endTime"] * 1000)]
+        assert part.dBFS > -30, ch["title"]
+    assert -24 < audio.dBFS < -14  # the -18 dBFS per-line target, with pauses in between
+    assert audio.max_dBFS <= -0.5
+
+
+def test_chapters_and_vtt_are_monotonic_and_within_the_audio(billing: Build) -> None:
+    chapters = json.loads(billing.files["chapters.json"])["chapters"]
+    assert [c["title"] for c in chapters][:2] == ["Introduction", "Invoices"]
+    assert chapters[0]["startTime"] == 0
+    for a, b in itertools.pairwise(chapters):
+        assert a["endTime"] == b["startTime"] > a["startTime"]
+    assert "bil1" in chapters[1]["clauses"]
+    vtt = billing.files["transcript.vtt"].decode()
+    assert vtt.startswith("WEBVTT")
+    stamps = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", vtt)
+    ms = [
+        (
+            ((int(a) * 60 + int(b)) * 60 + int(c)) * 1000 + int(d),
+            ((int(e) * 60 + int(f)) * 60 + int(g)) * 1000 + int(h),
+        )
+        for a, b, c, d, e, f, g, h in stamps
+    ]
+    assert len(ms) == sum(
+        len(s["lines"]) for s in json.loads(billing.files["script.json"])["segments"]
+    )
+    assert all(s < e for s, e in ms)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in itertools.pairwise(ms))
+    assert ms[-1][1] / 1000 <= chapters[-1]["endTime"]
+    assert "<v Alex>" in vtt and "<v Sam>" in vtt
+
+
+def test_feed_lists_every_spec_of_the_workspace(billing: Build) -> None:
+    root = ET.fromstring(billing.files["feed.xml"])
+    items = root.findall("./channel/item")
+    urls = [i.find("enclosure").get("url") for i in items]  # type: ignore[union-attr]
+    assert urls == ["../../common/podcast/episode.mp3", "../../billing/podcast/episode.mp3"]
+    lengths = [i.find("enclosure").get("length") for i in items]  # type: ignore[union-attr]
+    assert lengths == ["0", str(len(billing.files["episode.mp3"]))]
+
+
+def median_pitch_hz(path: Path) -> float:
+    """Median fundamental frequency of the 25 loudest 40 ms frames (autocorrelation)."""
+    rate, n = 11025, 441
+    samples = AudioSegment.from_wav(str(path)).set_frame_rate(rate).get_array_of_samples()
+    frames = [samples[i : i + n] for i in range(0, len(samples) - n, n)]
+    loud = sorted(frames, key=lambda f: -sum(v * v for v in f))[:25]
+    pitches = []
+    for f in loud:
+        corr = {
+            lag: sum(f[i] * f[i + lag] for i in range(n - lag)) / (n - lag)
+            for lag in range(20, 160)
+        }  # 69..551 Hz
+        top = max(corr.values())
+        lag = next(
+            k
+            for k in range(21, 159)
+            if corr[k] >= 0.85 * top and corr[k] >= corr[k - 1] and corr[k] >= corr[k + 1]
+        )
+        pitches.append(rate / lag)
+    return sorted(pitches)[len(pitches) // 2]
+
+
+def test_the_two_voices_are_clearly_different(tmp_path: Path) -> None:
+    cfg = PodcastConfig()
+    backend = EspeakBackend()
+    text = "An invoice must contain at least one line item."
+    backend.synthesize(text, cfg.voice_a, tmp_path / "a.wav")
+    backend.synthesize(text, cfg.voice_b, tmp_path / "b.wav")
+    a, b = (AudioSegment.from_wav(str(tmp_path / n)) for n in ("a.wav", "b.wav"))
+    assert abs(a.duration_seconds - b.duration_seconds) > 0.1  # different speeds
+    pitch_a, pitch_b = median_pitch_hz(tmp_path / "a.wav"), median_pitch_hz(tmp_path / "b.wav")
+    assert 70 < pitch_a < 150 < 1.6 * pitch_a < pitch_b < 400, (pitch_a, pitch_b)
+
+
+# -- determinism and the line cache ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_output_is_byte_identical_with_a_fresh_cache(
+    billing: Build, workspace: Workspace, tmp_path: Path
+) -> None:
+    again = build(workspace, "billing", tmp_path)
+    assert again.target.tts.calls > 0  # really synthesised again, not read from the cache
+    assert again.files == billing.files
+
+
+def _edited_workspace(specs_dir: Path, tmp: Path, old: str, new: str) -> Workspace:
+    copy = tmp / "specs"
+    shutil.copytree(specs_dir, copy)
+    path = copy / "billing" / "spec.md"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return load_workspace(copy)
+
+
+def _spoken(files: dict[str, bytes]) -> set[tuple[str, str]]:
+    episode = Episode.model_validate_json(files["script.json"])
+    return {(line.speaker, line.text) for s in episode.segments for line in s.lines}
+
+
+def test_one_clause_edit_resynthesises_only_the_changed_lines(
+    billing: Build, workspace: Workspace, specs_dir: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first = build(workspace, "billing", tmp_path / "one", cache)
+    assert first.target.tts.calls == len(_spoken(first.files))
+    edited = _edited_workspace(
+        specs_dir, tmp_path, "share a single currency", "share one and the same currency"
+    )
+    second = build(edited, "billing", tmp_path / "two", cache)
+    changed = _spoken(second.files) - _spoken(first.files)
+    assert len(changed) == 1
+    assert second.target.tts.calls == 1
+    assert second.files["episode.mp3"] != first.files["episode.mp3"]
+
+
+def test_interface_only_edit_does_not_change_the_input_hash(
+    billing: Build, workspace: Workspace, specs_dir: Path, tmp_path: Path
+) -> None:
+    before = billing.target.input_hash(workspace.specs["billing"])
+    iface = _edited_workspace(
+        specs_dir, tmp_path / "i", "doc: One billed product or service.", "doc: One billed product."
+    )
+    t = make_target(iface, tmp_path / "cache")
+    assert t.input_hash(iface.specs["billing"]) == before
+    clause = _edited_workspace(
+        specs_dir, tmp_path / "c", "share a single currency", "share one currency"
+    )
+    t = make_target(clause, tmp_path / "cache")
+    assert t.input_hash(clause.specs["billing"]) != before
+
+
+# -- gates that must fail --------------------------------------------------------------
+
+
+def _copy(billing: Build, tmp_path: Path) -> Path:
+    root = tmp_path / "podcast"
+    shutil.copytree(billing.root, root)
+    return root
+
+
+def test_gate_rejects_a_silent_episode(billing: Build, tmp_path: Path) -> None:
+    root = _copy(billing, tmp_path)
+    episode = Episode.model_validate_json(billing.files["script.json"])
+    seconds = json.loads(billing.files["chapters.json"])["duration"]
+    cfg = PodcastConfig()
+    silent = b"\x00\x00" * int(seconds * cfg.sample_rate)
+    (root / "episode.mp3").write_bytes(encode_mp3(silent, cfg, episode))
+    found = errors(billing.target.verify(billing.spec, root))
+    assert {f.rule for f in found} == {"POD004"}
+    assert len(found) == len(episode.segments)
+    assert "silent" in found[0].message
+
+
+def test_gate_rejects_a_truncated_mp3(billing: Build, tmp_path: Path) -> None:
+    root = _copy(billing, tmp_path)
+    data = billing.files["episode.mp3"]
+    (root / "episode.mp3").write_bytes(data[: len(data) * 2 // 5])
+    rules = {f.rule for f in errors(billing.target.verify(billing.spec, root))}
+    assert {"POD005", "POD006", "POD007"} <= rules
+    assert "POD004" not in rules or "POD006" in rules
+
+
+def test_gate_rejects_a_260_byte_mp3(billing: Build, tmp_path: Path) -> None:
+    root = _copy(billing, tmp_path)
+    (root / "episode.mp3").write_bytes(billing.files["episode.mp3"][:260])
+    found = errors(billing.target.verify(billing.spec, root))
+    assert "POD003" in {f.rule for f in found}
+
+
+def test_gate_rejects_a_script_missing_a_must_clause(billing: Build, tmp_path: Path) -> None:
+    root = _copy(billing, tmp_path)
+    data = json.loads(billing.files["script.json"])
+    for seg in data["segments"]:
+        for line in seg["lines"]:
+            line["clauses"] = [c for c in line["clauses"] if c != "bil1"]
+    (root / "script.json").write_text(json.dumps(data), encoding="utf-8")
+    found = errors(billing.target.verify(billing.spec, root))
+    assert [(f.rule, f.clause) for f in found] == [("POD002", "bil1")]
+    assert found[0].file == billing.spec.clause("bil1").pos.file  # type: ignore[union-attr]
+    assert found[0].line == billing.spec.clause("bil1").pos.line  # type: ignore[union-attr]
+
+
+def test_gate_rejects_missing_tags(billing: Build, tmp_path: Path) -> None:
+    root = _copy(billing, tmp_path)
+    from mutagen.id3 import ID3
+
+    tags = ID3(str(root / "episode.mp3"))
+    tags.delall("TDRC")
+    tags.save()
+    found = errors(billing.target.verify(billing.spec, root))
+    assert [f.rule for f in found] == ["POD008"]
+    assert "date" in found[0].message
+
+
+# -- missing engines are clear errors ---------------------------------------------------
+
+
+def test_missing_espeak_names_the_debian_package(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    target = make_target(workspace, tmp_path / "cache")
+    with pytest.raises(ToolMissingError) as info:
+        target.generate(workspace.specs["billing"])
+    assert "apt-get install espeak-ng" in str(info.value)
+    assert not (tmp_path / "cache" / "tts").exists()
+
+
+def test_missing_ffmpeg_names_the_debian_package(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    espeak = shutil.which("espeak-ng")
+    assert espeak is not None
+    os.symlink(espeak, bin_dir / "espeak-ng")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    target = make_target(workspace, tmp_path / "cache")
+    with pytest.raises(ToolMissingError, match="apt-get install ffmpeg"):
+        target.generate(workspace.specs["common"])
+
+
+def test_piper_without_the_extra_names_the_pip_extra(workspace: Workspace, tmp_path: Path) -> None:
+    target = make_target(workspace, tmp_path / "cache", tts="piper", piper_model="voice.onnx")
+    with pytest.raises((ToolMissingError, ConfigError)) as info:
+        target.generate(workspace.specs["common"])
+    text = str(info.value)
+    assert "pip install 'specloom[piper]'" in text or "piper_model" in text
+
+
+# -- the OpenAI speech backend over real HTTP (fake server) -----------------------------
+
+
+def test_openai_backend_against_a_local_server(
+    workspace: Workspace, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    target = make_target(
+        workspace,
+        tmp_path / "cache",
+        tts="openai",
+        settings={"llm": {"base_url": fake_openai.base_url}},
+    )
+    spec = workspace.specs["common"]
+    files = write(target.generate(spec), tmp_path / "common" / "podcast")
+    speech = [r for r in fake_openai.requests if r.path.endswith("/audio/speech")]
+    assert len(speech) == target.tts.calls == len(_spoken(files)) > 0
+    assert {r.body["voice"] for r in speech} == {"alloy", "verse"}
+    assert errors(target.verify(spec, tmp_path / "common" / "podcast")) == []
+
+
+def test_openai_backend_chunks_long_text(
+    tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    backend = OpenAiSpeechBackend(
+        model="gpt-4o-mini-tts", base_url=fake_openai.base_url, api_key="sk-test"
+    )
+    text = "This is a sentence of some length for the speech API. " * 180  # ~9,900 chars
+    backend.synthesize(text, PodcastConfig().voice_a, tmp_path / "long.wav")
+    inputs = [r.body["input"] for r in fake_openai.requests if r.path.endswith("/audio/speech")]
+    assert len(inputs) == 3 and all(len(i) <= 4096 for i in inputs)
+    assert AudioSegment.from_wav(str(tmp_path / "long.wav")).duration_seconds > 60
+
+
+# -- the Model Spec: a long episode, chunked ---------------------------------------------
+
+
+@pytest.mark.slow
+def test_model_spec_episode(model_spec_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    import time
+
+    ws = load_workspace(model_spec_dir)
+    spec_id = ws.order[0]
+    base = tmp_path_factory.mktemp("model_spec")
+    started = time.perf_counter()
+    result = build(ws, spec_id, base)
+    elapsed = time.perf_counter() - started
+    assert result.target.verify(result.spec, result.root) == []
+    episode = Episode.model_validate_json(result.files["script.json"])
+    musts = [c.id for c in result.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)]
+    assert len(musts) > 20 and set(musts) <= episode.clause_ids()
+    assert max(len(s.lines) for s in episode.segments) <= 16  # capped per segment
+    duration = ffprobe_duration(result.root / "episode.mp3")
+    assert 5 * 60 < duration < 20 * 60
+    assert elapsed < 60
