@@ -180,7 +180,7 @@ def _clauses(old: Spec, new: Spec) -> Iterator[Change]:
             action="removed",
             subject=cid,
             impact="breaking",
-            detail=f"{c.level.value} clause removed: {_short(c)}",
+            detail=f"{_lv(c)}clause removed: {_short(c)}",
             pos=c.pos,
             side="old",
         )
@@ -191,7 +191,7 @@ def _clauses(old: Spec, new: Spec) -> Iterator[Change]:
                 action="added",
                 subject=c.id,
                 impact="minor",
-                detail=f"{c.level.value} clause added: {_short(c)}",
+                detail=f"{_lv(c)}clause added: {_short(c)}",
                 pos=c.pos,
             )
             continue
@@ -216,6 +216,10 @@ def _clauses(old: Spec, new: Spec) -> Iterator[Change]:
                 detail=f"wording changed at the same level ({c.level.value})",
                 pos=c.pos,
             )
+
+
+def _lv(c: Clause) -> str:
+    return "" if c.level is Level.NONE else f"{c.level.value} "
 
 
 def _short(c: Clause, n: int = 70) -> str:
@@ -264,9 +268,7 @@ def _examples(old: Spec, new: Spec) -> Iterator[Change]:
                 detail=f"examples file {eid}.md added",
                 pos=b[eid].pos,
             )
-        elif a[eid].model_dump(exclude={"pos", "path"}, mode="json") != b[eid].model_dump(
-            exclude={"pos", "path"}, mode="json"
-        ):
+        elif _content(a[eid].model_dump(mode="json")) != _content(b[eid].model_dump(mode="json")):
             yield Change(
                 kind="example",
                 action="changed",
@@ -275,6 +277,15 @@ def _examples(old: Spec, new: Spec) -> Iterator[Change]:
                 detail=f"examples in {eid}.md changed",
                 pos=b[eid].pos,
             )
+
+
+def _content(data: Any) -> Any:
+    """A dumped IR node without its source positions and paths (they differ per checkout)."""
+    if isinstance(data, dict):
+        return {k: _content(v) for k, v in data.items() if k not in ("pos", "path")}
+    if isinstance(data, list):
+        return [_content(v) for v in data]
+    return data
 
 
 # -- interface ------------------------------------------------------------------------------
