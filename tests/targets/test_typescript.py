@@ -1,0 +1,442 @@
+"""Tests of the typescript target: goldens, strict tsc, gates, conformance, hostile text."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from specloom.targets.typescript import TypeScriptConfig, TypeScriptTarget
+from specloom.targets.typescript import gates as ts_gates
+from specloom.targets.typescript import signatures as sig
+
+from specloom.findings import Severity
+from specloom.model import (
+    Clause,
+    Constant,
+    EnumVariant,
+    ErrorDef,
+    Example,
+    FieldDef,
+    Level,
+    Operation,
+    SourcePos,
+    Spec,
+    StructuredExample,
+    TypeDef,
+    TypeRef,
+    Workspace,
+)
+from specloom.parse import load_workspace
+from specloom.target import BuildContext
+
+IMPL = Path(__file__).parent / "impl" / "typescript"
+needs_tsc = pytest.mark.skipif(ts_gates.find_tsc() is None, reason="tsc not installed")
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node not installed")
+
+
+@pytest.fixture(scope="module")
+def workspace(specs_dir: Path) -> Workspace:
+    return load_workspace(specs_dir)
+
+
+def make_target(ws: Workspace, tmp: Path, **config: Any) -> TypeScriptTarget:
+    ctx = BuildContext(workspace=ws, output_dir=tmp / "out", cache_dir=tmp / "cache")
+    return TypeScriptTarget(ctx, TypeScriptConfig(**config))
+
+
+def write(target: TypeScriptTarget, spec: Spec, root: Path) -> Path:
+    """Write the generated files the way the pipeline publishes them."""
+    for f in target.generate(spec):
+        dest = root / f.path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(f.data)
+    return root
+
+
+def errors(findings: list[Any]) -> list[Any]:
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+# -- generation -------------------------------------------------------------------------
+
+
+def test_generate_is_deterministic_and_relative(workspace: Workspace, tmp_path: Path) -> None:
+    t = make_target(workspace, tmp_path)
+    for spec in workspace.specs.values():
+        a = t.generate(spec)
+        b = t.generate(spec)
+        assert a == b
+        for f in a:
+            assert str(tmp_path) not in f.data.decode()
+            assert "/work/" not in f.data.decode()
+    paths = [f.path for f in t.generate(workspace.spec("billing"))]
+    assert paths == sorted(paths)
+    for p in ["package.json", "tsconfig.json", "src/types.ts", "src/api.ts", "src/index.ts"]:
+        assert p in paths
+    assert "test/conformance.ts" in paths
+
+
+def test_goldens(
+    workspace: Workspace, tmp_path: Path, repo_root: Path, update_goldens: bool
+) -> None:
+    t = make_target(workspace, tmp_path)
+    golden_root = repo_root / "tests" / "golden" / "typescript"
+    problems: list[str] = []
+    for spec_id in sorted(workspace.specs):
+        want_dir = golden_root / spec_id
+        got = {f.path: f.data for f in t.generate(workspace.spec(spec_id))}
+        if update_goldens:
+            shutil.rmtree(want_dir, ignore_errors=True)
+            for path, data in got.items():
+                (want_dir / path).parent.mkdir(parents=True, exist_ok=True)
+                (want_dir / path).write_bytes(data)
+            continue
+        have = {
+            p.relative_to(want_dir).as_posix(): p.read_bytes()
+            for p in sorted(want_dir.rglob("*"))
+            if p.is_file()
+        }
+        for path in sorted(set(got) | set(have)):
+            if path not in have:
+                problems.append(f"{spec_id}/{path}: not in the goldens")
+            elif path not in got:
+                problems.append(f"{spec_id}/{path}: no longer generated")
+            elif got[path] != have[path]:
+                diff = difflib.unified_diff(
+                    have[path].decode().splitlines(),
+                    got[path].decode().splitlines(),
+                    f"golden/{spec_id}/{path}",
+                    f"generated/{spec_id}/{path}",
+                    lineterm="",
+                )
+                problems.append("\n".join(diff))
+    if problems:
+        pytest.fail(
+            "\n".join(problems) + "\n\nupdate with: .venv/bin/pytest tests/targets/"
+            "test_typescript.py --update-goldens"
+        )
+
+
+def test_names_follow_typescript_conventions(workspace: Workspace, tmp_path: Path) -> None:
+    t = make_target(workspace, tmp_path)
+    files = {f.path: f.data.decode() for f in t.generate(workspace.spec("billing"))}
+    types = files["src/types.ts"]
+    assert "export interface LineItem {" in types
+    assert "readonly unitPrice: common.Money;" in types
+    assert "readonly due?: string;" in types
+    assert 'export type InvoiceStatus = "draft" | "issued" | "paid" | "void";' in types
+    assert 'import type * as common from "@specloom/common";' in types
+    api = files["src/api.ts"]
+    assert "createInvoice(customer: common.CustomerId, lines: Array<LineItem>, due?: string)" in api
+    assert 'readonly kind = "InvalidQuantity" as const;' in api
+    assert 'export const INVOICE_ID_PREFIX: string = "inv_";' in api
+    assert "@see bil8" in api
+    assert 'id: "bil1"' in files["src/clauses.ts"]
+    pkg = files["package.json"]
+    assert '"@specloom/common": "file:../../common/typescript"' in pkg
+
+
+def test_signatures_are_what_the_stubs_contain(workspace: Workspace, tmp_path: Path) -> None:
+    spec = workspace.spec("billing")
+    t = make_target(workspace, tmp_path)
+    files = {f.path: f.data.decode() for f in t.generate(spec)}
+    for op in spec.operations:
+        assert sig.operation_signature(spec, op) in files["src/api.ts"]
+    for c in spec.constants:
+        assert sig.constant_signature(spec, c) in files["src/api.ts"]
+    for e in spec.errors:
+        assert sig.error_signature(spec, e).splitlines()[0] in files["src/api.ts"]
+    enum = next(td for td in spec.types if td.kind == "enum")
+    assert sig.type_signature(spec, enum) in files["src/types.ts"]
+
+
+def test_int64_bigint(workspace: Workspace, tmp_path: Path) -> None:
+    t = make_target(workspace, tmp_path, int64="bigint")
+    files = {f.path: f.data.decode() for f in t.generate(workspace.spec("common"))}
+    assert "readonly amountMinor: bigint;" in files["src/types.ts"]
+    t2 = make_target(workspace, tmp_path)
+    files2 = {f.path: f.data.decode() for f in t2.generate(workspace.spec("common"))}
+    assert "readonly amountMinor: number;" in files2["src/types.ts"]
+
+
+def test_doc_comment_escapes_comment_end() -> None:
+    text = sig.doc_comment("a */ b\n@param x\r\nc", ["c1"])
+    assert "*/ b" not in text
+    assert text.count("*/") == 1
+    assert "\\@param x" in text
+    assert " * @see c1" in text
+
+
+# -- gates ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both example specs generated as the pipeline publishes them: out/<spec>/typescript."""
+    tmp = tmp_path_factory.mktemp("ts")
+    t = make_target(workspace, tmp)
+    for spec_id in workspace.order:
+        write(t, workspace.spec(spec_id), tmp / "out" / spec_id / "typescript")
+    return tmp / "out"
+
+
+@needs_tsc
+@pytest.mark.slow
+@pytest.mark.parametrize("spec_id", ["common", "billing"])
+def test_gates_pass_on_the_example_specs(
+    workspace: Workspace, published: Path, tmp_path: Path, spec_id: str
+) -> None:
+    t = make_target(workspace, tmp_path)
+    findings = t.verify(workspace.spec(spec_id), published / spec_id / "typescript")
+    assert findings == []
+
+
+@needs_tsc
+@pytest.mark.slow
+def test_gate_reports_a_type_error_with_file_line_and_clause(
+    workspace: Workspace, published: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "typescript", root)
+    api = root / "src" / "api.ts"
+    api.write_text(api.read_text().replace("Promise<common.Money>", "Promise<common.Mony>"))
+    t = make_target(workspace, tmp_path)
+    found = errors(t.verify(workspace.spec("billing"), root))
+    assert [f.rule for f in found] == ["TS001"]
+    assert found[0].file == "src/api.ts"
+    assert found[0].line is not None
+    assert found[0].clause == "bil11"
+    assert "Mony" in found[0].message
+    assert str(tmp_path) not in found[0].message
+
+
+@needs_tsc
+@pytest.mark.slow
+def test_gate_reports_a_broken_conformance_suite(
+    workspace: Workspace, published: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "typescript", root)
+    suite = root / "test" / "conformance.ts"
+    suite.write_text(suite.read_text().replace('"c_1"', "12", 1))
+    t = make_target(workspace, tmp_path)
+    found = errors(t.verify(workspace.spec("billing"), root))
+    assert [f.rule for f in found] == ["TS003"]
+    assert found[0].file == "test/conformance.ts"
+
+
+def test_coverage_gate_names_the_clause(
+    workspace: Workspace, published: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "typescript", root)
+    for f in root.rglob("*.ts"):
+        f.write_text(f.read_text().replace("@see bil9", "@see nothing"))
+    found = [f for f in ts_gates.coverage(workspace.spec("billing"), root)]
+    assert [(f.rule, f.clause) for f in found] == [("TS002", "bil9")]
+    assert found[0].file is not None and found[0].file.endswith("spec.md")
+
+
+def test_missing_tsc_is_skipped_not_passed(
+    workspace: Workspace, published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ts_gates, "find_tsc", lambda: None)
+    t = make_target(workspace, tmp_path)
+    found = t.verify(workspace.spec("common"), published / "common" / "typescript")
+    assert [(f.rule, f.severity) for f in found] == [("TS001", Severity.WARNING)]
+    assert "skipped" in found[0].message and "scripts/setup.sh" in found[0].message
+
+
+# -- conformance: a hand-written implementation passes, a wrong one fails ----------------
+
+
+def run_impl(tsc: Path, work: Path, impl: str) -> subprocess.CompletedProcess[str]:
+    pkg = work / f"impl-{impl}"
+    shutil.copytree(IMPL / impl, pkg)
+    build = subprocess.run(
+        [str(tsc), "-p", str(pkg / "tsconfig.json"), "--pretty", "false"],
+        capture_output=True,
+        text=True,
+    )
+    assert build.returncode == 0, build.stdout + build.stderr
+    return subprocess.run(
+        ["node", "--test", str(pkg / "dist" / "conformance.test.js")],
+        capture_output=True,
+        text=True,
+        cwd=pkg,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def built(workspace: Workspace, published: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The billing package and its dependency compiled to dist/, laid out for a user package."""
+    tsc = ts_gates.find_tsc()
+    if tsc is None:
+        pytest.skip("tsc not installed")
+    work = tmp_path_factory.mktemp("tsimpl")
+    t = make_target(workspace, work)
+    ts_gates.assemble(t, workspace.spec("billing"), published / "billing" / "typescript", work)
+    types = ts_gates.node_types_dir(tsc)
+    assert types is not None, "@types/node is missing: run scripts/setup.sh"
+    (work / "node_modules" / "@types").symlink_to(types, target_is_directory=True)
+    for cfg in [
+        work / "common" / "typescript" / "tsconfig.json",
+        work / "billing" / "typescript" / "tsconfig.json",
+        work / "billing" / "typescript" / "tsconfig.test.json",
+    ]:
+        assert ts_gates.run_tsc(tsc, cfg, "TS001", cfg.parent) == []
+    return work
+
+
+def _counts(output: str) -> tuple[int, int]:
+    passed = re.search(r"^# pass (\d+)", output, re.M)
+    failed = re.search(r"^# fail (\d+)", output, re.M)
+    assert passed and failed, output
+    return int(passed.group(1)), int(failed.group(1))
+
+
+@needs_tsc
+@needs_node
+@pytest.mark.slow
+def test_correct_implementation_passes_the_conformance_suite(
+    built: Path, workspace: Workspace
+) -> None:
+    tsc = ts_gates.find_tsc()
+    assert tsc is not None
+    proc = run_impl(tsc, built, "correct")
+    n_cases = sum(1 for e in workspace.spec("billing").examples if e.structured)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _counts(proc.stdout) == (n_cases, 0)
+
+
+@needs_tsc
+@needs_node
+@pytest.mark.slow
+def test_wrong_implementation_fails_the_conformance_suite(built: Path) -> None:
+    tsc = ts_gates.find_tsc()
+    assert tsc is not None
+    proc = run_impl(tsc, built, "wrong")
+    assert proc.returncode != 0
+    _passed, failed = _counts(proc.stdout)
+    assert failed >= 5, proc.stdout
+    for name in ["bil3_1", "bil10_1", "bil12_1", "bil2_1", "bil8_2"]:
+        assert re.search(rf"^not ok \d+ - {name}:", proc.stdout, re.M), name
+
+
+# -- escaping: hostile spec text still compiles -----------------------------------------
+
+POS = SourcePos(file="specs/hostile/spec.md", line=1)
+HOSTILE = st.one_of(
+    st.sampled_from(
+        [
+            "*/ alert(1) /*",
+            '"; process.exit(1); "',
+            "\\",
+            "\\u0000 \\x00",
+            "<script>alert('x')</script>",
+            "${injection}",
+            "`template`",
+            "#[cfg(any())] } fn",
+            "line\r\nbreak\u2028sep\u2029end",
+            "@param {x} evil",
+            "x" * 5000,
+            "emoji 🎉 and 中文 and \u202e rtl",
+            "/* nested */ */ */",
+            "\x00\x07\x1b",
+        ]
+    ),
+    st.text(max_size=200),
+)
+
+
+def prim(name: str, optional: bool = False) -> TypeRef:
+    return TypeRef(kind="primitive", name=name, optional=optional, text=name)
+
+
+def hostile_spec(texts: list[str]) -> Spec:
+    """One spec that puts every hostile text in every place text reaches the output."""
+    clauses = [
+        Clause(id=f"h{i}", kind="statement", title=t[:60], text=t, level=Level.MUST, pos=POS)
+        for i, t in enumerate(texts)
+    ]
+    ids = [c.id for c in clauses]
+    fields = [
+        FieldDef(name=f"f{i}", type=prim("string", i % 2 == 1), doc=t, pos=POS)
+        for i, t in enumerate(texts)
+    ]
+    rec = TypeDef(name="Thing", kind="record", doc=texts[0], clauses=ids, fields=fields, pos=POS)
+    enum = TypeDef(
+        name="Mood",
+        kind="enum",
+        doc=texts[-1],
+        clauses=ids[:1],
+        values=[EnumVariant(name="calm", doc=texts[0]), EnumVariant(name="type")],
+        pos=POS,
+    )
+    op = Operation(
+        name="do_it",
+        doc=texts[0],
+        clauses=ids,
+        params=[FieldDef(name="class", type=prim("string"), pos=POS)],
+        returns=TypeRef(kind="named", name="Thing", text="Thing"),
+        errors=["Broken"],
+        pos=POS,
+    )
+    err = ErrorDef(name="Broken", doc=texts[-1], clauses=ids[:1], pos=POS)
+    consts = [
+        Constant(name=f"c{i}", type=prim("string"), value=t, clauses=[ids[i]], pos=POS)
+        for i, t in enumerate(texts)
+    ]
+    examples = [
+        Example(
+            title=t[:80] or "empty",
+            clause=ids[i],
+            source="file",
+            structured=StructuredExample(
+                call="do_it",
+                with_={"class": t},
+                expect={"f0": t} if i else None,
+                expect_error=None if i else "Broken",
+                pos=POS,
+            ),
+            pos=POS,
+        )
+        for i, t in enumerate(texts[:3])
+    ]
+    return Spec(
+        id="hostile",
+        title=texts[0][:100],
+        path="specs/hostile/spec.md",
+        hash="h",
+        clauses=clauses,
+        types=[rec, enum],
+        operations=[op],
+        errors=[err],
+        constants=consts,
+        examples=examples,
+    )
+
+
+@needs_tsc
+@pytest.mark.slow
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(HOSTILE, min_size=3, max_size=12))
+def test_hostile_text_compiles(tmp_path: Path, texts: list[str]) -> None:
+    spec = hostile_spec(texts)
+    ws = Workspace(root="specs", specs={"hostile": spec}, order=["hostile"])
+    run = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+    t = make_target(ws, run)
+    root = write(t, spec, run / "out" / "hostile" / "typescript")
+    assert errors(t.verify(spec, root)) == []
