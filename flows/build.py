@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -86,8 +87,15 @@ def build_flow(
     backend: str = "template",
     changed_since: str | None = None,
     wait: bool = True,
+    workdir: str | None = None,
 ) -> BuildResult:
-    """Build specs (default: the configured workspace) into the output folder."""
+    """Build specs (default: the configured workspace) into the output folder.
+
+    `workdir` (deployments) is the folder relative paths start from: the IR records source
+    paths as given, so they stay relative and the output stays machine-independent.
+    """
+    if workdir:
+        os.chdir(workdir)
     req = BuildRequest(
         paths=[Path(p) for p in paths or []],
         output=Path(output) if output else None,
@@ -104,15 +112,16 @@ def build_flow(
     return result
 
 
-def request_parameters(req: BuildRequest) -> dict[str, Any]:
-    """Flow parameters for a request (absolute paths: a deployment runs from anywhere)."""
+def request_parameters(req: BuildRequest, workdir: Path | None = None) -> dict[str, Any]:
+    """Flow parameters for a request; paths stay as given (relative to `workdir`)."""
     return {
-        "paths": [str(p.resolve()) for p in req.paths],
+        "paths": [p.as_posix() for p in req.paths],
         "targets": req.targets,
         "force": req.force,
-        "output": str(req.output.resolve()) if req.output else None,
-        "cache_dir": str(req.cache_dir.resolve()) if req.cache_dir else None,
+        "output": req.output.as_posix() if req.output else None,
+        "cache_dir": req.cache_dir.as_posix() if req.cache_dir else None,
         "backend": req.backend,
         "changed_since": req.changed_since,
         "wait": req.wait,
+        "workdir": str(workdir.resolve()) if workdir else None,
     }

@@ -233,8 +233,8 @@ def _plan_one(
         target=t.name,
         input_hash=h,
         workspace=ws,
-        output_dir=output,
-        cache_dir=cache,
+        output_dir=output.resolve(),  # workers (Dask) may not share our working folder
+        cache_dir=cache.resolve(),
         backend=req.backend,
         settings=settings,
         config=config.targets.get(t.name, {}),

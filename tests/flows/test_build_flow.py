@@ -1,0 +1,213 @@
+"""The Prefect runner against a real server: same bytes as local, Dask, retries, schedules."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from specloom.findings import Finding
+from specloom.model import Spec
+from specloom.pipeline import registry
+from specloom.pipeline.build import BuildRequest, run_build
+from specloom.pipeline.manifest import hash_tree
+from specloom.pipeline.runner_local import make_local_executor
+from specloom.pipeline.runner_prefect import run_prefect
+from specloom.target import GeneratedFile, Target
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect")]
+
+
+@pytest.fixture
+def ws(tmp_path: Path, specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(specs_dir, tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every published target's files (through the symlinks) and manifests sans timings."""
+    out: dict[str, str] = {}
+    for spec_dir in sorted(p for p in root.iterdir() if p.is_dir()):
+        for link in sorted(p for p in spec_dir.iterdir() if p.is_symlink()):
+            for rel, digest in hash_tree(link.resolve()).items():
+                out[f"{spec_dir.name}/{link.name}/{rel}"] = digest
+            out[f"{spec_dir.name}/{link.name}@"] = os.readlink(link)
+        m = json.loads((spec_dir / "manifest.json").read_text())
+        for rec in m["targets"].values():
+            rec.pop("timings")
+            for g in rec["gates"]:
+                g.pop("message", None)
+        out[f"{spec_dir.name}/manifest"] = json.dumps(m, sort_keys=True)
+    return out
+
+
+def test_local_and_prefect_runners_give_identical_trees(ws: Path, prefect_api: str) -> None:
+    req = dict(paths=[Path("specs")], targets=["ir-json"], cache_dir=Path("cache"))
+    local = run_build(
+        BuildRequest(output=Path("out-local"), **req),  # type: ignore[arg-type]
+        make_local_executor(),
+    )
+    pref = run_prefect(BuildRequest(output=Path("out-prefect"), **req))  # type: ignore[arg-type]
+    assert local.exit_code == pref.exit_code == 0
+    assert [r.status for r in pref.rows] == ["built", "built"]
+    assert tree(ws / "out-local") == tree(ws / "out-prefect")
+    again = run_prefect(BuildRequest(output=Path("out-prefect"), **req))  # type: ignore[arg-type]
+    assert [r.status for r in again.rows] == ["skipped", "skipped"]
+
+
+def test_dask_task_runner_on_a_local_cluster(ws: Path, prefect_api: str) -> None:
+    req = dict(paths=[Path("specs")], targets=["ir-json"], cache_dir=Path("cache"))
+    local = run_build(
+        BuildRequest(output=Path("out-local"), **req),  # type: ignore[arg-type]
+        make_local_executor(),
+    )
+    dask = run_prefect(
+        BuildRequest(output=Path("out-dask"), **req),  # type: ignore[arg-type]
+        task_runner="dask",
+    )
+    assert local.exit_code == dask.exit_code == 0
+    assert tree(ws / "out-local") == tree(ws / "out-dask")
+
+
+class Flaky(Target):
+    """Raises OSError on its first generate (a transient failure), then works."""
+
+    name: ClassVar[str] = "flaky"
+    counter: ClassVar[Path]
+
+    def generate(self, spec: Spec) -> list[GeneratedFile]:
+        n = int(self.counter.read_text()) if self.counter.exists() else 0
+        self.counter.write_text(str(n + 1))
+        if n == 0:
+            raise OSError("transient: the disk hiccuped")
+        return [GeneratedFile("ok.txt", b"ok\n")]
+
+    def verify(self, spec: Spec, root: Path) -> list[Finding]:
+        return []
+
+
+class Buggy(Flaky):
+    """Raises a non-transient error every time: no retry."""
+
+    name: ClassVar[str] = "buggy"
+
+    def generate(self, spec: Spec) -> list[GeneratedFile]:
+        n = int(self.counter.read_text()) if self.counter.exists() else 0
+        self.counter.write_text(str(n + 1))
+        raise KeyError("a bug")
+
+
+@pytest.fixture
+def flaky(tmp_path: Path) -> Iterator[None]:
+    Flaky.counter = tmp_path / "flaky-count"
+    Buggy.counter = tmp_path / "buggy-count"
+    registry.register_target(Flaky)
+    registry.register_target(Buggy)
+    yield
+    registry.unregister_target("flaky")
+    registry.unregister_target("buggy")
+
+
+def test_transient_failures_are_retried_and_bugs_are_not(
+    ws: Path, prefect_api: str, flaky: None
+) -> None:
+    result = run_prefect(
+        BuildRequest(
+            paths=[Path("specs/common")],
+            output=Path("out"),
+            targets=["flaky", "buggy"],
+            cache_dir=Path("cache"),
+        )
+    )
+    rows = {r.target: r for r in result.rows}
+    assert rows["flaky"].status == "built"
+    assert Flaky.counter.read_text() == "2"
+    assert rows["buggy"].status == "failed"
+    assert "KeyError" in rows["buggy"].reason
+    assert Buggy.counter.read_text() == "1"
+    assert result.exit_code == 1
+
+
+def test_cli_prefect_runner_is_the_default_with_an_api(ws: Path, prefect_api: str) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "specloom",
+            "build",
+            "specs",
+            "-t",
+            "ir-json",
+            "-o",
+            "out",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PREFECT_API_URL": prefect_api},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert {t["status"] for t in json.loads(proc.stdout)["targets"]} == {"built"}
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_flow_runs()
+    assert any(r.name and r.state and r.state.is_completed() for r in runs)
+
+
+def test_schedule_registers_a_cron_deployment(ws: Path, prefect_api: str) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "specloom",
+            "schedule",
+            "specs",
+            "--cron",
+            "0 3 * * *",
+            "--name",
+            "nightly-test",
+            "-t",
+            "ir-json",
+            "--register-only",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PREFECT_API_URL": prefect_api},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "registered deployment specloom-build/nightly-test" in proc.stdout
+    from prefect import get_client
+
+    with get_client(sync_client=True) as client:
+        dep = client.read_deployment_by_name("specloom-build/nightly-test")
+    assert [s.schedule.cron for s in dep.schedules] == ["0 3 * * *"]  # type: ignore[union-attr]
+    assert dep.parameters["targets"] == ["ir-json"]
+    assert dep.parameters["paths"] == ["specs"]
+    assert dep.parameters["workdir"] == str(ws.resolve())
+    assert dep.entrypoint == "specloom.flows.build.build_flow"
+
+
+def test_schedule_rejects_a_bad_cron(ws: Path, prefect_api: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", "schedule", "--cron", "61 * * *", "--register-only"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PREFECT_API_URL": prefect_api},
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "invalid schedule" in proc.stderr and "Traceback" not in proc.stderr
