@@ -114,10 +114,12 @@ class ScriptBuilder:
         majors = major_sections(self.spec)
         major_ids = {s.id for s in majors}
         owned: dict[str | None, list[Clause]] = {}
+        self.others: dict[str | None, list[Clause]] = {}
         for c in self.spec.clauses:
-            if c.level in WALKED_LEVELS and c.id not in major_ids:
-                # a major section's own clause is named by its segment's summary line
-                owned.setdefault(_owner(self.spec, c, major_ids), []).append(c)
+            if c.id in major_ids:
+                continue  # a major section's own clause is named by its segment's summary line
+            bucket = owned if c.level in WALKED_LEVELS else self.others
+            bucket.setdefault(_owner(self.spec, c, major_ids), []).append(c)
         segments = [self.intro(majors, owned.get(None, []))]
         segments += [self.section(n, s, owned.get(s.id, [])) for n, s in enumerate(majors)]
         segments += [self.recap(majors, owned), self.outro()]
@@ -163,6 +165,7 @@ class ScriptBuilder:
                 speaker=A,
                 text=(about + " " if about else "")
                 + f"We'll go through {plural(len(majors), 'part')}: {plan}{more}.",
+                clauses=[c.id for c in self.others.get(None, [])],
             )
         )
         if preamble:
@@ -176,16 +179,20 @@ class ScriptBuilder:
         about = self.about(section.body)
         musts = sum(1 for c in clauses if c.level in MUST_LEVELS)
         shoulds = len(clauses) - musts
+        others = self.others.get(section.id, [])
         count = (
-            f"It has {plural(musts, 'hard rule')} and {plural(shoulds, 'recommendation')}."
+            f"It has {plural(musts, 'hard rule')} and {plural(shoulds, 'recommendation')}"
             if clauses
-            else "It sets the scene; it has no hard rules of its own."
+            else "It sets the scene, with no hard rules of its own"
         )
+        if others:
+            count += f", plus {plural(len(others), 'optional or descriptive clause')}"
+        own = [section.id] if self.spec.clause(section.id) else []
         lines.append(
             Line(
                 speaker=A,
-                text=f"{about} {count}".strip(),
-                clauses=[section.id] if self.spec.clause(section.id) else [],
+                text=f"{about} {count}.".strip(),
+                clauses=own + [c.id for c in others],
             )
         )
         lines += self._walk(clauses, n)

@@ -125,7 +125,7 @@ class PodcastGates:
         decoded = self.audio(episode)
         if episode is not None and decoded is not None:
             self.loudness(episode, decoded)
-        self.timing(decoded.duration if decoded is not None and not decoded.errors else None)
+        self.timing(decoded.duration if decoded is not None and decoded.pcm else None)
         self.feed()
         return self.findings
 
@@ -169,23 +169,24 @@ class PodcastGates:
                 "episode.mp3",
                 Severity.WARNING,
             )
-        elif decoded.errors or decoded.duration < 1.0:
-            why = decoded.errors.splitlines()[0] if decoded.errors else "no audio"
-            self.add(
-                "POD003",
-                f"episode.mp3 does not decode cleanly ({mp3.stat().st_size} "
-                f"bytes, {decoded.duration:.2f} s): {why}",
-                "episode.mp3",
-            )
-        elif episode is not None:
-            lo, hi = duration_range(episode)
-            if not lo <= decoded.duration <= hi:
+        else:
+            if decoded.errors or decoded.duration < 1.0:
+                why = decoded.errors.splitlines()[0] if decoded.errors else "no audio"
                 self.add(
-                    "POD005",
-                    f"episode.mp3 lasts {decoded.duration:.1f} s; "
-                    f"{episode.word_count()} words should take {lo:.0f}-{hi:.0f} s",
+                    "POD003",
+                    f"episode.mp3 does not decode cleanly ({mp3.stat().st_size} bytes, "
+                    f"{decoded.duration:.2f} s decoded): {why}",
                     "episode.mp3",
                 )
+            if episode is not None and decoded.duration >= 1.0:
+                lo, hi = duration_range(episode)
+                if not lo <= decoded.duration <= hi:
+                    self.add(
+                        "POD005",
+                        f"episode.mp3 lasts {decoded.duration:.1f} s; "
+                        f"{episode.word_count()} words should take {lo:.0f}-{hi:.0f} s",
+                        "episode.mp3",
+                    )
         self.tags(mp3, episode)
         return decoded
 

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import wave
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -267,7 +268,10 @@ class LineCache:
         if path.is_file():
             return path
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp.wav")
+        # a unique temporary name: targets of several specs synthesise in parallel threads
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}-", suffix=".wav")
+        os.close(fd)
+        tmp = Path(name)
         try:
             self.backend.synthesize(text, voice, tmp)
             os.replace(tmp, path)
