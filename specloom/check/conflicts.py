@@ -65,11 +65,11 @@ class Statement:
         return f"{self.clause.pos.file}:{self.clause.pos.line}"
 
 
-def statements(spec: Spec) -> Iterator[Statement]:
+def statements(spec: Spec, ctx: LintContext | None = None) -> Iterator[Statement]:
     """The MUST / MUST NOT sentences of a spec, reduced for comparison."""
     pattern = _UPPER if spec.strict else _ANY
     seen: set[str] = set()
-    for clause, text in own_texts(spec):
+    for clause, text in ctx.own_texts(spec) if ctx else own_texts(spec):
         for sentence in _SENTENCE.split(text):
             if sentence in seen:
                 continue
@@ -98,10 +98,10 @@ def _authority_rank(st: Statement) -> int | None:
     return order.index(a)
 
 
-def _contradictions(ws: Workspace) -> Iterator[Finding]:
+def _contradictions(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
     buckets: dict[str, list[Statement]] = {}
     for sid in ws.order or sorted(ws.specs):
-        for st in statements(ws.specs[sid]):
+        for st in statements(ws.specs[sid], ctx):
             buckets.setdefault(st.subject, []).append(st)
     for subject in sorted(buckets):
         group = buckets[subject]
@@ -201,4 +201,4 @@ def _definitions(ws: Workspace) -> Iterator[Finding]:
 def check_workspace(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
     """All conflict rules over the whole workspace."""
     yield from _definitions(ws)
-    yield from _contradictions(ws)
+    yield from _contradictions(ws, ctx)

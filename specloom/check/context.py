@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from specloom.check.text import Sources
-from specloom.model import Workspace
+from specloom.check.text import Sources, own_texts
+from specloom.model import Clause, Spec, Workspace
 
 
 @dataclass
@@ -16,3 +16,10 @@ class LintContext:
     sources: Sources = field(default_factory=Sources)
     ts_int64: str = "number"
     """The TypeScript target's int64 policy: `number` (default) or `bigint`."""
+    _own: dict[str, list[tuple[Clause, str]]] = field(default_factory=dict)
+
+    def own_texts(self, spec: Spec) -> list[tuple[Clause, str]]:
+        """`text.own_texts(spec)`, computed once per spec (three rule families read it)."""
+        if spec.id not in self._own:
+            self._own[spec.id] = own_texts(spec)
+        return self._own[spec.id]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,28 +19,30 @@ def example_file_ids(spec: Spec) -> dict[str, str]:
     if spec.examples_dir:
         folder = Path(spec.examples_dir)
         if folder.is_dir():
-            for f in sorted(folder.glob("*.md")):
-                out.setdefault(f.stem, f"{spec.examples_dir.rstrip('/')}/{f.name}")
+            base = spec.examples_dir.rstrip("/")
+            for name in sorted(n for n in os.listdir(folder) if n.endswith(".md")):
+                out.setdefault(name[:-3], f"{base}/{name}")
     return out
 
 
-def missing_examples(spec: Spec) -> list[str]:
+def missing_examples(spec: Spec, files: dict[str, str] | None = None) -> list[str]:
     """Eval ids (statement clauses) with no examples file, in document order."""
-    files = example_file_ids(spec)
+    files = example_file_ids(spec) if files is None else files
     return [c.id for c in spec.clauses if c.kind == "statement" and c.id not in files]
 
 
-def orphan_example_files(spec: Spec) -> list[str]:
+def orphan_example_files(spec: Spec, files: dict[str, str] | None = None) -> list[str]:
     """Examples file ids that no clause of the spec carries, sorted."""
     ids = {c.id for c in spec.clauses}
-    return sorted(i for i in example_file_ids(spec) if i not in ids)
+    return sorted(i for i in (example_file_ids(spec) if files is None else files) if i not in ids)
 
 
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     """Both directions of the eval-tag / examples-file traceability."""
     where = spec.examples_dir or "examples"
     by_id = {c.id: c for c in spec.clauses}
-    for cid in missing_examples(spec):
+    files = example_file_ids(spec)
+    for cid in missing_examples(spec, files):
         c = by_id[cid]
         yield finding(
             "SL008",
@@ -57,8 +60,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                 ef.pos,
                 ef.id,
             )
-    files = example_file_ids(spec)
-    for eid in orphan_example_files(spec):
+    for eid in orphan_example_files(spec, files):
         yield finding(
             "SL009",
             f"examples file {eid}.md belongs to no clause: tag the sentence it illustrates "

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from specloom.check.context import LintContext
 from specloom.check.rules import finding
-from specloom.check.text import locate, own_texts
+from specloom.check.text import locate
 from specloom.findings import Finding
 from specloom.model import Level, Spec
 
@@ -22,7 +22,7 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     """SL002 in strict specs, SL003 everywhere."""
     lines = ctx.sources.lines(spec.path)
-    own = own_texts(spec)
+    own = ctx.own_texts(spec)
     if spec.strict:
         for clause, text in own:
             for m in LOWER_KEYWORD.finditer(_CODE_SPAN.sub(" ", text)):

@@ -18,17 +18,23 @@ _SPACE = re.compile(r"\s+")
 class Sources:
     """Lines of the files the rules look at, each read once (missing or binary files: no lines)."""
 
-    _cache: dict[str, list[str]] = field(default_factory=dict)
+    _text: dict[str, str] = field(default_factory=dict)
+    _lines: dict[str, list[str]] = field(default_factory=dict)
+
+    def text(self, path: str) -> str:
+        """The file's text; "" when it cannot be read as UTF-8."""
+        if path not in self._text:
+            try:
+                self._text[path] = Path(path).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                self._text[path] = ""
+        return self._text[path]
 
     def lines(self, path: str) -> list[str]:
         """The file's lines without line ends; [] when it cannot be read as UTF-8."""
-        if path not in self._cache:
-            try:
-                text = Path(path).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                text = ""
-            self._cache[path] = text.splitlines()
-        return self._cache[path]
+        if path not in self._lines:
+            self._lines[path] = self.text(path).splitlines()
+        return self._lines[path]
 
 
 def prose_lines(

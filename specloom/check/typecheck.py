@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from specloom import naming
@@ -232,13 +233,35 @@ def _unknown_errors(spec: Spec, ws: Workspace) -> Iterator[Finding]:
 
 
 Converter = Callable[[str], str]
+_cached = lru_cache(maxsize=65536)
+"""Name conversions are regex work repeated for every field name: memoise them."""
+TS_TYPE, TS_MEMBER, TS_PARAM, TS_CONST = (
+    _cached(naming.ts_type_name),
+    _cached(naming.ts_member_name),
+    _cached(naming.ts_param_name),
+    _cached(naming.ts_const_name),
+)
+RS_TYPE, RS_FIELD, RS_VARIANT, RS_CONST = (
+    _cached(naming.rust_type_name),
+    _cached(naming.rust_field_name),
+    _cached(naming.rust_variant_name),
+    _cached(naming.rust_const_name),
+)
+TS_RESERVED = lru_cache(maxsize=65536)(naming.ts_reserved)
+RS_RESERVED = lru_cache(maxsize=65536)(naming.rust_reserved)
 
 
 def _collide(
     names: list[tuple[str, SourcePos]], conv: Converter, lang: str, what: str, clause: str | None
 ) -> Iterator[Finding]:
     pos = dict(names)
-    for ident, group in naming.collisions(pos, conv).items():
+    seen: dict[str, set[str]] = {}
+    for n in pos:
+        seen.setdefault(conv(n), set()).add(n)
+    # same result as naming.collisions, but only the (rare) hits are sorted
+    hits = {k: sorted(v) for k, v in seen.items() if len(v) > 1}
+    for ident in sorted(hits):
+        group = hits[ident]
         where = ", ".join(f"{n!r} ({pos[n].file}:{pos[n].line})" for n in group)
         yield finding(
             "SL105",
@@ -253,23 +276,21 @@ def _collisions(spec: Spec) -> Iterator[Finding]:
     ops = [(o.name, o.pos) for o in spec.operations]
     consts = [(c.name, c.pos) for c in spec.constants]
     for lang, conv_t, conv_o, conv_c in (
-        ("TypeScript", naming.ts_type_name, naming.ts_member_name, naming.ts_const_name),
-        ("Rust", naming.rust_type_name, naming.rust_field_name, naming.rust_const_name),
+        ("TypeScript", TS_TYPE, TS_MEMBER, TS_CONST),
+        ("Rust", RS_TYPE, RS_FIELD, RS_CONST),
     ):
         yield from _collide(types, conv_t, lang, "type names", None)
         yield from _collide(ops, conv_o, lang, "operation names", None)
         yield from _collide(consts, conv_c, lang, "constant names", None)
     for item, fields, what in _field_lists(spec):
         names = [(f.name, f.pos) for f in fields]
-        ts_conv = naming.ts_param_name if what == "parameter" else naming.ts_member_name
+        ts_conv = TS_PARAM if what == "parameter" else TS_MEMBER
         label = f"{what}s of {item.name}"
         yield from _collide(names, ts_conv, "TypeScript", label, _first(item))
-        yield from _collide(names, naming.rust_field_name, "Rust", label, _first(item))
+        yield from _collide(names, RS_FIELD, "Rust", label, _first(item))
     for t in spec.types:
         values = [(v.name, t.pos) for v in t.values]
-        yield from _collide(
-            values, naming.rust_variant_name, "Rust", f"values of enum {t.name}", _first(t)
-        )
+        yield from _collide(values, RS_VARIANT, "Rust", f"values of enum {t.name}", _first(t))
 
 
 def _reserved(spec: Spec) -> Iterator[Finding]:
@@ -279,8 +300,8 @@ def _reserved(spec: Spec) -> Iterator[Finding]:
         langs = [
             lang
             for lang, bad in (
-                ("TypeScript", naming.ts_reserved(name, ts_kind)),
-                ("Rust", naming.rust_reserved(name, rs_kind)),
+                ("TypeScript", TS_RESERVED(name, ts_kind)),
+                ("Rust", RS_RESERVED(name, rs_kind)),
             )
             if bad
         ]

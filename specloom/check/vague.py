@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from specloom.check.context import LintContext
 from specloom.check.rules import finding
-from specloom.check.text import locate, own_texts
+from specloom.check.text import locate
 from specloom.findings import Finding
 from specloom.model import Spec
 
@@ -57,7 +57,7 @@ VAGUE = _pattern(VAGUE_WORDS)
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     """One finding per vague word occurrence in each clause's own text."""
     lines = ctx.sources.lines(spec.path)
-    for clause, text in own_texts(spec):
+    for clause, text in ctx.own_texts(spec):
         seen: set[str] = set()
         for m in VAGUE.finditer(text):
             word = m.group(0)
