@@ -53,7 +53,7 @@ def traceability_page(spec: Spec, plan: SitePlan, coverage: dict[str, list[str]]
                 "id": c.id,
                 "href": href,
                 "badge": badge(c.level) or "-",
-                "items": ", ".join(items) or "-",
+                "item_names": ", ".join(items) or "-",
                 "covered": ", ".join(targets) or "-",
             }
         )

@@ -26,15 +26,20 @@ LEVEL_CLASS = {lv: "sl-" + lv.value.lower().replace(" ", "-") for lv in Level}
 
 _SCRIPT_SCHEME = re.compile(r"(?i)\b(javascript|vbscript|data(?=\s*:\s*\w+/))(\s*):")
 
+_UNSAFE_REF_DEF = re.compile(
+    r"(?mi)^( {0,3})\[([^\]]+)\]:(\s*(?:&lt;)?\s*(?:javascript|vbscript|data)\s*:)"
+)
+
 
 def escape_text(text: str) -> str:
     """Make spec text inert: no tag, comment or script URL of the spec can go live.
 
     Every `<` becomes an entity; a script scheme (`javascript:`) gets a backslash before its
-    colon, which turns any link Markdown still makes of it (reference definitions too) into
-    a harmless relative URL.
+    colon, which turns any link Markdown still makes of it into a harmless relative URL; a
+    reference definition with such a scheme is escaped, so it defines nothing.
     """
-    return _SCRIPT_SCHEME.sub(r"\1\2\\:", text.replace("<", "&lt;"))
+    text = _UNSAFE_REF_DEF.sub(r"\1\\[\2]:\3", text.replace("<", "&lt;"))
+    return _SCRIPT_SCHEME.sub(r"\1\2\\:", text)
 
 
 def plain_title(text: str) -> str:

@@ -40,6 +40,7 @@ def build_site(project: Path, timeout: float = 600.0) -> MkDocsResult:
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.setdefault("PYTHONHASHSEED", "0")
     start = time.perf_counter()
+    # No `-q`: it hides warnings from the counter that makes `--strict` fail.
     try:
         proc = subprocess.run(
             [
@@ -49,7 +50,6 @@ def build_site(project: Path, timeout: float = 600.0) -> MkDocsResult:
                 "build",
                 "--strict",
                 "--clean",
-                "-q",
                 "-f",
                 str(project / "mkdocs.yml"),
             ],

@@ -1,0 +1,504 @@
+"""The docs target: generated MkDocs project, built site, gates, hostile text, the Model Spec."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from specloom.targets.docs import DocsTarget, mkdocs_build, write_workspace_index
+from specloom.targets.docs import gates as docs_gates
+
+from specloom.findings import Finding, Severity
+from specloom.model import Spec, Workspace
+from specloom.parse import load_workspace
+from specloom.target import BuildContext
+
+GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "docs"
+
+
+@dataclass
+class Built:
+    """A generated and verified docs folder."""
+
+    spec: Spec
+    root: Path
+    findings: list[Finding]
+    target: DocsTarget
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    def page(self, rel: str) -> str:
+        return (self.site / rel).read_text(encoding="utf-8")
+
+
+def build(ws: Workspace, spec_id: str, out: Path) -> Built:
+    """Generate into `out/<spec>/docs` (as the pipeline publishes it) and run the gates."""
+    target = DocsTarget(BuildContext(workspace=ws, output_dir=out, cache_dir=out / ".cache"))
+    spec = ws.specs[spec_id]
+    root = out / spec_id / "docs"
+    shutil.rmtree(root, ignore_errors=True)
+    for f in target.generate(spec):
+        p = root / f.path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(f.data)
+    return Built(spec, root, target.verify(spec, root), target)
+
+
+@pytest.fixture(scope="module")
+def workspace(specs_dir: Path) -> Workspace:
+    return load_workspace(specs_dir)
+
+
+@pytest.fixture(scope="module")
+def billing(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    return build(workspace, "billing", tmp_path_factory.mktemp("docs") / "output")
+
+
+class Elements(HTMLParser):
+    """Every start tag of a page with its attributes, and the article's text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.in_article = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "article":
+            self.in_article = True
+        self.tags.append((tag, a | {"_in_article": "1" if self.in_article else ""}))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "article":
+            self.in_article = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_article:
+            self.text.append(data)
+
+
+def elements(html: str) -> Elements:
+    parser = Elements()
+    parser.feed(html)
+    return parser
+
+
+# -- the example workspace ---------------------------------------------------------------
+
+
+def test_billing_site_builds_and_passes_every_gate(billing: Built) -> None:
+    assert billing.errors() == []
+    assert (billing.site / "index.html").is_file()
+    rules = {f.rule for f in billing.findings}
+    assert "DOC005" in rules  # the build summary: the gates ran on a built site
+
+
+def test_every_clause_has_exactly_one_anchor(billing: Built) -> None:
+    counts = docs_gates.scan_site(billing.site).id_counts()
+    assert {c.id: counts[c.id] for c in billing.spec.clauses} == {
+        c.id: 1 for c in billing.spec.clauses
+    }
+
+
+def test_statement_clause_anchor_has_badge_copy_link_and_examples_link(billing: Built) -> None:
+    page = elements(billing.page("invoices.html"))
+    spans = [a for t, a in page.tags if t == "span" and a.get("id") == "bil1"]
+    assert spans and "sl-clause" in spans[0]["class"]
+    hrefs = [a.get("href") for t, a in page.tags if t == "a"]
+    assert "#bil1" in hrefs  # the copy-link
+    assert "examples/bil1.html" in hrefs  # the eval id links to its examples page
+    badges = [a["class"] for t, a in page.tags if t == "span" and "sl-badge" in a.get("class", "")]
+    assert any("sl-must" in b for b in badges)
+    assert any("sl-must-not" in b for b in docs_badges(billing, "issuing.html"))
+
+
+def docs_badges(built: Built, rel: str) -> list[str]:
+    page = elements(built.page(rel))
+    return [a["class"] for t, a in page.tags if t == "span" and "sl-badge" in a.get("class", "")]
+
+
+def test_section_heading_id_equals_the_clause_id(billing: Built) -> None:
+    page = elements(billing.page("invoices.html"))
+    assert ("h1", "invoices") in [(t, a.get("id")) for t, a in page.tags]
+
+
+def test_transcripts_are_styled_good_and_bad(billing: Built) -> None:
+    page = elements(billing.page("invoices.html"))
+    classes = [a.get("class", "") for t, a in page.tags if t == "div"]
+    assert any("sl-good" in c for c in classes)
+    assert any("sl-bad" in c for c in classes)
+    assert any("sl-comparison" in c for c in classes)
+
+
+def test_admonitions_survive(billing: Built) -> None:
+    page = elements(billing.page("payments.html"))
+    assert any(
+        t == "div" and "admonition" in a.get("class", "") and "warning" in a.get("class", "")
+        for t, a in page.tags
+    )
+
+
+def test_auto_titled_reference_gets_the_section_title(billing: Built) -> None:
+    page = elements(billing.page("issuing.html"))
+    assert any(t == "a" and a.get("href") == "invoices.html#invoices" for t, a in page.tags)
+    assert "Invoices" in "".join(page.text)
+
+
+def test_cross_spec_link_points_at_the_other_specs_site(billing: Built) -> None:
+    page = elements(billing.page("index.html"))
+    hrefs = [a.get("href", "") for t, a in page.tags if t == "a"]
+    assert "../../../common/docs/site/money.html#money" in hrefs
+
+
+def test_api_reference_has_typescript_and_rust_tabs(billing: Built) -> None:
+    html = billing.page("api.html")
+    assert "tabbed-set" in html
+    assert "TypeScript" in html and "Rust" in html
+    text = "".join(elements(html).text)
+    assert "createInvoice(" in text  # the TypeScript method
+    assert "fn create_invoice(" in text  # the Rust trait method
+
+
+def test_one_examples_page_per_examples_file(billing: Built) -> None:
+    pages = sorted(p.name for p in (billing.site / "examples").glob("*.html"))
+    assert pages == sorted(f"{ef.id}.html" for ef in billing.spec.example_files)
+    text = "".join(elements(billing.page("examples/bil1.html")).text)
+    assert "EmptyInvoice" in text
+
+
+def test_tutorial_is_a_section_of_the_site(billing: Built) -> None:
+    text = "".join(elements(billing.page("tutorial/index.html")).text)
+    assert "Step 1" in text and "create_invoice" in text
+
+
+def test_offline_no_remote_fonts_or_scripts(billing: Built) -> None:
+    for page in billing.site.rglob("*.html"):
+        for tag, a in elements(page.read_text(encoding="utf-8")).tags:
+            for key in ("src", "href"):
+                url = a.get(key, "")
+                if tag in ("script", "link", "img"):
+                    assert not url.startswith(("http:", "https:", "//")), (page, tag, url)
+    assert "fonts.googleapis" not in billing.page("index.html")
+
+
+def test_search_index_is_built(billing: Built) -> None:
+    index = json.loads((billing.site / "search" / "search_index.json").read_text())
+    assert any(
+        "bil1" in doc.get("text", "") or "line item" in doc.get("text", "") for doc in index["docs"]
+    )
+
+
+def test_traceability_reads_the_manifest(workspace: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    (out / "billing").mkdir(parents=True)
+    manifest = {
+        "targets": {
+            "typescript": {"covered_clauses": ["bil1", "bil2"]},
+            "docs": {"covered_clauses": ["bil1"]},
+        }
+    }
+    (out / "billing" / "manifest.json").write_text(json.dumps(manifest))
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=out, cache_dir=tmp_path))
+    files = {f.path: f.data.decode() for f in target.generate(workspace.specs["billing"])}
+    page = files["docs/traceability.md"]
+    row = next(line for line in page.splitlines() if ">bil1<" in line)
+    assert "typescript" in row
+    assert "typescript" not in next(line for line in page.splitlines() if ">bil9<" in line)
+    assert "Not covered by any artifact" in page
+
+
+def test_traceability_without_manifest(workspace: Workspace, tmp_path: Path) -> None:
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
+    files = {f.path: f.data.decode() for f in target.generate(workspace.specs["billing"])}
+    assert "No other target of this spec is published yet" in files["docs/traceability.md"]
+
+
+def test_changelog_first_version_then_diff(workspace: Workspace, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=out, cache_dir=tmp_path))
+    spec = workspace.specs["billing"]
+    files = {f.path: f.data for f in target.generate(spec)}
+    assert "First published version" in files["docs/changelog.md"].decode()
+    # Publish an older IR (bil11 was a SHOULD, bil12 did not exist), then regenerate.
+    old = spec.model_copy(deep=True)
+    old.version = "1.1.0"
+    old.clauses = [c for c in old.clauses if c.id != "bil12"]
+    for c in old.clauses:
+        if c.id == "bil11":
+            c.level = c.level.__class__("SHOULD")
+    (out / "billing" / "docs").mkdir(parents=True)
+    (out / "billing" / "docs" / "spec.json").write_text(old.model_dump_json())
+    page = {f.path: f.data for f in target.generate(spec)}["docs/changelog.md"].decode()
+    assert "1.1.0" in page
+    assert "bil12" in page and "added" in page
+    assert "bil11" in page
+
+
+def test_generate_is_deterministic(workspace: Workspace, tmp_path: Path) -> None:
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
+    a = target.generate(workspace.specs["billing"])
+    b = target.generate(workspace.specs["billing"])
+    assert a == b
+    assert all(str(tmp_path) not in f.data.decode() for f in a)
+
+
+@pytest.mark.slow
+def test_built_site_is_byte_identical_across_builds(workspace: Workspace, tmp_path: Path) -> None:
+    one = build(workspace, "common", tmp_path / "a")
+    two = build(workspace, "common", tmp_path / "b")
+    files_one = sorted(p.relative_to(one.site) for p in one.site.rglob("*") if p.is_file())
+    files_two = sorted(p.relative_to(two.site) for p in two.site.rglob("*") if p.is_file())
+    assert files_one == files_two
+    for rel in files_one:
+        assert (one.site / rel).read_bytes() == (two.site / rel).read_bytes(), rel
+
+
+def test_golden_project(
+    repo_root: Path, tmp_path: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The generated MkDocs project of billing (not the built site), compared whole."""
+    monkeypatch.chdir(repo_root)  # relative source paths, as the CLI gives them
+    workspace = load_workspace(Path("specs"))
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
+    files = {f.path: f.data for f in target.generate(workspace.specs["billing"])}
+    golden = GOLDEN / "billing"
+    if update_goldens:
+        shutil.rmtree(golden, ignore_errors=True)
+        for rel, data in files.items():
+            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
+            (golden / rel).write_bytes(data)
+    expected = {
+        p.relative_to(golden).as_posix(): p.read_bytes()
+        for p in sorted(golden.rglob("*"))
+        if p.is_file()
+    }
+    problems = []
+    for rel in sorted(expected.keys() | files.keys()):
+        if rel not in files:
+            problems.append(f"missing: {rel}")
+        elif rel not in expected:
+            problems.append(f"extra: {rel}")
+        elif files[rel] != expected[rel]:
+            diff = difflib.unified_diff(
+                expected[rel].decode().splitlines(),
+                files[rel].decode().splitlines(),
+                rel,
+                rel,
+                lineterm="",
+            )
+            problems.append("\n".join(diff))
+    assert not problems, "\n".join(problems) + "\n\nupdate with: pytest --update-goldens"
+
+
+def test_workspace_index_links_every_spec(workspace: Workspace, tmp_path: Path) -> None:
+    (tmp_path / "common" / "docs" / "site").mkdir(parents=True)
+    (tmp_path / "common" / "docs" / "site" / "index.html").write_text("<html></html>")
+    path = write_workspace_index(workspace, tmp_path)
+    page = elements(path.read_text())
+    hrefs = [a.get("href") for t, a in page.tags if t == "a"]
+    assert hrefs == ["common/docs/site/index.html"]  # billing's site is not built here
+    assert "Billing service" in path.read_text() and "docs not built" in path.read_text()
+
+
+# -- gates fail when they should -----------------------------------------------------------
+
+
+def test_strict_build_failure_is_an_error(workspace: Workspace, tmp_path: Path) -> None:
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
+    spec = workspace.specs["common"]
+    root = tmp_path / "common" / "docs"
+    for f in target.generate(spec):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    with (root / "docs" / "money.md").open("a") as fh:
+        fh.write("\n[broken](no-such-page.md)\n")
+    findings = target.verify(spec, root)
+    assert [f.rule for f in findings if f.severity is Severity.ERROR] == ["DOC001"]
+
+
+def test_gates_catch_duplicate_anchor_broken_link_and_live_script(
+    billing: Built, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(billing.site, site)
+    page = site / "issuing.html"
+    html = page.read_text()
+    injected = (
+        '<p id="bil1"><a href="nowhere.html">x</a><a href="invoices.html#nope">y</a>'
+        '<script>alert(1)</script><img src="x.png" onerror="alert(2)"></p>'
+    )
+    page.write_text(html.replace("</article>", injected + "</article>", 1))
+    scan = docs_gates.scan_site(site)
+    anchors = docs_gates.check_anchors(billing.spec, scan, "DOC002")
+    assert [(f.clause, f.severity) for f in anchors] == [("bil1", Severity.ERROR)]
+    links = " ".join(
+        f.message for f in docs_gates.check_links(billing.spec, None, site, scan, "DOC003")
+    )
+    assert "nowhere.html" in links and "invoices.html#nope" in links
+    live = " ".join(f.message for f in docs_gates.check_live_html(scan, "DOC004"))
+    assert "<script> element" in live and "onerror" in live
+
+
+def test_missing_mkdocs_is_a_skipped_warning(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mkdocs_build, "mkdocs_available", lambda: False)
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
+    findings = target.verify(workspace.specs["common"], tmp_path)
+    doc001 = [f for f in findings if f.rule == "DOC001"]
+    assert doc001 and doc001[0].severity is Severity.WARNING
+    assert "skipped" in doc001[0].message
+
+
+# -- hostile text ----------------------------------------------------------------------------
+
+HOSTILE = """---
+spec: evil
+title: Hostile <script>alert("title")</script> "spec"
+version: 0.1.0
+---
+
+# Evil <img src=x onerror=alert(1)> spec {#evil}
+
+The service MUST escape <script>alert("body")</script> text[^ev1]. An <!-- unclosed comment
+SHOULD stay visible, and **unbalanced emphasis MAY stay too[^ev2]. A [link](javascript:alert(1))
+MUST NOT run, nor <a href="javascript:alert(2)">this</a>, nor a comment end */ here[^ev3].
+
+<div onclick="alert(3)">div block</div>
+
+<script>
+alert("block");
+</script>
+
+[ref]: javascript:alert(7)
+
+See [the ref][ref] and <iframe src="https://example.com"></iframe>.
+
+~~~xml
+<user>
+<script>alert("transcript")</script>
+</user>
+<assistant> <!-- BAD: runs <b>html</b> -->
+<img src=x onerror=alert(4)>
+</assistant>
+~~~
+
+```js
+console.log("</code><script>alert(5)</script>");
+```
+
+## Unclosed fence {#unclosed}
+
+```python
+print("never closed")
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    base = tmp_path_factory.mktemp("hostile")
+    spec_dir = base / "specs" / "evil"
+    (spec_dir / "examples").mkdir(parents=True)
+    (spec_dir / "spec.md").write_text(HOSTILE)
+    (spec_dir / "examples" / "ev1.md").write_text(
+        "**Example**: evil <script>alert(6)</script>\n\n~~~xml\n<user>\n"
+        "<style>body{display:none}</style>\n</user>\n~~~\n"
+    )
+    return build(load_workspace(base / "specs"), "evil", base / "output")
+
+
+def test_hostile_text_never_becomes_live_html(hostile: Built) -> None:
+    assert hostile.errors() == []
+    theme_scripts = 0
+    for page in sorted(hostile.site.rglob("*.html")):
+        for tag, a in elements(page.read_text(encoding="utf-8")).tags:
+            inside = a["_in_article"] == "1"
+            assert not (inside and tag in ("script", "iframe", "style", "img")), (page, tag)
+            assert not any(k.startswith("on") for k in a), (page, tag, a)
+            for key in ("href", "src"):
+                assert not a.get(key, "").lower().startswith("javascript:"), (page, a)
+            if tag == "script" and not inside:
+                src = a.get("src", "")
+                assert not src or "assets/javascripts/" in src or "specloom.js" in src, src
+                theme_scripts += 1
+    assert theme_scripts > 0  # the theme's own scripts are still there
+
+
+def test_hostile_text_is_shown_as_text(hostile: Built) -> None:
+    text = "".join(elements(hostile.page("index.html")).text)
+    assert '<script>alert("body")</script>' in text
+    assert "<!-- unclosed comment" in text
+    assert '<script>alert("transcript")</script>' in text
+    assert "*/" in text
+    # Every clause still has its one anchor after the unbalanced markup.
+    assert not [f for f in hostile.findings if f.rule == "DOC002"]
+
+
+# -- the real Model Spec ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def model_spec_site(model_spec_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    ws = load_workspace(model_spec_dir)
+    (spec_id,) = ws.specs
+    return build(ws, spec_id, tmp_path_factory.mktemp("model_spec") / "output")
+
+
+@pytest.mark.slow
+def test_model_spec_site_builds_clean(model_spec_site: Built) -> None:
+    assert model_spec_site.errors() == []
+
+
+@pytest.mark.slow
+def test_model_spec_has_its_80_heading_anchors(
+    model_spec_site: Built, model_spec_dir: Path
+) -> None:
+    import re
+
+    source = (model_spec_dir / "model_spec.md").read_text(encoding="utf-8")
+    heading_ids = []
+    in_fence = False
+    for line in source.splitlines():
+        if line.startswith(("```", "~~~")):
+            in_fence = not in_fence
+        m = re.match(r"^#{1,6} .*\{#([^\s}]+)", line)
+        if m and not in_fence:
+            heading_ids.append(m.group(1))
+    assert len(heading_ids) == 80
+    counts = docs_gates.scan_site(model_spec_site.site).id_counts()
+    assert {i: counts[i] for i in heading_ids} == {i: 1 for i in heading_ids}
+    # Top-level sections are pages of their own.
+    assert (model_spec_site.site / "chain_of_command.html").is_file()
+
+
+@pytest.mark.slow
+def test_model_spec_cross_references_resolve(model_spec_site: Built) -> None:
+    assert not [f for f in model_spec_site.findings if f.rule == "DOC003"]
+    page = elements(model_spec_site.page("overview.html"))
+    hrefs = {a.get("href") for t, a in page.tags if t == "a"}
+    assert "chain_of_command.html#chain_of_command" in hrefs
+    # `[?](#ignore_untrusted_data)` is auto-titled with the section's heading.
+    text = "".join(elements(model_spec_site.page("chain_of_command.html")).text)
+    assert "Ignore untrusted data by default" in text
+
+
+@pytest.mark.slow
+def test_model_spec_example_pages(model_spec_site: Built, model_spec_dir: Path) -> None:
+    files = sorted(p.stem for p in (model_spec_dir / "examples").glob("*.md"))
+    pages = sorted(p.stem for p in (model_spec_site.site / "examples").glob("*.html"))
+    assert pages == files
+    # An eval-tagged sentence links to its examples page and carries the anchor.
+    page = elements(model_spec_site.page("chain_of_command.html"))
+    assert any(t == "span" and a.get("id") == "m12p" for t, a in page.tags)
+    assert any(t == "a" and a.get("href") == "examples/m12p.html" for t, a in page.tags)
