@@ -7,15 +7,15 @@ import shutil
 from pathlib import Path
 
 import pytest
+from specloom.targets.tutorial import TutorialTarget
+from specloom.targets.tutorial import compile as tutorial_compile
+from specloom.targets.tutorial.compile import extract
+from specloom.targets.tutorial.target import TUTORIAL, step_coverage
 
 from specloom.findings import Finding, Severity
 from specloom.model import Workspace
 from specloom.parse import load_workspace
 from specloom.target import BuildContext
-from specloom.targets.tutorial import TutorialTarget
-from specloom.targets.tutorial import compile as tutorial_compile
-from specloom.targets.tutorial.compile import extract
-from specloom.targets.tutorial.target import TUTORIAL, step_coverage
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "tutorial"
 
