@@ -353,6 +353,8 @@ class _SpecBuilder:
         )
 
     def _section_bodies(self) -> None:
+        if not self.sections:
+            return
         ends = [s.heading_index for s in self.sections[1:]] + [len(self.lines)]
         for open_s, end in zip(self.sections, ends, strict=True):
             start = open_s.body_from

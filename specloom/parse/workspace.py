@@ -82,26 +82,51 @@ def _single(path: Path) -> Workspace:
         if spec_id in seen:
             continue
         seen.add(spec_id)
-        if siblings is None:
-            siblings = _sibling_index(root)
-        sib = siblings.get(spec_id)
-        if sib is None:
-            continue  # reported as a missing import by _assemble
-        one = parse_spec(sib)
+        one = _by_name(root, spec_id)
+        if one is None:
+            if siblings is None:
+                siblings = _sibling_index(root)
+            sib = siblings.get(spec_id)
+            if sib is None:
+                continue  # reported as a missing import by _assemble
+            one = parse_spec(sib)
         parsed.append(one)
         wanted.extend(one[0].imports)
     return _assemble(path, parsed)
 
 
+def _by_name(root: Path, spec_id: str) -> tuple[Spec, FrontMatter] | None:
+    """The spec `<root>/<id>/spec.md` or `<root>/<id>.md`, if it exists and has that id."""
+    for candidate in (root / spec_id / SPEC_FILE, root / f"{spec_id}.md"):
+        if candidate.is_file():
+            found = parse_spec(
+                locate_spec(candidate.parent if candidate.name == SPEC_FILE else candidate)
+            )
+            if found[0].id == spec_id:
+                return found
+    return None
+
+
 def _sibling_index(root: Path) -> dict[str, SpecLocation]:
-    """Specs beside a single spec, by id (parsed front matter only when the name differs)."""
+    """Specs beside a single spec, by id; siblings that cannot be read are left out here
+    (loading the whole folder as a workspace reports them)."""
     out: dict[str, SpecLocation] = {}
     if not root.is_dir():
         return out
-    for loc in discover_specs(root):
-        src = read_source(loc.file)
-        spec_id = split_front_matter(src.text, src.path).spec or loc.default_id
-        out.setdefault(spec_id, loc)
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        try:
+            is_folder_spec = entry.is_dir() and (entry / SPEC_FILE).is_file()
+            if not (is_folder_spec or (entry.is_file() and entry.suffix == ".md")):
+                continue
+            loc = locate_spec(entry)
+            src = read_source(loc.file)
+            spec_id = split_front_matter(src.text, src.path).spec
+        except SpecError:
+            continue
+        if spec_id is None and loc.file.name == SPEC_FILE:
+            spec_id = loc.default_id
+        if spec_id is not None:
+            out.setdefault(spec_id, loc)
     return out
 
 
