@@ -74,8 +74,17 @@ class PodcastTarget(Target):
         return build_episode(spec, self.cfg, order)
 
     def build_script(self, spec: Spec) -> Episode:
-        """The episode script: the template one (the LLM path overrides this)."""
-        return self.build_template_script(spec)
+        """The template script, or with `--backend openai` the model's rewrite of it.
+
+        The model's answer goes through the same script gates (POD001, POD002) before any
+        audio is made; when no answer passes, the template script is used (LLM001 warning).
+        """
+        template = self.build_template_script(spec)
+        if self.ctx.backend != "openai":
+            return template
+        from .llm import llm_episode
+
+        return llm_episode(self.ctx, spec, template) or template
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """Script, then audio from it; a malformed script raises ScriptError before any TTS."""

@@ -233,9 +233,9 @@ def _spoken(files: dict[str, bytes]) -> set[tuple[str, str]]:
 def test_one_clause_edit_resynthesises_only_the_changed_lines(
     billing: Build, workspace: Workspace, specs_dir: Path, tmp_path: Path
 ) -> None:
-    cache = tmp_path / "cache"
-    first = build(workspace, "billing", tmp_path / "one", cache)
-    assert first.target.tts.calls == len(_spoken(first.files))
+    cache = billing.target.ctx.cache_dir  # holds every line of the billing episode
+    first = billing
+    assert first.target.tts.calls == len(_spoken(first.files))  # built with an empty cache
     edited = _edited_workspace(
         specs_dir, tmp_path, "share a single currency", "share one and the same currency"
     )
@@ -385,6 +385,7 @@ def test_openai_backend_against_a_local_server(
 def test_openai_backend_chunks_long_text(
     tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    fake_openai.seconds_per_char = 0.002  # keep the fake's tones short
     backend = OpenAiSpeechBackend(
         model="gpt-4o-mini-tts", base_url=fake_openai.base_url, api_key="sk-test"
     )
@@ -392,7 +393,8 @@ def test_openai_backend_chunks_long_text(
     backend.synthesize(text, PodcastConfig().voice_a, tmp_path / "long.wav")
     inputs = [r.body["input"] for r in fake_openai.requests if r.path.endswith("/audio/speech")]
     assert len(inputs) == 3 and all(len(i) <= 4096 for i in inputs)
-    assert AudioSegment.from_wav(str(tmp_path / "long.wav")).duration_seconds > 60
+    seconds = AudioSegment.from_wav(str(tmp_path / "long.wav")).duration_seconds
+    assert abs(seconds - len(text) * 0.002) < 1.0  # the three pieces, joined
 
 
 # -- the Model Spec: a long episode, chunked ---------------------------------------------
@@ -416,3 +418,48 @@ def test_model_spec_episode(model_spec_dir: Path, tmp_path_factory: pytest.TempP
     duration = ffprobe_duration(result.root / "episode.mp3")
     assert 5 * 60 < duration < 20 * 60
     assert elapsed < 60
+
+
+# -- the LLM script backend (fake OpenAI server over real HTTP) --------------------------
+
+
+def _llm_target(ws: Workspace, tmp_path: Path, fake_openai: Any) -> PodcastTarget:
+    ctx = BuildContext(
+        workspace=ws,
+        output_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        backend="openai",
+        settings={"llm": {"base_url": fake_openai.base_url}},
+    )
+    return PodcastTarget(ctx, PodcastConfig())
+
+
+def test_llm_script_is_used_when_it_passes_the_gates(
+    workspace: Workspace, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    target = _llm_target(workspace, tmp_path, fake_openai)
+    spec = workspace.specs["common"]
+    draft = json.loads(target.build_template_script(spec).model_dump_json())
+    draft["segments"][0]["lines"][0]["text"] = "Hello and welcome, this is the rewritten intro."
+    fake_openai.script(fake_openai.ok(draft))
+    episode = target.build_script(spec)
+    assert episode.segments[0].lines[0].text == "Hello and welcome, this is the rewritten intro."
+
+
+def test_malformed_llm_script_falls_back_to_the_template(
+    workspace: Workspace, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    target = _llm_target(workspace, tmp_path, fake_openai)
+    spec = workspace.specs["common"]
+    template = target.build_template_script(spec)
+    bad = json.loads(template.model_dump_json())
+    bad["segments"] = bad["segments"][:1]  # intro only: the Podcastfy 260-byte-MP3 case
+    bad["segments"][0]["lines"][0]["text"] = ""
+    fake_openai.script(*[fake_openai.ok(bad)] * 3)
+    episode = target.build_script(spec)
+    assert episode == template
+    assert len(fake_openai.chat_requests()) == 3  # asked again twice with the reasons
+    feedback = fake_openai.chat_requests()[1].body["messages"][-1]["content"]
+    assert "empty text" in feedback and "no recap segment" in feedback
