@@ -113,6 +113,7 @@ def test_diff_two_paths(tmp_path: Path, repo_root: Path) -> None:
     assert data["ok"] and data["required"] == "major" and data["actual"] == "major"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_diff_against_a_git_revision(tmp_path: Path, repo_root: Path) -> None:
     repo = tmp_path / "repo"
