@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -23,6 +24,12 @@ from .plan import (
     TUTORIAL_PAGE,
     plan_site,
 )
+
+
+def natural_key(text: str) -> list[tuple[int, int | str]]:
+    """Sort `bil2` before `bil10`."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]
+
 
 STATIC = ["docs/stylesheets/specloom.css", "docs/javascripts/specloom.js"]
 
@@ -92,7 +99,7 @@ class DocsTarget(Target):
             nav.append(("Tutorial", TUTORIAL_PAGE))
         example_nav = [
             (ef.id, plan.example_pages[ef.id])
-            for ef in sorted(spec.example_files, key=lambda e: e.id)
+            for ef in sorted(spec.example_files, key=lambda e: natural_key(e.id))
         ]
         files["mkdocs.yml"] = render(
             "mkdocs.yml.jinja",
