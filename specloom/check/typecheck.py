@@ -158,7 +158,7 @@ def _resolve_error(spec: Spec, ws: Workspace, r: TypeRef, local: set[str]) -> st
             return None
         return (
             f"unknown type {r.name!r}: define it in a `specloom` block, fix the name, "
-            "or qualify it with the spec that defines it (`common.Money`)"
+            "or qualify it with the spec that defines it (`<spec>.<Type>`)"
         )
     if r.spec not in spec.imports:
         return (
