@@ -39,6 +39,8 @@ _EXAMPLE_ASK = [
     "What does that look like in practice?",
     "Is there a concrete case?",
 ]
+FALLBACK_DATE = "1970-01-01"
+"""The episode date when neither the spec nor the config gives one (never the build time)."""
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n\s*\n")
 
@@ -71,7 +73,7 @@ def episode_date(spec: Spec, config: PodcastConfig) -> str:
     for value in (spec.meta.get("date"), config.date):
         if value is not None and _DATE.match(str(value)):
             return str(value)[:10]
-    return "1970-01-01"
+    return FALLBACK_DATE
 
 
 def episode_number(spec: Spec, order: list[str]) -> int:

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 
+from .builder import FALLBACK_DATE
 from .script import Episode, missing_must_clauses, script_problems
 from .vtt import cue_times
 
@@ -143,6 +144,14 @@ class PodcastGates:
             return None
         for problem in script_problems(episode, self.spec):
             self.add("POD001", f"malformed script: {problem}", "script.json")
+        if episode.date == FALLBACK_DATE:
+            self.add(
+                "POD010",
+                f"the episode is dated {FALLBACK_DATE}: set `date:` in the "
+                "spec's front matter or `date` in [tool.specloom.targets.podcast]",
+                self.spec.path,
+                Severity.INFO,
+            )
         for cid in missing_must_clauses(episode, self.spec):
             clause = self.spec.clause(cid)
             self.add(
