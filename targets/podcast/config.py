@@ -63,7 +63,7 @@ class PodcastConfig(TargetConfig):
     """Sample rate of the assembled episode (espeak-ng's native rate)."""
     target_dbfs: float = Field(default=-18.0, ge=-40.0, le=-6.0)
     """Loudness target: every line's RMS level is normalised to this, in dBFS."""
-    peak_dbfs: float = Field(default=-1.0, ge=-12.0, le=0.0)
+    peak_dbfs: float = Field(default=-1.5, ge=-12.0, le=0.0)
     """Peak ceiling after normalisation, in dBFS."""
     feed_base_url: str | None = None
     """Absolute URL of the output folder for feed.xml enclosures; relative links when unset."""

@@ -136,6 +136,32 @@ def test_mp3_duration_tags_and_loudness_are_real(billing: Build) -> None:
     assert audio.max_dBFS <= -0.5
 
 
+def test_loudness_meets_the_documented_target(billing: Build) -> None:
+    """EBU R128 integrated loudness near -19 LUFS (mono spoken word), true peak below -1 dBFS."""
+    proc = subprocess.run(
+        [
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-i",
+            str(billing.root / "episode.mp3"),
+            "-af",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary = proc.stderr[proc.stderr.rindex("Summary:") :]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))  # type: ignore[union-attr]
+    assert -21.0 <= lufs <= -17.0
+    assert peak <= -1.0
+
+
 def test_chapters_and_vtt_are_monotonic_and_within_the_audio(billing: Build) -> None:
     chapters = json.loads(billing.files["chapters.json"])["chapters"]
     assert [c["title"] for c in chapters][:2] == ["Introduction", "Invoices"]
