@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 from specloom.findings import Finding, Severity
 from specloom.model import Spec, Workspace
 
-from .plan import plan_site
+from .plan import SitePlan, plan_site
 
 CONTENT_CLASS = "md-content__inner"
 """Material wraps a page's own content in `<article class="md-content__inner md-typeset">`."""
@@ -70,9 +70,16 @@ class _Scanner(HTMLParser):
 
 
 def scan_page(path: Path) -> PageScan:
-    """Parse one built page."""
+    """Parse the content of one built page (the theme's navigation around it is MkDocs' own).
+
+    Only the `<article>` is parsed: it holds everything that comes from the spec, and
+    the navigation repeated on every page would multiply the work by the page count.
+    """
+    html = path.read_text(encoding="utf-8")
+    start = html.find(f'<article class="{CONTENT_CLASS}')
+    end = html.rfind("</article>")
     parser = _Scanner()
-    parser.feed(path.read_text(encoding="utf-8"))
+    parser.feed(html[start : end + len("</article>")] if 0 <= start < end else html)
     parser.close()
     return parser.scan
 
@@ -119,19 +126,46 @@ def check_anchors(spec: Spec, scan: SiteScan, rule: str) -> list[Finding]:
     return out
 
 
+@dataclass
+class _SiteIndex:
+    """What links resolve against: the site's files and folders, each page's ids."""
+
+    files: set[str]
+    dirs: set[str]
+    ids: dict[str, set[str]]
+    workspace: Workspace | None
+    plans: dict[str, SitePlan] = field(default_factory=dict)
+
+    def plan(self, spec_id: str) -> SitePlan | None:
+        if self.workspace is None or spec_id not in self.workspace.specs:
+            return None
+        if spec_id not in self.plans:
+            self.plans[spec_id] = plan_site(self.workspace.specs[spec_id])
+        return self.plans[spec_id]
+
+
 def check_links(
     spec: Spec, workspace: Workspace | None, site: Path, scan: SiteScan, rule: str
 ) -> list[Finding]:
     """Every relative link and reference resolves: files exist, fragments name an element."""
+    paths = [p for p in site.rglob("*")]
+    index = _SiteIndex(
+        files={p.relative_to(site).as_posix() for p in paths if p.is_file()},
+        dirs={p.relative_to(site).as_posix() for p in paths if p.is_dir()},
+        ids={rel: set(page.ids) for rel, page in scan.pages.items()},
+        workspace=workspace,
+    )
     out: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     for rel, page in scan.pages.items():
         if rel == "404.html":  # MkDocs writes it with root-absolute URLs, for the server root
             continue
         for link in page.links:
-            problem = _resolve(rel, link, scan, site, workspace)
-            if problem and (rel, link) not in seen:
-                seen.add((rel, link))
+            if (rel, link) in seen:
+                continue
+            seen.add((rel, link))
+            problem = _resolve(rel, link, index)
+            if problem:
                 out.append(
                     Finding(
                         rule=rule,
@@ -144,9 +178,7 @@ def check_links(
     return out
 
 
-def _resolve(
-    page: str, link: str, scan: SiteScan, site: Path, workspace: Workspace | None
-) -> str | None:
+def _resolve(page: str, link: str, index: _SiteIndex) -> str | None:
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith("//"):
         return None  # external: not this gate's business (offline)
@@ -156,26 +188,22 @@ def _resolve(
     else:
         target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
     if target.startswith("../"):
-        return _resolve_cross_spec(target, frag, workspace)
+        return _resolve_cross_spec(target, frag, index)
     if target in (".", ""):
         target = "index.html"
-    if target.endswith("/"):
-        target += "index.html"
-    file = site / target
-    if not file.exists():
+    target = target.rstrip("/")
+    if target in index.dirs:
+        target = posixpath.join(target, "index.html") if target else "index.html"
+    if target not in index.files:
         return f"no file {target}"
-    if file.is_dir():
-        target = posixpath.join(target, "index.html")
-        if not (site / target).is_file():
-            return f"no page {target}"
     if frag and target.endswith(".html"):
-        ids = scan.pages.get(target)
-        if ids is None or frag not in ids.ids:
+        ids = index.ids.get(target)
+        if ids is None or frag not in ids:
             return f"no element with id {frag!r} in {target}"
     return None
 
 
-def _resolve_cross_spec(target: str, frag: str, workspace: Workspace | None) -> str | None:
+def _resolve_cross_spec(target: str, frag: str, index: _SiteIndex) -> str | None:
     """`../../../<spec>/docs/site/<page>#id`: checked against that spec's IR, not the disk."""
     bits = target.split("/")
     rest = [b for b in bits if b != ".."]
@@ -183,9 +211,9 @@ def _resolve_cross_spec(target: str, frag: str, workspace: Workspace | None) -> 
     if up != 3 or len(rest) < 4 or rest[1:3] != ["docs", "site"]:
         return "it leaves the site"
     spec_id, page = rest[0], "/".join(rest[3:])
-    if workspace is None or spec_id not in workspace.specs:
+    plan = index.plan(spec_id)
+    if plan is None:
         return f"no spec {spec_id!r} in the workspace"
-    plan = plan_site(workspace.specs[spec_id])
     if not frag:
         return None
     where = plan.page_of(frag)
