@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from specloom.check.text import Sources, own_texts
 from specloom.model import Clause, Spec, Workspace
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -17,6 +21,15 @@ class LintContext:
     ts_int64: str = "number"
     """The TypeScript target's int64 policy: `number` (default) or `bigint`."""
     _own: dict[str, list[tuple[Clause, str]]] = field(default_factory=dict)
+    _memo: dict[str, Any] = field(default_factory=dict)
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A workspace-wide value computed once per run (rules must not loop over every
+        spec again for every spec: that is quadratic in the number of specs)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        value: T = self._memo[key]
+        return value
 
     def own_texts(self, spec: Spec) -> list[tuple[Clause, str]]:
         """`text.own_texts(spec)`, computed once per spec (three rule families read it)."""

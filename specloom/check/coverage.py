@@ -16,16 +16,30 @@ from specloom.findings import Finding
 from specloom.model import Level, Spec, Workspace
 
 
-def covered_clauses(spec: Spec, ws: Workspace | None = None) -> set[str]:
-    """Ids of the clauses of `spec` that an interface item names or an example illustrates."""
+def qualified_refs(ws: Workspace) -> dict[str, set[str]]:
+    """{spec id: clause ids that interface items of other specs name as `spec.id`}."""
+    out: dict[str, set[str]] = {}
+    for other in ws.specs.values():
+        for item in other.interface_items():
+            for c in item.clauses:
+                if "." in c:
+                    sid, local = c.split(".", 1)
+                    if sid != other.id:
+                        out.setdefault(sid, set()).add(local)
+    return out
+
+
+def covered_clauses(
+    spec: Spec, ws: Workspace | None = None, external: dict[str, set[str]] | None = None
+) -> set[str]:
+    """Ids of the clauses of `spec` that an interface item names or an example illustrates
+    (`external`: `qualified_refs(ws)`, computed once per workspace by the caller)."""
     out: set[str] = set()
     for item in spec.interface_items():
         out.update(c for c in item.clauses if "." not in c)
-    for other in ws.specs.values() if ws else []:
-        if other.id == spec.id:
-            continue
-        for item in other.interface_items():
-            out.update(c.split(".", 1)[1] for c in item.clauses if c.startswith(spec.id + "."))
+    if external is None and ws is not None:
+        external = qualified_refs(ws)
+    out.update((external or {}).get(spec.id, set()))
     out.update(ex.clause for ex in spec.examples if ex.clause)
     out.update(ef.id for ef in spec.example_files if ef.examples)
     parent = {c.id: c.section for c in spec.clauses}
@@ -64,7 +78,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                 item.pos,
                 cid,
             )
-    covered = covered_clauses(spec, ws)
+    covered = covered_clauses(spec, ws, ctx.memo("qualified_refs", lambda: qualified_refs(ws)))
     for c in spec.clauses:
         if c.level in (Level.MUST, Level.MUST_NOT) and c.id not in covered:
             yield finding(

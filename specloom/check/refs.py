@@ -31,7 +31,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                 )
             continue
         if by_file is None:
-            by_file = _spec_by_file(ctx.workspace)
+            by_file = ctx.memo("spec_by_file", lambda: _spec_by_file(ctx.workspace))
         path = posixpath.normpath(posixpath.join(base, ref.spec_file))
         other = by_file.get(path)
         if other is None:
