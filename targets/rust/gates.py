@@ -105,7 +105,11 @@ def _deps(target: RustTarget, spec: Spec) -> list[str]:
 def _strip_serde(cargo_toml: Path) -> None:
     """Drop the optional serde dependency (no registry: it cannot even be resolved)."""
     lines = cargo_toml.read_text(encoding="utf-8").splitlines()
-    kept = [ln for ln in lines if not ln.startswith("serde ")]
+    kept = [
+        "serde = []" if ln.startswith("serde = [") else ln
+        for ln in lines
+        if not ln.startswith("serde = {")
+    ]
     cargo_toml.write_text("\n".join(kept) + "\n", encoding="utf-8")
 
 
@@ -119,7 +123,12 @@ def assemble(target: RustTarget, spec: Spec, root: Path, work: Path, *, serde: b
     for dep in [*_deps(target, spec), spec.id]:
         crate = work / dep / "rust"
         if dep == spec.id:
-            shutil.copytree(root, crate, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
+            shutil.copytree(
+                root,
+                crate,
+                ignore=shutil.ignore_patterns("target", "Cargo.lock"),
+                copy_function=shutil.copy,  # fresh mtimes: cargo must not reuse a stale build
+            )
         else:
             for f in target.generate(target.ctx.workspace.specs[dep]):
                 dest = crate / f.path

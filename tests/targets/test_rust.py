@@ -1,0 +1,491 @@
+"""Tests of the rust target: goldens, cargo gates, boxing, conformance, hostile text."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from specloom.targets.rust import RustConfig, RustTarget
+from specloom.targets.rust import gates as rs_gates
+from specloom.targets.rust import signatures as sig
+
+from specloom.findings import Severity
+from specloom.model import (
+    Clause,
+    Constant,
+    EnumVariant,
+    ErrorDef,
+    Example,
+    FieldDef,
+    Level,
+    Operation,
+    SourcePos,
+    Spec,
+    StructuredExample,
+    TypeDef,
+    TypeRef,
+    Workspace,
+)
+from specloom.parse import load_workspace
+from specloom.target import BuildContext
+
+IMPL = Path(__file__).parent / "impl" / "rust"
+needs_cargo = pytest.mark.skipif(rs_gates.find_cargo() is None, reason="cargo not installed")
+POS = SourcePos(file="specs/x/spec.md", line=1)
+
+
+@pytest.fixture(scope="module")
+def workspace(specs_dir: Path) -> Workspace:
+    return load_workspace(specs_dir)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cargo target folder for the module: dependencies compile once."""
+    return tmp_path_factory.mktemp("rscache")
+
+
+def make_target(ws: Workspace, tmp: Path, cache: Path | None = None, **config: Any) -> RustTarget:
+    ctx = BuildContext(workspace=ws, output_dir=tmp / "out", cache_dir=cache or tmp / "cache")
+    return RustTarget(ctx, RustConfig(**config))
+
+
+def write(target: RustTarget, spec: Spec, root: Path) -> Path:
+    for f in target.generate(spec):
+        dest = root / f.path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(f.data)
+    return root
+
+
+def errors(findings: list[Any]) -> list[Any]:
+    return [f for f in findings if f.severity is Severity.ERROR]
+
+
+def prim(name: str, optional: bool = False) -> TypeRef:
+    return TypeRef(kind="primitive", name=name, optional=optional, text=name)
+
+
+def named(name: str, optional: bool = False) -> TypeRef:
+    return TypeRef(kind="named", name=name, optional=optional, text=name)
+
+
+# -- generation -------------------------------------------------------------------------
+
+
+def test_generate_is_deterministic_and_relative(workspace: Workspace, tmp_path: Path) -> None:
+    t = make_target(workspace, tmp_path)
+    for spec in workspace.specs.values():
+        a = t.generate(spec)
+        assert a == t.generate(spec)
+        for f in a:
+            assert str(tmp_path) not in f.data.decode()
+    paths = [f.path for f in t.generate(workspace.spec("billing"))]
+    for p in ["Cargo.toml", "src/lib.rs", "src/types.rs", "src/api.rs", "tests/conformance.rs"]:
+        assert p in paths
+
+
+def test_goldens(
+    workspace: Workspace, tmp_path: Path, repo_root: Path, update_goldens: bool
+) -> None:
+    t = make_target(workspace, tmp_path)
+    golden_root = repo_root / "tests" / "golden" / "rust"
+    problems: list[str] = []
+    for spec_id in sorted(workspace.specs):
+        want_dir = golden_root / spec_id
+        got = {f.path: f.data for f in t.generate(workspace.spec(spec_id))}
+        if update_goldens:
+            shutil.rmtree(want_dir, ignore_errors=True)
+            for path, data in got.items():
+                (want_dir / path).parent.mkdir(parents=True, exist_ok=True)
+                (want_dir / path).write_bytes(data)
+            continue
+        have = {
+            p.relative_to(want_dir).as_posix(): p.read_bytes()
+            for p in sorted(want_dir.rglob("*"))
+            if p.is_file()
+        }
+        for path in sorted(set(got) | set(have)):
+            if path not in have:
+                problems.append(f"{spec_id}/{path}: not in the goldens")
+            elif path not in got:
+                problems.append(f"{spec_id}/{path}: no longer generated")
+            elif got[path] != have[path]:
+                diff = difflib.unified_diff(
+                    have[path].decode().splitlines(),
+                    got[path].decode().splitlines(),
+                    f"golden/{spec_id}/{path}",
+                    f"generated/{spec_id}/{path}",
+                    lineterm="",
+                )
+                problems.append("\n".join(diff))
+    if problems:
+        pytest.fail(
+            "\n".join(problems)
+            + "\n\nupdate with: .venv/bin/pytest tests/targets/test_rust.py --update-goldens"
+        )
+
+
+def test_crate_shape(workspace: Workspace, tmp_path: Path) -> None:
+    t = make_target(workspace, tmp_path)
+    files = {f.path: f.data.decode() for f in t.generate(workspace.spec("billing"))}
+    cargo = files["Cargo.toml"]
+    assert 'common = { package = "specloom-common", path = "../../common/rust" }' in cargo
+    assert 'serde = { version = "1", features = ["derive"], optional = true }' in cargo
+    assert 'serde = ["dep:serde", "common/serde"]' in cargo
+    types = files["src/types.rs"]
+    assert "pub unit_price: common::Money," in types
+    assert "pub due: Option<String>," in types
+    assert "pub labels: std::collections::BTreeMap<String, String>," in types
+    assert "#[non_exhaustive]\npub enum InvoiceStatus {" in types
+    assert '#[cfg_attr(feature = "serde", serde(rename = "draft"))]' in types
+    api = files["src/api.rs"]
+    assert "impl std::error::Error for Error {}" in api
+    assert "InvalidQuantity {\n        line: i32,\n    }," in api
+    assert "/// Clauses: `bil8`, `bil9`" in api
+    assert "pub trait BillingService {" in api
+    assert 'pub const INVOICE_ID_PREFIX: &str = "inv_";' in api
+    assert 'id: "bil1",' in files["src/clauses.rs"]
+    assert "billing::conformance_tests!(Placeholder, #[ignore]);" in files["tests/conformance.rs"]
+
+
+def test_signatures_are_what_the_stubs_contain(workspace: Workspace, tmp_path: Path) -> None:
+    spec = workspace.spec("billing")
+    t = make_target(workspace, tmp_path)
+    files = {f.path: f.data.decode() for f in t.generate(spec)}
+    for op in spec.operations:
+        assert sig.operation_signature(spec, op) in files["src/api.rs"]
+    for c in spec.constants:
+        assert sig.constant_signature(spec, c) in files["src/api.rs"]
+    for td in spec.types:
+        assert sig.type_signature(spec, td).splitlines()[0] in files["src/types.rs"]
+
+
+def chain_spec(n: int, *, cycle: bool = True) -> Spec:
+    """T0 -> T1 -> ... -> T(n-1) by optional inline references, closed back to T0."""
+    types = []
+    for i in range(n):
+        fields = [FieldDef(name="value", type=prim("int32"), pos=POS)]
+        if i + 1 < n:
+            fields.append(FieldDef(name="next", type=named(f"T{i + 1}", True), pos=POS))
+        elif cycle:
+            fields.append(FieldDef(name="back", type=named("T0", True), pos=POS))
+        fields.append(
+            FieldDef(
+                name="kids",
+                type=TypeRef(kind="list", name="list", args=[named(f"T{i}")], text="list"),
+                pos=POS,
+            )
+        )
+        types.append(TypeDef(name=f"T{i}", kind="record", fields=fields, pos=POS))
+    types.append(
+        TypeDef(
+            name="Selfish",
+            kind="record",
+            pos=POS,
+            fields=[
+                FieldDef(name="me", type=named("Selfish", True), pos=POS),
+                FieldDef(name="type", type=prim("string"), pos=POS),
+                FieldDef(name="self", type=prim("bool"), pos=POS),
+            ],
+        )
+    )
+    return Spec(
+        id="chain", title="Chain", path="specs/chain/spec.md", hash=f"chain{n}", types=types
+    )
+
+
+def test_only_cycle_closing_edges_are_boxed() -> None:
+    spec = chain_spec(5)
+    assert sig.boxed_fields(spec) == {("T4", "back"), ("Selfish", "me")}
+    t4 = sig.type_signature(spec, spec.types[4])
+    assert "pub back: Option<Box<T0>>," in t4
+    t0 = sig.type_signature(spec, spec.types[0])
+    assert "pub next: Option<T1>," in t0
+    assert "pub kids: Vec<T0>," in t0
+    selfish = sig.type_signature(spec, spec.types[-1])
+    assert "pub r#type: String," in selfish
+    assert "pub self_: bool," in selfish
+
+
+# -- gates ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def published(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("rs")
+    t = make_target(workspace, tmp)
+    for spec_id in workspace.order:
+        write(t, workspace.spec(spec_id), tmp / "out" / spec_id / "rust")
+    return tmp / "out"
+
+
+@needs_cargo
+@pytest.mark.slow
+@pytest.mark.parametrize("spec_id", ["common", "billing"])
+def test_gates_pass_on_the_example_specs(
+    workspace: Workspace, published: Path, tmp_path: Path, cache: Path, spec_id: str
+) -> None:
+    t = make_target(workspace, tmp_path, cache)
+    findings = t.verify(workspace.spec(spec_id), published / spec_id / "rust")
+    if rs_gates.debian_serde_available():
+        assert findings == []
+    else:
+        assert [(f.rule, f.severity) for f in findings] == [("RS004", Severity.WARNING)]
+    assert not (published / spec_id / "rust" / "target").exists()
+    assert not (published / spec_id / "rust" / "Cargo.lock").exists()
+
+
+@needs_cargo
+@pytest.mark.slow
+def test_serde_is_skipped_not_passed_without_debian_crates(
+    workspace: Workspace,
+    published: Path,
+    tmp_path: Path,
+    cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rs_gates, "debian_serde_available", lambda *a: False)
+    t = make_target(workspace, tmp_path, cache)
+    findings = t.verify(workspace.spec("billing"), published / "billing" / "rust")
+    assert [(f.rule, f.severity) for f in findings] == [("RS004", Severity.WARNING)]
+    assert "skipped" in findings[0].message
+
+
+@needs_cargo
+@pytest.mark.slow
+def test_gate_reports_a_compile_error_with_file_line_and_clause(
+    workspace: Workspace, published: Path, tmp_path: Path, cache: Path
+) -> None:
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "rust", root)
+    api = root / "src" / "api.rs"
+    api.write_text(
+        api.read_text().replace(
+            "-> Result<common::Money, Error>;", "-> Result<common::Mony, Error>;"
+        )
+    )
+    t = make_target(workspace, tmp_path, cache)
+    found = errors(t.verify(workspace.spec("billing"), root))
+    assert found and {f.rule for f in found} == {"RS001"}
+    assert found[0].file == "src/api.rs"
+    assert found[0].clause == "bil11"
+
+
+@needs_cargo
+@pytest.mark.slow
+def test_gate_reports_a_broken_conformance_suite(
+    workspace: Workspace, published: Path, tmp_path: Path, cache: Path
+) -> None:
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "rust", root)
+    suite = root / "tests" / "conformance.rs"
+    suite.write_text(suite.read_text().replace("(Placeholder, #[ignore])", "(Nothing)"))
+    t = make_target(workspace, tmp_path, cache)
+    found = errors(t.verify(workspace.spec("billing"), root))
+    assert found and {f.rule for f in found} == {"RS003"}
+
+
+def test_coverage_gate_names_the_clause(
+    workspace: Workspace, published: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "rust", root)
+    for f in root.rglob("*.rs"):
+        f.write_text(f.read_text().replace("`bil9`", "`nothing`"))
+    found = rs_gates.coverage(workspace.spec("billing"), root)
+    assert [(f.rule, f.clause) for f in found] == [("RS002", "bil9")]
+
+
+@needs_cargo
+@pytest.mark.slow
+def test_a_chain_of_1000_types_compiles(tmp_path: Path, cache: Path) -> None:
+    spec = chain_spec(1000)
+    ws = Workspace(root="specs", specs={"chain": spec}, order=["chain"])
+    t = make_target(ws, tmp_path, cache, check_serde=False)
+    root = write(t, spec, tmp_path / "out" / "chain" / "rust")
+    assert errors(t.verify(spec, root)) == []
+
+
+# -- conformance: a hand-written implementation passes, a wrong one fails ----------------
+
+
+@pytest.fixture(scope="module")
+def impl_work(
+    workspace: Workspace, published: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    work = tmp_path_factory.mktemp("rsimpl")
+    t = make_target(workspace, work)
+    rs_gates.assemble(
+        t, workspace.spec("billing"), published / "billing" / "rust", work, serde=False
+    )
+    return work
+
+
+def run_impl(work: Path, impl: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    crate = work / f"impl-{impl}"
+    shutil.copytree(IMPL / impl, crate, copy_function=shutil.copy)
+    cargo = rs_gates.find_cargo()
+    assert cargo is not None
+    env = dict(
+        os.environ, CARGO_TARGET_DIR=str(cache / f"impl-target-{impl}"), CARGO_TERM_COLOR="never"
+    )
+    return subprocess.run(
+        [str(cargo), "test", "--offline", "--test", "conformance"],
+        cwd=crate,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
+
+
+def _result(output: str) -> tuple[int, int]:
+    m = re.search(r"test result: \w+\. (\d+) passed; (\d+) failed", output)
+    assert m, output
+    return int(m.group(1)), int(m.group(2))
+
+
+@needs_cargo
+@pytest.mark.slow
+def test_correct_implementation_passes_the_conformance_suite(
+    impl_work: Path, workspace: Workspace, cache: Path
+) -> None:
+    proc = run_impl(impl_work, "correct", cache)
+    n_cases = sum(1 for e in workspace.spec("billing").examples if e.structured)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _result(proc.stdout) == (n_cases, 0)
+
+
+@needs_cargo
+@pytest.mark.slow
+def test_wrong_implementation_fails_the_conformance_suite(impl_work: Path, cache: Path) -> None:
+    proc = run_impl(impl_work, "wrong", cache)
+    assert proc.returncode != 0
+    _passed, failed = _result(proc.stdout)
+    assert failed >= 5, proc.stdout
+    for name in ["bil3_1", "bil10_1", "bil12_1", "bil2_1", "bil8_2"]:
+        assert f"test {name} ... FAILED" in proc.stdout, name
+
+
+# -- escaping: hostile spec text still compiles -----------------------------------------
+
+HOSTILE = st.one_of(
+    st.sampled_from(
+        [
+            "*/ fn main() { /*",
+            '"; panic!(); "',
+            "\\",
+            'r#"raw"#',
+            "<script>alert('x')</script>",
+            "```rust\nfn broken( {\n```",
+            "    indented code block fn x(",
+            "#[cfg(any())] } fn",
+            "line\r\nbreak\u2028sep\u2029end",
+            "{} {:?} {0}",
+            "x" * 5000,
+            "emoji 🎉 and 中文 and \u202e rtl",
+            "\x00\x07\x1b",
+        ]
+    ),
+    st.text(max_size=200),
+)
+
+
+def hostile_spec(texts: list[str]) -> Spec:
+    clauses = [
+        Clause(id=f"h{i}", kind="statement", title=t[:60], text=t, level=Level.MUST, pos=POS)
+        for i, t in enumerate(texts)
+    ]
+    ids = [c.id for c in clauses]
+    fields = [
+        FieldDef(name=f"f{i}", type=prim("string", i % 2 == 1), doc=t, pos=POS)
+        for i, t in enumerate(texts)
+    ]
+    rec = TypeDef(name="Thing", kind="record", doc=texts[0], clauses=ids, fields=fields, pos=POS)
+    enum = TypeDef(
+        name="Mood",
+        kind="enum",
+        doc=texts[-1],
+        clauses=ids[:1],
+        pos=POS,
+        values=[EnumVariant(name="calm", doc=texts[0]), EnumVariant(name="type")],
+    )
+    op = Operation(
+        name="do_it",
+        doc=texts[0],
+        clauses=ids,
+        pos=POS,
+        params=[FieldDef(name="type", type=prim("string"), pos=POS)],
+        returns=named("Thing"),
+        errors=["Broken"],
+    )
+    err = ErrorDef(name="Broken", doc=texts[-1], clauses=ids[:1], pos=POS)
+    consts = [
+        Constant(name=f"c{i}", type=prim("string"), value=t, clauses=[ids[i]], pos=POS)
+        for i, t in enumerate(texts)
+    ]
+    examples = [
+        Example(
+            title=t[:80] or "empty",
+            clause=ids[i],
+            source="file",
+            pos=POS,
+            structured=StructuredExample(
+                call="do_it",
+                with_={"type": t},
+                pos=POS,
+                expect={"f0": t} if i else None,
+                expect_error=None if i else "Broken",
+            ),
+        )
+        for i, t in enumerate(texts[:3])
+    ]
+    return Spec(
+        id="hostile",
+        title=texts[0][:100],
+        path="specs/hostile/spec.md",
+        hash="h",
+        clauses=clauses,
+        types=[rec, enum],
+        operations=[op],
+        errors=[err],
+        constants=consts,
+        examples=examples,
+    )
+
+
+@needs_cargo
+@pytest.mark.slow
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(HOSTILE, min_size=3, max_size=12))
+def test_hostile_text_compiles(tmp_path: Path, cache: Path, texts: list[str]) -> None:
+    spec = hostile_spec(texts)
+    ws = Workspace(root="specs", specs={"hostile": spec}, order=["hostile"])
+    run = tmp_path / f"run{len(list(tmp_path.iterdir()))}"
+    t = make_target(ws, run, cache)
+    root = write(t, spec, run / "out" / "hostile" / "rust")
+    assert errors(t.verify(spec, root)) == []
+
+
+@given(st.text())
+def test_toml_str_round_trips(text: str) -> None:
+    import tomllib
+
+    from specloom.targets.rust.target import toml_str
+
+    lit = toml_str(text)
+    assert lit.isascii()
+    assert tomllib.loads(f"a = {lit}")["a"] == " ".join(text.split())
