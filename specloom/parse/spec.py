@@ -105,9 +105,10 @@ def _parse(
 ) -> tuple[Spec, FrontMatter]:
     spec, fm = _SpecBuilder(src).build(default_id)
     for ex_src in sources:
-        spec.example_files.append(_parse_example_file(ex_src, PurePosixPath(ex_src.path).stem))
+        ex_file, ex_refs = _parse_example_file(ex_src, PurePosixPath(ex_src.path).stem)
+        spec.example_files.append(ex_file)
+        spec.refs.extend(ex_refs)
     spec.examples.extend(ex for f in spec.example_files for ex in f.examples)
-    spec.refs.extend(_refs_of_examples(sources))
     spec.examples_dir = examples_dir
     spec.hash = _hash(src, sources)
     return spec, fm
@@ -133,25 +134,22 @@ def _hash(src: SourceFile, sources: list[SourceFile]) -> str:
     return h.hexdigest()
 
 
-def _parse_example_file(src: SourceFile, clause_id: str) -> ExampleFile:
+def _parse_example_file(src: SourceFile, clause_id: str) -> tuple[ExampleFile, list[CrossRef]]:
+    """An examples file and the cross references in its prose."""
     lines = src.text.split("\n")
     tokens = parse_blocks(src.text)
     scan = extract_examples(tokens, lines, src.path, 0, lambda _line: clause_id, "file")
-    return ExampleFile(
+    refs: list[CrossRef] = []
+    for tok in tokens:
+        if tok.type == "inline" and tok.map is not None and "](" in tok.content:
+            refs.extend(r for _, r in scan_inline(tok.content, src.path, tok.map[0] + 1).refs)
+    example_file = ExampleFile(
         id=clause_id,
         path=src.path,
         examples=scan.examples,
         pos=SourcePos(file=src.path, line=1),
     )
-
-
-def _refs_of_examples(sources: list[SourceFile]) -> list[CrossRef]:
-    refs: list[CrossRef] = []
-    for src in sources:
-        for tok in parse_blocks(src.text):
-            if tok.type == "inline" and tok.map is not None:
-                refs.extend(r for _, r in scan_inline(tok.content, src.path, tok.map[0] + 1).refs)
-    return refs
+    return example_file, refs
 
 
 @dataclass

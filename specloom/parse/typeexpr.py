@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from specloom.model import PRIMITIVES, TypeRef
 
@@ -56,9 +57,12 @@ class _Parser:
             raise TypeSyntaxError(f"expected a type name at {rest!r}")
         name = m.group(1)
         self.pos = m.end()
+        kind: Literal["primitive", "list", "map", "named"] = "named"
+        spec: str | None = None
+        args: list[TypeRef] = []
         if name in ("list", "map") and self.peek() == "<":
             self.pos += 1
-            args = [self.type()]
+            args.append(self.type())
             if name == "map":
                 self.expect(",", self.text[start : self.pos])
                 args.append(self.type())
@@ -66,20 +70,18 @@ class _Parser:
                 if key.kind != "primitive" or key.name != "string" or key.optional:
                     raise TypeSyntaxError(f"map keys must be `string`, not {key.text!r}")
             self.expect(">", self.text[start : self.pos])
-            ref = TypeRef(kind=name, name=name, args=args, text="")
+            kind = "list" if name == "list" else "map"
         elif name in ("list", "map"):
             raise TypeSyntaxError(f"`{name}` needs its type arguments: write {name}<...>")
         elif "." in name:
             parts = name.split(".")
             if len(parts) != 2:
                 raise TypeSyntaxError(f"{name!r}: a qualified name is `spec.Name`, with one dot")
-            ref = TypeRef(kind="named", name=parts[1], spec=parts[0], text="")
+            spec, name = parts
         elif name in PRIMITIVES:
-            ref = TypeRef(kind="primitive", name=name, text="")
-        else:
-            ref = TypeRef(kind="named", name=name, text="")
-        if self.peek() == "?":
+            kind = "primitive"
+        optional = self.peek() == "?"
+        if optional:
             self.pos += 1
-            ref.optional = True
-        ref.text = self.text[start : self.pos].strip()
-        return ref
+        text = self.text[start : self.pos].strip()
+        return TypeRef(kind=kind, name=name, spec=spec, args=args, optional=optional, text=text)

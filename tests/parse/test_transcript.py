@@ -1,0 +1,43 @@
+"""Transcripts: messages, comparisons, verdicts; lenient on malformed input."""
+
+from __future__ import annotations
+
+from specloom.parse.transcript import parse_transcript
+
+
+def test_comparison_with_verdicts_and_notes() -> None:
+    raw = (
+        "<user>\nHi\n</user>\n<comparison>\n<assistant> <!-- GOOD: friendly -->\nHello\n"
+        "</assistant>\n<assistant><!--BAD-->\nGo\n</assistant>\n</comparison>\n"
+    )
+    t = parse_transcript(raw, "f.md", 7)
+    assert [(m.role, m.text, m.verdict, m.note) for m in t.messages] == [
+        ("user", "Hi", None, None),
+        ("assistant", "Hello", "GOOD", "friendly"),
+        ("assistant", "Go", "BAD", None),
+    ]
+    assert t.pos.line == 7 and t.raw == raw
+
+
+def test_attributes_and_nested_elements() -> None:
+    raw = (
+        "<system>\n<settings>\nunder_18: true\n</settings>\n</system>\n"
+        '<tool name="x">\nout\n</tool>'
+    )
+    t = parse_transcript(raw, "f.md", 1)
+    assert [(m.role, m.text) for m in t.messages] == [
+        ("system", "<settings>\nunder_18: true\n</settings>"),
+        ("tool", "out"),
+    ]
+
+
+def test_same_name_nesting_is_counted() -> None:
+    t = parse_transcript("<user><user>inner</user> outer</user>", "f.md", 1)
+    assert [(m.role, m.text) for m in t.messages] == [("user", "<user>inner</user> outer")]
+
+
+def test_malformed_keeps_what_was_read() -> None:
+    t = parse_transcript("<user>\nok\n</user>\n<assistant>\nnever closed", "f.md", 1)
+    assert [m.role for m in t.messages] == ["user"]
+    assert parse_transcript("not xml at all", "f.md", 1).messages == []
+    assert parse_transcript("<comparison><user>x", "f.md", 1).messages == []
