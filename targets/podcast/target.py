@@ -65,7 +65,7 @@ class PodcastTarget(Target):
     def tts(self) -> TtsBackend:
         """The TTS backend, created on first use (its `calls` counts real syntheses)."""
         if self._tts is None:
-            self._tts = make_backend(self.cfg, self.ctx.settings)
+            self._tts = make_backend(self.cfg, self.ctx)
         return self._tts
 
     def build_template_script(self, spec: Spec) -> Episode:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from specloom.errors import ConfigError, ToolMissingError
+from specloom.target import BuildContext
 
 from .config import PodcastConfig, VoiceConfig
 
@@ -168,36 +169,27 @@ def chunk_text(text: str, limit: int = OPENAI_INPUT_LIMIT) -> list[str]:
 
 
 class OpenAiSpeechBackend(TtsBackend):
-    """The OpenAI speech API (`client.audio.speech.create`), any compatible base_url."""
+    """The OpenAI speech API through the build's shared LLM client (retries, usage, redaction).
+
+    `client` is a `specloom.llm.client.LlmClient` (its `speech` method); any
+    OpenAI-compatible base_url from `[tool.specloom.llm]` works.
+    """
 
     name = "openai"
 
-    def __init__(
-        self,
-        model: str,
-        base_url: str | None = None,
-        api_key: str | None = None,
-        timeout: float = 60.0,
-    ) -> None:
+    def __init__(self, client: Any, model: str, base_url: str | None = None) -> None:
         super().__init__()
+        self.client = client
         self.model = model
         self.base_url = base_url
-        self.api_key = api_key
-        self.timeout = timeout
-        self._client: Any = None
 
     @classmethod
-    def from_settings(cls, config: PodcastConfig, settings: dict[str, Any]) -> OpenAiSpeechBackend:
-        """Build from `[tool.specloom.llm]` (base_url, key from the environment, timeout)."""
-        from specloom.llm.config import llm_config_from_settings
+    def from_context(cls, ctx: BuildContext, config: PodcastConfig) -> OpenAiSpeechBackend:
+        """The backend on the build's LLM session (made on first use from the settings)."""
+        from specloom.llm.session import session_for
 
-        llm = llm_config_from_settings(settings)
-        return cls(
-            model=config.openai_tts_model,
-            base_url=llm.base_url,
-            api_key=llm.key(),
-            timeout=llm.timeout,
-        )
+        session = session_for(ctx)
+        return cls(session.client, config.openai_tts_model, session.config.base_url)
 
     def engine_version(self) -> str:
         return f"{self.model}@{self.base_url or 'api.openai.com'}"
@@ -205,26 +197,27 @@ class OpenAiSpeechBackend(TtsBackend):
     def voice_key(self, voice: VoiceConfig) -> dict[str, Any]:
         return {"voice": voice.openai_voice, "model": self.model}
 
-    def client(self) -> Any:
-        """The openai client, created on first use (openai is imported lazily)."""
-        if self._client is None:
-            import openai
-
-            self._client = openai.OpenAI(
-                base_url=self.base_url, api_key=self.api_key or "none", timeout=self.timeout
-            )
-        return self._client
-
     def _synthesize(self, text: str, voice: VoiceConfig, out: Path) -> None:
         frames: list[bytes] = []
-        params: tuple[Any, ...] | None = None
+        params: Any = None
         for piece in chunk_text(text):
-            resp = self.client().audio.speech.create(
-                model=self.model, voice=voice.openai_voice, input=piece, response_format="wav"
+            data = self.client.speech(
+                piece,
+                voice=voice.openai_voice,
+                target="podcast",
+                model=self.model,
+                response_format="wav",
             )
-            with wave.open(io.BytesIO(resp.content), "rb") as w:
-                params = params or w.getparams()
-                frames.append(w.readframes(w.getnframes()))
+            try:
+                with wave.open(io.BytesIO(data), "rb") as w:
+                    params = params or w.getparams()
+                    frames.append(w.readframes(w.getnframes()))
+            except (wave.Error, EOFError) as exc:
+                raise ToolMissingError(
+                    f"the speech API did not return a WAV file ({len(data)} bytes): {exc}",
+                    hint="check openai_tts_model in [tool.specloom.targets.podcast] and "
+                    "base_url in [tool.specloom.llm]",
+                ) from None
         if params is None:
             raise ToolMissingError("the speech API returned no audio", hint="check the model")
         with wave.open(str(out), "wb") as w:
@@ -232,12 +225,12 @@ class OpenAiSpeechBackend(TtsBackend):
             w.writeframes(b"".join(frames))
 
 
-def make_backend(config: PodcastConfig, settings: dict[str, Any]) -> TtsBackend:
+def make_backend(config: PodcastConfig, ctx: BuildContext) -> TtsBackend:
     """The configured backend; a missing engine is a ToolMissingError naming the fix."""
     if config.tts == "piper":
         return PiperBackend(config.piper_model)
     if config.tts == "openai":
-        return OpenAiSpeechBackend.from_settings(config, settings)
+        return OpenAiSpeechBackend.from_context(ctx, config)
     return EspeakBackend()
 
 

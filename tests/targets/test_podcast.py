@@ -413,6 +413,8 @@ def test_openai_backend_against_a_local_server(
     speech = [r for r in fake_openai.requests if r.path.endswith("/audio/speech")]
     assert len(speech) == target.tts.calls == len(_spoken(files)) > 0
     assert {r.body["voice"] for r in speech} == {"alloy", "verse"}
+    usage = target.ctx.llm.usage_report()  # the build's shared LLM session counted them
+    assert usage["targets"]["podcast"]["requests"] == len(speech)
     assert errors(target.verify(spec, tmp_path / "common" / "podcast")) == []
 
 
@@ -420,9 +422,14 @@ def test_openai_backend_chunks_long_text(
     tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fake_openai.seconds_per_char = 0.002  # keep the fake's tones short
-    backend = OpenAiSpeechBackend(
-        model="gpt-4o-mini-tts", base_url=fake_openai.base_url, api_key="sk-test"
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    ctx = BuildContext(
+        workspace=Workspace(root="."),
+        output_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        settings={"llm": {"base_url": fake_openai.base_url}},
     )
+    backend = OpenAiSpeechBackend.from_context(ctx, PodcastConfig())
     text = "This is a sentence of some length for the speech API. " * 180  # ~9,900 chars
     backend.synthesize(text, PodcastConfig().voice_a, tmp_path / "long.wav")
     inputs = [r.body["input"] for r in fake_openai.requests if r.path.endswith("/audio/speech")]
