@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -211,3 +213,60 @@ def test_schedule_rejects_a_bad_cron(ws: Path, prefect_api: str) -> None:
     )
     assert proc.returncode == 2
     assert "invalid schedule" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_schedule_serves_and_a_run_builds(ws: Path, prefect_api: str) -> None:
+    """`specloom schedule` (serving) picks up a run of its deployment and builds."""
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "specloom",
+            "schedule",
+            "specs",
+            "--cron",
+            "0 3 * * *",
+            "--name",
+            "served",
+            "-t",
+            "ir-json",
+            "-o",
+            "out-served",
+        ],
+        cwd=ws,
+        env={**os.environ, "PREFECT_API_URL": prefect_api},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    from prefect import get_client
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        with get_client(sync_client=True) as client:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    dep = client.read_deployment_by_name("specloom-build/served")
+                    break
+                except ObjectNotFound:
+                    assert proc.poll() is None and time.monotonic() < deadline
+                    time.sleep(0.5)
+            run = client.create_flow_run_from_deployment(dep.id)
+            while True:
+                state = client.read_flow_run(run.id).state
+                if state is not None and state.is_final():
+                    break
+                assert proc.poll() is None and time.monotonic() < deadline + 120
+                time.sleep(1)
+        assert state.is_completed(), state
+        ir = json.loads((ws / "out-served" / "billing" / "ir-json" / "ir.json").read_text())
+        assert ir["id"] == "billing"
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -115,3 +116,36 @@ def test_cli_in_a_subprocess_never_prints_a_traceback(ws: Path) -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "missing-folder" in proc.stderr
+
+
+def test_local_build_imports_neither_prefect_nor_openai(ws: Path) -> None:
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "specloom",
+            "build",
+            "specs",
+            "-t",
+            "ir-json",
+            "-o",
+            "out",
+            "--runner",
+            "local",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    imported = {
+        line.rsplit("|", 1)[-1].strip()
+        for line in proc.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+    assert "specloom.pipeline.build" in imported
+    assert not {m for m in imported if m.split(".")[0] in {"prefect", "openai", "dask"}}
+    assert "billing" in proc.stderr  # the progress lines went to stderr
