@@ -6,6 +6,7 @@ import os
 from importlib.metadata import EntryPoint, entry_points
 
 from specloom.errors import BuildError
+from specloom.pipeline.paths import check_name
 from specloom.target import Target
 
 GROUP = "specloom.targets"
@@ -43,6 +44,7 @@ def _check_class(obj: object, where: str) -> None:
         )
     if not getattr(obj, "name", None):
         raise BuildError(f"{where} has no `name`", hint="set the class attribute `name`")
+    check_name(obj.name, f"{where}: target name")
 
 
 def load_target(name: str) -> type[Target]:

@@ -120,3 +120,12 @@ def test_register_target_api(build_ir: Any, small_ws: Any) -> None:
         registry.unregister_target("inline")
     with pytest.raises(BuildError):
         registry.register_target(int)  # type: ignore[arg-type]
+
+
+def test_target_names_must_be_folder_names() -> None:
+    class Sneaky(registry.load_target("ir-json")):  # type: ignore[misc]
+        name = "../sneaky"
+
+    with pytest.raises(BuildError, match="cannot be used as a folder name"):
+        registry.register_target(Sneaky)
+    assert "../sneaky" not in registry.available_targets()
