@@ -121,7 +121,7 @@ def compile_typescript(
     """tsc (strict) on the tutorial's TypeScript, against the typescript target's package."""
     try:
         from ..typescript import TypeScriptTarget
-        from ..typescript.gates import assemble, find_tsc, run_tsc
+        from ..typescript.gates import assemble, find_tsc, node_types_dir, run_tsc
     except ImportError:
         return [_skipped(rule, "the typescript target is not installed")]
     tsc = find_tsc()
@@ -133,10 +133,18 @@ def compile_typescript(
         pkg = work / "_pkg"
         _write(target.generate(spec), pkg)
         assemble(target, spec, pkg, work / "stubs")
-        for dep in [*_deps(ctx, spec), spec.id]:
-            errs = run_tsc(
-                tsc, work / "stubs" / dep / "typescript" / "tsconfig.json", rule, work, work
-            )
+        configs = [work / "stubs" / d / "typescript" / "tsconfig.json" for d in _deps(ctx, spec)]
+        configs.append(work / "stubs" / spec.id / "typescript" / "tsconfig.json")
+        suite = work / "stubs" / spec.id / "typescript" / "tsconfig.test.json"
+        if suite.is_file():  # the conformance suite the tutorial's test module imports
+            types = node_types_dir(tsc)
+            if types is None:
+                return [_skipped(rule, "@types/node not found next to tsc (scripts/setup.sh)")]
+            (work / "stubs" / "node_modules" / "@types").symlink_to(types)
+            configs.append(suite)
+        for config in configs:
+            dep = config.parent.parent.name
+            errs = run_tsc(tsc, config, rule, work, work)
             if errs:
                 return [
                     Finding(
@@ -207,7 +215,7 @@ def compile_rust(
         (crate / "src" / "lib.rs").write_text(prog.text, encoding="utf-8")
         env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
-            [cargo, "check", "--offline", "--quiet", "--message-format", "short"],
+            [cargo, "check", "--tests", "--offline", "--quiet", "--message-format", "short"],
             cwd=crate,
             env=env,
             capture_output=True,

@@ -26,7 +26,6 @@ _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
 FENCE = "```"
 TUTORIAL_PAGE = "tutorial/index.md"
 """Where the docs site puts the tutorial (its links are relative to it)."""
-TS_TEST_COMMAND = "npm test"
 
 
 @dataclass
@@ -53,6 +52,8 @@ class Guide:
     finish_ts: str
     finish_rust: str
     imports: list[str]
+    conformance_ts: str = ""
+    conformance_rust: str = ""
 
 
 def _named_types(ref: TypeRef) -> list[str]:
@@ -258,7 +259,19 @@ def build_guide(spec: Spec, workspace: Workspace | None) -> Guide:
     )
     if not setup_ts:
         setup_ts = f"// {spec.id} declares no types or operations to import.\nexport {{}};"
+    conformance_ts = conformance_rust = ""
+    if spec.operations:  # the stub targets generate a suite whenever there are operations
+        conformance_ts = (
+            f'import {{ runConformance }} from "{pkg}/conformance";\n\n'
+            "runConformance(() => service);"
+        )
+        conformance_rust = (
+            "#[cfg(test)]\nmod conformance {\n"
+            f"    {crate}::conformance_tests!(super::MyService);\n}}"
+        )
     return Guide(
+        conformance_ts=conformance_ts,
+        conformance_rust=conformance_rust,
         spec=spec,
         steps=steps,
         setup_ts=setup_ts.rstrip("\n"),
@@ -297,6 +310,5 @@ def tutorial_markdown(spec: Spec, workspace: Workspace | None, *, site: bool = F
         "clause_text": _one_line,
         "service_ts": ts.service_name(spec),
         "service_rust": rs.service_name(spec),
-        "ts_test_command": TS_TEST_COMMAND,
     }
     return render("tutorial.md.jinja", **data)

@@ -49,7 +49,7 @@ def test_billing_tutorial_compiles_in_both_languages(
     _, _, findings = billing
     assert [f for f in findings if f.severity is not Severity.INFO] == []
     summary = next(f for f in findings if f.rule == "TUT004")
-    assert "6 TypeScript, 6 Rust" in summary.message
+    assert "7 TypeScript, 7 Rust" in summary.message
 
 
 def test_one_step_per_operation_with_its_clauses(
