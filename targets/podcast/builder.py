@@ -205,9 +205,18 @@ class ScriptBuilder:
     def _walk(self, clauses: list[Clause], n: int) -> list[Line]:
         """Detail lines for the first few clauses (MUSTs first), one summary line for the rest."""
         cfg = self.config
-        ranked = sorted(
+        # MUSTs first; a clause whose sentence was already picked (several eval tags on one
+        # sentence, as in the Model Spec) goes last, so the detailed ones differ
+        seen: set[str] = set()
+        firsts: list[Clause] = []
+        repeats: list[Clause] = []
+        for c in sorted(
             clauses, key=lambda c: (c.level not in MUST_LEVELS, self.spec.clauses.index(c))
-        )
+        ):
+            key = self.say(c.text, md=True, max_words=cfg.max_sentence_words)
+            (repeats if key in seen else firsts).append(c)
+            seen.add(key)
+        ranked = firsts + repeats
         detail = sorted(ranked[: cfg.max_detail_clauses], key=self.spec.clauses.index)
         rest = [c for c in clauses if c not in detail]
         lines: list[Line] = []

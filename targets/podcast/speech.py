@@ -14,6 +14,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|(?<!\w)_)(\S(?:.*?\S)?)\1(?!\w)")
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
 _ATTRS = re.compile(r"\s*\{#[^}]*\}")
 _SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _KEYWORDS = re.compile(
     r"\b(MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|REQUIRED|MAY|OPTIONAL)\b"
@@ -66,7 +67,8 @@ def speakable(
         text = _EMPHASIS.sub(lambda m: m.group(2), text)
     text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
     text = text.replace("---", ",").replace("—", ",").replace("...", ".")
-    return _SPACE.sub(" ", text).strip()
+    text = _SPACE.sub(" ", text).strip()
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
 def first_sentences(text: str, max_words: int) -> str:
