@@ -160,31 +160,24 @@ def run_build(
     ):
         plan: list[PlanEntry] = []
         manifests: dict[str, Manifest | None] = {}
-        targets: dict[tuple[str, str], Target] = {}
         for sid in spec_ids:
-            spec_dir = spec_dirs[sid]
-            clean_leftovers(spec_dir)
-            manifests[sid] = read_manifest(spec_dir)
+            clean_leftovers(spec_dirs[sid])
+            manifests[sid] = read_manifest(spec_dirs[sid])
             for cls in classes:
-                t = make_target(
-                    cls, ws, output, cache, req.backend, settings, config.targets.get(cls.name, {})
+                raw = config.targets.get(cls.name, {})
+                t = make_target(cls, ws, output, cache, req.backend, settings, raw)
+                job = Job(
+                    spec_id=sid,
+                    target=t.name,
+                    input_hash=t.input_hash(ws.specs[sid]) if sid not in blocked else "",
+                    workspace=ws,
+                    output_dir=output.resolve(),  # workers (Dask) may not share our cwd
+                    cache_dir=cache.resolve(),
+                    backend=req.backend,
+                    settings=settings,
+                    config=raw,
                 )
-                targets[(sid, cls.name)] = t
-                plan.append(
-                    _plan_one(
-                        ws,
-                        sid,
-                        t,
-                        spec_dir,
-                        manifests[sid],
-                        blocked,
-                        req,
-                        output,
-                        cache,
-                        settings,
-                        config,
-                    )
-                )
+                plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], blocked, req.force))
         for e in plan:
             say(e.spec_id, e.target, e.action, e.reason)
 
@@ -209,36 +202,20 @@ def run_build(
 
 
 def _plan_one(
-    ws: Workspace,
-    sid: str,
     t: Target,
+    job: Job,
     spec_dir: Path,
     manifest: Manifest | None,
     blocked: dict[str, str],
-    req: BuildRequest,
-    output: Path,
-    cache: Path,
-    settings: dict[str, Any],
-    config: Config,
+    force: bool,
 ) -> PlanEntry:
+    """Blocked, skipped (fresh, not forced) or to run, and why."""
+    sid = job.spec_id
     if sid in blocked:
         return PlanEntry(sid, t.name, "blocked", blocked[sid])
-    spec = ws.specs[sid]
-    h = t.input_hash(spec)
-    fresh, why = is_fresh(manifest, spec_dir, t, h)
-    if fresh and not req.force:
+    fresh, why = is_fresh(manifest, spec_dir, t, job.input_hash)
+    if fresh and not force:
         return PlanEntry(sid, t.name, "skip", why)
-    job = Job(
-        spec_id=sid,
-        target=t.name,
-        input_hash=h,
-        workspace=ws,
-        output_dir=output.resolve(),  # workers (Dask) may not share our working folder
-        cache_dir=cache.resolve(),
-        backend=req.backend,
-        settings=settings,
-        config=config.targets.get(t.name, {}),
-    )
     return PlanEntry(sid, t.name, "run", "forced" if fresh else why, job)
 
 
