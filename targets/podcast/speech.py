@@ -14,6 +14,7 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|(?<!\w)_)(\S(?:.*?\S)?)\1(?!\w)")
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
 _ATTRS = re.compile(r"\s*\{#[^}]*\}")
 _SPACE = re.compile(r"\s+")
+_LEFTOVER = re.compile(r"`+|\[\^|\*+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _KEYWORDS = re.compile(
@@ -67,6 +68,7 @@ def speakable(
         text = _EMPHASIS.sub(lambda m: m.group(2), text)
     text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
     text = text.replace("---", ",").replace("—", ",").replace("...", ".")
+    text = _LEFTOVER.sub(" ", text)  # unmatched backticks, footnote openers, stray asterisks
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 

@@ -515,3 +515,14 @@ def test_episode_date_comes_from_the_front_matter(specs_dir: Path, tmp_path: Pat
     assert target.build_template_script(ws.specs["common"]).date == "1970-01-01"
     dated = make_target(ws, tmp_path / "cache", date="2025-12-01")
     assert dated.build_template_script(ws.specs["common"]).date == "2025-12-01"
+
+
+def test_gates_without_ffmpeg_are_skipped_not_passed(
+    billing: Build, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no ffmpeg on PATH
+    findings = billing.target.verify(billing.spec, billing.root)
+    skipped = [f for f in findings if f.rule == "POD003"]
+    assert len(skipped) == 1 and skipped[0].severity is Severity.WARNING
+    assert "skipped" in skipped[0].message and "ffmpeg" in skipped[0].message
+    assert errors(findings) == []

@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from specloom.targets.podcast.builder import build_episode, major_sections
 from specloom.targets.podcast.config import PodcastConfig
 from specloom.targets.podcast.script import ScriptError, validate_script
@@ -186,3 +188,21 @@ def test_chunk_text_respects_the_openai_limit() -> None:
     pieces = chunk_text(text)
     assert all(0 < len(p) <= OPENAI_INPUT_LIMIT for p in pieces)
     assert "".join(p.replace(" ", "") for p in pieces) == text.replace(" ", "")
+
+
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=3000),
+    st.integers(min_value=20, max_value=500),
+)
+@settings(max_examples=200, deadline=None)
+def test_chunk_text_never_exceeds_the_limit_or_loses_words(text: str, limit: int) -> None:
+    pieces = chunk_text(text, limit)
+    assert all(0 < len(p) <= limit for p in pieces)
+    assert "".join("".join(p.split()) for p in pieces) == "".join(text.split())
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_speakable_leaves_no_markup(md: str) -> None:
+    text = speakable(md)
+    assert "[^" not in text and "`" not in text and "\n" not in text
