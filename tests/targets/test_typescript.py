@@ -440,3 +440,163 @@ def test_hostile_text_compiles(tmp_path: Path, texts: list[str]) -> None:
     t = make_target(ws, run)
     root = write(t, spec, run / "out" / "hostile" / "typescript")
     assert errors(t.verify(spec, root)) == []
+
+
+# -- edge cases: every type form, reserved names, odd signatures -------------------------
+
+
+def edge_spec() -> Spec:
+    def ref(text: str) -> TypeRef:
+        opt = text.endswith("?")
+        t = text.removesuffix("?")
+        if t.startswith("list<"):
+            return TypeRef(kind="list", name="list", args=[ref(t[5:-1])], optional=opt, text=text)
+        if t.startswith("map<string,"):
+            return TypeRef(
+                kind="map",
+                name="map",
+                args=[ref("string"), ref(t[11:-1])],
+                optional=opt,
+                text=text,
+            )
+        kind = (
+            "primitive"
+            if t
+            in {"string", "int32", "int64", "float64", "bool", "bytes", "date", "datetime", "uuid"}
+            else "named"
+        )
+        return TypeRef(kind=kind, name=t, optional=opt, text=text)  # type: ignore[arg-type]
+
+    def fld(name: str, text: str) -> FieldDef:
+        return FieldDef(name=name, type=ref(text), pos=POS)
+
+    node = TypeDef(
+        name="tree_node",
+        kind="record",
+        pos=POS,
+        fields=[
+            fld("class", "string"),
+            fld("parent", "tree_node?"),
+            fld("kids", "list<tree_node>"),
+            fld("blob", "bytes"),
+            fld("big", "int64"),
+            fld("ratio", "float64?"),
+            fld("on", "bool"),
+            fld("index", "map<string,list<int32>>"),
+            fld("when", "datetime?"),
+            fld("id", "uuid"),
+            fld("mood", "Mood"),
+        ],
+    )
+    mood = TypeDef(
+        name="Mood",
+        kind="enum",
+        pos=POS,
+        values=[EnumVariant(name="self"), EnumVariant(name="in-between")],
+    )
+    alias = TypeDef(name="Promise", kind="alias", alias=ref("list<tree_node>"), pos=POS)
+    ops = [
+        Operation(name="default", params=[fld("from", "string?"), fld("to", "int32")], pos=POS),
+        Operation(
+            name="grow",
+            params=[fld("node", "tree_node"), fld("by", "int64?")],
+            returns=ref("tree_node"),
+            errors=["type"],
+            pos=POS,
+        ),
+        Operation(name="count", params=[], returns=ref("map<string,float64>"), pos=POS),
+    ]
+    errs = [ErrorDef(name="type", pos=POS, fields=[fld("type", "string"), fld("at", "int32?")])]
+    node_val = {
+        "class": "a",
+        "parent": None,
+        "kids": [],
+        "blob": "AAEC",
+        "big": 9007199254740993,
+        "on": True,
+        "index": {"b": [1, 2], "a": []},
+        "id": "u-1",
+        "mood": "in-between",
+    }
+    examples = [
+        Example(
+            title="grow",
+            clause=None,
+            source="file",
+            pos=POS,
+            structured=StructuredExample(
+                call="grow",
+                with_={"node": node_val, "by": 2},
+                expect={"class": "a", "ratio": None, "kids": [], "parent": None, "mood": "self"},
+                pos=POS,
+            ),
+        ),
+        Example(
+            title="count",
+            clause=None,
+            source="file",
+            pos=POS,
+            structured=StructuredExample(call="count", expect={"x": 1.5}, pos=POS),
+        ),
+        Example(
+            title="default",
+            clause=None,
+            source="file",
+            pos=POS,
+            structured=StructuredExample(call="default", with_={"to": 3}, pos=POS),
+        ),
+        Example(
+            title="err",
+            clause=None,
+            source="file",
+            pos=POS,
+            structured=StructuredExample(
+                call="grow", with_={"node": node_val}, expect_error="type", pos=POS
+            ),
+        ),
+    ]
+    return Spec(
+        id="edge_case",
+        title="Edge",
+        path="specs/edge/spec.md",
+        hash="e",
+        types=[node, mood, alias],
+        operations=ops,
+        errors=errs,
+        examples=examples,
+        constants=[
+            Constant(name="max", type=ref("int64"), value=5, pos=POS),
+            Constant(name="on", type=ref("bool"), value=True, pos=POS),
+        ],
+    )
+
+
+@needs_tsc
+@pytest.mark.slow
+@pytest.mark.parametrize("int64", ["number", "bigint"])
+def test_edge_cases_compile(tmp_path: Path, int64: str) -> None:
+    spec = edge_spec()
+    ws = Workspace(root="specs", specs={spec.id: spec}, order=[spec.id])
+    t = make_target(ws, tmp_path, int64=int64)
+    root = write(t, spec, tmp_path / "out" / spec.id / "typescript")
+    files = {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*.ts")}
+    assert "default(from: string | undefined, to: number): Promise<void>;" in files["src/api.ts"]
+    assert "grow(node: TreeNode, by?: " in files["src/api.ts"]
+    assert "export type Promise_ = Array<TreeNode>;" in files["src/types.ts"]
+    assert "class Type extends SpecloomError" in files["src/api.ts"]
+    assert errors(t.verify(spec, root)) == []
+
+
+def test_bad_example_values_are_spec_errors(workspace: Workspace, tmp_path: Path) -> None:
+    from specloom.errors import SpecError
+
+    spec = workspace.spec("billing").model_copy(deep=True)
+    ex = next(e for e in spec.examples if e.structured and e.structured.call == "amount_due")
+    assert ex.structured is not None
+    ex.structured.with_["invoice"]["status"] = "lost"
+    t = make_target(workspace, tmp_path)
+    with pytest.raises(SpecError) as info:
+        t.generate(spec)
+    assert info.value.file == ex.structured.pos.file
+    assert info.value.line == ex.structured.pos.line
+    assert "`lost` is not a value of `InvoiceStatus`" in info.value.message
