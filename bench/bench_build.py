@@ -75,6 +75,19 @@ def build(
     return wall, rows
 
 
+def print_reran(rows: list[dict[str, object]]) -> None:
+    """Which targets reran, which were skipped, and anything else."""
+    names: dict[str, list[str]] = {"built": [], "skipped": [], "other": []}
+    for r in rows:
+        key = str(r["status"]) if r["status"] in {"built", "skipped"} else "other"
+        label = f"{r['spec']}/{r['target']}"
+        names[key].append(label if key != "other" else f"{label}={r['status']}")
+    print(f"  reran:   {', '.join(sorted(names['built'])) or '-'}")
+    print(f"  skipped: {', '.join(sorted(names['skipped'])) or '-'}")
+    if names["other"]:
+        print(f"  other:   {', '.join(sorted(names['other']))}")
+
+
 def summary(rows: list[dict[str, object]]) -> str:
     by: dict[str, list[str]] = {}
     for r in rows:
@@ -155,25 +168,16 @@ def main() -> None:
         print(f"  {summary(rows)}")
 
         spec = work / "specs" / "billing" / "spec.md"
-        text = spec.read_text(encoding="utf-8")
-        marker = "MUST"
-        i = text.index(marker)
-        spec.write_text(text[:i] + "MUST always" + text[i + len(marker) :], encoding="utf-8")
-        edit, rows = build(work, "out", targets, "local")
-        print(
-            f"one-clause edit (billing, first MUST clause): {edit:.2f} s wall, {CPU[0]:.2f} s CPU"
-        )
-        reran = sorted(f"{r['spec']}/{r['target']}" for r in rows if r["status"] == "built")
-        skipped = sorted(f"{r['spec']}/{r['target']}" for r in rows if r["status"] == "skipped")
-        other = sorted(
-            f"{r['spec']}/{r['target']}={r['status']}"
-            for r in rows
-            if r["status"] not in {"built", "skipped"}
-        )
-        print(f"  reran:   {', '.join(reran) or '-'}")
-        print(f"  skipped: {', '.join(skipped) or '-'}")
-        if other:
-            print(f"  other:   {', '.join(other)}")
+        edits = [
+            ("one-clause edit (billing, first MUST clause)", "MUST", "MUST always"),
+            ("interface-only edit (billing, first type doc)", "    doc: ", "    doc: (edited) "),
+        ]
+        for title, old, new in edits:
+            text = spec.read_text(encoding="utf-8")
+            spec.write_text(text.replace(old, new, 1), encoding="utf-8")
+            edit, rows = build(work, "out", targets, "local")
+            print(f"{title}: {edit:.2f} s wall, {CPU[0]:.2f} s CPU")
+            print_reran(rows)
 
         if args.skip_prefect:
             return
