@@ -133,8 +133,11 @@ def ffmpeg() -> str:
     return exe
 
 
-def encode_mp3(pcm: bytes, config: PodcastConfig, episode: Episode) -> bytes:
-    """MP3 bytes with ID3v2.3 tags; bit-exact ffmpeg flags so equal input gives equal bytes."""
+def encode_mp3(
+    pcm: bytes, config: PodcastConfig, episode: Episode, timeline: Timeline | None = None
+) -> bytes:
+    """MP3 bytes with ID3v2.3 tags (and ID3 chapters from `timeline`); bit-exact ffmpeg
+    flags so equal input gives equal bytes."""
     with tempfile.TemporaryDirectory(prefix="specloom-podcast-") as tmp:
         out = Path(tmp) / "episode.mp3"
         cmd = [
@@ -175,12 +178,14 @@ def encode_mp3(pcm: bytes, config: PodcastConfig, episode: Episode) -> bytes:
                 f"ffmpeg could not encode the episode: {proc.stderr.decode(errors='replace')}",
                 hint="install ffmpeg with libmp3lame (Debian package ffmpeg)",
             )
-        write_tags(out, episode)
+        write_tags(out, episode, timeline)
         return out.read_bytes()
 
 
-def write_tags(path: Path, episode: Episode) -> None:
-    """ID3 tags: title, show (album), episode (track), date, hosts (artist), genre."""
+def write_tags(path: Path, episode: Episode, timeline: Timeline | None = None) -> None:
+    """ID3 tags: title, show (album), episode (track), date, hosts (artist), genre, and one
+    CHAP frame per segment under a CTOC (the ID3 chapter addendum) when a timeline is given.
+    """
     import mutagen.id3
 
     id3: Any = mutagen.id3  # mutagen's frame classes are untyped
@@ -194,4 +199,26 @@ def write_tags(path: Path, episode: Episode) -> None:
         ("TCON", "Podcast"),
     ):
         tags.add(getattr(id3, frame)(encoding=3, text=[value]))
+    if timeline is not None:
+        titles = {s.id: s.title for s in episode.segments}
+        ids = [f"chp{n}" for n in range(len(timeline.segments))]
+        tags.add(
+            id3.CTOC(
+                element_id="toc",
+                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+                child_element_ids=ids,
+                sub_frames=[id3.TIT2(encoding=3, text=["Chapters"])],
+            )
+        )
+        for cid, (seg_id, start, end) in zip(ids, timeline.segments, strict=True):
+            tags.add(
+                id3.CHAP(
+                    element_id=cid,
+                    start_time=start,
+                    end_time=end,
+                    start_offset=0xFFFFFFFF,
+                    end_offset=0xFFFFFFFF,
+                    sub_frames=[id3.TIT2(encoding=3, text=[titles[seg_id]])],
+                )
+            )
     tags.save(str(path), v2_version=3, padding=lambda info: 0)

@@ -128,6 +128,13 @@ def test_mp3_duration_tags_and_loudness_are_real(billing: Build) -> None:
     assert str(tags["TALB"]) == "specloom"
     assert str(tags["TRCK"]) == "2"  # common is episode 1 in workspace order
     assert str(tags["TDRC"]) == "1970-01-01"
+    # ID3 chapters (CHAP under a CTOC) repeat chapters.json for players that read only ID3
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [(c.start_time, c.end_time, str(c.sub_frames["TIT2"])) for c in chaps] == [
+        (round(c["startTime"] * 1000), round(c["endTime"] * 1000), c["title"])
+        for c in chapters["chapters"]
+    ]
+    assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in chaps]
     audio = AudioSegment.from_file(str(mp3), format="mp3")
     for ch in chapters["chapters"]:
         part = audio[int(ch["startTime"] * 1000) : int(ch["endTime"] * 1000)]
