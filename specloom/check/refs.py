@@ -20,7 +20,13 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     anchors = spec.anchors()
     by_file: dict[str, Spec] | None = None
     base = posixpath.dirname(spec.path)
+    # the clause a link sits in (statement clauses first: they are the most precise)
+    owner: dict[tuple[str, int, str], str] = {}
+    for c in sorted(spec.clauses, key=lambda c: c.kind == "statement"):
+        for r in c.refs:
+            owner[(r.pos.file, r.pos.line, r.target)] = c.id
     for ref in spec.refs:
+        cid = owner.get((ref.pos.file, ref.pos.line, ref.target))
         if ref.spec_file is None:
             if ref.target not in anchors:
                 yield finding(
@@ -28,6 +34,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                     f"link to #{ref.target} points at no heading or clause of this spec: "
                     "fix the id or add it",
                     ref.pos,
+                    cid,
                 )
             continue
         if by_file is None:
@@ -40,6 +47,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                 f"link to {ref.spec_file}#{ref.target}: {ref.spec_file} is not a spec of "
                 "this workspace: fix the path",
                 ref.pos,
+                cid,
             )
         elif ref.target and ref.target not in other.anchors():
             yield finding(
@@ -47,6 +55,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                 f"link to {ref.spec_file}#{ref.target}: spec {other.id} has no heading or "
                 "clause with that id: fix the id",
                 ref.pos,
+                cid,
             )
     ops = {o.name for o in spec.operations}
     errors = {e.name for e in spec.errors}
