@@ -108,7 +108,11 @@ def check_anchors(spec: Spec, scan: SiteScan, rule: str) -> list[Finding]:
     """Every clause id is the id of exactly one element of the site."""
     counts = scan.id_counts()
     out: list[Finding] = []
+    done: set[str] = set()
     for c in spec.clauses:
+        if c.id in done:
+            continue
+        done.add(c.id)
         n = counts.get(c.id, 0)
         if n != 1:
             what = "has no anchor" if n == 0 else f"has {n} anchors"

@@ -66,9 +66,13 @@ def build_site(project: Path, timeout: float = 600.0) -> MkDocsResult:
             seconds=time.perf_counter() - start,
             log=f"mkdocs build timed out after {timeout:.0f} s",
         )
-    log = (proc.stdout + proc.stderr).strip()
+    lines = (proc.stdout + proc.stderr).strip().splitlines()
+    # The warnings say what failed; the tail says how the build ended.
+    problems = [ln for ln in lines if ln.startswith(("WARNING", "ERROR"))][:15]
+    tail = [ln for ln in lines[-5:] if ln not in problems]
+    log = "\n".join(problems + tail)
     return MkDocsResult(
         ok=proc.returncode == 0,
         seconds=time.perf_counter() - start,
-        log="\n".join(log.splitlines()[-20:]),
+        log=log,
     )

@@ -70,6 +70,15 @@ class PageWriter:
         else:
             title = f"# {md_inline(spec.title)} {{#sl-home}}"
             summary = self._summary()
+        if self.plan.orphans:
+            r = self.renderer("index.md")
+            items = []
+            for cid in self.plan.orphans:
+                clause = self.spec.clause(cid)
+                if clause is not None:
+                    text = clause.text if f"[^{cid}]" in clause.text else f"{clause.text}[^{cid}]"
+                    items.append(f"- {r.inline(text)}")
+            summary += "\n\n## Preamble {#sl-preamble}\n\n" + "\n".join(items)
         counts = {
             "clauses": len(spec.clauses),
             "must": sum(c.level in (Level.MUST, Level.MUST_NOT) for c in spec.clauses),

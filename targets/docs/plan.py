@@ -59,6 +59,8 @@ class SitePlan:
     anchor_page: dict[str, str] = field(default_factory=dict)
     example_pages: dict[str, str] = field(default_factory=dict)
     """Clause id -> its examples page."""
+    orphans: list[str] = field(default_factory=list)
+    """Clauses outside every section's text (before the first heading): on the home page."""
 
     def page_of(self, anchor: str) -> str | None:
         """The page (docs-relative .md path) holding this anchor, or None when it has none."""
@@ -71,6 +73,28 @@ class SitePlan:
                 return s.title
         clause = self.spec.clause(anchor)
         return clause.title if clause else anchor
+
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def footnote_refs(body: str) -> list[str]:
+    """`[^id]` references outside fenced code, in order."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in body.split("\n"):
+        m = _FENCE.match(line)
+        if m:
+            mark = m.group(1)
+            if fence is None:
+                fence = mark
+            elif mark[0] == fence[0] and len(mark) >= len(fence):
+                fence = None
+            continue
+        if fence is None:
+            out += _FOOTNOTE.findall(line)
+    return out
 
 
 def html_path(md_path: str) -> str:
@@ -110,13 +134,15 @@ def plan_site(spec: Spec) -> SitePlan:
     for s in home:
         plan.anchor_page[s.id] = HOME_PAGE
     used: set[str] = set(RESERVED)
-    root_ids = {r.id for r in roots}
-    owner: dict[str, Page] = {}
+    # By identity: a bad spec may repeat a section id (lint reports it; the site still builds).
+    root_ids = {id(r) for r in roots}
+    home_ids = {id(h) for h in home}
+    owner: dict[int, Page] = {}
     current: Page | None = None
     for s in spec.sections:
-        if s in home:
+        if id(s) in home_ids:
             continue
-        if s.id in root_ids:
+        if id(s) in root_ids:
             slug = file_slug(s.id)
             base, n = slug, 2
             while slug.lower() in used:
@@ -128,13 +154,23 @@ def plan_site(spec: Spec) -> SitePlan:
             current = Page(path="preamble.md", title="Preamble", shift=s.depth - 1)
             plan.pages.append(current)
         current.sections.append(s)
-        owner[s.id] = current
+        owner[id(s)] = current
         plan.anchor_page.setdefault(s.id, current.path)
+    # A statement clause's anchor is where its first `[^id]` is rendered (document order).
+    statements = {c.id for c in spec.clauses if c.kind == "statement"}
+    for s in spec.sections:
+        page = owner[id(s)].path if id(s) in owner else HOME_PAGE
+        for cid in footnote_refs(s.body):
+            if cid in statements:
+                plan.anchor_page.setdefault(cid, page)
     for c in spec.clauses:
         if c.id in plan.anchor_page:
             continue
         if c.section and c.section in plan.anchor_page:
             plan.anchor_page[c.id] = plan.anchor_page[c.section]
+        else:  # text before the first heading: listed on the home page
+            plan.anchor_page[c.id] = HOME_PAGE
+            plan.orphans.append(c.id)
     for ef in sorted(spec.example_files, key=lambda e: e.id):
         plan.example_pages[ef.id] = f"examples/{file_slug(ef.id)}.md"
     return plan

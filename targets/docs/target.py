@@ -73,22 +73,22 @@ class DocsTarget(Target):
         plan = plan_site(spec)
         writer = PageWriter(spec, plan, self.ctx.workspace)
         files: dict[str, str] = {}
+        has_api = bool(spec.interface_items())
+        tutorial = tutorial_section(spec, self) if self.settings.tutorial else None
+        # Pages render in document order: a clause's first `[^id]` gets its anchor.
+        files["docs/index.md"] = writer.home_page(has_api, tutorial is not None)
         for page in plan.pages:
             files[f"docs/{page.path}"] = writer.section_page(page)
         for ef in sorted(spec.example_files, key=lambda e: e.id):
             files[f"docs/{plan.example_pages[ef.id]}"] = writer.examples_page(ef)
-        has_api = bool(spec.interface_items())
         if has_api:
             files[f"docs/{API_PAGE}"] = api.api_page(spec, plan)
         coverage = history.covered_by(self.ctx.output_dir, spec.id, self.name)
         files[f"docs/{TRACE_PAGE}"] = history.traceability_page(spec, plan, coverage)
         previous = history.previous_ir(self.ctx.output_dir, spec.id, self.name)
         files[f"docs/{CHANGELOG_PAGE}"] = history.changelog_page(spec, previous)
-        tutorial = tutorial_section(spec, self) if self.settings.tutorial else None
         if tutorial is not None:
             files[f"docs/{TUTORIAL_PAGE}"] = tutorial
-        # The home page last: its summary must not claim clause anchors the pages carry.
-        files["docs/index.md"] = writer.home_page(has_api, tutorial is not None)
         for static in STATIC:
             files[static] = render(f"{static}.jinja")
         nav = [("Home", "index.md")] + [(plain_title(p.title), p.path) for p in plan.pages]

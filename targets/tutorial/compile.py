@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 from specloom.target import BuildContext
@@ -74,6 +75,18 @@ def _skipped(rule: str, why: str) -> Finding:
     )
 
 
+def _no_stubs(rule: str, language: str, exc: SpecloomError) -> Finding:
+    """The stubs cannot be generated: the spec is at fault (the stub target says the same)."""
+    return Finding(
+        rule=rule,
+        severity=Severity.ERROR,
+        file=exc.file,
+        line=exc.line,
+        message=f"the {language} stubs cannot be generated, so the tutorial's code cannot be "
+        f"compiled: {exc.message}" + (f" (fix: {exc.hint})" if exc.hint else ""),
+    )
+
+
 def _write(files: list[Any], dest: Path) -> None:
     for f in files:
         p = dest / f.path
@@ -131,8 +144,11 @@ def compile_typescript(
     with tempfile.TemporaryDirectory(prefix="specloom-tut-ts-") as tmp:
         work = Path(tmp)
         pkg = work / "_pkg"
-        _write(target.generate(spec), pkg)
-        assemble(target, spec, pkg, work / "stubs")
+        try:
+            _write(target.generate(spec), pkg)
+            assemble(target, spec, pkg, work / "stubs")
+        except SpecloomError as exc:
+            return [_no_stubs(rule, "TypeScript", exc)]
         configs = [work / "stubs" / d / "typescript" / "tsconfig.json" for d in _deps(ctx, spec)]
         configs.append(work / "stubs" / spec.id / "typescript" / "tsconfig.json")
         suite = work / "stubs" / spec.id / "typescript" / "tsconfig.test.json"
@@ -202,7 +218,10 @@ def compile_rust(
         work = Path(tmp)
         deps = []
         for dep in [*_deps(ctx, spec), spec.id]:
-            _write(target.generate(ctx.workspace.specs[dep]), work / dep / "rust")
+            try:
+                _write(target.generate(ctx.workspace.specs[dep]), work / dep / "rust")
+            except SpecloomError as exc:
+                return [_no_stubs(rule, "Rust", exc)]
             deps.append(
                 f'{crate_name(dep)} = {{ path = "../{dep}/rust", package = "{package_name(dep)}" }}'
             )

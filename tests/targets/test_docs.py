@@ -502,3 +502,22 @@ def test_model_spec_example_pages(model_spec_site: Built, model_spec_dir: Path) 
     page = elements(model_spec_site.page("chain_of_command.html"))
     assert any(t == "span" and a.get("id") == "m12p" for t, a in page.tags)
     assert any(t == "a" and a.get("href") == "examples/m12p.html" for t, a in page.tags)
+
+
+# -- odd but valid input, and bad input ------------------------------------------------------
+
+
+def test_clause_before_the_first_heading_is_anchored_on_the_home_page(
+    repo_root: Path, tmp_path: Path
+) -> None:
+    ws = load_workspace(repo_root / "tests" / "fixtures" / "specs" / "no_front_matter")
+    built = build(ws, ws.order[0], tmp_path)
+    assert built.errors() == []
+    page = elements(built.page("index.html"))
+    assert any(t == "span" and a.get("id") == "pre1" for t, a in page.tags)
+
+
+def test_repeated_section_id_is_a_gate_error_not_a_crash(repo_root: Path, tmp_path: Path) -> None:
+    ws = load_workspace(repo_root / "tests" / "check" / "fixtures" / "bad")
+    built = build(ws, "shop", tmp_path)
+    assert [(f.rule, f.clause) for f in built.errors()] == [("DOC002", "orders")]

@@ -150,3 +150,13 @@ def test_generate_is_deterministic_and_golden(
         difflib.unified_diff(expected.splitlines(), actual.splitlines(), "golden", "actual")
     )
     assert actual == expected, diff + "\n\nupdate with: pytest --update-goldens"
+
+
+def test_stubs_that_cannot_be_generated_are_findings(repo_root: Path, tmp_path: Path) -> None:
+    ws = load_workspace(repo_root / "tests" / "check" / "fixtures" / "bad")
+    target, root = publish(ws, "shop", tmp_path)
+    findings = target.verify(ws.specs["shop"], root)
+    errors = {f.rule: f for f in findings if f.severity is Severity.ERROR}
+    assert set(errors) == {"TUT001", "TUT002"}
+    assert all("stubs cannot be generated" in f.message for f in errors.values())
+    assert errors["TUT001"].file and errors["TUT001"].file.endswith("s1.md")
