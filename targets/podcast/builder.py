@@ -96,6 +96,11 @@ class ScriptBuilder:
         for ex in spec.examples:
             if ex.clause is not None:
                 self.examples.setdefault(ex.clause, ex)
+        self.realised_by: dict[str, list[str]] = {}
+        """Clause id -> names of the interface items that name it (`clauses: [...]`)."""
+        for item in spec.interface_items():
+            for cid in item.clauses:
+                self.realised_by.setdefault(cid, []).append(item.name)
 
     def say(self, text: str, md: bool = False, max_words: int | None = None) -> str:
         """Text as spoken: Markdown removed, cut to whole sentences."""
@@ -235,6 +240,10 @@ class ScriptBuilder:
                 lines.append(Line(speaker=A, text=self.describe(example), clauses=[c.id]))
             elif c.level in MUST_LEVELS:
                 ask, answer = _WHY[(n + k) % len(_WHY)]
+                names = self.realised_by.get(c.id, [])
+                if names:
+                    shown = ", ".join(spoken_id(x) for x in names[:3])
+                    answer += f" In the interface it is carried by {shown}."
                 lines.append(Line(speaker=B, text=ask))
                 lines.append(
                     Line(

@@ -206,3 +206,13 @@ def test_chunk_text_never_exceeds_the_limit_or_loses_words(text: str, limit: int
 def test_speakable_leaves_no_markup(md: str) -> None:
     text = speakable(md)
     assert "[^" not in text and "`" not in text and "\n" not in text
+
+
+def test_a_must_clause_without_example_names_the_interface_items_carrying_it() -> None:
+    from specloom.model import Operation
+
+    spec = small_spec()
+    spec.operations.append(Operation(name="run_things", clauses=["m1"], pos=_pos(9)))
+    episode = build_episode(spec, PodcastConfig(), ["tiny"])
+    lines = [line.text for s in episode.segments for line in s.lines if line.clauses == ["m1"]]
+    assert any("carried by run things" in text for text in lines)
