@@ -115,8 +115,9 @@ class PiperBackend(TtsBackend):
         except ImportError:
             raise ToolMissingError(
                 "the piper TTS backend needs the optional package piper-tts",
-                hint="pip install 'specloom[piper]' (GPL-3.0), or set tts = \"espeak\" in "
-                "[tool.specloom.targets.podcast]",
+                hint="pip install 'specloom[piper]' (GPL-3.0) and set piper_model = "
+                '"path/to/voice.onnx" in [tool.specloom.targets.podcast], or set '
+                'tts = "espeak" there',
             ) from None
         if not model_path or not Path(model_path).is_file():
             raise ConfigError(

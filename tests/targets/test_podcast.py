@@ -395,8 +395,9 @@ def test_piper_without_the_extra_or_model_is_a_clear_error(
 
     target = make_target(workspace, tmp_path / "cache", tts="piper", piper_model="voice.onnx")
     if importlib.util.find_spec("piper") is None:  # the default install: GPL extra absent
-        with pytest.raises(ToolMissingError, match=re.escape("pip install 'specloom[piper]'")):
+        with pytest.raises(ToolMissingError, match=re.escape("pip install 'specloom[piper]'")) as e:
             target.generate(workspace.specs["common"])
+        assert "piper_model" in str(e.value)
     else:
         with pytest.raises(ConfigError, match="piper_model"):
             target.generate(workspace.specs["common"])
