@@ -31,10 +31,13 @@ def run_lint(paths: list[Path], fmt: LintFormat) -> tuple[str, bool]:
     if not paths:
         paths = [_relative(cfg.root / cfg.specs)]
     ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
-    findings: list[Finding] = []
+    seen: dict[tuple[object, ...], Finding] = {}
     for path in paths:
         ws = load_workspace(path)
-        findings.extend(lint_workspace(ws, cfg.lint, ts_int64=ts_int64))
+        for f in lint_workspace(ws, cfg.lint, ts_int64=ts_int64):
+            # a spec imported by two PATHs is linted twice: report each finding once
+            seen.setdefault((f.file, f.line, f.rule, f.message), f)
+    findings = sorted(seen.values(), key=lambda f: (f.file or "", f.line or 0, f.rule, f.message))
     if fmt is LintFormat.json:
         out = render_json(findings)
     elif fmt is LintFormat.sarif:

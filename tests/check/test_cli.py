@@ -35,6 +35,11 @@ def test_lint_default_path_is_the_specs_folder_and_exits_0(repo_root: Path) -> N
     assert "specs/common/spec.md:" in r.stdout
 
 
+def test_lint_several_paths_reports_each_finding_once(repo_root: Path) -> None:
+    r = specloom("lint", "specs/common", "specs/billing", cwd=repo_root)
+    assert r.returncode == 0 and r.stdout.splitlines()[-1] == "0 errors, 0 warnings, 1 info"
+
+
 def test_lint_json_and_sarif_exit_1_on_errors(repo_root: Path) -> None:
     r = specloom("lint", "tests/check/fixtures/bad", "--format", "json", cwd=repo_root)
     assert r.returncode == 1, r.stderr
