@@ -167,11 +167,15 @@ class ScriptBuilder:
         about = self.about(top.body) if top else ""
         plan = ", ".join(self.say(s.title, md=True) for s in majors[:12])
         more = f", and {len(majors) - 12} more" if len(majors) > 12 else ""
+        walk = (
+            f"We'll go through {plural(len(majors), 'part')}: {plan}{more}."
+            if majors
+            else "It has no sections, so we take its rules in one go."
+        )
         lines.append(
             Line(
                 speaker=A,
-                text=(about + " " if about else "")
-                + f"We'll go through {plural(len(majors), 'part')}: {plan}{more}.",
+                text=(about + " " if about else "") + walk,
                 clauses=[c.id for c in self.others.get(None, [])],
             )
         )

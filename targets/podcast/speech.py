@@ -54,15 +54,22 @@ def speakable(
     markdown: str, resolve: Callable[[str], str] | None = None, *, prose: bool = True
 ) -> str:
     """One line of text a TTS engine can read; `resolve` titles `[?](#id)` links."""
-    text = prose_lines(markdown) if prose else markdown
+    text = (prose_lines(markdown) if prose else markdown).replace("\x00", "")
     text = _FOOTNOTE.sub("", text)
     text = _AUTO_LINK.sub(lambda m: resolve(m.group(2)) if resolve else spoken_id(m.group(2)), text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _BARE_ANCHOR.sub(
         lambda m: resolve(m.group(1)) if resolve else spoken_id(m.group(1)), text
     )
-    text = _CODE.sub(lambda m: m.group(1), text)
-    text = _TAG.sub(" ", text)
+    # code spans are words (`<user>` is read out), HTML tags and comments outside them are not
+    spans: list[str] = []
+
+    def _hold(m: re.Match[str]) -> str:
+        spans.append(m.group(1))
+        return f"\x00{len(spans) - 1}\x00"
+
+    text = _TAG.sub(" ", _CODE.sub(_hold, text))
+    text = re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], text)
     text = _ATTRS.sub("", text)
     for _ in range(2):
         text = _EMPHASIS.sub(lambda m: m.group(2), text)

@@ -34,7 +34,8 @@ def _escape(text: str) -> str:
 def transcript_vtt(episode: Episode, timeline: Timeline) -> bytes:
     """transcript.vtt bytes; cue ids are `<segment>-<n>` followed by the clause ids."""
     names = {h.id: h.name for h in episode.hosts}
-    out = [f"WEBVTT - {_escape(episode.title)}", ""]
+    # the header is plain text (no entities); it only must not contain "-->"
+    out = [f"WEBVTT - {' '.join(episode.title.split()).replace('-->', '->')}", ""]
     counters: dict[str, int] = {}
     for cue in timeline.cues:
         counters[cue.segment] = counters.get(cue.segment, 0) + 1

@@ -216,3 +216,16 @@ def test_a_must_clause_without_example_names_the_interface_items_carrying_it() -
     episode = build_episode(spec, PodcastConfig(), ["tiny"])
     lines = [line.text for s in episode.segments for line in s.lines if line.clauses == ["m1"]]
     assert any("carried by run things" in text for text in lines)
+
+
+def test_code_spans_survive_as_words_and_tags_do_not() -> None:
+    assert speakable("The `<user>` message <b>wins</b> <!-- hidden -->.") == (
+        "The <user> message wins."
+    )
+
+
+def test_a_spec_without_sections_still_makes_a_valid_episode() -> None:
+    spec = Spec(id="bare", title="Bare <one> & only", path="bare.md", hash="0")
+    episode = validate_script(build_episode(spec, PodcastConfig(), ["bare"]), spec)
+    assert [s.kind for s in episode.segments] == ["intro", "recap", "outro"]
+    assert "no sections" in episode.segments[0].lines[-1].text
