@@ -268,6 +268,7 @@ def _record(
             m.targets[e.target] = TargetRecord(
                 target_version=r.target_version,
                 input_hash=r.input_hash,
+                backend=e.job.backend if e.job else "template",
                 folder=r.folder,
                 files=r.files,
                 gates=r.gates,
@@ -275,7 +276,17 @@ def _record(
                 timings=r.timings,
             )
         rows.append(
-            TargetRow(sid, e.target, r.status, r.error or e.reason, secs, r.gates, r.covered, total)
+            TargetRow(
+                sid,
+                e.target,
+                r.status,
+                r.error or e.reason,
+                secs,
+                r.gates,
+                r.covered,
+                total,
+                llm=r.llm_usage,
+            )
         )
     if any_built:
         m.spec_hash, m.spec_version = spec.hash, spec.version

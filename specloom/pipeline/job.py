@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity, has_errors
@@ -11,6 +12,7 @@ from specloom.pipeline.plan import Job, JobResult, make_target
 from specloom.pipeline.publish import publish
 from specloom.pipeline.registry import load_target
 from specloom.pipeline.stage import new_staging_dir, remove_tree, write_files
+from specloom.target import Target
 
 
 def run_job(job: Job) -> JobResult:
@@ -70,8 +72,22 @@ def run_job(job: Job) -> JobResult:
         )
         return result
     finally:
+        result.llm_usage = _llm_usage(target)
         if staging is not None:
             remove_tree(staging)
+
+
+def _llm_usage(target: Target) -> dict[str, Any] | None:
+    """The LLM session's usage report for this target (None when no LLM was used)."""
+    report = getattr(target.ctx.llm, "usage_report", None)
+    if not callable(report):
+        return None
+    data = report()
+    per_target = data.get("targets", {}) if isinstance(data, dict) else {}
+    usage = per_target.get(target.name) if isinstance(per_target, dict) else None
+    if isinstance(usage, dict):
+        return {"model": data.get("model"), **usage}
+    return data if isinstance(data, dict) else None
 
 
 def failed_result(job: Job, exc: BaseException) -> JobResult:

@@ -23,6 +23,8 @@ class TargetRecord(BaseModel):
 
     target_version: str
     input_hash: str
+    backend: str = "template"
+    """The generation backend the output was made with; a different one rebuilds."""
     folder: str
     """The version folder the `<target>` symlink points at (`.<target>-<hash8>`)."""
     files: dict[str, str] = Field(default_factory=dict)

@@ -47,6 +47,8 @@ class JobResult:
     covered: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    llm_usage: dict[str, Any] | None = None
+    """Tokens, requests, cache hits and estimated cost, when the target used an LLM."""
 
 
 @dataclass
@@ -104,6 +106,8 @@ def is_fresh(
         return False, f"target version {rec.target_version} -> {target.version}"
     if rec.input_hash != input_hash:
         return False, "inputs changed"
+    if rec.backend != target.ctx.backend:
+        return False, f"backend {rec.backend} -> {target.ctx.backend}"
     if current_folder(spec_dir, target.name) != rec.folder:
         return False, "published folder missing or not from this manifest"
     if hash_tree(spec_dir / rec.folder) != rec.files:

@@ -25,6 +25,8 @@ class TargetRow:
     gates: list[Finding] = field(default_factory=list)
     covered: list[str] = field(default_factory=list)
     clauses_total: int = 0
+    llm: dict[str, Any] | None = None
+    """LLM usage of this build of the target (tokens, requests, cache hits, cost), if any."""
 
     def gate_summary(self) -> str:
         """`2 errors, 1 warning` or `passed` or `-`."""
@@ -50,6 +52,7 @@ class TargetRow:
             "gates": [g.as_dict() for g in self.gates],
             "covered_clauses": self.covered,
             "clauses_total": self.clauses_total,
+            "llm": self.llm,
         }
 
 
@@ -86,8 +89,23 @@ def report_markdown(
     ]
     for r in rows:
         cov = f"{len(r.covered)}/{r.clauses_total}" if r.clauses_total else "-"
+        if r.status == "blocked":
+            cov = "-"
         lines.append(f"| {r.target} | {r.status} | {r.seconds:.2f} | {r.gate_summary()} | {cov} |")
     lines.append("")
+    llm_rows = [r for r in rows if r.llm]
+    if llm_rows:
+        lines += [
+            "| target | LLM requests | cache hits | tokens | estimated cost (USD) |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for r in llm_rows:
+            u = r.llm or {}
+            lines.append(
+                f"| {r.target} | {u.get('requests', 0)} | {u.get('cache_hits', 0)} "
+                f"| {u.get('total_tokens', 0)} | {u.get('estimated_cost_usd', 0)} |"
+            )
+        lines.append("")
     errors = [f for f in check if f.severity == "error"]
     if errors:
         lines += ["## Check errors (block publication)", ""]
