@@ -96,6 +96,8 @@ class ScriptBuilder:
         for ex in spec.examples:
             if ex.clause is not None:
                 self.examples.setdefault(ex.clause, ex)
+        self.others: dict[str | None, list[Clause]] = {}
+        """Major section id (None: above them) -> its MAY and keyword-less clauses."""
         self.realised_by: dict[str, list[str]] = {}
         """Clause id -> names of the interface items that name it (`clauses: [...]`)."""
         for item in spec.interface_items():
@@ -121,7 +123,7 @@ class ScriptBuilder:
         majors = major_sections(self.spec)
         major_ids = {s.id for s in majors}
         owned: dict[str | None, list[Clause]] = {}
-        self.others: dict[str | None, list[Clause]] = {}
+        self.others.clear()
         for c in self.spec.clauses:
             if c.id in major_ids:
                 continue  # a major section's own clause is named by its segment's summary line
