@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from importlib.metadata import EntryPoint, entry_points
 
 from specloom.errors import BuildError
@@ -27,8 +28,16 @@ def unregister_target(name: str) -> None:
     _extra.pop(name, None)
 
 
+_scanned: dict[tuple[str, ...], dict[str, EntryPoint]] = {}
+
+
 def _entry_points() -> dict[str, EntryPoint]:
-    return {ep.name: ep for ep in entry_points(group=GROUP)}
+    # scanning every distribution's metadata costs tens of ms; rescan when sys.path changes
+    key = tuple(sys.path)
+    if key not in _scanned:
+        _scanned.clear()
+        _scanned[key] = {ep.name: ep for ep in entry_points(group=GROUP)}
+    return _scanned[key]
 
 
 def available_targets() -> list[str]:
