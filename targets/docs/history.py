@@ -43,8 +43,12 @@ def traceability_page(spec: Spec, plan: SitePlan, coverage: dict[str, list[str]]
     """Every clause, the interface items naming it, and the artifacts that cover it."""
     rows = []
     uncovered = []
+    named_by: dict[str, list[str]] = {}
+    for item in spec.interface_items():
+        for cid in dict.fromkeys(item.clauses):
+            named_by.setdefault(cid, []).append(item.name)
     for c in spec.clauses:
-        items = [i.name for i in spec.interface_items() if c.id in i.clauses]
+        items = named_by.get(c.id, [])
         targets = [t for t, ids in coverage.items() if c.id in ids]
         page = plan.page_of(c.id)
         href = rel_url(TRACE_PAGE, page, c.id, built=True) if page else ""

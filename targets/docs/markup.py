@@ -148,7 +148,7 @@ class Renderer:
 
     def clause_anchor(self, clause_id: str, written: str) -> str:
         """The anchor of a statement clause at its sentence: copy-link, badge, examples link."""
-        clause = self.spec.clause(clause_id)
+        clause = self.plan.clause(clause_id)
         if clause is None:
             return escape_text(written)
         safe = html.escape(clause_id)

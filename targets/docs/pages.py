@@ -37,7 +37,7 @@ class PageWriter:
         for s in sections:
             blocks.append(heading(s.title, s.id, s.depth - shift, r.inline))
             meta: list[str] = []
-            clause = self.spec.clause(s.id)
+            clause = self.plan.clause(s.id)
             if clause is not None and clause.kind == "section":
                 meta.append(badge(clause.level))
             authority = s.attrs.get("authority")
@@ -74,7 +74,7 @@ class PageWriter:
             r = self.renderer("index.md")
             items = []
             for cid in self.plan.orphans:
-                clause = self.spec.clause(cid)
+                clause = self.plan.clause(cid)
                 if clause is not None:
                     text = clause.text if f"[^{cid}]" in clause.text else f"{clause.text}[^{cid}]"
                     items.append(f"- {r.inline(text)}")
@@ -120,7 +120,7 @@ class PageWriter:
         """All examples of one clause, with a link back to the clause."""
         page = self.plan.example_pages[ef.id]
         r = self.renderer(page)
-        clause = self.spec.clause(ef.id)
+        clause = self.plan.clause(ef.id)
         back = self.plan.page_of(ef.id)
         intro = ""
         if clause is not None:

@@ -6,7 +6,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from specloom.model import Section, Spec
+from specloom.model import Clause, Section, Spec
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -62,16 +62,28 @@ class SitePlan:
     orphans: list[str] = field(default_factory=list)
     """Clauses outside every section's text (before the first heading): on the home page."""
 
+    def __post_init__(self) -> None:
+        self._clauses: dict[str, Clause] = {}
+        for c in self.spec.clauses:
+            self._clauses.setdefault(c.id, c)
+        self._sections: dict[str, Section] = {}
+        for s in self.spec.sections:
+            self._sections.setdefault(s.id, s)
+
+    def clause(self, clause_id: str) -> Clause | None:
+        """The clause with this id (the first one, like `Spec.clause`), by a dict lookup."""
+        return self._clauses.get(clause_id)
+
     def page_of(self, anchor: str) -> str | None:
         """The page (docs-relative .md path) holding this anchor, or None when it has none."""
         return self.anchor_page.get(anchor)
 
     def title_of(self, anchor: str) -> str:
         """A human title for an anchor: the section heading or the clause title."""
-        for s in self.spec.sections:
-            if s.id == anchor:
-                return s.title
-        clause = self.spec.clause(anchor)
+        section = self._sections.get(anchor)
+        if section is not None:
+            return section.title
+        clause = self.clause(anchor)
         return clause.title if clause else anchor
 
 
