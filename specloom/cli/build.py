@@ -6,6 +6,7 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 import typer
 from rich.console import Console
@@ -52,7 +53,9 @@ def default_runner() -> Runner:
 
 
 class ProgressView:
-    """One rich progress bar per spec on stderr; its text names the target at work."""
+    """On stderr: one line per spec (a bar over its targets) and one per target (its state)."""
+
+    LABEL: ClassVar[dict[str, str]] = {"run": "running", "skip": "skipped", "blocked": "blocked"}
 
     def __init__(self, console: Console) -> None:
         self.progress = Progress(
@@ -63,23 +66,30 @@ class ProgressView:
             console=console,
             transient=False,
         )
-        self.tasks: dict[str, TaskID] = {}
-        self.planned: dict[str, int] = {}
+        self.specs: dict[str, TaskID] = {}
+        self.targets: dict[tuple[str, str], TaskID] = {}
 
     def __call__(self, spec: str, target: str, status: str, detail: str) -> None:
-        if spec not in self.tasks:
-            self.tasks[spec] = self.progress.add_task(spec, total=0)
-        tid = self.tasks[spec]
-        if status in {"run", "skip", "blocked"}:
-            self.planned[spec] = self.planned.get(spec, 0) + 1
-            self.progress.update(tid, total=self.planned[spec])
-            if status != "run":
-                self.progress.advance(tid)
+        if spec not in self.specs:
+            self.specs[spec] = self.progress.add_task(spec, total=0)
+        sid = self.specs[spec]
+        if status == "waiting":
+            self.progress.update(sid, description=f"{spec}: waiting ({detail})")
+            return
+        if status in self.LABEL:  # planned
+            total = self.progress.tasks[sid].total or 0
+            self.progress.update(sid, total=total + 1, description=spec)
+            done = status != "run"
+            self.targets[(spec, target)] = self.progress.add_task(
+                f"  {target}: {self.LABEL[status]}", total=1, completed=int(done)
+            )
+            if done:
+                self.progress.advance(sid)
         elif status in {"built", "failed"}:
-            self.progress.advance(tid)
-            self.progress.update(tid, description=f"{spec}: {target} {status}")
-        elif status == "waiting":
-            self.progress.update(tid, description=f"{spec}: waiting ({detail})")
+            tid = self.targets.get((spec, target))
+            if tid is not None:
+                self.progress.update(tid, description=f"  {target}: {status}", completed=1)
+            self.progress.advance(sid)
 
 
 def summary_table(result: BuildResult) -> Table:
