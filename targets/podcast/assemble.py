@@ -134,11 +134,18 @@ def ffmpeg() -> str:
 
 
 def encode_mp3(
-    pcm: bytes, config: PodcastConfig, episode: Episode, timeline: Timeline | None = None
+    pcm: bytes,
+    config: PodcastConfig,
+    episode: Episode,
+    timeline: Timeline | None = None,
+    workdir: Path | None = None,
 ) -> bytes:
     """MP3 bytes with ID3v2.3 tags (and ID3 chapters from `timeline`); bit-exact ffmpeg
-    flags so equal input gives equal bytes."""
-    with tempfile.TemporaryDirectory(prefix="specloom-podcast-") as tmp:
+    flags so equal input gives equal bytes. The MP3 is written to a temporary folder under
+    `workdir` (the build's cache folder) because its Xing header needs a seekable file."""
+    if workdir is not None:
+        workdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="specloom-podcast-", dir=workdir) as tmp:
         out = Path(tmp) / "episode.mp3"
         cmd = [
             ffmpeg(),

@@ -104,7 +104,7 @@ class PodcastTarget(Target):
             for seg in episode.segments
         ]
         pcm, timeline = assemble(episode, wavs, self.cfg)
-        mp3 = encode_mp3(pcm, self.cfg, episode, timeline)
+        mp3 = encode_mp3(pcm, self.cfg, episode, timeline, self.ctx.cache_dir / "tmp")
         script = episode.model_dump_json(indent=2) + "\n"
         return [
             GeneratedFile("script.json", script.encode()),
