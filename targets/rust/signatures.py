@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-
 from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef
 from specloom.naming import (
     comment_safe,
@@ -54,9 +51,7 @@ def _direct_refs(ref: TypeRef) -> list[str]:
     return []
 
 
-@lru_cache(maxsize=64)
-def _boxed_edges_cached(key: str, edges_json: str) -> frozenset[tuple[str, str]]:
-    edges: dict[str, list[tuple[str, str]]] = json.loads(edges_json)
+def _back_edges(edges: dict[str, list[tuple[str, str]]]) -> frozenset[tuple[str, str]]:
     boxed: set[tuple[str, str]] = set()
     state: dict[str, int] = {}  # 1 = on the stack, 2 = done
     for root in edges:
@@ -85,12 +80,20 @@ def _boxed_edges_cached(key: str, edges_json: str) -> frozenset[tuple[str, str]]
     return frozenset(boxed)
 
 
+# One entry: the stubs ask for every type of the same spec in turn. A strong reference to
+# the spec makes the identity check exact (no address reuse).
+_LAST: list[tuple[Spec, frozenset[tuple[str, str]]]] = []
+
+
 def boxed_fields(spec: Spec) -> frozenset[tuple[str, str]]:
     """(type, field) pairs that close a cycle of inline type references: only these are boxed.
 
     Boxing every reference would trip rustc's drop check on long chains (E0320); boxing
-    the back edges of a depth-first search in declaration order breaks every cycle.
+    the back edges of a depth-first search in declaration order breaks every cycle. An
+    alias's edge has the field name `""`.
     """
+    if _LAST and _LAST[0][0] is spec:
+        return _LAST[0][1]
     edges: dict[str, list[tuple[str, str]]] = {}
     for td in spec.types:
         if td.kind == "record":
@@ -99,7 +102,9 @@ def boxed_fields(spec: Spec) -> frozenset[tuple[str, str]]:
             edges[td.name] = [("", r) for r in _direct_refs(td.alias)]
         else:
             edges[td.name] = []
-    return _boxed_edges_cached(spec.id + spec.hash, json.dumps(edges, sort_keys=False))
+    result = _back_edges(edges)
+    _LAST[:] = [(spec, result)]
+    return result
 
 
 def rust_type(ref: TypeRef, *, boxed: bool = False, bare: bool = False) -> str:

@@ -635,3 +635,16 @@ def test_edge_cases_compile(tmp_path: Path, cache: Path) -> None:
     assert "Self_," in types
     assert '#[cfg_attr(feature = "serde", serde(rename = "in-between"))]' in types
     assert errors(t.verify(spec, root)) == []
+
+
+def test_generating_1000_types_stays_linear(tmp_path: Path) -> None:
+    """Regression guard: a per-type recomputation of the boxing made this take 40 s."""
+    import time
+
+    spec = chain_spec(1000)
+    ws = Workspace(root="specs", specs={"chain": spec}, order=["chain"])
+    t = make_target(ws, tmp_path)
+    start = time.perf_counter()
+    files = t.generate(spec)
+    assert time.perf_counter() - start < 5.0
+    assert any(f.path == "src/types.rs" for f in files)
