@@ -90,12 +90,16 @@ DEFAULT_AUTHORITY = ["root", "system", "developer", "user", "guideline"]
 """The Model Spec's levels, highest first: the order used by a spec that declares none."""
 
 
-def _authority_rank(st: Statement) -> int | None:
-    a = st.clause.authority
-    order = st.spec.authority or DEFAULT_AUTHORITY
-    if a is None or a not in order:
+def _authority_ranks(a: Statement, b: Statement) -> tuple[int, int] | None:
+    """Ranks of both clauses' authority levels (0 = highest) in the first authority order,
+    of a's spec or b's spec, that knows both levels; None when no order ranks both."""
+    la, lb = a.clause.authority, b.clause.authority
+    if la is None or lb is None:
         return None
-    return order.index(a)
+    for order in (a.spec.authority or DEFAULT_AUTHORITY, b.spec.authority or DEFAULT_AUTHORITY):
+        if la in order and lb in order:
+            return order.index(la), order.index(lb)
+    return None
 
 
 def _contradictions(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
@@ -116,8 +120,9 @@ def _contradictions(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
 
 
 def _report(a: Statement, b: Statement) -> Iterator[Finding]:
-    ra, rb = _authority_rank(a), _authority_rank(b)
-    if ra is not None and rb is not None and ra != rb:
+    ranks = _authority_ranks(a, b)
+    if ranks is not None and ranks[0] != ranks[1]:
+        ra, rb = ranks
         low, high = (a, b) if ra > rb else (b, a)
         yield finding(
             "SL204",

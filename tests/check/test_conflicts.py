@@ -109,3 +109,29 @@ def test_lower_authority_contradicting_higher(ir: Any) -> None:
     assert [(f.rule, f.clause, f.line) for f in found] == [("SL204", "p1", 4), ("SL204", "v1", 12)]
     low = next(f for f in found if f.clause == "v1")
     assert "(authority service) contradicts higher-authority clause p1" in low.message
+
+
+def test_authority_levels_from_unrelated_orders_are_not_ranked(ir: Any) -> None:
+    a = ir.spec(
+        "a",
+        strict=True,
+        authority=["platform", "service"],
+        clauses=[
+            ir.stmt("a1", "A client MUST send a request id.", authority="service", file="a/spec.md")
+        ],
+    )
+    b = ir.spec(
+        "b",
+        strict=True,
+        authority=["gold", "silver"],
+        clauses=[
+            ir.stmt(
+                "b1",
+                "A client MUST NOT send a request id.",
+                Level.MUST_NOT,
+                authority="gold",
+                file="b/spec.md",
+            )
+        ],
+    )
+    assert [f.rule for f in conflicts(ir, a, b)] == ["SL203", "SL203"]
