@@ -9,7 +9,7 @@ from specloom.model import Example, ExampleFile, Level, Section, Spec, Workspace
 
 from .env import md_inline, render
 from .markup import Renderer, badge, heading, render_transcript
-from .plan import Page, SitePlan, rel_url
+from .plan import EXAMPLES_INDEX, Page, SitePlan, rel_url
 
 _FIRST_PARA = re.compile(r"\n\s*\n")
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
@@ -162,3 +162,26 @@ class PageWriter:
             text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip("\n")
             parts.append(r.fenced("", "```", "yaml", text.split("\n")))
         return "\n\n".join(parts)
+
+    def examples_index(self) -> str:
+        """examples/index.md: every examples page, with its clause."""
+        rows = []
+        r = self.renderer(EXAMPLES_INDEX)
+        for ef in sorted(self.spec.example_files, key=lambda e: natural_key(e.id)):
+            clause = self.plan.clause(ef.id)
+            text = r.inline(_FOOTNOTE.sub("", clause.text)) if clause else ""
+            rows.append(
+                {
+                    "id": ef.id,
+                    "page": rel_url(EXAMPLES_INDEX, self.plan.example_pages[ef.id], built=False),
+                    "badge": badge(clause.level) if clause else "",
+                    "count": len(ef.examples),
+                    "text": " ".join(text.split()).replace("|", "\\|"),
+                }
+            )
+        return render("docs/examples_index.md.jinja", spec_id=self.spec.id, rows=rows)
+
+
+def natural_key(text: str) -> list[tuple[int, int | str]]:
+    """Sort `bil2` before `bil10`."""
+    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]

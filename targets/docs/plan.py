@@ -14,6 +14,7 @@ API_PAGE = "api.md"
 TRACE_PAGE = "traceability.md"
 CHANGELOG_PAGE = "changelog.md"
 TUTORIAL_PAGE = "tutorial/index.md"
+EXAMPLES_INDEX = "examples/index.md"
 HOME_PAGE = "index.md"
 RESERVED = {
     "index",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -20,16 +19,11 @@ from .pages import PageWriter
 from .plan import (
     API_PAGE,
     CHANGELOG_PAGE,
+    EXAMPLES_INDEX,
     TRACE_PAGE,
     TUTORIAL_PAGE,
     plan_site,
 )
-
-
-def natural_key(text: str) -> list[tuple[int, int | str]]:
-    """Sort `bil2` before `bil10`."""
-    return [(0, int(t)) if t.isdigit() else (1, t) for t in re.split(r"(\d+)", text) if t]
-
 
 STATIC = ["docs/stylesheets/specloom.css", "docs/javascripts/specloom.js"]
 
@@ -97,10 +91,9 @@ class DocsTarget(Target):
         nav += [("Traceability", TRACE_PAGE), ("Changelog", CHANGELOG_PAGE)]
         if tutorial is not None:
             nav.append(("Tutorial", TUTORIAL_PAGE))
-        example_nav = [
-            (ef.id, plan.example_pages[ef.id])
-            for ef in sorted(spec.example_files, key=lambda e: natural_key(e.id))
-        ]
+        if spec.example_files:
+            files[f"docs/{EXAMPLES_INDEX}"] = writer.examples_index()
+            nav.append(("Examples", EXAMPLES_INDEX))
         files["mkdocs.yml"] = render(
             "mkdocs.yml.jinja",
             spec_path=spec.path,
@@ -109,7 +102,6 @@ class DocsTarget(Target):
             if isinstance(spec.meta.get("summary"), str)
             else "",
             nav=nav,
-            example_nav=example_nav,
         )
         ir = json.dumps(spec.model_dump(mode="json"), indent=1, sort_keys=True, ensure_ascii=False)
         files[history.IR_COPY] = ir + "\n"
