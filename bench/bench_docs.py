@@ -1,8 +1,9 @@
 """Docs build benchmark: specloom's own time (parse, generate, gates) apart from `mkdocs build`.
 
-Run from the repository root: `.venv/bin/python bench/bench_docs.py [--repeat R]`. For the
-example workspace (each spec of specs/) and the Model Spec corpus (4,700 lines), it times,
-best of R (default 3):
+Run from the repository root: `.venv/bin/python bench/bench_docs.py [--repeat R] [--synth N]`.
+For the example workspace (each spec of specs/), the Model Spec corpus (4,700 lines) and,
+with `--synth N`, a synthetic spec of N clauses (bench/synth.py), it times, best of R
+(default 3):
 - parse: `load_workspace` (shared by every target; shown for context);
 - generate: `DocsTarget.generate` (the pure part: pages, API tabs, tutorial section);
 - write: writing the files into a temporary staging folder;
@@ -81,6 +82,7 @@ def bench_spec(src: Path, spec_id: str | None, repeat: int, tmp: Path) -> dict[s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--synth", type=int, default=0, help="also a synthetic N-clause spec")
     args = parser.parse_args()
     cases: list[tuple[str, Path, str | None]] = [
         ("common", REPO / "specs", "common"),
@@ -92,6 +94,12 @@ def main() -> None:
     head = ("spec", "lines", "pages", "parse", "generate", "write", "gates", "specloom", "mkdocs")
     print("  ".join(f"{h:>10}" for h in head))
     with tempfile.TemporaryDirectory(prefix="specloom-bench-docs-") as tmp:
+        if args.synth:
+            sys.path.insert(0, str(REPO / "bench"))
+            from synth import write_workspace
+
+            write_workspace(Path(tmp) / "synth", min(args.synth, 1000))
+            cases.append((f"synth{min(args.synth, 1000)}", Path(tmp) / "synth", "svc0"))
         for name, src, sid in cases:
             r = bench_spec(src, sid, args.repeat, Path(tmp))
             cells = [name, f"{r['lines']:.0f}", f"{r['pages']:.0f}"] + [
