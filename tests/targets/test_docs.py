@@ -434,6 +434,9 @@ def test_hostile_text_never_becomes_live_html(hostile: Built) -> None:
                 assert not src or "assets/javascripts/" in src or "specloom.js" in src, src
                 theme_scripts += 1
     assert theme_scripts > 0  # the theme's own scripts are still there
+    for page in sorted(hostile.site.rglob("*.html")):
+        raw = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in raw and "<style>body" not in raw, page
 
 
 def test_hostile_text_is_shown_as_text(hostile: Built) -> None:
