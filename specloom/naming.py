@@ -417,14 +417,28 @@ def rust_reserved(name: str, kind: str) -> bool:
     return False
 
 
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Text-direction controls: rustc rejects them in comments (Trojan Source, CVE-2021-42574)."""
+
+
 def comment_safe(text: str) -> str:
     """Text for a code comment: control characters (bare CR, NUL...) become spaces.
 
     Line breaks of every kind (`\\r\\n`, U+2028...) become `\\n`, so a caller can split on
     `\\n` and prefix each line; a bare CR would otherwise be a rustc error in a doc comment.
+    Text-direction controls are shown as `<U+202E>`: invisible, they could make a comment
+    read differently from what the compiler sees.
     """
-    lines = text.splitlines()
-    return "\n".join(
-        "".join(" " if (ord(c) < 0x20 and c != "\t") or 0x7F <= ord(c) < 0xA0 else c for c in ln)
-        for ln in lines
-    )
+    out: list[str] = []
+    for ln in text.splitlines():
+        chars: list[str] = []
+        for c in ln:
+            o = ord(c)
+            if c in _BIDI:
+                chars.append(f"<U+{o:04X}>")
+            elif (o < 0x20 and c != "\t") or 0x7F <= o < 0xA0:
+                chars.append(" ")
+            else:
+                chars.append(c)
+        out.append("".join(chars))
+    return "\n".join(out)

@@ -102,3 +102,9 @@ def test_identifiers_are_ascii_identifiers(name: str) -> None:
         out = conv(name).removeprefix("r#")
         assert out.isascii()
         assert out.isidentifier()
+
+
+def test_comment_safe() -> None:
+    assert n.comment_safe("a\r\nb\rc\u2028d") == "a\nb\nc\nd"
+    assert n.comment_safe("x\x00y\x1bz\tw") == "x y z\tw"
+    assert n.comment_safe("abc \u202e cba") == "abc <U+202E> cba"

@@ -11,7 +11,7 @@ import jinja2
 
 from specloom.findings import Finding
 from specloom.model import InterfaceItem, Spec
-from specloom.naming import json_string, ts_type_name
+from specloom.naming import comment_safe, json_string, ts_type_name
 from specloom.target import GeneratedFile, Target, TargetConfig
 
 from ..values import ValueBuilder
@@ -31,7 +31,7 @@ class TypeScriptConfig(TargetConfig):
 
 def ts_line(text: object) -> str:
     """Text for a one-line `/** ... */` comment: no newlines, no `*/`."""
-    return " ".join(str(text).split()).replace("*/", "*\\/")
+    return " ".join(comment_safe(str(text)).split()).replace("*/", "*\\/")
 
 
 def md_line(text: object) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from specloom.targets.rust import RustConfig, RustTarget
 from specloom.targets.rust import gates as rs_gates
@@ -378,26 +378,22 @@ def test_wrong_implementation_fails_the_conformance_suite(impl_work: Path, cache
 
 # -- escaping: hostile spec text still compiles -----------------------------------------
 
-HOSTILE = st.one_of(
-    st.sampled_from(
-        [
-            "*/ fn main() { /*",
-            '"; panic!(); "',
-            "\\",
-            'r#"raw"#',
-            "<script>alert('x')</script>",
-            "```rust\nfn broken( {\n```",
-            "    indented code block fn x(",
-            "#[cfg(any())] } fn",
-            "line\r\nbreak\u2028sep\u2029end",
-            "{} {:?} {0}",
-            "x" * 5000,
-            "emoji 🎉 and 中文 and \u202e rtl",
-            "\x00\x07\x1b",
-        ]
-    ),
-    st.text(max_size=200),
-)
+SAMPLES = [
+    "*/ fn main() { /*",
+    '"; panic!(); "',
+    "\\",
+    'r#"raw"#',
+    "<script>alert('x')</script>",
+    "```rust\nfn broken( {\n```",
+    "    indented code block fn x(",
+    "#[cfg(any())] } fn",
+    "line\r\nbreak\u2028sep\u2029end",
+    "{} {:?} {0}",
+    "x" * 5000,
+    "emoji 🎉 and 中文 and \u202e rtl",
+    "\x00\x07\x1b",
+]
+HOSTILE = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=200))
 
 
 def hostile_spec(texts: list[str]) -> Spec:
@@ -471,6 +467,7 @@ def hostile_spec(texts: list[str]) -> Spec:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.lists(HOSTILE, min_size=3, max_size=12))
+@example(texts=SAMPLES)
 def test_hostile_text_compiles(tmp_path: Path, cache: Path, texts: list[str]) -> None:
     spec = hostile_spec(texts)
     ws = Workspace(root="specs", specs={"hostile": spec}, order=["hostile"])

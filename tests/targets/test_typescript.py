@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from specloom.targets.typescript import TypeScriptConfig, TypeScriptTarget
 from specloom.targets.typescript import gates as ts_gates
@@ -334,27 +334,23 @@ def test_wrong_implementation_fails_the_conformance_suite(built: Path) -> None:
 # -- escaping: hostile spec text still compiles -----------------------------------------
 
 POS = SourcePos(file="specs/hostile/spec.md", line=1)
-HOSTILE = st.one_of(
-    st.sampled_from(
-        [
-            "*/ alert(1) /*",
-            '"; process.exit(1); "',
-            "\\",
-            "\\u0000 \\x00",
-            "<script>alert('x')</script>",
-            "${injection}",
-            "`template`",
-            "#[cfg(any())] } fn",
-            "line\r\nbreak\u2028sep\u2029end",
-            "@param {x} evil",
-            "x" * 5000,
-            "emoji 🎉 and 中文 and \u202e rtl",
-            "/* nested */ */ */",
-            "\x00\x07\x1b",
-        ]
-    ),
-    st.text(max_size=200),
-)
+SAMPLES = [
+    "*/ alert(1) /*",
+    '"; process.exit(1); "',
+    "\\",
+    "\\u0000 \\x00",
+    "<script>alert('x')</script>",
+    "${injection}",
+    "`template`",
+    "#[cfg(any())] } fn",
+    "line\r\nbreak\u2028sep\u2029end",
+    "@param {x} evil",
+    "x" * 5000,
+    "emoji 🎉 and 中文 and \u202e rtl",
+    "/* nested */ */ */",
+    "\x00\x07\x1b",
+]
+HOSTILE = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=200))
 
 
 def prim(name: str, optional: bool = False) -> TypeRef:
@@ -433,6 +429,7 @@ def hostile_spec(texts: list[str]) -> Spec:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.lists(HOSTILE, min_size=3, max_size=12))
+@example(texts=SAMPLES)
 def test_hostile_text_compiles(tmp_path: Path, texts: list[str]) -> None:
     spec = hostile_spec(texts)
     ws = Workspace(root="specs", specs={"hostile": spec}, order=["hostile"])
