@@ -211,6 +211,8 @@ class ValueBuilder:
         args: list[tuple[str, Value]] = []
         for p in op.params:
             v = st.with_.get(p.name)
+            if v is None and p.name not in st.with_ and not p.type.optional:
+                raise _bad(st.pos, f"the example gives no value for the parameter `{p.name}`")
             args.append((p.name, self.build(p.type, v, self.spec.id, st.pos, partial=False)))
         return args
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from specloom.model import Spec, TypeDef
 from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
 
@@ -45,8 +47,12 @@ class RustLiterals:
             if v.prim == "int64":
                 return f"{v.value}i64"
             if v.prim == "float64":
-                text = repr(float(v.value))
-                return f"{text}f64" if text[0].isdigit() or text[0] == "-" else "f64::NAN"
+                num = float(v.value)
+                if math.isnan(num):
+                    return "f64::NAN"
+                if math.isinf(num):
+                    return "f64::INFINITY" if num > 0 else "f64::NEG_INFINITY"
+                return f"{num!r}f64"
             if v.prim == "bytes":
                 return "vec![" + ", ".join(f"{b}u8" for b in v.value) + "]"
             return f"String::from({rust_string(str(v.value))})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef
 from specloom.naming import (
     comment_safe,
@@ -223,6 +225,10 @@ def constant_value(const: Constant) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, float):
+        if math.isnan(v):
+            return "f64::NAN"
+        if math.isinf(v):
+            return "f64::INFINITY" if v > 0 else "f64::NEG_INFINITY"
         return repr(v) if "." in repr(v) or "e" in repr(v) else repr(v) + ".0"
     if isinstance(v, int):
         return f"{v}.0" if const.type.name == "float64" else str(v)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from specloom.model import Spec, TypeDef
 from specloom.naming import json_string, ts_member_name, ts_property_key, ts_type_name
 
@@ -27,7 +29,14 @@ def literal(v: Value, int64: str) -> str:
             return "true" if v.value else "false"
         if v.prim == "int64" and int64 == "bigint":
             return f"{v.value}n"
-        if v.prim in ("int32", "int64", "float64"):
+        if v.prim == "float64":
+            x = float(v.value)
+            if math.isnan(x):
+                return "NaN"
+            if math.isinf(x):
+                return "Infinity" if x > 0 else "-Infinity"
+            return repr(x)
+        if v.prim in ("int32", "int64"):
             return repr(v.value)
         if v.prim == "bytes":
             return "new Uint8Array([" + ", ".join(str(b) for b in v.value) + "])"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import math
+
 from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef
 from specloom.naming import (
     comment_safe,
@@ -168,12 +171,12 @@ def constant_value(const: Constant, int64: str = "number") -> str:
         return f"{int(v)}n"
     if isinstance(v, bool):
         return "true" if v else "false"
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
     if isinstance(v, int | float):
         return repr(v)
     if isinstance(v, str):
         return json_string(v)
-    import json
-
     return json.dumps(v, sort_keys=True, ensure_ascii=True)
 
 

@@ -582,7 +582,9 @@ def edge_spec() -> Spec:
             clause=None,
             source="file",
             pos=POS,
-            structured=StructuredExample(call="count", expect={"x": 1.5}, pos=POS),
+            structured=StructuredExample(
+                call="count", expect={"x": 1.5, "y": float("-inf")}, pos=POS
+            ),
         ),
         Example(
             title="default",
@@ -613,6 +615,7 @@ def edge_spec() -> Spec:
         constants=[
             Constant(name="max", type=ref("int64"), value=5, pos=POS),
             Constant(name="on", type=ref("bool"), value=True, pos=POS),
+            Constant(name="limit", type=ref("float64"), value=float("inf"), pos=POS),
         ],
     )
 

@@ -533,7 +533,9 @@ def edge_spec() -> Spec:
             clause=None,
             source="file",
             pos=POS,
-            structured=StructuredExample(call="count", expect={"x": 1.5}, pos=POS),
+            structured=StructuredExample(
+                call="count", expect={"x": 1.5, "y": float("-inf")}, pos=POS
+            ),
         ),
         Example(
             title="default",
@@ -564,6 +566,7 @@ def edge_spec() -> Spec:
         constants=[
             Constant(name="max", type=ref("int64"), value=5, pos=POS),
             Constant(name="on", type=ref("bool"), value=True, pos=POS),
+            Constant(name="limit", type=ref("float64"), value=float("inf"), pos=POS),
         ],
     )
 
@@ -597,3 +600,14 @@ def test_bad_example_values_are_spec_errors(workspace: Workspace, tmp_path: Path
     assert info.value.file == ex.structured.pos.file
     assert info.value.line == ex.structured.pos.line
     assert "`lost` is not a value of `InvoiceStatus`" in info.value.message
+
+
+def test_missing_parameter_is_a_spec_error(workspace: Workspace, tmp_path: Path) -> None:
+    from specloom.errors import SpecError
+
+    spec = workspace.spec("billing").model_copy(deep=True)
+    ex = next(e for e in spec.examples if e.structured and e.structured.call == "amount_due")
+    assert ex.structured is not None
+    del ex.structured.with_["invoice"]
+    with pytest.raises(SpecError, match="gives no value for the parameter `invoice`"):
+        make_target(workspace, tmp_path).generate(spec)
