@@ -14,12 +14,10 @@ from prefect.client.schemas.objects import State, TaskRun
 from prefect.futures import PrefectFuture, as_completed
 
 from specloom.errors import SpecloomError
-from specloom.pipeline.build import BuildRequest, BuildResult, Progress, run_build
+from specloom.pipeline.build import BuildRequest, BuildResult, run_build
 from specloom.pipeline.job import failed_result, run_job
 from specloom.pipeline.plan import Job, JobResult
-
-PROGRESS: Progress | None = None
-"""Set by the in-process runner (specloom.pipeline.runner_prefect) to receive progress."""
+from specloom.pipeline.runner_prefect import current_progress
 
 TRANSIENT = (OSError, subprocess.TimeoutExpired)
 """Exceptions worth a retry: I/O hiccups, a tool that timed out. Gate failures are results,
@@ -48,7 +46,16 @@ def is_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> 
     return isinstance(exc, TRANSIENT) and not isinstance(exc, SpecloomError)
 
 
-@task(
+def build_one_target(job: Job) -> JobResult:
+    """Generate, verify and publish one target of one spec (the body of the task).
+
+    A plain module-level function, so Dask pickles it by reference: pickling the task's
+    function by value would drag in this module's globals.
+    """
+    return run_job(job)
+
+
+build_target = task(
     name="build-target",
     task_run_name="{job.spec_id}/{job.target}",
     retries=2,
@@ -57,10 +64,7 @@ def is_transient(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> 
     # The manifest's input hashes are the build cache (a skipped target never gets here);
     # a Prefect result cache would skip the publish side effect, so none is used.
     cache_policy=NO_CACHE,
-)
-def build_target(job: Job) -> JobResult:
-    """Generate, verify and publish one target of one spec."""
-    return run_job(job)
+)(build_one_target)
 
 
 def prefect_executor(jobs: list[Job], finished: Callable[[JobResult], None]) -> list[JobResult]:
@@ -106,7 +110,7 @@ def build_flow(
         wait=wait,
         changed_since=changed_since,
     )
-    result = run_build(req, prefect_executor, progress=PROGRESS)
+    result = run_build(req, prefect_executor, progress=current_progress())
     if result.exit_code:
         raise BuildFailed(result)
     return result

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from typing import Any
 
 from specloom.pipeline.build import BuildRequest, BuildResult, Progress
+
+_progress: list[Progress | None] = [None]
+"""Where an in-process flow run sends progress (flow parameters must stay JSON-able)."""
+
+
+def current_progress() -> Progress | None:
+    """The progress callback of the in-process run, if any (read by the build flow)."""
+    return _progress[0]
 
 
 def prefect_env() -> None:
@@ -21,6 +30,8 @@ def dask_task_runner(address: str | None) -> Any:
     """A DaskTaskRunner: on `address`, or on a temporary LocalCluster of worker processes."""
     from prefect_dask.task_runners import DaskTaskRunner
 
+    logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO chatter buries ours
+
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(
@@ -30,6 +41,7 @@ def dask_task_runner(address: str | None) -> Any:
             "threads_per_worker": 1,
             "processes": True,
             "dashboard_address": None,
+            "silence_logs": logging.WARNING,
         },
     )
 
@@ -47,12 +59,12 @@ def run_prefect(
     flow = flows_build.build_flow
     if task_runner == "dask":
         flow = flow.with_options(task_runner=dask_task_runner(dask_address))
-    flows_build.PROGRESS = progress
+    _progress[0] = progress
     try:
         params = flows_build.request_parameters(req)
         state = flow(**params, return_state=True)
     finally:
-        flows_build.PROGRESS = None
+        _progress[0] = None
     value = state.result(raise_on_failure=False)
     if isinstance(value, flows_build.BuildFailed):
         failed: BuildResult = value.result

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,12 +72,21 @@ def test_dask_task_runner_on_a_local_cluster(ws: Path, prefect_api: str) -> None
         BuildRequest(output=Path("out-local"), **req),  # type: ignore[arg-type]
         make_local_executor(),
     )
+    lock = threading.Lock()  # an unpicklable progress sink, like the CLI's rich Progress
+    events: list[tuple[str, str, str]] = []
+
+    def progress(spec: str, target: str, status: str, detail: str) -> None:
+        with lock:
+            events.append((spec, target, status))
+
     dask = run_prefect(
         BuildRequest(output=Path("out-dask"), **req),  # type: ignore[arg-type]
         task_runner="dask",
+        progress=progress,
     )
     assert local.exit_code == dask.exit_code == 0
     assert tree(ws / "out-local") == tree(ws / "out-dask")
+    assert ("billing", "ir-json", "built") in events
 
 
 class Flaky(Target):
