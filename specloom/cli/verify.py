@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
+
+
+class OutputFormat(StrEnum):
+    """Human table or machine JSON."""
+
+    text = "text"
+    json = "json"
+
 
 STYLE = {"ok": "green", "drift": "yellow", "failed": "red"}
 
@@ -24,14 +33,14 @@ def register(app: typer.Typer) -> None:
         target: list[str] = typer.Option(
             None, "--target", "-t", help="Verify only this target (repeatable)."
         ),
-        fmt: str = typer.Option("text", "--format", help="text or json."),
+        fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
     ) -> None:
         """Compare published files with the manifest and re-run the gates; exit 1 on either."""
         from specloom.pipeline.verify import run_verify
 
         rows = run_verify(list(paths or []), output, list(target) if target else None)
         bad = any(r.status != "ok" for r in rows)
-        if fmt == "json":
+        if fmt is OutputFormat.json:
             typer.echo(
                 json.dumps(
                     {"ok": not bad, "targets": [r.as_dict() for r in rows]},

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom.config import Config, load_config
+from specloom.errors import BuildError
 from specloom.findings import Finding, Severity, has_errors
 from specloom.model import Workspace
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
@@ -95,7 +96,11 @@ def verify_target(
             )
         )
     status = "drift" if has_errors(findings) else "ok"
-    cls = load_target(name)
+    try:
+        cls = load_target(name)
+    except BuildError as exc:
+        findings.append(_finding("VER002", f"gates not run: {exc.message}", where))
+        return VerifyRow(sid, name, "failed", findings)
     target = make_target(
         cls,
         ws,

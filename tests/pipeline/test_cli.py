@@ -149,3 +149,34 @@ def test_local_build_imports_neither_prefect_nor_openai(ws: Path) -> None:
     assert "specloom.pipeline.build" in imported
     assert not {m for m in imported if m.split(".")[0] in {"prefect", "openai", "dask"}}
     assert "billing" in proc.stderr  # the progress lines went to stderr
+
+
+def test_verify_reports_a_target_that_is_no_longer_installed(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from specloom.pipeline import registry
+
+    class Gone(registry.load_target("ir-json")):  # type: ignore[misc]
+        name = "gone"
+
+    registry.register_target(Gone)
+    try:
+        code, _ = build_json_targets(capsys, "gone")
+        assert code == 0
+    finally:
+        registry.unregister_target("gone")
+    code, out, _ = cli(capsys, "verify", "specs", "-o", "out", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert {f["rule"] for t in doc["targets"] for f in t["findings"]} == {"VER002"}
+    assert "unknown target 'gone'" in out
+
+
+def build_json_targets(
+    capsys: pytest.CaptureFixture[str], *targets: str
+) -> tuple[int, dict[str, Any]]:
+    args = [a for t in targets for a in ("-t", t)]
+    code, out, _err = cli(
+        capsys, "build", "specs", "-o", "out", "--runner", "local", "--format", "json", *args
+    )
+    return code, json.loads(out)
