@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from specloom.errors import SpecError
 
-_TRAILING = re.compile(r"\s*\{([^{}]*)\}\s*$")
+_TRAILING = re.compile(r"\{([^{}]*)\}[ \t]*$")
 _ATTR = re.compile(
     r"""\s*(?:#([^\s"'=}]+)|\.([^\s"'=}]+)|([A-Za-z_][\w.:-]*)=("[^"]*"|'[^']*'|[^\s"']+))"""
 )

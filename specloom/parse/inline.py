@@ -5,18 +5,21 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from specloom.model import CrossRef, Level, SourcePos
 
-TAG = re.compile(r"\[\^([^\]\s]+)\]")
+TAG = re.compile(r"\[\^([^\[\]\s]+)\]")
 """A footnote eval tag `[^8ep1]` (the Model Spec has no footnote definitions for them)."""
 
 _BACKTICKS = re.compile(r"`+")
 _LINK = re.compile(
     r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^\s()<>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]*_]*(?:\[\^[^\]\s]+\])*(?=\s|$)")
+# possessive quantifiers and the look-behind keep long runs of dots linear
+_SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]*_]*+(?:\[\^[^\[\]\s]+\])*+(?=\s|$)")
 _SPACE = re.compile(r"\s+")
+_NEWLINE = re.compile(r"\n")
 _KEYWORD = re.compile(
     r"\b(?:must\s+not|mustn['’]t|must|required|shall\s+not|shan['’]t|shall|should\s+not"
     r"|shouldn['’]t|should|not\s+recommended|recommended|may|optional)\b",
@@ -38,7 +41,7 @@ _KEYWORD_LEVEL: dict[str, Level] = {
     "MAY": Level.MAY,
     "OPTIONAL": Level.MAY,
 }
-_MARKUP = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\([^)]*\)|[*_`]+|<[^>\n]*>")
+_MARKUP = re.compile(r"!?\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\([^()]*\)|[*_`]+|<[^<>\n]*>")
 TITLE_WORDS = 8
 """A statement clause's title is the first TITLE_WORDS words of its sentence."""
 
@@ -92,10 +95,13 @@ class InlineText:
     tags: list[Tag] = field(default_factory=list)
     refs: list[tuple[int, CrossRef]] = field(default_factory=list)
     _ends: list[int] | None = None
+    _breaks: list[int] | None = None
 
     def line_at(self, offset: int) -> int:
         """File line of a character offset in `content`."""
-        return self.first_line + self.content.count("\n", 0, offset)
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _NEWLINE.finditer(self.content)]
+        return self.first_line + bisect.bisect_left(self._breaks, offset)
 
     def sentence(self, offset: int) -> tuple[int, int]:
         """Start and end offsets of the sentence holding `offset`."""
@@ -115,10 +121,12 @@ class InlineText:
         """The source between two offsets, eval tags removed, white space collapsed."""
         parts = []
         pos = start
-        for tag in self.tags:
-            if start <= tag.start and tag.end <= end:
-                parts.append(self.content[pos : tag.start])
-                pos = tag.end
+        k = bisect.bisect_left(self.tags, start, key=_start_of)
+        while k < len(self.tags) and self.tags[k].end <= end:
+            tag = self.tags[k]
+            parts.append(self.content[pos : tag.start])
+            pos = tag.end
+            k += 1
         parts.append(self.content[pos:end])
         return _SPACE.sub(" ", "".join(parts)).strip()
 
@@ -130,14 +138,27 @@ class InlineText:
         """
         out = []
         for m in _KEYWORD.finditer(self.masked, start, end):
-            word = _SPACE.sub(" ", m.group())
+            word = " ".join(m.group().split())
             if word == word.upper() or is_modal(word):
                 out.append(word)
         return out
 
     def refs_between(self, start: int, end: int) -> list[CrossRef]:
         """Cross references whose link starts between two offsets."""
-        return [ref for off, ref in self.refs if start <= off < end]
+        k = bisect.bisect_left(self.refs, start, key=_offset_of)
+        out = []
+        while k < len(self.refs) and self.refs[k][0] < end:
+            out.append(self.refs[k][1])
+            k += 1
+        return out
+
+
+def _start_of(tag: Tag) -> int:
+    return tag.start
+
+
+def _offset_of(item: tuple[int, CrossRef]) -> int:
+    return item[0]
 
 
 def scan_inline(content: str, file: str, first_line: int) -> InlineText:
@@ -176,14 +197,19 @@ def _cross_ref(text: str, href: str, file: str, line: int) -> CrossRef | None:
 _ADJECTIVES = frozenset({"REQUIRED", "RECOMMENDED", "NOT RECOMMENDED", "OPTIONAL"})
 
 
+@cache
 def is_modal(keyword: str) -> bool:
     """True for the modal-verb keywords (MUST, SHALL, SHOULD, MAY and their negations)."""
-    return _SPACE.sub(" ", keyword).upper() not in _ADJECTIVES
+    return " ".join(keyword.split()).upper() not in _ADJECTIVES
 
 
+@cache
 def keyword_level(keyword: str) -> Level:
     """The level one keyword stands for (`must not` -> MUST NOT)."""
-    return _KEYWORD_LEVEL[_SPACE.sub(" ", keyword).replace("’", "'").upper()]
+    return _KEYWORD_LEVEL[" ".join(keyword.split()).replace("’", "'").upper()]
+
+
+_RANK = {level: level.rank for level in Level}
 
 
 def strongest_level(keywords: list[str], strict: bool) -> Level:
@@ -193,7 +219,7 @@ def strongest_level(keywords: list[str], strict: bool) -> Level:
         if kw != kw.upper() and (strict or not is_modal(kw)):
             continue
         level = keyword_level(kw)
-        if level.rank > best.rank:
+        if _RANK[level] > _RANK[best]:
             best = level
     return best
 

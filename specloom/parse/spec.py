@@ -24,13 +24,15 @@ from specloom.parse.attrs import parse_heading, slugify
 from specloom.parse.blocks import fence_lang, parse_blocks
 from specloom.parse.examples import ExampleScan, extract_examples
 from specloom.parse.frontmatter import FrontMatter, check_spec_id, split_front_matter
-from specloom.parse.inline import InlineText, scan_inline, short_title, strongest_level
+from specloom.parse.inline import InlineText, Tag, scan_inline, short_title, strongest_level
 from specloom.parse.interface import Interface, parse_interface_block
 from specloom.parse.source import SourceFile, read_source, source_of
 
 SPEC_FILE = "spec.md"
 EXAMPLES_DIR = "examples"
 INTERFACE_LANG = "specloom"
+MAX_TAGS_PER_SENTENCE = 16
+"""More eval tags than this in one sentence is refused (the Model Spec has at most 4)."""
 
 
 @dataclass(frozen=True)
@@ -316,24 +318,38 @@ class _SpecBuilder:
     def _statements(self, text: InlineText) -> None:
         k = self._index_at(text.first_line)
         owner = self.sections[k] if k >= 0 else None
+        groups: dict[tuple[int, int], list[Tag]] = {}
         for tag in text.tags:
-            start, end = text.sentence(tag.start)
+            groups.setdefault(text.sentence(tag.start), []).append(tag)
+        for (start, end), tags in groups.items():
+            if len(tags) > MAX_TAGS_PER_SENTENCE:
+                raise SpecError(
+                    f"one sentence holds {len(tags)} eval tags; specloom allows at most "
+                    f"{MAX_TAGS_PER_SENTENCE} (each tag copies the sentence into a clause)",
+                    file=self.file,
+                    line=tags[MAX_TAGS_PER_SENTENCE].line,
+                    hint="split the sentence, or tag fewer evals in it",
+                )
             sentence = text.text(start, end)
             keywords = text.keywords(start, end)
-            self.clauses.append(
-                Clause(
-                    id=tag.id,
-                    kind="statement",
-                    title=short_title(sentence),
-                    text=sentence,
-                    level=strongest_level(keywords, self.strict),
-                    keywords=keywords,
-                    authority=owner.authority if owner else None,
-                    section=owner.section.id if owner else None,
-                    refs=text.refs_between(start, end),
-                    pos=SourcePos(file=self.file, line=tag.line),
+            level = strongest_level(keywords, self.strict)
+            title = short_title(sentence)
+            refs = text.refs_between(start, end)
+            for tag in tags:
+                self.clauses.append(
+                    Clause(
+                        id=tag.id,
+                        kind="statement",
+                        title=title,
+                        text=sentence,
+                        level=level,
+                        keywords=list(keywords),
+                        authority=owner.authority if owner else None,
+                        section=owner.section.id if owner else None,
+                        refs=list(refs),
+                        pos=SourcePos(file=self.file, line=tag.line),
+                    )
                 )
-            )
 
     def _admonition(self, tok: Token) -> None:
         assert tok.map is not None
