@@ -1,0 +1,188 @@
+"""`specloom clarify`: questions from lint, markers written without touching anything else."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from specloom.check.lint import lint_workspace
+from specloom.cli.main import app
+from specloom.llm.clarify import MARKER_RE
+from specloom.parse import load_workspace
+
+FAKE_KEY = "sk-specloom-FAKE-KEY-clarify-1357924680"
+
+SHOP = """\
+---
+spec: shop
+title: Shop
+version: 0.1.0
+strict: true
+---
+
+# Shop {#shop}
+
+The shop sells things to customers.
+
+## Orders {#orders}
+
+An order MUST be confirmed quickly after payment[^ord1]. The confirmation e-mail
+must list every item[^ord2]. Refunds are handled by support[^ord3].
+
+## Returns {#returns}
+
+Returns are accepted within thirty days.
+
+## Shipping {#shipping}
+
+Shipping SHOULD use a reasonable carrier. TBD: carriers per country.
+
+| Carrier | Zone |
+|---|---|
+| TODO | EU |
+
+```specloom
+constants:
+  MAX_ITEMS: {type: int32, value: 10, doc: TODO decide}
+```
+"""
+
+MARKER_LINE = re.compile(r"^\[NEEDS CLARIFICATION: [^\]\n]*\]\n$")
+INLINE_MARKER = re.compile(r" ?\[NEEDS CLARIFICATION: [^\]\n]*\]")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "specs" / "shop").mkdir(parents=True)
+    (tmp_path / "specs" / "shop" / "spec.md").write_text(SHOP, encoding="utf-8")
+    (tmp_path / "specloom.toml").write_text('specs = "specs"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
+    return tmp_path
+
+
+def run(*args: str) -> Any:
+    result = CliRunner().invoke(app, ["clarify", *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def assert_only_markers_inserted(before: str, after: str) -> int:
+    """Every difference is one inserted marker (inline after a space, or a line of its own);
+    returns the number of markers added."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    ops = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag == "equal":
+            continue
+        assert tag in ("insert", "replace"), f"lines {i1 + 1}-{i2} were deleted"
+        if tag == "insert":
+            assert all(MARKER_LINE.match(line) for line in new[j1:j2]), new[j1:j2]
+            continue
+        assert i2 - i1 == j2 - j1, f"lines {i1 + 1}-{i2} were rewritten: {new[j1:j2]}"
+        for o, n in zip(old[i1:i2], new[j1:j2], strict=True):
+            assert INLINE_MARKER.sub("", n) == o, (o, n)
+    return len(MARKER_RE.findall(after)) - len(MARKER_RE.findall(before))
+
+
+def test_lists_questions_from_the_lint_rules(workspace: Path) -> None:
+    out = run("specs/shop").output
+    assert "specs/shop/spec.md:14: ord1: What exactly does 'quickly' mean in clause ord1?" in out
+    assert "specs/shop/spec.md:15: ord3: How binding is clause ord3?" in out
+    assert "lowercase keyword in clause ord2" in out
+    assert "specs/shop/spec.md:23: shipping: What should replace the placeholder 'TBD'" in out
+    assert "clause returns" in out  # a section with no normative keyword
+    data = json.loads(run("specs/shop", "--format", "json").output)
+    assert {q["rule"] for q in data} == {"SL001", "SL002", "SL003", "SL004"}
+    assert all(q["suggestion"] is None for q in data)
+
+
+def test_write_inserts_only_markers_and_is_idempotent(workspace: Path) -> None:
+    spec = workspace / "specs" / "shop" / "spec.md"
+    before = spec.read_text(encoding="utf-8")
+    levels = {c.id: c.level for c in load_workspace(Path("specs/shop")).spec("shop").clauses}
+
+    out = run("specs/shop", "--write").output
+    assert "specs/shop/spec.md: 7 question(s) marked, 2 skipped" in out  # table and YAML block
+    after = spec.read_text(encoding="utf-8")
+    assert assert_only_markers_inserted(before, after) == 5
+    # a statement's marker sits inside its sentence, right before its reference
+    assert "support [NEEDS CLARIFICATION: How binding is clause ord3; state it" in after
+    # a heading's marker is the first line of its section
+    assert "## Returns {#returns}\n[NEEDS CLARIFICATION: How binding is clause returns;" in after
+
+    # the spec still parses to the same clauses with the same levels, and lint now
+    # reports the open questions (SL005) on the marked clauses
+    ws = load_workspace(Path("specs/shop"))
+    assert {c.id: c.level for c in ws.spec("shop").clauses} == levels
+    open_q = {f.clause for f in lint_workspace(ws) if f.rule == "SL005"}
+    assert {"orders", "returns", "shipping"} <= open_q
+
+    run("specs/shop", "--write")
+    assert spec.read_text(encoding="utf-8") == after
+
+
+def test_write_on_the_model_spec_changes_nothing_else(
+    model_spec_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "model_spec"
+    shutil.copytree(model_spec_dir, copy)
+    (tmp_path / "specloom.toml").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    before = (copy / "model_spec.md").read_text(encoding="utf-8")
+    [spec] = load_workspace(Path("model_spec/model_spec.md")).specs.values()
+    clauses = [(c.id, c.level) for c in spec.clauses]
+    out = run("model_spec/model_spec.md", "--write", "--backend", "template").output
+    after = (copy / "model_spec.md").read_text(encoding="utf-8")
+    n = assert_only_markers_inserted(before, after)
+    assert n > 50, out
+    run("model_spec/model_spec.md", "--write", "--backend", "template")
+    assert (copy / "model_spec.md").read_text(encoding="utf-8") == after
+    [marked] = load_workspace(Path("model_spec/model_spec.md")).specs.values()
+    assert [(c.id, c.level) for c in marked.clauses] == clauses
+
+
+def test_llm_rewrites_over_http(
+    workspace: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workspace / "specloom.toml").write_text(
+        'specs = "specs"\n[llm]\nmodel = "gpt-4o-mini"\nbackoff_base = 0.0\n', encoding="utf-8"
+    )
+    monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    fake_openai.responder = lambda body: {
+        "rewrite": "Rewritten: " + body["messages"][1]["content"].split(":", 1)[0],
+        "rationale": "made it testable",
+    }
+    out = run("specs/shop").output
+    assert "    suggested rewrite: Rewritten: Spec shop, clause ord1" in out
+    requests = len(fake_openai.chat_requests())
+    assert requests == 5  # one per clause with questions
+    assert "LLM (gpt-4o-mini): 5 request(s), 0 cache hit(s)" in out
+    assert (
+        "Open questions:\n- What exactly does 'quickly' mean"
+        in (fake_openai.chat_requests()[0].body["messages"][1]["content"])
+    )
+    again = run("specs/shop").output
+    assert len(fake_openai.chat_requests()) == requests
+    assert "0 request(s), 5 cache hit(s)" in again
+    assert FAKE_KEY not in out + again
+    cache_files = list((workspace / ".specloom-cache").rglob("*.json"))
+    assert len(cache_files) == 5
+    assert all(FAKE_KEY not in p.read_text(encoding="utf-8") for p in cache_files)
+
+
+def test_configured_model_without_key_degrades(workspace: Path) -> None:
+    (workspace / "specloom.toml").write_text('specs = "specs"\n[llm]\nmodel = "m"\n')
+    out = run("specs/shop").output
+    assert "LLM rewrites skipped: no API key: OPENAI_API_KEY is not set" in out
+    result = CliRunner().invoke(app, ["clarify", "specs/shop", "--backend", "openai"])
+    assert result.exit_code != 0
