@@ -9,6 +9,7 @@ from specloom.model import Example, ExampleFile, Level, Section, Spec, Workspace
 
 from .env import md_inline, render
 from .markup import Renderer, badge, heading, render_transcript
+from .overview import Overview
 from .plan import EXAMPLES_INDEX, Page, SitePlan, rel_url
 
 _FIRST_PARA = re.compile(r"\n\s*\n")
@@ -59,8 +60,8 @@ class PageWriter:
             "docs/page.md.jinja", blocks=self.section_blocks(page.sections, page.shift, page.path)
         )
 
-    def home_page(self, has_api: bool, has_tutorial: bool) -> str:
-        """The spec's summary, metadata and contents."""
+    def home_page(self, has_api: bool, has_tutorial: bool, overview: Overview | None = None) -> str:
+        """The spec's summary, metadata and contents (and the LLM overview, when there is one)."""
         spec = self.spec
         if self.plan.home_sections:
             blocks = self.section_blocks(
@@ -70,6 +71,8 @@ class PageWriter:
         else:
             title = f"# {md_inline(spec.title)} {{#sl-home}}"
             summary = self._summary()
+        if overview is not None:
+            summary = self._overview(overview) + "\n\n" + summary
         if self.plan.orphans:
             r = self.renderer("index.md")
             items = []
@@ -102,6 +105,23 @@ class PageWriter:
             has_api=has_api,
             has_tutorial=has_tutorial,
         )
+
+    def _overview(self, overview: Overview) -> str:
+        """The LLM overview as inert Markdown, with links to the clauses it discusses."""
+        parts = ["## Overview {#sl-overview}", ""]
+        parts += [md_inline(" ".join(p.split())) + "\n" for p in overview.paragraphs]
+        links = []
+        for cid in dict.fromkeys(overview.clauses):
+            page = self.plan.page_of(cid)
+            if page is not None:
+                links.append(f"[{md_inline(cid)}]({rel_url('index.md', page, cid, built=False)})")
+        if links:
+            parts.append("Clauses discussed: " + ", ".join(links) + "\n")
+        parts.append(
+            '<p class="sl-llm-note">This overview was written by a language model from the '
+            "spec; the spec text is authoritative.</p>"
+        )
+        return "\n".join(parts)
 
     def _summary(self) -> str:
         summary = self.spec.meta.get("summary") or self.spec.meta.get("description")

@@ -15,6 +15,7 @@ from . import api, gates, history
 from .env import render
 from .markup import plain_title
 from .mkdocs_build import build_site
+from .overview import llm_overview
 from .pages import PageWriter
 from .plan import (
     API_PAGE,
@@ -45,7 +46,7 @@ def tutorial_section(spec: Spec, target: Target) -> str | None:
         guide: Any = importlib.import_module("specloom.targets.tutorial.guide")
     except ImportError:
         return None
-    text = guide.tutorial_markdown(spec, target.ctx.workspace, site=True)
+    text = guide.tutorial_markdown(spec, target.ctx.workspace, site=True, ctx=target.ctx)
     return str(text)
 
 
@@ -70,7 +71,8 @@ class DocsTarget(Target):
         has_api = bool(spec.interface_items())
         tutorial = tutorial_section(spec, self) if self.settings.tutorial else None
         # Pages render in document order: a clause's first `[^id]` gets its anchor.
-        files["docs/index.md"] = writer.home_page(has_api, tutorial is not None)
+        overview = llm_overview(self.ctx, spec)
+        files["docs/index.md"] = writer.home_page(has_api, tutorial is not None, overview)
         for page in plan.pages:
             files[f"docs/{page.path}"] = writer.section_page(page)
         for ef in sorted(spec.example_files, key=lambda e: e.id):
@@ -110,6 +112,10 @@ class DocsTarget(Target):
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """Build the site with `--strict`, then check anchors, links and live HTML in it."""
         findings: list[Finding] = []
+        if self.ctx.backend == "openai":
+            from specloom.llm.prose import prose_findings
+
+            findings += prose_findings(self.ctx, self.name)
         missing = api.missing_languages()
         if missing and spec.interface_items():
             findings.append(

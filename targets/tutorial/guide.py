@@ -16,10 +16,12 @@ from specloom.naming import (
     ts_property_key,
     ts_type_name,
 )
+from specloom.target import BuildContext
 
 from ..rust import signatures as rs_sig
 from ..typescript import signatures as ts_sig
-from .env import render
+from .env import md_text, render
+from .narrative import llm_narrative
 
 _IDENT = re.compile(r"^[A-Za-z_$][\w$]*$")
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
@@ -39,6 +41,8 @@ class Step:
     ts_code: str = ""
     rust_code: str = ""
     checks: list[dict[str, str]] = field(default_factory=list)
+    narrative: str = ""
+    """LLM prose for the step (`--backend openai`), shown after the operation's doc."""
 
 
 @dataclass
@@ -282,11 +286,24 @@ def build_guide(spec: Spec, workspace: Workspace | None) -> Guide:
     )
 
 
-def tutorial_markdown(spec: Spec, workspace: Workspace | None, *, site: bool = False) -> str:
-    """The tutorial as Markdown (`site`: links point into the docs site instead of the spec)."""
+def tutorial_markdown(
+    spec: Spec, workspace: Workspace | None, *, site: bool = False, ctx: BuildContext | None = None
+) -> str:
+    """The tutorial as Markdown (`site`: links point into the docs site instead of the spec).
+
+    With `ctx` on the openai backend, an LLM narrative (prose only) is woven in when it
+    passes its gate; the code is always the template's.
+    """
     from ..docs.plan import plan_site, rel_url
 
     guide = build_guide(spec, workspace)
+    narrative = llm_narrative(ctx, spec)
+    intro = ""
+    if narrative is not None:
+        intro = md_text(narrative.intro)
+        notes = {n.operation: n.text for n in narrative.steps}
+        for step, op in zip(guide.steps, spec.operations, strict=False):
+            step.narrative = notes.get(op.name, "")
     ts, rs = ts_sig, rs_sig
     plan = plan_site(spec)
 
@@ -300,6 +317,7 @@ def tutorial_markdown(spec: Spec, workspace: Workspace | None, *, site: bool = F
 
     data: dict[str, Any] = {
         "guide": guide,
+        "intro": intro,
         "spec": spec,
         "fence": FENCE,
         "site": site,

@@ -52,7 +52,7 @@ class TutorialTarget(Target):
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """`tutorial.md`: set-up, one step per operation, checks, conformance tests."""
-        text = tutorial_markdown(spec, self.ctx.workspace, site=False)
+        text = tutorial_markdown(spec, self.ctx.workspace, site=False, ctx=self.ctx)
         return [GeneratedFile(path=TUTORIAL, data=text.encode("utf-8"))]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
@@ -61,6 +61,10 @@ class TutorialTarget(Target):
         markdown = (root / TUTORIAL).read_text(encoding="utf-8")
         programs = extract(markdown, ("ts", "rust"))
         findings: list[Finding] = []
+        if self.ctx.backend == "openai":
+            from specloom.llm.prose import prose_findings
+
+            findings += prose_findings(self.ctx, self.name)
         if not self.settings.compile_typescript:
             findings.append(
                 Finding(

@@ -8,9 +8,10 @@ import shutil
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
-from specloom.targets.docs import DocsTarget, mkdocs_build, write_workspace_index
+from specloom.targets.docs import DocsConfig, DocsTarget, mkdocs_build, write_workspace_index
 from specloom.targets.docs import gates as docs_gates
 
 from specloom.findings import Finding, Severity
@@ -526,3 +527,46 @@ def test_repeated_section_id_is_a_gate_error_not_a_crash(repo_root: Path, tmp_pa
     ws = load_workspace(repo_root / "tests" / "check" / "fixtures" / "bad")
     built = build(ws, "shop", tmp_path)
     assert [(f.rule, f.clause) for f in built.errors()] == [("DOC002", "orders")]
+
+
+# -- the LLM overview (fake OpenAI server over real HTTP) -------------------------------------
+
+
+def _llm_docs(ws: Workspace, tmp_path: Path, fake_openai: Any) -> DocsTarget:
+    ctx = BuildContext(
+        workspace=ws,
+        output_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        backend="openai",
+        settings={"llm": {"base_url": fake_openai.base_url}},
+    )
+    return DocsTarget(ctx, DocsConfig(tutorial=False, build_site=False))
+
+
+def test_llm_overview_is_used_when_it_passes_its_gate(
+    workspace: Workspace, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    target = _llm_docs(workspace, tmp_path, fake_openai)
+    text = "Billing turns orders into invoices and records payments against them."
+    fake_openai.script(fake_openai.ok({"paragraphs": [text], "clauses": ["bil1", "bil11"]}))
+    files = {f.path: f.data.decode() for f in target.generate(workspace.specs["billing"])}
+    home = files["docs/index.md"]
+    assert text in home and "## Overview {#sl-overview}" in home
+    assert "[bil11](payments.md#bil11)" in home
+    assert "written by a language model" in home
+
+
+def test_bad_llm_overview_falls_back_to_the_template(
+    workspace: Workspace, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    target = _llm_docs(workspace, tmp_path, fake_openai)
+    bad = {"paragraphs": ["<script>alert(1)</script> see [x](#bil1)"], "clauses": ["nope"]}
+    fake_openai.script(*[fake_openai.ok(bad)] * 3)
+    files = {f.path: f.data.decode() for f in target.generate(workspace.specs["billing"])}
+    assert "sl-overview" not in files["docs/index.md"]
+    feedback = fake_openai.chat_requests()[1].body["messages"][-1]["content"]
+    assert "Markdown or HTML" in feedback and "unknown clause ids" in feedback
+    findings = target.verify(workspace.specs["billing"], tmp_path / "missing")
+    assert any(f.rule == "LLM001" and f.severity is Severity.WARNING for f in findings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from specloom.targets.tutorial import TutorialTarget
@@ -160,3 +161,40 @@ def test_stubs_that_cannot_be_generated_are_findings(repo_root: Path, tmp_path: 
     assert set(errors) == {"TUT001", "TUT002"}
     assert all("stubs cannot be generated" in f.message for f in errors.values())
     assert errors["TUT001"].file and errors["TUT001"].file.endswith("s1.md")
+
+
+def test_llm_narrative_is_prose_around_the_template_code(
+    workspace: Workspace, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    ctx = BuildContext(
+        workspace=workspace,
+        output_dir=tmp_path / "out",
+        cache_dir=tmp_path / "cache",
+        backend="openai",
+        settings={"llm": {"base_url": fake_openai.base_url}},
+    )
+    spec = workspace.specs["billing"]
+    ops = [op.name for op in spec.operations]
+    answer = {
+        "intro": "You will build a small billing service, one operation at a time.",
+        "steps": [{"operation": op, "text": f"Start {op} by validating its input."} for op in ops],
+    }
+    wrong = {**answer, "steps": answer["steps"][:1]}  # first answer misses steps
+    fake_openai.script(fake_openai.ok(wrong), fake_openai.ok(answer))
+    target = TutorialTarget(ctx)
+    (only,) = target.generate(spec)
+    text = only.data.decode()
+    assert "You will build a small billing service" in text
+    assert "Start issue_invoice by validating its input." in text
+    feedback = fake_openai.chat_requests()[1].body["messages"][-1]["content"]
+    assert "steps must be exactly the operations" in feedback
+    # The code is the template's: identical blocks to the template backend.
+    plain = TutorialTarget(
+        BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path)
+    )
+    (template,) = plain.generate(spec)
+    assert (
+        extract(text, ("ts", "rust"))["rust"].lines
+        == extract(template.data.decode(), ("ts", "rust"))["rust"].lines
+    )
