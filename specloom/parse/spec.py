@@ -119,7 +119,10 @@ def _parse(
 def _example_paths(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.iterdir() if p.suffix == ".md" and p.is_file()), key=_name)
+    return sorted(
+        (p for p in folder.iterdir() if p.suffix == ".md" and p.is_file() and p.name[0] != "."),
+        key=_name,
+    )
 
 
 def _name(p: Path) -> str:

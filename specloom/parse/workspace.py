@@ -57,6 +57,8 @@ def discover_specs(folder: Path) -> list[SpecLocation]:
             hint="check the folder's permissions",
         ) from None
     for entry in entries:
+        if entry.name.startswith("."):
+            continue  # .git, editor files, hidden folders
         if (entry.is_dir() and (entry / SPEC_FILE).is_file()) or (
             entry.is_file() and entry.suffix == ".md" and _declares_spec(entry)
         ):
@@ -114,6 +116,8 @@ def _sibling_index(root: Path) -> dict[str, SpecLocation]:
     if not root.is_dir():
         return out
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
         try:
             is_folder_spec = entry.is_dir() and (entry / SPEC_FILE).is_file()
             if not (is_folder_spec or (entry.is_file() and entry.suffix == ".md")):

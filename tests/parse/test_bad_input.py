@@ -185,6 +185,7 @@ def test_huge_file_is_refused_quickly(tmp_path: Path) -> None:
     assert elapsed < 10
 
 
+@pytest.mark.slow
 def test_largest_accepted_file_parses_in_reasonable_time(tmp_path: Path) -> None:
     """Just under the limit still parses (a linear-time parser; no pathological slowdown)."""
     from specloom.parse import load_spec

@@ -111,3 +111,27 @@ def test_no_front_matter_takes_id_and_title_from_the_path(
     assert spec.id == "no_front_matter"
     assert spec.title == "A spec without front matter"
     assert spec.clause("pre1") is not None and spec.clause("pre1").section is None  # type: ignore[union-attr]
+
+
+def test_hidden_entries_are_ignored(tmp_path: Path) -> None:
+    folder = spec_dir(tmp_path, "vis")
+    hidden = spec_dir(tmp_path, ".hidden")
+    (hidden / "spec.md").write_bytes(b"\xff")  # would be an error if it were read
+    (folder / "examples").mkdir()
+    (folder / "examples" / ".x1.md").write_bytes(b"\xff")
+    (folder / "examples" / "x1.md").write_text("**Example**: one\n", encoding="utf-8")
+    ws = load_workspace(tmp_path)
+    assert ws.order == ["vis"]
+    assert [f.id for f in ws.spec("vis").example_files] == ["x1"]
+
+
+def test_line_ends_and_bom_do_not_change_the_ir(tmp_path: Path) -> None:
+    text = "---\nspec: le\n---\n# T {#t}\n\nIt MUST work[^a].\n"
+    unix = tmp_path / "unix.md"
+    unix.write_text(text, encoding="utf-8")
+    dos = tmp_path / "dos.md"
+    dos.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    a, b = load_spec(unix), load_spec(dos)
+    assert a.clauses[1].pos.line == b.clauses[1].pos.line == 6
+    same = a.model_dump_json(exclude={"hash"}).replace("unix.md", "dos.md")
+    assert same == b.model_dump_json(exclude={"hash"})
