@@ -89,7 +89,7 @@ def render_case(spec: Spec, case: Case, int64: str) -> str:
         cls = ts_type_name(case.error.name)
         kind = json_string(case.error.name)
         body.append(
-            f"await assert.rejects({call}, (e: unknown) => "
+            f"await assert.rejects(async () => {call}, (e: unknown) => "
             f"e instanceof api.{cls} && e.kind === {kind});"
         )
     elif case.expect is None:

@@ -5,6 +5,10 @@ import type { Invoice, InvoiceStatus, LineItem } from "./types.js";
 /** Base class of every error this spec defines; `kind` tells them apart. */
 export abstract class SpecloomError extends Error {
   abstract readonly kind: string;
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /**

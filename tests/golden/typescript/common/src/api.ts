@@ -4,6 +4,10 @@ import type { CurrencyCode, CustomerId, Money } from "./types.js";
 /** Base class of every error this spec defines; `kind` tells them apart. */
 export abstract class SpecloomError extends Error {
   abstract readonly kind: string;
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** Every error an operation of this spec can raise. */
