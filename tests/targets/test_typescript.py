@@ -611,3 +611,50 @@ def test_missing_parameter_is_a_spec_error(workspace: Workspace, tmp_path: Path)
     del ex.structured.with_["invoice"]
     with pytest.raises(SpecError, match="gives no value for the parameter `invoice`"):
         make_target(workspace, tmp_path).generate(spec)
+
+
+# -- through the real pipeline ----------------------------------------------------------
+
+
+@needs_tsc
+@pytest.mark.slow
+def test_cli_build_publishes_both_code_targets(specs_dir: Path, tmp_path: Path) -> None:
+    """`specloom build` with target config from pyproject: staging, gates, publish, report."""
+    import json
+    import sys
+
+    shutil.copytree(specs_dir, tmp_path / "specs")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specloom]\nspecs = "specs"\noutput = "output"\n\n'
+        '[tool.specloom.targets.typescript]\nint64 = "bigint"\n\n'
+        "[tool.specloom.targets.rust]\ncheck_serde = false\n"
+    )
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "specloom",
+            "build",
+            "specs/billing",
+            "--target",
+            "typescript",
+            "--target",
+            "rust",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = tmp_path / "output" / "billing"
+    assert "amountMinor: 500n" in (out / "typescript" / "test" / "conformance.ts").read_text()
+    assert (out / "rust" / "Cargo.toml").is_file()
+    assert not (out / "rust" / "target").exists()
+    report = json.loads((out / "report.json").read_text())
+    rows = {r["target"]: r for r in report["targets"]}
+    assert rows["typescript"]["status"] == "built"
+    assert rows["rust"]["status"] == "built"
+    assert {"bil1", "bil12"} <= set(rows["rust"]["covered_clauses"])
+    skipped = [g for g in rows["rust"]["gates"] if g["rule"] == "RS004"]
+    assert skipped and "skipped" in skipped[0]["message"]
