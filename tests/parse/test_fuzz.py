@@ -84,32 +84,36 @@ def parse_or_spec_error(data: str | bytes, examples: dict[str, str | bytes] | No
     spec.model_dump_json()  # the IR always serialises
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=300, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(DOCUMENT)
 def test_random_markdown_never_crashes(doc: str) -> None:
     parse_or_spec_error(doc)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100, database=None, deadline=None)
 @given(st.binary(max_size=300))
 def test_random_bytes_never_crash(data: bytes) -> None:
     parse_or_spec_error(data)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=100, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(DOCUMENT, DOCUMENT)
 def test_random_examples_files_never_crash(doc: str, example: str) -> None:
     parse_or_spec_error(doc, {"fuzz/examples/x1.md": example})
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, database=None, deadline=None)
 @given(st.text(max_size=200))
 def test_random_transcripts_are_lenient(raw: str) -> None:
     transcript = parse_transcript(raw, "f.md", 1)
     assert transcript.raw == raw
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, database=None, deadline=None)
 @given(st.text(alphabet="<>,?. listmapstringint32Money_common", max_size=30))
 def test_random_type_expressions(text: str) -> None:
     try:
