@@ -148,5 +148,6 @@ def test_folder_form_and_workspace_form_agree(model_spec_dir: Path, model_spec: 
 
 def test_previous_release_parses(model_spec_dir: Path) -> None:
     old = load_spec(model_spec_dir.parent / "model_spec_history/2025-10-27/model_spec.md")
-    assert len(old.sections) > 50
-    assert len(statements(old)) > 50
+    assert sum(s.explicit_id for s in old.sections) == len(old.sections) == 78
+    assert len(set(statements(old))) == len(statements(old)) == 118
+    assert len(old.examples) == 181 and old.example_files == []
