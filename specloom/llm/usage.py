@@ -58,6 +58,17 @@ class UsageLedger:
         self._lock = threading.Lock()
         self._by_target: dict[str, TargetUsage] = {}
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Locks do not pickle; a copy sent to another process gets a fresh one.
+        with self._lock:
+            state = self.__dict__.copy()
+        del state["_lock"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()
+
     def _get(self, target: str) -> TargetUsage:
         return self._by_target.setdefault(target, TargetUsage())
 
