@@ -37,14 +37,29 @@ def hooks_dir(repo: Path) -> Path:
     return path if path.is_absolute() else (repo / path)
 
 
+UPSTREAM = "@{upstream}"
+
+
 def hook_script(kind: str, since: str, args: list[str]) -> str:
-    """The hook: build what changed since `since` (exit non-zero blocks the commit/push)."""
-    cmd = [sys.executable, "-m", "specloom", "build", "--changed", "--since", since, *args]
-    return (
+    """The hook: build what changed since `since` (exit non-zero blocks the commit/push).
+
+    With `@{upstream}` and no upstream yet (a branch's first push) it builds everything.
+    """
+    base = [sys.executable, "-m", "specloom", "build"]
+    changed = shlex.join([*base, "--changed", "--since", since, *args])
+    head = (
         "#!/bin/sh\n"
         f"{MARKER} ({kind}); remove this file to uninstall\n"
-        "# a failing gate or a lint error blocks the commit; bypass once with --no-verify\n"
-        f"exec {shlex.join(cmd)}\n"
+        f"# a failing gate or a lint error blocks the {kind.removeprefix('pre-')};"
+        " bypass once with --no-verify\n"
+    )
+    if since != UPSTREAM:
+        return head + f"exec {changed}\n"
+    return head + (
+        f"if git rev-parse --verify --quiet {shlex.quote(UPSTREAM)} >/dev/null; then\n"
+        f"  exec {changed}\n"
+        "fi\n"
+        f"exec {shlex.join([*base, *args])}\n"
     )
 
 
@@ -58,7 +73,7 @@ def install_hook(
     """Write the hook; refuse to overwrite a hook specloom did not write unless `force`."""
     if kind not in KINDS:
         raise BuildError(f"unknown hook kind {kind!r}", hint=f"use one of {', '.join(KINDS)}")
-    since = since or ("HEAD" if kind == "pre-commit" else "@{upstream}")
+    since = since or ("HEAD" if kind == "pre-commit" else UPSTREAM)
     folder = hooks_dir(repo)
     path = folder / kind
     if path.exists() and not force:

@@ -160,3 +160,40 @@ def test_installed_hook_blocks_a_commit_with_a_failing_build(repo: Path) -> None
     )
     assert bad.returncode != 0
     assert "blocked" in bad.stdout + bad.stderr
+
+
+@pytest.mark.slow
+def test_pre_push_hook_builds_everything_first_then_what_changed(
+    repo: Path, tmp_path: Path
+) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    install_hook(repo, "pre-push", args=["--target", "ir-json"])
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    first = subprocess.run(
+        ["git", "push", "-q", "-u", "origin", "main"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert first.returncode == 0, first.stderr
+    assert {p.name for p in (repo / "output").iterdir()} == {"billing", "common", "other"}
+    spec = repo / "specs" / "other" / "spec.md"
+    spec.write_text(spec.read_text() + "\n## Again {#other}\n\nDuplicate MUST fail.\n")
+    git(repo, "commit", "-qam", "dup")
+    second = subprocess.run(
+        ["git", "push", "-q"], cwd=repo, env=env, capture_output=True, text=True, check=False
+    )
+    assert second.returncode != 0
+    out = second.stdout + second.stderr
+    assert "other/ir-json blocked" in out
+    assert "common" not in out  # only what changed since the upstream was built
