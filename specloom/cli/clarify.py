@@ -88,7 +88,14 @@ def run_clarify(
             original = p.read_text(encoding="utf-8")
             result = insert_markers(original, by_file[file])
             if result.text != original:
-                write_atomic(p, result.text)
+                try:
+                    write_atomic(p, result.text)
+                except OSError as exc:
+                    raise SpecloomError(
+                        f"cannot write the markers: {exc.strerror}",
+                        file=file,
+                        hint="make the spec file and its folder writable, or run without --write",
+                    ) from None
             notes.append(
                 f"{file}: {len(result.written)} question(s) marked"
                 + (f", {len(result.skipped)} skipped" if result.skipped else "")

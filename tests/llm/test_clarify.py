@@ -6,6 +6,8 @@ import difflib
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -186,3 +188,21 @@ def test_configured_model_without_key_degrades(workspace: Path) -> None:
     assert "LLM rewrites skipped: no API key: OPENAI_API_KEY is not set" in out
     result = CliRunner().invoke(app, ["clarify", "specs/shop", "--backend", "openai"])
     assert result.exit_code != 0
+
+
+def test_lint_and_clarify_never_import_openai(workspace: Path) -> None:
+    code = (
+        "import sys\n"
+        "from specloom.cli.main import main\n"
+        "for argv in (['lint', 'specs'], ['clarify', 'specs/shop']):\n"
+        "    try:\n"
+        "        main(argv)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "assert 'openai' not in sys.modules, 'openai was imported'\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=workspace, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "question(s)" in done.stdout
