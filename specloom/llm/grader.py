@@ -332,6 +332,15 @@ def grade_artifacts(spec: Spec, target_name: str, root: Path, ctx: BuildContext)
     return grades
 
 
+def review_artifacts(
+    spec: Spec, target_name: str, root: Path, ctx: BuildContext
+) -> tuple[list[Grade], list[Finding]]:
+    """Grades plus their GRD001 findings at the configured severity: the pipeline's one call."""
+    grades = grade_artifacts(spec, target_name, root, ctx)
+    severity = llm_config_from_settings(ctx.settings).grader.severity
+    return grades, grade_findings(grades, severity)
+
+
 # -- reporting ----------------------------------------------------------------------------
 def grade_findings(grades: list[Grade], severity: str = "warning") -> list[Finding]:
     """A GRD001 finding for each grade below its threshold (severity from the grader config)."""

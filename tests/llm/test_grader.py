@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from specloom.findings import Severity
-from specloom.llm.grader import grade_artifacts, grade_findings, grades_json, grades_markdown
+from specloom.llm.grader import (
+    grade_artifacts,
+    grade_findings,
+    grades_json,
+    grades_markdown,
+    review_artifacts,
+)
 from specloom.llm.session import usage_report
 from specloom.model import (
     Clause,
@@ -187,3 +193,10 @@ def test_rules_mode_never_calls_the_model(
     ctx = make_ctx(tmp_path, backend="openai", grader={"mode": "rules"})
     assert all(g.grader == "rules" for g in grade_artifacts(spec, "x", artifact, ctx))
     assert fake_openai.requests == []
+
+
+def test_review_uses_the_configured_severity(spec: Spec, artifact: Path, tmp_path: Path) -> None:
+    ctx = make_ctx(tmp_path, grader={"severity": "error"})
+    grades, findings = review_artifacts(spec, "x", artifact, ctx)
+    assert len(grades) == 3 and {f.clause for f in findings} == {"bil2", "bil6"}
+    assert all(f.severity is Severity.ERROR for f in findings)
