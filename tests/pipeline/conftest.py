@@ -101,7 +101,8 @@ from specloom.pipeline.runner_local import make_local_executor
 ws = Workspace.model_validate_json(Path(sys.argv[1]).read_text())
 args = json.loads(sys.argv[2])
 out = Path(args["output"])
-req = BuildRequest(output=out, cache_dir=out.parent / "cache", targets=["ir-json"],
+req = BuildRequest(output=out, cache_dir=out.parent / "cache",
+                   targets=args.get("targets", ["ir-json"]),
                    wait=args.get("wait", True), force=args.get("force", False))
 try:
     result = run_build(req, make_local_executor(1), workspace=ws, config=Config(root=out.parent))
@@ -113,6 +114,18 @@ sys.exit(result.exit_code)
 """
 
 
+MANY_PLUGIN = """
+from specloom.target import GeneratedFile, Target
+
+class Many(Target):
+    name = "many"
+    def generate(self, spec):
+        return [GeneratedFile(f"part-{i}.txt", f"{spec.title} {i}\\n".encode()) for i in range(10)]
+    def verify(self, spec, root):
+        return []
+"""
+
+
 class SubprocessBuild:
     """Runs the real pipeline on a Python-made workspace in a child process."""
 
@@ -120,6 +133,18 @@ class SubprocessBuild:
         self.root = root
         self.output = root / "output"
         self.n = 0
+
+    def plugin_site(self) -> Path:
+        """A site folder with a real distribution whose entry point adds the target `many`
+        (ten files, so a build held in `generate` has half of them staged)."""
+        site = self.root / "site"
+        if not site.is_dir():
+            info = site / "manyplug-0.1.dist-info"
+            info.mkdir(parents=True)
+            (info / "METADATA").write_text("Metadata-Version: 2.1\nName: manyplug\nVersion: 0.1\n")
+            (info / "entry_points.txt").write_text("[specloom.targets]\nmany = manyplug:Many\n")
+            (site / "manyplug.py").write_text(MANY_PLUGIN)
+        return site
 
     def command(self, ws: Workspace, **args: object) -> list[str]:
         self.n += 1
@@ -130,6 +155,7 @@ class SubprocessBuild:
 
     def env(self, hold: str | None = None, seconds: float = 60) -> dict[str, str]:
         env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join([str(self.plugin_site()), env.get("PYTHONPATH", "")])
         if hold:
             env["SPECLOOM_TEST_HOLD"] = hold
             env["SPECLOOM_TEST_HOLD_FILE"] = str(self.root / f"held-{hold}")

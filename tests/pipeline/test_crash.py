@@ -83,3 +83,24 @@ def test_kill_after_the_swap_leaves_the_new_version_and_is_detected(subbuild: An
     assert rec.folder == os.readlink(spec_dir / "ir-json")
     assert rec.files == hash_tree(spec_dir / rec.folder)
     assert subbuild.run(v2).stdout.count('"skipped"') == 1
+
+
+@pytest.mark.slow
+def test_kill_with_half_the_files_staged(subbuild: Any, ir: Any) -> None:
+    v1, v2 = versions(ir)
+    assert subbuild.run(v1, targets=["many"]).returncode == 0
+    spec_dir = subbuild.output / "common"
+    proc = subbuild.start_held(v2, "generate", targets=["many"])
+    staged = [p for p in spec_dir.iterdir() if p.name.startswith(".staging-many-")]
+    assert len(staged) == 1 and len(list(staged[0].iterdir())) == 5
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    published = sorted((spec_dir / "many").iterdir())
+    assert len(published) == 10
+    assert {p.read_text() for p in published} == {f"Common {i}\n" for i in range(10)}
+    done = subbuild.run(v2, targets=["many"])
+    assert done.returncode == 0, done.stderr
+    assert {p.read_text() for p in (spec_dir / "many").iterdir()} == {
+        f"Common v2 {i}\n" for i in range(10)
+    }
+    assert not [p for p in spec_dir.iterdir() if p.name.startswith(".staging-")]
