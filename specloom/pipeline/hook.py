@@ -1,5 +1,4 @@
-"""Git hooks: `specloom hook install` writes a pre-commit or pre-push hook that builds the
-specs changed since a ref."""
+"""Git hooks: `specloom hook install` writes a pre-commit or pre-push hook building changes."""
 
 from __future__ import annotations
 
