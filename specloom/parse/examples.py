@@ -67,6 +67,9 @@ def extract_examples(
     for i, tok in enumerate(tokens):
         if tok.level != 0 or tok.map is None:
             continue
+        if draft is not None and draft.taken and tok.type not in ("fence", "code_block"):
+            # prose after an example's transcript or structured block is spec prose again
+            close(tok.map[0])
         if tok.type == "heading_open":
             close(tok.map[0])
         elif tok.type == "paragraph_open" and i + 1 < len(tokens):
