@@ -151,3 +151,12 @@ def test_previous_release_parses(model_spec_dir: Path) -> None:
     assert sum(s.explicit_id for s in old.sections) == len(old.sections) == 78
     assert len(set(statements(old))) == len(statements(old)) == 118
     assert len(old.examples) == 181 and old.example_files == []
+
+
+def test_prose_after_examples_stays_in_the_section(model_spec: Spec) -> None:
+    # every Model Spec example is a title and a transcript; what follows is section prose
+    assert all(e.body == "" for e in model_spec.examples)
+    section = model_spec.clause("assume_best_intentions")
+    assert section is not None
+    assert "If a request is ambiguous and some reasonable interpretations" in section.text
+    assert "[^" not in section.text
