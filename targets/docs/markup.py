@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -65,6 +66,7 @@ class Renderer:
     anchored: set[str] = field(default_factory=set)
     """Clause ids that already have their anchor somewhere on the site."""
     _plans: dict[str, SitePlan] = field(default_factory=dict)
+    _in_message: bool = False
 
     # -- links ---------------------------------------------------------------------------
     def local_link(self, anchor: str, *, built: bool) -> str | None:
@@ -170,6 +172,14 @@ class Renderer:
         )
 
     # -- blocks ----------------------------------------------------------------------------
+    def message_body(self, text: str) -> str:
+        """A transcript message's Markdown: like a section body, without nested transcripts."""
+        self._in_message = True
+        try:
+            return self.body(text)
+        finally:
+            self._in_message = False
+
     def body(self, text: str) -> str:
         """Transform a section body: fenced blocks kept (transcripts styled), text made inert."""
         lines = text.split("\n")
@@ -206,8 +216,8 @@ class Renderer:
     def fenced(self, indent: str, fence: str, info: str, content: list[str]) -> str:
         """A fenced block: `xml` transcripts become styled HTML, other blocks stay code."""
         lang = info.split()[0] if info else ""
-        if lang == "xml" and not indent:
-            rendered = render_transcript("\n".join(content))
+        if lang == "xml" and not indent and not self._in_message:
+            rendered = render_transcript("\n".join(content), self.message_body)
             if rendered is not None:
                 return rendered
         if lang in ("specloom", "specloom-example"):
@@ -226,10 +236,14 @@ _VERDICT = re.compile(
 )
 
 
-def render_transcript(raw: str) -> str | None:
-    """A Model Spec transcript as HTML (all text escaped), or None when it does not parse."""
+def render_transcript(raw: str, message_md: Callable[[str], str]) -> str | None:
+    """A Model Spec transcript as HTML, or None when it does not parse.
+
+    Each message's text is Markdown (as on the Model Spec's own site), made inert by
+    `message_md` and rendered inside `markdown="1"` blocks (the md_in_html extension).
+    """
     lines = raw.split("\n")
-    parts: list[str] = ['<div class="sl-transcript">']
+    parts: list[str] = ['<div class="sl-transcript" markdown="1">']
     in_comparison = False
     i = 0
     while i < len(lines):
@@ -238,7 +252,7 @@ def render_transcript(raw: str) -> str | None:
             i += 1
             continue
         if line == "<comparison>":
-            parts.append('<div class="sl-comparison">')
+            parts.append('<div class="sl-comparison" markdown="1">')
             in_comparison = True
             i += 1
             continue
@@ -269,7 +283,9 @@ def render_transcript(raw: str) -> str | None:
             if i == len(lines):
                 return None
         i += 1
-        parts.append(_message_html(role, attrs, verdict, note, "\n".join(body).strip("\n")))
+        # The transcript is XML: `&lt;` in a message means `<` (then made inert again).
+        text = message_md(html.unescape(textwrap.dedent("\n".join(body)).strip("\n")))
+        parts.append(_message_html(role, attrs, verdict, note, text))
     if in_comparison:
         return None
     parts.append("</div>")
@@ -287,11 +303,9 @@ def _message_html(role: str, attrs: str, verdict: str, note: str, text: str) -> 
         head += f' <span class="sl-verdict">{html.escape(verdict)}</span>'
     if note:
         head += f' <span class="sl-note">{html.escape(note)}</span>'
-    # A blank line would end Python-Markdown's raw HTML block: newlines become &#10;.
-    body = html.escape(text).replace("\n", "&#10;")
     return (
-        f'<div class="{cls}"><div class="sl-msg-head">{head}</div>'
-        f'<div class="sl-msg-body">{body}</div></div>'
+        f'<div class="{cls}" markdown="1">\n<div class="sl-msg-head">{head}</div>\n'
+        f'<div class="sl-msg-body" markdown="1">\n\n{text}\n\n</div>\n</div>'
     )
 
 

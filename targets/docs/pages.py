@@ -169,7 +169,8 @@ class PageWriter:
             lines = raw.split("\n")
             if lines and lines[0].startswith(("~~~", "```")):
                 lines = lines[1:-1] if len(lines) > 1 else []
-            parts.append(render_transcript("\n".join(lines)) or r.fenced("", "~~~", "xml", lines))
+            rendered = render_transcript("\n".join(lines), r.message_body)
+            parts.append(rendered or r.fenced("", "~~~", "xml", lines))
         if ex.structured is not None and "specloom-example" not in ex.body:
             import yaml
 

@@ -392,7 +392,7 @@ See [the ref][ref] and <iframe src="https://example.com"></iframe>.
 <script>alert("transcript")</script>
 </user>
 <assistant> <!-- BAD: runs <b>html</b> -->
-<img src=x onerror=alert(4)>
+<img src=x onerror=alert(4)> and &lt;img src=x onerror=alert(8)&gt;
 </assistant>
 ~~~
 
@@ -445,6 +445,7 @@ def test_hostile_text_is_shown_as_text(hostile: Built) -> None:
     assert '<script>alert("body")</script>' in text
     assert "<!-- unclosed comment" in text
     assert '<script>alert("transcript")</script>' in text
+    assert "<img src=x onerror=alert(8)>" in text  # an XML entity in a message: text again
     assert "*/" in text
     # Every clause still has its one anchor after the unbalanced markup.
     assert not [f for f in hostile.findings if f.rule == "DOC002"]
@@ -570,3 +571,12 @@ def test_bad_llm_overview_falls_back_to_the_template(
     assert "Markdown or HTML" in feedback and "unknown clause ids" in feedback
     findings = target.verify(workspace.specs["billing"], tmp_path / "missing")
     assert any(f.rule == "LLM001" and f.severity is Severity.WARNING for f in findings)
+
+
+@pytest.mark.slow
+def test_model_spec_transcript_messages_are_markdown(model_spec_site: Built) -> None:
+    page = model_spec_site.page("best_work.html")
+    assert "sl-msg-body" in page
+    text = "".join(elements(page).text)
+    # `&lt;` inside the XML transcript is `<` in the code block, as on the Model Spec site.
+    assert "if value < min_value:" in text and "&lt;" not in text
