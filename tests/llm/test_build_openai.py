@@ -81,3 +81,21 @@ def test_openai_build_falls_back_caches_and_never_leaks_the_key(
     assert any("cache" in p.relative_to(ws).parts for p in files)
     leaked = [p for p in files if FAKE_KEY[:16].encode() in p.read_bytes()]
     assert leaked == []
+
+    # with on_failure = "fail", a server that times out fails the target and leaves the
+    # last published output exactly as it was
+    published = {s: tree_hashes(ws / "output" / s / "tutorial") for s in ("billing", "common")}
+    (ws / "specloom.toml").write_text(
+        'specs = "specs"\noutput = "output"\n[llm]\nbackoff_base = 0.0\nmax_retries = 0\n'
+        'timeout = 0.3\non_failure = "fail"\n',
+        encoding="utf-8",
+    )
+    shutil.rmtree(ws / "cache" / "llm")
+    fake_openai.script(*[fake_openai.delay(1.0)] * 10)
+    failed = build(ws, env, "-t", "tutorial", "--backend", "openai", "--force")
+    assert failed.returncode == 1, failed.stdout + failed.stderr
+    assert "timed out after 0.3s" in failed.stdout + failed.stderr
+    assert published == {
+        s: tree_hashes(ws / "output" / s / "tutorial") for s in ("billing", "common")
+    }
+    assert FAKE_KEY[:16] not in failed.stdout + failed.stderr
