@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from specloom.errors import SpecError
 from specloom.parse import load_spec, load_workspace
@@ -135,3 +138,27 @@ def test_line_ends_and_bom_do_not_change_the_ir(tmp_path: Path) -> None:
     assert a.clauses[1].pos.line == b.clauses[1].pos.line == 6
     same = a.model_dump_json(exclude={"hash"}).replace("unix.md", "dos.md")
     assert same == b.model_dump_json(exclude={"hash"})
+
+
+@settings(max_examples=40, database=None, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from("abcdef"), st.lists(st.sampled_from("abcdefg"), max_size=3), min_size=1
+    )
+)
+def test_random_import_graphs(graph: dict[str, list[str]]) -> None:
+    """Any import graph gives a valid dependency order, or a missing-import or cycle error."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for name, deps in graph.items():
+            spec_dir(root, name, deps)
+        try:
+            ws = load_workspace(root)
+        except SpecError as exc:
+            assert exc.line == 3 and exc.file is not None
+            assert "import cycle" in exc.message or "which is not in the workspace" in exc.message
+            return
+        position = {sid: i for i, sid in enumerate(ws.order)}
+        assert sorted(ws.order) == sorted(graph)
+        for name, deps in graph.items():
+            assert all(position[d] < position[name] for d in deps if d != name)
