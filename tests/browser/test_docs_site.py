@@ -175,3 +175,43 @@ def test_workspace_index_links_each_site(browser: object, server: str) -> None:
         for a in browser.find_elements(By.TAG_NAME, "a")
     )
     assert hrefs == ["/billing/docs/site/index.html", "/common/docs/site/index.html"]
+
+
+def test_copy_link_copies_the_clause_url(browser: object, server: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    browser.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": server, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    browser.get(f"{server}/billing/docs/site/invoices.html")
+    browser.find_element(By.CSS_SELECTOR, 'a.sl-copy[href="#bil2"]').click()
+    WebDriverWait(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, 'a.sl-copy.sl-copied[href="#bil2"]')
+    )
+    copied = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "navigator.clipboard.readText().then(done, e => done('error: ' + e));"
+    )
+    assert copied == f"{server}/billing/docs/site/invoices.html#bil2"
+
+
+def test_the_site_loads_nothing_from_the_internet(browser: object, server: str) -> None:
+    from selenium.webdriver.remote.webdriver import WebDriver
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    assert isinstance(browser, WebDriver)
+    browser.get(f"{server}/billing/docs/site/api.html")
+    WebDriverWait(browser, 15).until(
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
+    urls = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)"
+    )
+    assert urls, "the page loaded no resources at all?"
+    assert [u for u in urls if not u.startswith(server)] == []
+    fonts = browser.execute_script("return getComputedStyle(document.body).fontFamily")
+    assert "Roboto" not in fonts  # theme.font: false keeps the system font stack
