@@ -41,8 +41,23 @@ class SpecBuilder:
     def __init__(self, src: SourceFile) -> None:
         self.src = src
         self.file = src.path
+        self.strict = False
+        self.offset = 0
+        """Number of file lines (the front matter) before `lines`."""
+        self.lines: list[str] = []
+        self.sections: list[OpenSection] = []
+        self.heading_lines: list[int] = []
+        """File line of each section's heading, for lookups by line."""
+        self.clause_ids: list[str | None] = []
+        """Per section: its id, or its nearest ancestor's explicit id."""
+        self.clauses: list[Clause] = []
+        self.refs: list[CrossRef] = []
+        self.interface = Interface()
+        self.used_slugs: dict[str, int] = {}
+        self.first_h1: str | None = None
 
     def build(self, default_id: str) -> tuple[Spec, FrontMatter]:
+        """Parse the file once; a builder is used for one build only."""
         if not self.src.text.strip():
             raise SpecError(
                 "the spec file is empty",
@@ -55,18 +70,9 @@ class SpecBuilder:
         spec_id = fm.spec or default_id
         if fm.spec is None:
             check_spec_id(spec_id, self.file, None, "the spec id taken from the path,")
-        all_lines = self.src.text.split("\n")
         self.offset = fm.body_start
-        self.lines = all_lines[fm.body_start :]
+        self.lines = self.src.text.split("\n")[fm.body_start :]
         tokens = parse_blocks("\n".join(self.lines))
-        self.sections: list[OpenSection] = []
-        self.heading_lines: list[int] = []
-        self.clause_ids: list[str | None] = []
-        self.clauses: list[Clause] = []
-        self.refs: list[CrossRef] = []
-        self.interface = Interface()
-        self.used_slugs: dict[str, int] = {}
-        self.first_h1: str | None = None
         self._walk_headings(tokens)
         scan = extract_examples(
             tokens, self.lines, self.file, self.offset, self._clause_at, "inline"
