@@ -140,7 +140,7 @@ class LlmClient:
 
         cfg = self.config
         key = request_key(cfg.model, messages, schema, cfg.temperature)
-        if self.cache is not None:
+        if self.cache is not None and not cfg.refresh:
             hit = self.cache.get(key)
             if hit is not None:
                 try:

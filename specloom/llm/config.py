@@ -82,6 +82,9 @@ class LlmConfig(BaseModel):
     """Sampling temperature sent with every request; None leaves the server default."""
     cache: bool = True
     """Cache responses on disk by (model, messages, schema)."""
+    refresh: bool = False
+    """Ask the model again and overwrite cached answers (nightly regeneration);
+    also set by SPECLOOM_LLM_REFRESH=1."""
     gate_retries: int = 2
     """Extra attempts for LLM prose whose output fails a target gate (findings fed back)."""
     on_failure: Literal["fallback", "fail"] = "fallback"
@@ -129,6 +132,8 @@ def load_llm_config(
     if env.get("OPENAI_MODEL"):
         cfg.model = env["OPENAI_MODEL"]
         cfg.model_set = True
+    if env.get("SPECLOOM_LLM_REFRESH", "").lower() in ("1", "true", "yes"):
+        cfg.refresh = True
     key = env.get(cfg.api_key_env)
     if key:
         cfg.api_key = SecretStr(key)

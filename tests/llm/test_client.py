@@ -239,3 +239,17 @@ def test_importing_the_llm_layer_does_not_import_openai() -> None:
         "assert 'openai' not in sys.modules, 'openai imported eagerly'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_refresh_asks_again_and_overwrites_the_cache(fake_openai: Any, tmp_path: Path) -> None:
+    fake_openai.script(
+        fake_openai.ok({"score": 2, "rationale": "old"}),
+        fake_openai.ok({"score": 5, "rationale": "new"}),
+    )
+    assert make_client(fake_openai, tmp_path).structured(MESSAGES, Verdict, target="t").score == 2
+    fresh = make_client(fake_openai, tmp_path, refresh=True)
+    assert fresh.structured(MESSAGES, Verdict, target="t").score == 5
+    assert make_client(fake_openai, tmp_path).structured(MESSAGES, Verdict, target="t").score == 5
+    assert len(fake_openai.chat_requests()) == 2
+    env = {"SPECLOOM_LLM_REFRESH": "1"}
+    assert load_llm_config({}, env=env).refresh
