@@ -208,6 +208,13 @@ class LlmClient:
             except ValidationError as exc:
                 last, last_kind = exc, "malformed JSON for the schema"
                 continue
+            except (AttributeError, TypeError, KeyError) as exc:
+                # a 200 that is not a chat completion: a proxy page, or a base_url that
+                # points at the server's root instead of its OpenAI-compatible API
+                raise LlmError(
+                    f"the server's answer is not an OpenAI chat completion ({type(exc).__name__})",
+                    hint=f"check base_url ({cfg.base_url or 'default'}): it usually ends in /v1",
+                ) from None
 
             self._record_usage(target, completion)
             message = completion.choices[0].message if completion.choices else None

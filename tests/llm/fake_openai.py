@@ -66,6 +66,11 @@ def truncated() -> Behaviour:
     return Behaviour("truncated")
 
 
+def raw(body: str, content_type: str = "text/html") -> Behaviour:
+    """A 200 answer that is not an OpenAI response at all (a proxy's page, say)."""
+    return Behaviour("raw", text=body, headers={"content-type": content_type})
+
+
 @dataclass
 class Recorded:
     """One request as the server saw it."""
@@ -153,6 +158,7 @@ class FakeOpenAI:
     delay = staticmethod(delay)
     refusal = staticmethod(refusal)
     truncated = staticmethod(truncated)
+    raw = staticmethod(raw)
 
     def __init__(self) -> None:
         self.queue: deque[Behaviour] = deque()
@@ -251,6 +257,9 @@ class FakeOpenAI:
                         {"error": {"message": text, "type": kind, "code": kind}},
                         b.headers,
                     )
+                    return
+                if b.kind == "raw":
+                    self._send(200, b.text.encode(), b.headers["content-type"], {})
                     return
                 if b.kind == "delay":
                     time.sleep(b.seconds)

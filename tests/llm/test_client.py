@@ -253,3 +253,17 @@ def test_refresh_asks_again_and_overwrites_the_cache(fake_openai: Any, tmp_path:
     assert len(fake_openai.chat_requests()) == 2
     env = {"SPECLOOM_LLM_REFRESH": "1"}
     assert load_llm_config({}, env=env).refresh
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype"),
+    [("<html>proxy login</html>", "text/html"), ('{"hello": 1}', "application/json")],
+)
+def test_an_answer_that_is_not_a_completion_names_the_fix(
+    fake_openai: Any, tmp_path: Path, body: str, ctype: str
+) -> None:
+    fake_openai.script(fake_openai.raw(body, ctype))
+    client = make_client(fake_openai, tmp_path)
+    with pytest.raises(LlmError, match="not an OpenAI chat completion") as exc:
+        client.structured(MESSAGES, Verdict, target="t")
+    assert exc.value.hint and "/v1" in exc.value.hint
