@@ -107,13 +107,17 @@ class SpecBuilder:
     # --- headings -----------------------------------------------------------------------
 
     def _walk_headings(self, tokens: list[Token]) -> None:
-        stack: list[int] = []  # indices of the open ancestors, shallowest first
+        headings = []
         for i, tok in enumerate(tokens):
-            if tok.type != "heading_open" or tok.level != 0 or tok.map is None:
-                continue
+            if tok.type == "heading_open" and tok.level == 0 and tok.map is not None:
+                line = self.line(tok.map[0])
+                head = parse_heading(tokens[i + 1].content, self.file, line)
+                headings.append((tok, tok.map, line, head))
+                if head.id is not None:
+                    self.used_slugs[head.id] = 1  # a slug never takes an explicit id
+        stack: list[int] = []  # indices of the open ancestors, shallowest first
+        for tok, (first, after), line, head in headings:
             depth = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
-            line = self.line(tok.map[0])
-            head = parse_heading(tokens[i + 1].content, self.file, line)
             while stack and self.sections[stack[-1]].section.depth >= depth:
                 stack.pop()
             parent_index = stack[-1] if stack else -1
@@ -136,7 +140,7 @@ class SpecBuilder:
             if explicit_id is None and parent is not None:
                 explicit_id = self.clause_ids[parent_index]
             stack.append(len(self.sections))
-            self.sections.append(OpenSection(section, authority, tok.map[0], tok.map[1]))
+            self.sections.append(OpenSection(section, authority, first, after))
             self.heading_lines.append(line)
             self.clause_ids.append(explicit_id)
 
