@@ -32,14 +32,23 @@ _UNSAFE_REF_DEF = re.compile(
 )
 
 
+_UNSAFE_LINK = re.compile(
+    r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]"
+    r"\(\s*(?:&lt;)?\s*(?:javascript|vbscript|data)\s*:(?:[^()]|\([^()]*\))*\)",
+    re.IGNORECASE,
+)
+
+
 def escape_text(text: str) -> str:
     """Make spec text inert: no tag, comment or script URL of the spec can go live.
 
-    Every `<` becomes an entity; a script scheme (`javascript:`) gets a backslash before its
-    colon, which turns any link Markdown still makes of it into a harmless relative URL; a
-    reference definition with such a scheme is escaped, so it defines nothing.
+    Every `<` becomes an entity; a link to a script URL keeps only its text; any other
+    script scheme (`javascript:`) gets a backslash before its colon, which turns any link
+    Markdown still makes of it into a harmless relative URL; a reference definition with
+    such a scheme is escaped, so it defines nothing.
     """
-    text = _UNSAFE_REF_DEF.sub(r"\1\\[\2]:\3", text.replace("<", "&lt;"))
+    text = _UNSAFE_LINK.sub(r"\1", text.replace("<", "&lt;"))
+    text = _UNSAFE_REF_DEF.sub(r"\1\\[\2]:\3", text)
     return _SCRIPT_SCHEME.sub(r"\1\2\\:", text)
 
 

@@ -11,8 +11,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 
 
 def md_text(value: object) -> str:
-    """Spec text in Markdown prose: raw HTML made inert, one line."""
-    return " ".join(str(value).replace("<", "&lt;").split())
+    """Spec text in Markdown prose: raw HTML and script links made inert, one line."""
+    from ..docs.markup import escape_text
+
+    return " ".join(escape_text(str(value)).split())
 
 
 def md_cell(value: object) -> str:

@@ -10,10 +10,12 @@ from typing import Any
 from specloom.model import Clause, Level, Operation, Spec, TypeDef, TypeRef, Workspace
 from specloom.naming import (
     rust_field_name,
+    rust_string,
     rust_type_name,
     ts_member_name,
     ts_param_name,
     ts_property_key,
+    ts_string,
     ts_type_name,
 )
 from specloom.target import BuildContext
@@ -118,12 +120,12 @@ def _ts_step(spec: Spec, op: Operation, n: int, clauses: list[Clause]) -> str:
     lines = [f"// {op.name}: must satisfy {', '.join(c.id for c in clauses) or 'no clause'}"]
     service = ts.service_name(spec)
     lines.append(
-        f"const {name}: {service}[{json.dumps(key.strip(chr(34)))}] = async ({params}) => {{"
+        f"const {name}: {service}[{ts_string(key.strip(chr(34)))}] = async ({params}) => {{"
     )
     for c in clauses:
         if c.level is not Level.NONE:
             lines.append(f"  // {c.id} ({c.level.value}): {_one_line(c)}")
-    lines.append(f"  throw new Error({json.dumps('TODO: implement ' + op.name)});")
+    lines.append(f"  throw new Error({ts_string('TODO: implement ' + op.name)});")
     lines.append("};")
     return "\n".join(lines)
 
@@ -138,7 +140,8 @@ def _rust_step(spec: Spec, op: Operation, clauses: list[Clause]) -> str:
     for c in clauses:
         if c.level is not Level.NONE:
             lines.append(f"    // {c.id} ({c.level.value}): {_one_line(c)}")
-    lines.append(f"    todo!({json.dumps('implement ' + op.name)})")
+    # `todo!` takes a format string: the message goes in as an argument, braces and all.
+    lines.append(f'    todo!("{{}}", {rust_string("implement " + op.name)})')
     lines.append("}")
     return "\n".join(lines)
 

@@ -400,6 +400,16 @@ See [the ref][ref] and <iframe src="https://example.com"></iframe>.
 console.log("</code><script>alert(5)</script>");
 ```
 
+```specloom
+operations:
+  run_it:
+    doc: "Runs <script>alert(9)</script>, [x](javascript:alert(10)), */ and {braces}."
+    clauses: [ev1, ev3]
+    params:
+      input: string
+    returns: string
+```
+
 ## Unclosed fence {#unclosed}
 
 ```python

@@ -198,3 +198,39 @@ def test_llm_narrative_is_prose_around_the_template_code(
         extract(text, ("ts", "rust"))["rust"].lines
         == extract(template.data.decode(), ("ts", "rust"))["rust"].lines
     )
+
+
+HOSTILE = """---
+spec: evil
+title: Hostile </script> spec
+version: 0.1.0
+---
+
+# Evil {#evil}
+
+The service MUST NOT emit */ or </script> or {braces} or `todo!("{}")` here[^h1].
+
+```specloom
+operations:
+  run_it:
+    doc: "Runs */ <script>alert(1)</script> [x](javascript:alert(2)) {braces} \\u2028 end."
+    clauses: [h1]
+    params:
+      input: string
+    returns: string
+```
+"""
+
+
+def test_hostile_clause_text_stays_in_comments_and_compiles(tmp_path: Path) -> None:
+    spec_dir = tmp_path / "specs" / "evil"
+    (spec_dir / "examples").mkdir(parents=True)
+    (spec_dir / "spec.md").write_text(HOSTILE)
+    (spec_dir / "examples" / "h1.md").write_text("**Example**: nothing\n")
+    ws = load_workspace(tmp_path / "specs")
+    target, root = publish(ws, "evil", tmp_path / "output")
+    text = (root / TUTORIAL).read_text()
+    assert "javascript" not in text.split("## Step 1")[1].split("```")[0]  # prose: link dropped
+    assert "<script>" not in text.replace("`", "")  # prose: inert
+    findings = target.verify(ws.specs["evil"], root)
+    assert [f for f in findings if f.severity is not Severity.INFO] == []
