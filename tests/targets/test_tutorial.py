@@ -92,7 +92,7 @@ def test_a_broken_code_block_fails_with_the_tutorial_line(
 ) -> None:
     target, root, _ = billing
     text = (root / TUTORIAL).read_text()
-    text = text.replace('todo!("implement amount_due")', 'let x: u8 = "s"; todo!()')
+    text = text.replace('todo!("{}", "implement amount_due")', 'let x: u8 = "s"; todo!()')
     text = text.replace('throw new Error("TODO: implement amount_due");', 'const y: number = "s";')
     broken = tmp_path / "tutorial"
     broken.mkdir()
