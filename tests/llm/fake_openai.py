@@ -162,6 +162,7 @@ class FakeOpenAI:
 
     def __init__(self) -> None:
         self.queue: deque[Behaviour] = deque()
+        self.speech_queue: deque[Behaviour] = deque()
         self.requests: list[Recorded] = []
         self.responder: Callable[[dict[str, Any]], Any] = self._default_content
         self._lock = threading.Lock()
@@ -192,6 +193,11 @@ class FakeOpenAI:
         """Queue behaviours, consumed one per chat-completions request."""
         with self._lock:
             self.queue.extend(behaviours)
+
+    def script_speech(self, *behaviours: Behaviour) -> None:
+        """Queue `status` or `delay` behaviours for speech requests (others answer audio)."""
+        with self._lock:
+            self.speech_queue.extend(behaviours)
 
     def chat_requests(self) -> list[Recorded]:
         return [r for r in self.requests if r.path.endswith("/chat/completions")]
@@ -296,6 +302,13 @@ class FakeOpenAI:
                 )
 
             def _speech(self, body: dict[str, Any]) -> None:
+                with server._lock:
+                    b = server.speech_queue.popleft() if server.speech_queue else Behaviour("ok")
+                if b.kind == "status":
+                    self._json(b.status, {"error": {"message": f"scripted {b.status}"}}, b.headers)
+                    return
+                if b.kind == "delay":
+                    time.sleep(b.seconds)
                 text = str(body.get("input", ""))
                 wav = tone_wav(max(0.3, len(text) * server.seconds_per_char))
                 fmt = body.get("response_format", "mp3")

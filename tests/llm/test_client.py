@@ -226,6 +226,19 @@ def test_speech_returns_real_audio(fake_openai: Any, tmp_path: Path) -> None:
     assert mp3[:3] == b"ID3" or mp3[0] == 0xFF
 
 
+def test_speech_retries_then_fails_clearly(fake_openai: Any, tmp_path: Path) -> None:
+    fake_openai.script_speech(fake_openai.status(429), fake_openai.status(503))
+    client = make_client(fake_openai, tmp_path)
+    assert client.speech("Hello.", voice="alloy", target="podcast")[:4] == b"RIFF"
+    assert client.ledger.for_target("podcast").requests == 3
+    fake_openai.script_speech(*[fake_openai.status(500)] * 3)
+    with pytest.raises(LlmUnavailable, match="speech request for podcast failed after 3"):
+        client.speech("Hello.", voice="alloy", target="podcast")
+    fake_openai.script_speech(fake_openai.status(401))
+    with pytest.raises(LlmAuthError):
+        client.speech("Hello.", voice="alloy", target="podcast")
+
+
 def test_redact_masks_keys_and_bearer_tokens() -> None:
     text = "key sk-abc123XYZ and Bearer tok.en and my-secret"
     assert redact(text, ["my-secret"]) == "key *** and *** and ***"
