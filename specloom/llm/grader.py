@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,7 @@ _STOPWORDS = frozenset(
         "your",
     ]
 )
+_TOKEN = re.compile(r"[\w-]+")
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9_]{3,}")
 
 
@@ -154,17 +156,30 @@ def _terms(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)} - _STOPWORDS
 
 
-def find_excerpts(files: list[tuple[str, list[str]]], clause_id: str, radius: int) -> list[Excerpt]:
-    """Windows of `radius` lines around each occurrence of the id, in file and line order."""
-    pattern = _id_pattern(clause_id)
-    found: list[Excerpt] = []
+def find_excerpts(
+    files: list[tuple[str, list[str]]], ids: Iterable[str], radius: int
+) -> dict[str, list[Excerpt]]:
+    """Windows of `radius` lines around each occurrence of each id (at most
+    MAX_OCCURRENCES per id), in file and line order; one pass over the files."""
+    wanted = set(ids)
+    simple = {i for i in wanted if _TOKEN.fullmatch(i)}
+    found: dict[str, list[Excerpt]] = {i: [] for i in wanted}
+
+    def add(cid: str, rel: str, lines: list[str], i: int) -> None:
+        if len(found[cid]) < MAX_OCCURRENCES:
+            lo, hi = max(0, i - radius), min(len(lines), i + radius + 1)
+            found[cid].append(Excerpt(rel, i + 1, "\n".join(lines[lo:hi])))
+
+    others = [(i, _id_pattern(i)) for i in sorted(wanted - simple)]
     for rel, lines in files:
         for i, line in enumerate(lines):
-            if pattern.search(line):
-                lo, hi = max(0, i - radius), min(len(lines), i + radius + 1)
-                found.append(Excerpt(rel, i + 1, "\n".join(lines[lo:hi])))
-                if len(found) >= MAX_OCCURRENCES:
-                    return found
+            # an id occurs where a whole [\w-]+ token equals it: a set lookup per token
+            for tok in dict.fromkeys(_TOKEN.findall(line)):
+                if tok in simple:
+                    add(tok, rel, lines, i)
+            for cid, pattern in others:
+                if pattern.search(line):
+                    add(cid, rel, lines, i)
     return found
 
 
@@ -267,8 +282,8 @@ def _covered(spec: Spec, target_name: str, root: Path, ctx: BuildContext) -> set
         return set(cls(ctx).covered_clauses(spec, root))
     except Exception as exc:  # an unknown or broken target still gets graded by text
         log.debug("coverage of %s from text (%s)", target_name, type(exc).__name__)
-    files = _text_files(root)
-    return {c.id for c in spec.clauses if find_excerpts(files, c.id, 0)}
+    found = find_excerpts(_text_files(root), [c.id for c in spec.clauses], 0)
+    return {cid for cid, hits in found.items() if hits}
 
 
 def _use_llm(cfg: LlmConfig, ctx: BuildContext) -> bool:
@@ -287,14 +302,16 @@ def grade_artifacts(spec: Spec, target_name: str, root: Path, ctx: BuildContext)
     cfg = llm_config_from_settings(ctx.settings)
     thresholds = cfg.grader.thresholds
     covered = _covered(spec, target_name, root, ctx)
-    files = _text_files(root)
+    excerpts = find_excerpts(
+        _text_files(root), [c.id for c in spec.clauses if c.id in covered], cfg.grader.excerpt_lines
+    )
     use_llm = _use_llm(cfg, ctx)
     grades: list[Grade] = []
     for clause in spec.clauses:
         if clause.id not in covered:
             continue
         good, bad = _examples(spec, clause.id)
-        candidates = find_excerpts(files, clause.id, cfg.grader.excerpt_lines)
+        candidates = excerpts.get(clause.id, [])
         best: Excerpt | None = None
         score, rationale = 1, "no text excerpt of the artifact traces this clause"
         for ex in candidates:

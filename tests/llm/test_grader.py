@@ -11,6 +11,7 @@ import pytest
 
 from specloom.findings import Severity
 from specloom.llm.grader import (
+    find_excerpts,
     grade_artifacts,
     grade_findings,
     grades_json,
@@ -200,3 +201,15 @@ def test_review_uses_the_configured_severity(spec: Spec, artifact: Path, tmp_pat
     grades, findings = review_artifacts(spec, "x", artifact, ctx)
     assert len(grades) == 3 and {f.clause for f in findings} == {"bil2", "bil6"}
     assert all(f.severity is Severity.ERROR for f in findings)
+
+
+def test_find_excerpts_matches_whole_ids_only() -> None:
+    files = [("a.md", ["bil1 and bil10", "x-bil1 bil1_x (bil1)", "see v1.2 and v1.23"])]
+    found = find_excerpts(files, ["bil1", "bil10", "v1.2", "nope"], 0)
+    assert [(e.line, e.text) for e in found["bil1"]] == [
+        (1, "bil1 and bil10"),
+        (2, "x-bil1 bil1_x (bil1)"),
+    ]
+    assert [e.line for e in found["bil10"]] == [1]
+    assert [e.line for e in found["v1.2"]] == [3]
+    assert found["nope"] == []
