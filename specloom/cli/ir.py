@@ -25,9 +25,11 @@ def ir(
 ) -> None:
     """Print the parsed IR: a Spec for a spec path, a Workspace for a folder of specs."""
     from specloom.parse import load_spec, load_workspace
+    from specloom.parse.source import file_errors
     from specloom.parse.workspace import is_spec_path
 
-    is_spec = path.exists() and is_spec_path(path)
+    with file_errors(path):
+        is_spec = path.exists() and is_spec_path(path)
     model: Spec | Workspace = load_spec(path) if is_spec else load_workspace(path)
     if summary:
         specs = [model] if isinstance(model, Spec) else [model.specs[k] for k in model.order]

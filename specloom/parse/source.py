@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,3 +86,17 @@ def decode(data: bytes, shown: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@contextmanager
+def file_errors(path: Path) -> Iterator[None]:
+    """Turn an operating-system error met while looking at `path` into a SpecError."""
+    try:
+        yield
+    except OSError as exc:
+        shown = Path(exc.filename).as_posix() if exc.filename else path.as_posix()
+        raise SpecError(
+            f"cannot read: {exc.strerror or exc}",
+            file=shown,
+            hint="check that the path exists and that you may read it",
+        ) from None

@@ -14,7 +14,7 @@ from specloom.parse.builder import SpecBuilder
 from specloom.parse.examples import extract_examples
 from specloom.parse.frontmatter import FrontMatter
 from specloom.parse.inline import scan_inline
-from specloom.parse.source import SourceFile, read_source, source_of
+from specloom.parse.source import SourceFile, file_errors, read_source, source_of
 
 SPEC_FILE = "spec.md"
 EXAMPLES_DIR = "examples"
@@ -52,7 +52,8 @@ def locate_spec(path: Path) -> SpecLocation:
 
 def load_spec(path: Path) -> Spec:
     """Parse the spec at `path` (a spec folder or a single `.md` file); raise SpecError."""
-    return parse_spec(locate_spec(path))[0]
+    with file_errors(path):
+        return parse_spec(locate_spec(path))[0]
 
 
 def parse_spec(loc: SpecLocation) -> tuple[Spec, FrontMatter]:

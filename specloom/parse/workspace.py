@@ -8,7 +8,7 @@ from pathlib import Path
 from specloom.errors import SpecError
 from specloom.model import Spec, Workspace
 from specloom.parse.frontmatter import FrontMatter, split_front_matter
-from specloom.parse.source import read_source
+from specloom.parse.source import file_errors, read_source
 from specloom.parse.spec import SPEC_FILE, SpecLocation, locate_spec, parse_spec
 
 
@@ -17,6 +17,11 @@ def load_workspace(path: Path) -> Workspace:
 
     For a single spec, the specs it imports are looked up beside it (in its parent folder).
     """
+    with file_errors(path):
+        return _load(path)
+
+
+def _load(path: Path) -> Workspace:
     if not path.exists():
         raise SpecError(
             "no such file or folder",

@@ -205,3 +205,8 @@ def test_largest_accepted_file_parses_in_reasonable_time(tmp_path: Path) -> None
     spec = load_spec(tmp_path / "big.md")
     assert len(spec.clauses) == n + 1
     assert time.monotonic() - start < 30
+
+
+def test_unreadable_path_name(capsys: pytest.CaptureFixture[str]) -> None:
+    code, output = run_ir(capsys, "a" * 300)  # ENAMETOOLONG from the operating system
+    assert_clean_error(code, output, "aaaa", "cannot read")
