@@ -214,6 +214,7 @@ class FakeOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # one small answer must not wait for an ACK
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass  # keep test output clean
