@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
 from specloom.errors import ConfigError
 
@@ -92,8 +92,12 @@ class LlmConfig(BaseModel):
     prices: dict[str, Price] = Field(default_factory=lambda: dict(DEFAULT_PRICES))
     """US dollars per million tokens, by model; unknown models cost 0 (reported as unpriced)."""
     grader: GraderConfig = Field(default_factory=GraderConfig)
-    model_set: bool = Field(default=False, exclude=True)
-    """True when a model was chosen explicitly (config or OPENAI_MODEL), not defaulted."""
+    _model_set: bool = PrivateAttr(default=False)
+
+    @property
+    def model_set(self) -> bool:
+        """True when a model was chosen explicitly (config or OPENAI_MODEL), not defaulted."""
+        return self._model_set
 
     def key(self) -> str | None:
         """The API key's value, for the client constructor only."""
@@ -126,12 +130,14 @@ def load_llm_config(
             f"[tool.specloom.llm] {where}: {first['msg']}",
             hint="see docs/llm.md, section Configuration",
         ) from None
-    cfg.model_set = "model" in data
+    cfg._model_set = "model" in data
+    if "prices" in data:  # the user's table extends the built-in one
+        cfg.prices = {**DEFAULT_PRICES, **cfg.prices}
     if env.get("OPENAI_BASE_URL"):
         cfg.base_url = env["OPENAI_BASE_URL"]
     if env.get("OPENAI_MODEL"):
         cfg.model = env["OPENAI_MODEL"]
-        cfg.model_set = True
+        cfg._model_set = True
     if env.get("SPECLOOM_LLM_REFRESH", "").lower() in ("1", "true", "yes"):
         cfg.refresh = True
     key = env.get(cfg.api_key_env)

@@ -64,6 +64,10 @@ def test_config_refuses_keys_in_files_and_reads_the_environment() -> None:
     )
     assert "sk-secret-value" not in cfg.model_dump_json() + repr(cfg)
     assert not load_llm_config({}, env={}).model_set
+    with pytest.raises(ConfigError):
+        load_llm_config({"model_set": True}, env={})
+    extended = load_llm_config({"prices": {"llama3.1": {"input": 0, "output": 0}}}, env={})
+    assert {"llama3.1", "gpt-4o-mini"} <= set(extended.prices)
 
 
 def test_session_is_shared_and_survives_pickling(
