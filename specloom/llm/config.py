@@ -55,6 +55,12 @@ class GraderConfig(BaseModel):
     """Severity of the finding for a grade below its threshold (`error` blocks publication)."""
     excerpt_lines: int = 12
     """Lines of context taken on each side of the clause id in the artifact."""
+    llm_levels: list[str] = Field(
+        default_factory=lambda: ["MUST", "MUST NOT", "SHOULD", "SHOULD NOT", "MAY", "NONE"]
+    )
+    """Clause levels the LLM grades (others keep the rules grade), to bound the cost."""
+    concurrency: int = 4
+    """LLM grading requests in flight at once."""
 
 
 class LlmConfig(BaseModel):

@@ -292,6 +292,49 @@ def _use_llm(cfg: LlmConfig, ctx: BuildContext) -> bool:
     return cfg.grader.mode == "llm" or ctx.backend == "openai"
 
 
+@dataclass
+class _Row:
+    """One clause being graded: its examples, the best excerpt and the score so far."""
+
+    clause: Clause
+    good: list[str]
+    bad: list[str]
+    best: Excerpt | None = None
+    score: int = 1
+    rationale: str = "no text excerpt of the artifact traces this clause"
+    grader: str = "rules"
+
+
+def _llm_grade(rows: list[_Row], cfg: LlmConfig, ctx: BuildContext, target_name: str) -> None:
+    """Replace the rules grades of `rows` by the model's, `grader.concurrency` at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from specloom.llm.session import session_for
+
+    client = session_for(ctx).client
+
+    def ask(row: _Row) -> LlmVerdict | LlmError:
+        try:
+            return client.structured(
+                grader_messages(row.clause, row.good, row.bad, row.best),
+                LlmVerdict,
+                target=target_name,
+            )
+        except LlmAuthError:
+            raise
+        except LlmError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=max(1, cfg.grader.concurrency)) as pool:
+        answers = list(pool.map(ask, rows))  # in order; re-raises an auth error
+    for row, answer in zip(rows, answers, strict=True):
+        if isinstance(answer, LlmVerdict):
+            row.score, row.rationale = answer.score, answer.rationale
+            row.grader = f"llm:{cfg.model}"
+        else:
+            row.rationale = f"{row.rationale} (LLM grader unavailable: {answer.message})"
+
+
 def grade_artifacts(spec: Spec, target_name: str, root: Path, ctx: BuildContext) -> list[Grade]:
     """Grades for every clause the artifact under `root` covers, in the spec's clause order.
 
@@ -300,50 +343,44 @@ def grade_artifacts(spec: Spec, target_name: str, root: Path, ctx: BuildContext)
     falls back to the rules grade for that clause, saying so in the rationale.
     """
     cfg = llm_config_from_settings(ctx.settings)
-    thresholds = cfg.grader.thresholds
     covered = _covered(spec, target_name, root, ctx)
     excerpts = find_excerpts(
         _text_files(root), [c.id for c in spec.clauses if c.id in covered], cfg.grader.excerpt_lines
     )
-    use_llm = _use_llm(cfg, ctx)
-    grades: list[Grade] = []
+    rows: list[_Row] = []
     for clause in spec.clauses:
         if clause.id not in covered:
             continue
         good, bad = _examples(spec, clause.id)
-        candidates = excerpts.get(clause.id, [])
-        best: Excerpt | None = None
-        score, rationale = 1, "no text excerpt of the artifact traces this clause"
-        for ex in candidates:
+        row = _Row(clause, good, bad)
+        for ex in excerpts.get(clause.id, []):
             s, r = rules_score(clause, ex.text, bad)
-            if best is None or s > score:
-                best, score, rationale = ex, s, r
-        grader = "rules"
-        if use_llm:
-            from specloom.llm.session import session_for
-
-            try:
-                verdict = session_for(ctx).client.structured(
-                    grader_messages(clause, good, bad, best), LlmVerdict, target=target_name
-                )
-                score, rationale, grader = verdict.score, verdict.rationale, f"llm:{cfg.model}"
-            except LlmAuthError:
-                raise
-            except LlmError as exc:
-                rationale = f"{rationale} (LLM grader unavailable: {exc.message})"
-        threshold = thresholds.get(clause.level.value, 1)
+            if row.best is None or s > row.score:
+                row.best, row.score, row.rationale = ex, s, r
+        rows.append(row)
+    if _use_llm(cfg, ctx):
+        _llm_grade(
+            [r for r in rows if r.clause.level.value in cfg.grader.llm_levels],
+            cfg,
+            ctx,
+            target_name,
+        )
+    thresholds = cfg.grader.thresholds
+    grades: list[Grade] = []
+    for row in rows:
+        threshold = thresholds.get(row.clause.level.value, 1)
         grades.append(
             Grade(
                 target=target_name,
-                clause=clause.id,
-                level=clause.level.value,
-                score=score,
+                clause=row.clause.id,
+                level=row.clause.level.value,
+                score=row.score,
                 threshold=threshold,
-                passed=score >= threshold,
-                rationale=rationale,
-                grader=grader,
-                file=best.file if best else None,
-                line=best.line if best else None,
+                passed=row.score >= threshold,
+                rationale=row.rationale,
+                grader=row.grader,
+                file=row.best.file if row.best else None,
+                line=row.best.line if row.best else None,
             )
         )
     return grades

@@ -150,7 +150,7 @@ def test_llm_grader_over_http_then_cached(
         fake_openai.ok({"score": 1, "rationale": "shows a decimal string total"}),
         fake_openai.refusal(),
     )
-    ctx = make_ctx(tmp_path, backend="openai")
+    ctx = make_ctx(tmp_path, backend="openai", grader={"concurrency": 1})  # scripted order
     grades = {g.clause: g for g in grade_artifacts(spec, "docs", artifact, ctx)}
     assert grades["bil1"].grader == "llm:gpt-4o-mini" and grades["bil1"].score == 4
     assert grades["bil2"].score == 1 and "decimal string" in grades["bil2"].rationale
@@ -168,7 +168,7 @@ def test_llm_grader_over_http_then_cached(
     assert report is not None and report["targets"]["docs"]["requests"] == 4
 
     # a second build with the same inputs: zero requests, the same grades where cached
-    ctx2 = make_ctx(tmp_path, backend="openai")
+    ctx2 = make_ctx(tmp_path, backend="openai", grader={"concurrency": 1})
     fake_openai.script(fake_openai.ok({"score": 3, "rationale": "ok"}))
     again = {g.clause: g for g in grade_artifacts(spec, "docs", artifact, ctx2)}
     assert again["bil1"] == grades["bil1"] and again["bil2"] == grades["bil2"]
@@ -213,3 +213,24 @@ def test_find_excerpts_matches_whole_ids_only() -> None:
     assert [e.line for e in found["bil10"]] == [1]
     assert [e.line for e in found["v1.2"]] == [3]
     assert found["nope"] == []
+
+
+def test_llm_grades_in_parallel_keep_clause_order_and_levels(
+    spec: Spec, artifact: Path, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+
+    def by_clause(body: dict[str, Any]) -> dict[str, Any]:
+        prompt = body["messages"][1]["content"]
+        cid = prompt.split()[1]
+        return {"score": {"bil1": 2, "bil2": 3}.get(cid, 4), "rationale": f"about {cid}"}
+
+    fake_openai.responder = by_clause
+    ctx = make_ctx(tmp_path, backend="openai", grader={"concurrency": 4, "llm_levels": ["MUST"]})
+    grades = grade_artifacts(spec, "docs", artifact, ctx)
+    assert [(g.clause, g.score, g.rationale) for g in grades[:2]] == [
+        ("bil1", 2, "about bil1"),
+        ("bil2", 3, "about bil2"),
+    ]
+    assert grades[2].clause == "bil6" and grades[2].grader == "rules"  # SHOULD: not sent
+    assert len(fake_openai.chat_requests()) == 2
