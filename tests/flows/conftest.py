@@ -80,7 +80,15 @@ def prefect_api(
     monkeypatch.setenv("PREFECT_API_URL", prefect_server)
     monkeypatch.setenv("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     monkeypatch.setenv("PREFECT_LOGGING_LEVEL", "WARNING")
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    # the server stops at the end of the session, before the log handler's last flush
+    monkeypatch.setenv("PREFECT_LOGGING_TO_API_ENABLED", "false")
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_LOGGING_TO_API_ENABLED,
+        temporary_settings,
+    )
 
-    with temporary_settings(updates={PREFECT_API_URL: prefect_server}):
+    with temporary_settings(
+        updates={PREFECT_API_URL: prefect_server, PREFECT_LOGGING_TO_API_ENABLED: False}
+    ):
         yield prefect_server

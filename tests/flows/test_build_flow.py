@@ -280,3 +280,38 @@ def test_schedule_serves_and_a_run_builds(ws: Path, prefect_api: str) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+def test_a_failed_gate_fails_the_flow_run_and_publishes_nothing(
+    ws: Path, prefect_api: str, flaky: None
+) -> None:
+    from prefect import get_client
+
+    class Strict(Flaky):
+        name: ClassVar[str] = "strict"
+
+        def generate(self, spec: Spec) -> list[GeneratedFile]:
+            return [GeneratedFile("x.txt", b"x")]
+
+        def verify(self, spec: Spec, root: Path) -> list[Finding]:
+            return [Finding(rule="ST001", severity="error", clause="cmn1", message="no")]
+
+    registry.register_target(Strict)
+    try:
+        result = run_prefect(
+            BuildRequest(
+                paths=[Path("specs/common")],
+                output=Path("out"),
+                targets=["strict"],
+                cache_dir=Path("cache"),
+            )
+        )
+    finally:
+        registry.unregister_target("strict")
+    assert [r.status for r in result.rows] == ["failed"]
+    assert result.rows[0].gates[0].rule == "ST001"
+    assert not (ws / "out" / "common" / "strict").exists()
+    with get_client(sync_client=True) as client:
+        started = [r for r in client.read_flow_runs() if r.start_time is not None]
+    latest = max(started, key=lambda r: r.start_time)  # type: ignore[arg-type,return-value]
+    assert latest.state is not None and latest.state.is_failed()
