@@ -315,3 +315,19 @@ def test_a_failed_gate_fails_the_flow_run_and_publishes_nothing(
         started = [r for r in client.read_flow_runs() if r.start_time is not None]
     latest = max(started, key=lambda r: r.start_time)  # type: ignore[arg-type,return-value]
     assert latest.state is not None and latest.state.is_failed()
+
+
+def test_schedule_without_a_server_is_a_clear_error(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect-home")
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", "schedule", "--cron", "0 3 * * *", "--register-only"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "PREFECT_API_URL is not set" in proc.stderr and "Traceback" not in proc.stderr
