@@ -71,8 +71,11 @@ class Target(ABC):
         The default is the whole spec plus the specs it imports. Targets that read less
         (the podcast ignores types, say) override it so unrelated edits do not rebuild them.
         """
-        deps = {i: self.ctx.workspace.specs[i].model_dump(mode="json") for i in spec.imports
-                if i in self.ctx.workspace.specs}
+        deps = {
+            i: self.ctx.workspace.specs[i].model_dump(mode="json")
+            for i in spec.imports
+            if i in self.ctx.workspace.specs
+        }
         return {"spec": spec.model_dump(mode="json"), "imports": deps}
 
     def input_hash(self, spec: Spec) -> str:
