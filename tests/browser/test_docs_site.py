@@ -92,26 +92,38 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         driver.quit()
 
 
-def test_clause_anchor_lands_on_the_clause(browser: object, server: str) -> None:
+@pytest.mark.parametrize(
+    ("url", "clause", "cls"),
+    [
+        ("billing/docs/site/payments.html", "bil11", "sl-clause"),  # a statement clause
+        ("billing/docs/site/issuing.html", "issuing", ""),  # a section clause: its heading
+    ],
+)
+def test_clause_anchor_lands_on_the_clause(
+    browser: object, server: str, url: str, clause: str, cls: str
+) -> None:
     from selenium.webdriver.remote.webdriver import WebDriver
     from selenium.webdriver.support.ui import WebDriverWait
 
     assert isinstance(browser, WebDriver)
-    browser.get(f"{server}/billing/docs/site/payments.html#bil11")
+    browser.get(f"{server}/{url}#{clause}")
     WebDriverWait(browser, 15).until(
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
     state = browser.execute_script(
         """
-        const el = document.getElementById("bil11");
+        const el = document.getElementById(arguments[0]);
         const r = el.getBoundingClientRect();
         return {target: document.querySelector(":target") === el, top: r.top,
                 bottom: r.bottom, height: window.innerHeight, scrolled: window.scrollY,
-                cls: el.className};
-        """
+                cls: el.className, tag: el.tagName};
+        """,
+        clause,
     )
     assert state["target"] is True
-    assert state["cls"] == "sl-clause"
+    assert state["cls"] == cls
+    if not cls:
+        assert state["tag"] == "H1"  # the page's heading carries the section id
     assert 0 <= state["top"] < state["height"] and state["bottom"] > 0, state
 
 

@@ -450,6 +450,12 @@ def test_hostile_text_never_becomes_live_html(hostile: Built) -> None:
         assert "<script>alert" not in raw and "<style>body" not in raw, page
 
 
+def test_hostile_titles_in_the_workspace_index(hostile: Built, tmp_path: Path) -> None:
+    ws = Workspace(root="x", specs={"evil": hostile.spec}, order=["evil"])
+    page = write_workspace_index(ws, tmp_path).read_text()
+    assert "<script>" not in page and "&lt;script&gt;" in page
+
+
 def test_hostile_text_is_shown_as_text(hostile: Built) -> None:
     text = "".join(elements(hostile.page("index.html")).text)
     assert '<script>alert("body")</script>' in text
