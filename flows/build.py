@@ -5,16 +5,22 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from prefect import Task, flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import State, TaskRun
+from prefect.context import TaskRunContext
 from prefect.futures import PrefectFuture, as_completed
 
+from specloom.config import LintConfig
 from specloom.errors import SpecloomError
+from specloom.findings import Finding
+from specloom.model import Workspace
 from specloom.pipeline.build import BuildRequest, BuildResult, run_build
+from specloom.pipeline.check import check_key, run_check
 from specloom.pipeline.job import failed_result, run_job
 from specloom.pipeline.plan import Job, JobResult
 from specloom.pipeline.runner_prefect import current_progress
@@ -67,6 +73,30 @@ build_target = task(
 )(build_one_target)
 
 
+def _check_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    return "specloom-check-" + check_key(parameters["ws"], parameters["lint"])
+
+
+def check_one_workspace(ws: Workspace, lint: LintConfig) -> tuple[list[Finding], list[str]]:
+    """Lint, type check and conflicts (the body of the cached check task)."""
+    return run_check(ws, lint)
+
+
+def cached_check(ws: Workspace, lint: LintConfig, cache: Path) -> tuple[list[Finding], list[str]]:
+    """The check step as a task cached on the specs' content, lint config and checker
+    source; results persist in the build's cache folder (a scheduled re-run of unchanged
+    specs skips the check)."""
+    check_task = task(
+        name="check",
+        cache_key_fn=_check_cache_key,
+        cache_expiration=timedelta(days=7),
+        persist_result=True,
+        result_storage=(cache / "prefect-results").resolve(),
+    )(check_one_workspace)
+    findings, warnings = check_task(ws, lint)
+    return findings, warnings
+
+
 def prefect_executor(jobs: list[Job], finished: Callable[[JobResult], None]) -> list[JobResult]:
     """Submit every job to the flow's task runner (threads or Dask) and collect results."""
     futures: dict[PrefectFuture[JobResult], Job] = {build_target.submit(j): j for j in jobs}
@@ -110,7 +140,7 @@ def build_flow(
         wait=wait,
         changed_since=changed_since,
     )
-    result = run_build(req, prefect_executor, progress=current_progress())
+    result = run_build(req, prefect_executor, progress=current_progress(), checker=cached_check)
     if result.exit_code:
         raise BuildFailed(result)
     return result

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom import __version__
-from specloom.config import Config, load_config
+from specloom.config import Config, LintConfig, load_config
 from specloom.errors import BuildError
 from specloom.findings import Finding
 from specloom.model import Workspace
@@ -25,6 +25,8 @@ from specloom.target import Target
 
 Progress = Callable[[str, str, str, str], None]
 """progress(spec, target, status, detail): status is planned/running/built/failed/..."""
+Checker = Callable[[Workspace, LintConfig, Path], tuple[list[Finding], list[str]]]
+"""Runs the check step: (workspace, lint config, cache folder) -> (findings, warnings)."""
 Executor = Callable[[list[Job], Callable[[JobResult], None]], list[JobResult]]
 """Runs jobs (in any order, concurrently or not) and calls back as each one finishes."""
 
@@ -92,6 +94,10 @@ def load_workspaces(paths: list[Path]) -> Workspace:
     return merged
 
 
+def _check(ws: Workspace, lint: LintConfig, cache: Path) -> tuple[list[Finding], list[str]]:
+    return run_check(ws, lint)
+
+
 def named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
     """Specs whose file lies under one of `paths` (imports loaded from elsewhere are not
     built: `specloom build specs/billing` builds billing only)."""
@@ -120,6 +126,7 @@ def run_build(
     workspace: Workspace | None = None,
     config: Config | None = None,
     progress: Progress | None = None,
+    checker: Checker | None = None,
 ) -> BuildResult:
     """The whole build. `workspace`/`config` may be given (tests, flows) instead of loaded."""
     started = time.perf_counter()
@@ -145,7 +152,7 @@ def run_build(
     for _name, exc in sorted(broken.items()):
         result.warnings.append(exc.message)
 
-    findings, warnings = run_check(ws, config.lint)
+    findings, warnings = (checker or _check)(ws, config.lint, cache)
     result.check = findings
     result.warnings += warnings
     blocked = blocked_specs(ws, findings)

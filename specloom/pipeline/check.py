@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from specloom.config import LintConfig
 from specloom.findings import Finding, Severity
@@ -20,6 +22,29 @@ def run_check(ws: Workspace, lint: LintConfig) -> tuple[list[Finding], list[str]
             "specs were built unchecked"
         ]
     return lint_workspace(ws, lint), []
+
+
+def check_key(ws: Workspace, lint: LintConfig) -> str:
+    """What the check's findings depend on: every spec's content hash and path, the lint
+    config, and the source of the checker and parser (so a changed rule never serves stale
+    findings from a cache)."""
+    import specloom.check
+    import specloom.parse
+
+    sources = hashlib.sha256()
+    for pkg in (specloom.check, specloom.parse):
+        for f in sorted(Path(next(iter(pkg.__path__))).rglob("*.py")):
+            sources.update(f.read_bytes())
+    blob = json.dumps(
+        {
+            "specs": {sid: [s.hash, s.path] for sid, s in sorted(ws.specs.items())},
+            "lint": lint.model_dump(mode="json"),
+            "model": Workspace.model_json_schema(),
+            "sources": sources.hexdigest(),
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
 
 
 def _owner(ws: Workspace, file: str) -> str | None:

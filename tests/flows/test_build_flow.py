@@ -64,6 +64,18 @@ def test_local_and_prefect_runners_give_identical_trees(ws: Path, prefect_api: s
     assert tree(ws / "out-local") == tree(ws / "out-prefect")
     again = run_prefect(BuildRequest(output=Path("out-prefect"), **req))  # type: ignore[arg-type]
     assert [r.status for r in again.rows] == ["skipped", "skipped"]
+    assert again.check == pref.check
+    # the second run's check came from Prefect's cache, persisted in specloom's cache folder
+    from prefect import get_client
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="check"))
+        )
+    names = sorted(r.state_name or "" for r in runs if r.name.startswith("check"))
+    assert "Cached" in names and "Completed" in names
+    assert any((ws / "cache" / "prefect-results").iterdir())
 
 
 def test_dask_task_runner_on_a_local_cluster(ws: Path, prefect_api: str) -> None:
