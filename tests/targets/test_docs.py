@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from specloom.targets.docs import DocsConfig, DocsTarget, mkdocs_build, write_workspace_index
 from specloom.targets.docs import gates as docs_gates
 
@@ -596,3 +598,82 @@ def test_model_spec_transcript_messages_are_markdown(model_spec_site: Built) -> 
     text = "".join(elements(page).text)
     # `&lt;` inside the XML transcript is `<` in the code block, as on the Model Spec site.
     assert "if value < min_value:" in text and "&lt;" not in text
+
+
+# -- property: no spec text becomes live HTML (Python-Markdown with the site's extensions) ----
+
+_PIECES = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<!--",
+    "-->",
+    "`",
+    "``",
+    "```",
+    "~~~",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[x](javascript:alert(1))",
+    "[y]: javascript:alert(2)",
+    "[y]",
+    "<a href='javascript:alert(3)'>a</a>",
+    "<iframe src=//x>",
+    "**",
+    "_",
+    "\n",
+    "\n\n",
+    "    ",
+    "!!! note",
+    "&lt;script&gt;",
+    "<style>",
+    "*/",
+    "{#id}",
+    "[^s1]",
+    "[?](#s1)",
+    "<div markdown=1>",
+    "</div>",
+    "<svg onload=alert(4)>",
+    "data:text/html,<script>",
+    "word",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=25))
+def test_rendered_spec_text_is_never_live_html(pieces: list[str]) -> None:
+    import markdown
+    from specloom.targets.docs.markup import Renderer
+    from specloom.targets.docs.plan import plan_site
+
+    from specloom.model import Clause, Level, Section, SourcePos
+
+    pos = SourcePos(file="spec.md", line=1)
+    body = "".join(pieces)
+    spec = Spec(
+        id="p",
+        title="P",
+        path="spec.md",
+        hash="0",
+        sections=[Section(id="s", explicit_id=True, title="S", depth=1, body=body, pos=pos)],
+        clauses=[
+            Clause(
+                id="s1",
+                kind="statement",
+                title="t",
+                text="t",
+                level=Level.MUST,
+                section="s",
+                pos=pos,
+            )
+        ],
+    )
+    page = Renderer(spec, plan_site(spec), None, "s.md").body(body)
+    html = markdown.markdown(
+        page, extensions=["md_in_html", "pymdownx.superfences", "attr_list", "admonition", "tables"]
+    )
+    scan = docs_gates._Scanner()
+    scan._in_content = True
+    scan.feed(html)
+    assert scan.scan.live == [], (body, html)
