@@ -637,6 +637,11 @@ _PIECES = [
     "<svg onload=alert(4)>",
     "data:text/html,<script>",
     "word",
+    "\n~~~xml\n<user>\n<img src=x onerror=alert(5)>\n</user>\n~~~\n",
+    "\n~~~xml\n<assistant> <!-- BAD: <b>x</b> -->\n&lt;svg onload=alert(6)&gt; </div>\n"
+    "</assistant>\n~~~\n",
+    "<user>",
+    "</user>",
 ]
 
 
