@@ -9,6 +9,7 @@ Prefect comparison uses the server at PREFECT_API_URL, or starts one first (not 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
 import os
 import resource
@@ -95,6 +96,14 @@ def summary(rows: list[dict[str, object]]) -> str:
     return "; ".join(f"{k}: {', '.join(sorted(v))}" for k, v in sorted(by.items()))
 
 
+def _die_with_parent() -> None:
+    """SIGTERM the server if this script dies, even by kill -9 (Linux PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+
+
 @contextmanager
 def prefect_server() -> Iterator[str]:
     """PREFECT_API_URL if set, else a temporary `prefect server start` (stopped after)."""
@@ -120,6 +129,7 @@ def prefect_server() -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
     url = f"http://127.0.0.1:{port}/api"
     try:
