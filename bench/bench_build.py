@@ -22,7 +22,7 @@ import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -98,10 +98,8 @@ def summary(rows: list[dict[str, object]]) -> str:
 
 def _die_with_parent() -> None:
     """SIGTERM the server if this script dies, even by kill -9 (Linux PR_SET_PDEATHSIG)."""
-    try:
+    with suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
 
 
 @contextmanager
