@@ -180,3 +180,9 @@ def build_json_targets(
         capsys, "build", "specs", "-o", "out", "--runner", "local", "--format", "json", *args
     )
     return code, json.loads(out)
+
+
+def test_several_paths_build_each_named_spec(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = build_json(capsys, "specs/billing", "specs/common/spec.md", "-o", "out")
+    assert code == 0
+    assert [t["spec"] for t in doc["targets"]] == ["common", "billing"]  # dependencies first
