@@ -87,10 +87,26 @@ def load_workspaces(paths: list[Path]) -> Workspace:
     if len(paths) == 1:
         return load_workspace(paths[0])
     merged = Workspace(root=paths[0].as_posix() if paths else ".")
+    seen: list[str] = []
     for p in paths:
         ws = load_workspace(p)
         merged.specs.update(ws.specs)
-        merged.order += [s for s in ws.order if s not in merged.order]
+        seen += [s for s in ws.order if s not in seen]
+    # each order is dependencies-first, their concatenation need not be: sort again
+    done: list[str] = []
+    visiting: set[str] = set()
+
+    def visit(sid: str) -> None:
+        if sid in done or sid in visiting or sid not in merged.specs:
+            return  # (cycles are refused by the loader; never loop here)
+        visiting.add(sid)
+        for dep in merged.specs[sid].imports:
+            visit(dep)
+        done.append(sid)
+
+    for sid in seen:
+        visit(sid)
+    merged.order = done
     return merged
 
 

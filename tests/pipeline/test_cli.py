@@ -186,3 +186,23 @@ def test_several_paths_build_each_named_spec(ws: Path, capsys: pytest.CaptureFix
     code, doc = build_json(capsys, "specs/billing", "specs/common/spec.md", "-o", "out")
     assert code == 0
     assert [t["spec"] for t in doc["targets"]] == ["common", "billing"]  # dependencies first
+
+
+def test_paths_given_importer_first_still_build_dependencies_first(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = ws / "more" / "extra"
+    extra.mkdir(parents=True)
+    (extra / "spec.md").write_text(
+        "---\nspec: extra\ntitle: Extra\nversion: 1.0.0\nimports: [zeta]\n---\n\n"
+        "# Extra {#extra}\n\nExtras MUST exist[^ext1].\n"
+    )
+    zeta = ws / "more" / "zeta"
+    zeta.mkdir()
+    (zeta / "spec.md").write_text(
+        "---\nspec: zeta\ntitle: Zeta\nversion: 1.0.0\n---\n\n# Zeta {#zeta}\n\n"
+        "Zetas MUST exist[^zet1].\n"
+    )
+    code, doc = build_json(capsys, "more/extra", "more/zeta", "-o", "out")
+    assert code == 0
+    assert [t["spec"] for t in doc["targets"]] == ["zeta", "extra"]
