@@ -28,6 +28,11 @@ def md_inline(value: object) -> str:
     return text.replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
 
 
+def count_of(n: int, noun: str) -> str:
+    """`1 constant`, `2 constants`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 @cache
 def environment() -> jinja2.Environment:
     """One cached environment; templates get plain data, filters do the escaping."""
@@ -41,6 +46,7 @@ def environment() -> jinja2.Environment:
     env.filters["yaml"] = yaml_str
     env.filters["md_cell"] = md_cell
     env.filters["md_inline"] = md_inline
+    env.filters["count_of"] = count_of
     return env
 
 

@@ -14,7 +14,9 @@ from specloom.model import Level, Spec, Workspace
 from .plan import SitePlan, file_slug, html_path, plan_site, rel_url
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
-_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_CODE_SPAN = re.compile(r"(?<![`\\])(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)")
+"""A code span kept verbatim: on one line, not after a backslash. Every other backtick is
+escaped, so Python-Markdown cannot pair backticks differently and unprotect raw text."""
 _INLINE = re.compile(
     r"\[\^(?P<fn>[^\]\s]+)\]"
     r"|\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
@@ -50,6 +52,22 @@ def escape_text(text: str) -> str:
     text = _UNSAFE_LINK.sub(r"\1", text.replace("<", "&lt;"))
     text = _UNSAFE_REF_DEF.sub(r"\1\\[\2]:\3", text)
     return _SCRIPT_SCHEME.sub(r"\1\2\\:", text)
+
+
+_UNESCAPED_BACKTICK = re.compile(r"(?<!\\)((?:\\\\)*)`")
+
+
+def _escape_gap(text: str) -> str:
+    """Text between code spans and links: inert, and with no backtick left to pair.
+
+    A backtick after an odd number of backslashes is escaped already; any other gets one.
+    """
+    return _UNESCAPED_BACKTICK.sub(r"\1\\`", escape_text(text))
+
+
+def safe_url(url: str) -> str:
+    """A URL for Markdown output: characters that could end or re-pair markup, %-encoded."""
+    return "".join(f"%{ord(ch):02X}" if ch in "`<>\"' " else ch for ch in url)
 
 
 def plain_title(text: str) -> str:
@@ -124,17 +142,17 @@ class Renderer:
         out: list[str] = []
         pos = 0
         for m in _INLINE.finditer(text):
-            out.append(escape_text(text[pos : m.start()]))
+            out.append(_escape_gap(text[pos : m.start()]))
             out.append(self._inline_match(m))
             pos = m.end()
-        out.append(escape_text(text[pos:]))
+        out.append(_escape_gap(text[pos:]))
         return "".join(out)
 
     def _inline_match(self, m: re.Match[str]) -> str:
         if m.group("fn") is not None:
             return self.clause_anchor(m.group("fn"), m.group(0))
         if m.group("auto") is not None:
-            return m.group(0)
+            return f"<{safe_url(m.group('auto'))}>"
         label, url = m.group("text"), m.group("url")
         if url.startswith("#"):
             anchor = url[1:]
@@ -153,7 +171,7 @@ class Renderer:
                 return escape_text(label)
             return f'<a class="sl-xref" href="{html.escape(target)}">{html.escape(label)}</a>'
         if url.startswith(_SAFE_SCHEMES):
-            return f"[{self.inline(label)}]({url})"
+            return f"[{self.inline(label)}]({safe_url(url)})"
         # Anything else (javascript:, data:, relative files outside the site) stays text.
         return escape_text(label)
 
@@ -201,8 +219,6 @@ class Renderer:
                 chunk.append(lines[i])
                 i += 1
                 continue
-            out.append(self.inline("\n".join(chunk)))
-            chunk = []
             indent, fence = m.group("indent"), m.group("fence")
             info = m.group("info").strip()
             j = i + 1
@@ -217,7 +233,14 @@ class Renderer:
                     break
                 j += 1
             content = lines[i + 1 : j]
-            out.append(self.fenced(indent, fence, info, content))
+            if not _is_fence(indent, fence, info, content):
+                chunk.append(lines[i])  # not code for Markdown either: text, made inert
+                i += 1
+                continue
+            out.append(self.inline("\n".join(chunk)))
+            chunk = []
+            # Blank lines around: Markdown then starts the block here, whatever came before.
+            out.append("\n" + self.fenced(indent, fence, info, content) + "\n")
             i = j + 1
         out.append(self.inline("\n".join(chunk)))
         return "\n".join(out)
@@ -237,6 +260,19 @@ class Renderer:
         fence = fence[0] * max(len(fence), longest + 1)
         info = re.sub(r"[^\w+#.-]", "", info.split()[0]) if info else ""
         return "\n".join([f"{indent}{fence}{info}", *content, f"{indent}{fence}"])
+
+
+def _is_fence(indent: str, fence: str, info: str, content: list[str]) -> bool:
+    """Only blocks Markdown surely reads as fenced code keep their text verbatim.
+
+    A fence indented four columns or more is an indented code block at the top level, and
+    a content line indented less than its fence can leave a list item: in both cases the
+    lines might not be code to Markdown, so they are treated as text.
+    """
+    width = len(indent.expandtabs(4))
+    if width >= 4 or (fence[0] == "`" and "`" in info):
+        return False
+    return all(not ln.strip() or len(ln) - len(ln.lstrip()) >= len(indent) for ln in content)
 
 
 _OPEN = re.compile(r"^<(?P<role>[A-Za-z][\w-]*)(?P<attrs>[^>]*)>(?P<rest>.*)$")

@@ -642,10 +642,22 @@ _PIECES = [
     "</assistant>\n~~~\n",
     "<user>",
     "</user>",
+    "\\`",
+    "\\",
+    "    ```\n",
+    "  ```\n",
+    "- item\n  ```\n",
+    "1. x\n",
+    "> ",
+    "`` a ` b ",
+    "<https://example.com/`x>",
+    "[l](https://example.com/`y)",
+    "\t```\n",
+    "```js`\n",
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(_PIECES), max_size=25))
 def test_rendered_spec_text_is_never_live_html(pieces: list[str]) -> None:
     import markdown
