@@ -8,6 +8,8 @@ from pathlib import Path
 
 import jinja2
 
+from .markup import escape_text
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -17,14 +19,13 @@ def yaml_str(value: object) -> str:
 
 
 def md_cell(value: object) -> str:
-    """Text for a Markdown table cell: inert HTML, no cell breaks, one line."""
-    text = str(value).replace("<", "&lt;").replace("|", "\\|")
-    return " ".join(text.split())
+    """Text for a Markdown table cell: inert HTML and links, no cell breaks, one line."""
+    return " ".join(escape_text(str(value)).replace("|", "\\|").split())
 
 
 def md_inline(value: object) -> str:
     """Text for inline Markdown (link texts, list items): inert HTML, no stray brackets."""
-    text = str(value).replace("<", "&lt;")
+    text = escape_text(str(value))
     return text.replace("[", "\\[").replace("]", "\\]").replace("\n", " ")
 
 
