@@ -274,6 +274,7 @@ def _record(
                     gates=rec.gates,
                     covered=rec.covered_clauses,
                     clauses_total=total,
+                    grades=rec.grades,
                 )
             )
             continue
@@ -296,6 +297,7 @@ def _record(
                 files=r.files,
                 gates=r.gates,
                 covered_clauses=r.covered,
+                grades=r.grades,
                 timings=r.timings,
             )
         rows.append(
@@ -309,6 +311,7 @@ def _record(
                 r.covered,
                 total,
                 llm=r.llm_usage,
+                grades=r.grades,
             )
         )
     if any_built:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity, has_errors
+from specloom.model import Spec
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import Job, JobResult, make_target
 from specloom.pipeline.publish import publish
@@ -51,6 +53,13 @@ def run_job(job: Job) -> JobResult:
         if has_errors(gates):
             result.error = "a gate failed; nothing was published"
             return result
+        t_grade = time.perf_counter()
+        result.grades, grade_findings = review(spec, target, staging)
+        result.gates = gates + grade_findings
+        timings["grade"] = round(time.perf_counter() - t_grade, 3)
+        if has_errors(grade_findings):
+            result.error = "a clause scored below its threshold; nothing was published"
+            return result
         t2 = time.perf_counter()
         folder, hashes = publish(spec_dir, job.target, staging)
         staging = None
@@ -88,6 +97,15 @@ def _llm_usage(target: Target) -> dict[str, Any] | None:
     if isinstance(usage, dict):
         return {"model": data.get("model"), **usage}
     return data if isinstance(data, dict) else None
+
+
+def review(spec: Spec, target: Target, root: Path) -> tuple[list[dict[str, Any]], list[Finding]]:
+    """The grader's scores of the artifact against each clause it covers (rules by default,
+    an LLM when configured), and its GRD001 findings at the configured severity."""
+    from specloom.llm.grader import grades_json, review_artifacts
+
+    grades, findings = review_artifacts(spec, target.name, root, target.ctx)
+    return grades_json(grades), findings
 
 
 def failed_result(job: Job, exc: BaseException) -> JobResult:

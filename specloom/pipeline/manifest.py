@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -31,6 +32,8 @@ class TargetRecord(BaseModel):
     """POSIX path relative to the target folder -> sha256 hex, sorted."""
     gates: list[Finding] = Field(default_factory=list)
     covered_clauses: list[str] = Field(default_factory=list)
+    grades: list[dict[str, Any]] = Field(default_factory=list)
+    """The grader's per-clause scores of the published artifact."""
     timings: dict[str, float] = Field(default_factory=dict)
     """Seconds spent in generate, verify and publish."""
 

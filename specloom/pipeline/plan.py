@@ -48,6 +48,8 @@ class JobResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     llm_usage: dict[str, Any] | None = None
+    grades: list[dict[str, Any]] = field(default_factory=list)
+    """The grader's per-clause scores (specloom.llm.grader.Grade as JSON)."""
     """Tokens, requests, cache hits and estimated cost, when the target used an LLM."""
 
 

@@ -26,6 +26,8 @@ class TargetRow:
     covered: list[str] = field(default_factory=list)
     clauses_total: int = 0
     llm: dict[str, Any] | None = None
+    grades: list[dict[str, Any]] = field(default_factory=list)
+    """Per-clause grades (score, threshold, passed, grader, rationale)."""
     """LLM usage of this build of the target (tokens, requests, cache hits, cost), if any."""
 
     def gate_summary(self) -> str:
@@ -53,6 +55,7 @@ class TargetRow:
             "covered_clauses": self.covered,
             "clauses_total": self.clauses_total,
             "llm": self.llm,
+            "grades": self.grades,
         }
 
 
@@ -84,14 +87,19 @@ def report_markdown(
     if warnings:
         lines.append("")
     lines += [
-        "| target | status | time (s) | gates | clauses covered |",
-        "| --- | --- | --- | --- | --- |",
+        "| target | status | time (s) | gates | clauses covered | grades passed |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         cov = f"{len(r.covered)}/{r.clauses_total}" if r.clauses_total else "-"
         if r.status == "blocked":
             cov = "-"
-        lines.append(f"| {r.target} | {r.status} | {r.seconds:.2f} | {r.gate_summary()} | {cov} |")
+        graded = (
+            f"{sum(1 for g in r.grades if g.get('passed'))}/{len(r.grades)}" if r.grades else "-"
+        )
+        lines.append(
+            f"| {r.target} | {r.status} | {r.seconds:.2f} | {r.gate_summary()} | {cov} | {graded} |"
+        )
     lines.append("")
     llm_rows = [r for r in rows if r.llm]
     if llm_rows:
