@@ -13,6 +13,7 @@ from specloom.errors import BuildError
 from specloom.findings import Finding, Severity, has_errors
 from specloom.model import Workspace
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
+from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.manifest import hash_tree, read_manifest
 from specloom.pipeline.paths import check_name
@@ -115,6 +116,8 @@ def verify_target(
     try:
         shutil.copytree(spec_dir / folder, copy, symlinks=True)
         gates = target.verify(spec, copy)
+        if not has_errors(gates):  # as in a build: grades only for what passed its gates
+            gates += review(spec, target, copy)[1]
     finally:
         remove_tree(copy)
     findings += gates

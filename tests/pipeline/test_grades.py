@@ -78,3 +78,16 @@ def test_a_failing_grade_blocks_publication_when_it_is_an_error(ir: Any, tmp_pat
     assert row.gates[0].rule == "GRD001" and row.gates[0].clause == "cmn1"
     assert not (tmp_path / "output" / "common" / "id-only").exists()
     assert result.exit_code == 1
+
+
+def test_verify_grades_what_is_published(ir: Any, tmp_path: Path) -> None:
+    from specloom.pipeline.verify import run_verify
+
+    ws = ir.workspace(ir.spec("common", {"cmn1": "Money MUST be minor units."}))
+    build(ws, tmp_path, ["id-only"], {})
+    config = Config(root=tmp_path)
+    (row,) = run_verify([], tmp_path / "output", None, workspace=ws, config=config)
+    assert row.status == "ok" and [f.rule for f in row.findings] == ["GRD001"]
+    strict = Config(root=tmp_path, llm={"grader": {"severity": "error"}})
+    (row,) = run_verify([], tmp_path / "output", None, workspace=ws, config=strict)
+    assert row.status == "failed"
