@@ -259,7 +259,14 @@ class Renderer:
         longest = max((len(x) for x in re.findall(r"[`~]{3,}", body)), default=2)
         fence = fence[0] * max(len(fence), longest + 1)
         info = re.sub(r"[^\w+#.-]", "", info.split()[0]) if info else ""
-        return "\n".join([f"{indent}{fence}{info}", *content, f"{indent}{fence}"])
+        lines = [f"{indent}{fence}{info}", *content, f"{indent}{fence}"]
+        width = len(indent.expandtabs(4))
+        if 0 < width < 4:
+            # An indented fence follows a blank line (see `body`): four columns keep it in
+            # its list item, and read as an indented code block it is still code.
+            pad = " " * (4 - width)
+            lines = [pad + ln if ln.strip() else ln for ln in lines]
+        return "\n".join(lines)
 
 
 def _is_fence(indent: str, fence: str, info: str, content: list[str]) -> bool:

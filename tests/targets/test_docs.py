@@ -694,3 +694,26 @@ def test_rendered_spec_text_is_never_live_html(pieces: list[str]) -> None:
     scan._in_content = True
     scan.feed(html)
     assert scan.scan.live == [], (body, html)
+
+
+def test_fence_in_a_list_item_stays_in_the_item() -> None:
+    import markdown
+    from specloom.targets.docs.markup import Renderer
+    from specloom.targets.docs.plan import plan_site
+
+    from specloom.model import Section, SourcePos
+
+    body = "1. **Install**:\n   with pip:\n   ```bash\n   pip install x\n   ```\n2. **Use** it\n"
+    pos = SourcePos(file="spec.md", line=1)
+    spec = Spec(
+        id="p",
+        title="P",
+        path="spec.md",
+        hash="0",
+        sections=[Section(id="s", explicit_id=True, title="S", depth=1, body=body, pos=pos)],
+    )
+    page = Renderer(spec, plan_site(spec), None, "s.md").body(body)
+    html = markdown.markdown(page, extensions=["md_in_html", "pymdownx.superfences"])
+    assert html.count("<ol>") == 1 and html.count("<li>") == 2
+    first, second = html.index("<li>"), html.rindex("<li>")
+    assert first < html.index('class="highlight"') < second  # the code sits in item 1
