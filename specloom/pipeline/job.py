@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from pathlib import Path
 from typing import Any
@@ -100,11 +101,24 @@ def _llm_usage(target: Target) -> dict[str, Any] | None:
 
 
 def review(spec: Spec, target: Target, root: Path) -> tuple[list[dict[str, Any]], list[Finding]]:
-    """The grader's scores of the artifact against each clause it covers (rules by default,
-    an LLM when configured), and its GRD001 findings at the configured severity."""
+    """The grader's scores of the artifact against each clause it covers, and its GRD001
+    findings at the configured severity.
+
+    Builds grade with the rules grader unless `[tool.specloom.llm.grader] mode = "llm"` is
+    set explicitly: the grader's `auto` mode (the LLM whenever `--backend openai`) would make
+    one request per covered clause per target on every build (about 1,000 for the Model
+    Spec), which a build should not do unasked.
+    """
     from specloom.llm.grader import grades_json, review_artifacts
 
-    grades, findings = review_artifacts(spec, target.name, root, target.ctx)
+    ctx = target.ctx
+    llm = dict(ctx.settings.get("llm") or {})
+    grader = dict(llm.get("grader") or {})
+    if grader.get("mode", "auto") == "auto":
+        ctx = dataclasses.replace(
+            ctx, settings={**ctx.settings, "llm": {**llm, "grader": {**grader, "mode": "rules"}}}
+        )
+    grades, findings = review_artifacts(spec, target.name, root, ctx)
     return grades_json(grades), findings
 
 

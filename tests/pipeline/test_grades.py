@@ -91,3 +91,29 @@ def test_verify_grades_what_is_published(ir: Any, tmp_path: Path) -> None:
     strict = Config(root=tmp_path, llm={"grader": {"severity": "error"}})
     (row,) = run_verify([], tmp_path / "output", None, workspace=ws, config=strict)
     assert row.status == "failed"
+
+
+def test_the_llm_grades_only_when_asked(
+    ir: Any, tmp_path: Path, fake_openai: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-0000")
+    monkeypatch.setenv("OPENAI_BASE_URL", fake_openai.base_url)
+    ws = ir.workspace(ir.spec("common", {"cmn1": "Money MUST be minor units."}))
+
+    def run(llm: dict[str, Any]) -> Any:
+        req = BuildRequest(
+            output=tmp_path / "output",
+            cache_dir=tmp_path / "cache",
+            targets=["ir-json"],
+            backend="openai",
+            force=True,
+        )
+        return run_build(
+            req, make_local_executor(1), workspace=ws, config=Config(root=tmp_path, llm=llm)
+        )
+
+    (row,) = run({}).rows  # mode auto: a build grades by rules, no request
+    assert row.grades[0]["grader"] == "rules" and fake_openai.chat_requests() == []
+    fake_openai.script(fake_openai.ok({"score": 5, "rationale": "states it"}))
+    (row,) = run({"grader": {"mode": "llm"}}).rows
+    assert row.grades[0]["grader"] != "rules" and len(fake_openai.chat_requests()) == 1
