@@ -106,11 +106,17 @@ def test_wheel_install_imports(wheel: Path, tmp_path: Path) -> None:
         timeout=300,
     )
     code = (
-        "import importlib.util, specloom, specloom.flows, specloom.targets;"
+        "import sys, importlib.util, specloom, specloom.flows, specloom.targets;"
         f"assert specloom.targets.__file__.startswith({str(site)!r}), specloom.targets.__file__;"
         "assert importlib.util.find_spec('flows') is None;"
         "assert importlib.util.find_spec('targets') is None;"
-        "print('ok')"
+        "from importlib.metadata import entry_points;"
+        "eps = entry_points(group='specloom.targets');"
+        "assert len(eps) >= 6, eps;"
+        "mods = [__import__(e.value.split(':')[0], fromlist=['x']) for e in eps];"
+        "import specloom.pipeline.build, specloom.cli.main;"
+        f"bad = [m.__name__ for m in mods if not m.__file__.startswith({str(site)!r})];"
+        "print('ok' if not bad else bad)"
     )
     res = subprocess.run(
         [sys.executable, "-c", code],
@@ -122,3 +128,54 @@ def test_wheel_install_imports(wheel: Path, tmp_path: Path) -> None:
     )
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "ok"
+
+
+@pytest.mark.slow
+def test_wheel_install_builds(wheel: Path, tmp_path: Path) -> None:
+    """Templates and entry points work from an installed wheel, not only from the checkout."""
+    import os
+    import shutil
+
+    site = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    work = tmp_path / "work"
+    shutil.copytree(REPO / "specs", work / "specs")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "specloom",
+            "build",
+            "specs",
+            "--target",
+            "typescript",
+            "--target",
+            "ir-json",
+            "--output",
+            "out",
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert res.returncode == 0, res.stdout + res.stderr
+    assert (work / "out" / "billing" / "typescript" / "src" / "types.ts").is_file()
+    assert (work / "out" / "billing" / "ir-json" / "ir.json").is_file()
