@@ -70,15 +70,19 @@ def load_config(start: Path | None = None) -> Config:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", file=str(path),
-                          hint="fix the TOML syntax") from None
+        raise ConfigError(
+            f"invalid TOML: {exc}", file=str(path), hint="fix the TOML syntax"
+        ) from None
     table = data if path.name == "specloom.toml" else data.get("tool", {}).get("specloom", {})
     try:
         cfg = Config.model_validate(table)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"[tool.specloom] {where}: {first['msg']}", file=str(path),
-                          hint="see README, section Configuration") from None
+        raise ConfigError(
+            f"[tool.specloom] {where}: {first['msg']}",
+            file=str(path),
+            hint="see README, section Configuration",
+        ) from None
     cfg.root = path.parent
     return cfg

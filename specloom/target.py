@@ -92,7 +92,7 @@ class Target(ABC):
     # -- the two hooks ----------------------------------------------------------------
     @abstractmethod
     def generate(self, spec: Spec) -> list[GeneratedFile]:
-        """Produce the files (pure: no writing). Raise SpecloomError for what cannot be expressed."""
+        """Produce the files (pure: no writing); SpecloomError for what cannot be expressed."""
 
     @abstractmethod
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
