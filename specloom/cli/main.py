@@ -32,8 +32,9 @@ app = typer.Typer(
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     """specloom: lint specs, build targets, verify what is published."""
@@ -41,6 +42,9 @@ def _root(
         from specloom import __version__
 
         typer.echo(__version__)
+        raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
         raise typer.Exit(0)
 
 
@@ -59,30 +63,16 @@ _register_all()
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; a SpecloomError becomes a clean message and exit code 2, never a traceback."""
+    """Run the CLI; a SpecloomError becomes a clean message and exit code 2, never a traceback.
+
+    Standalone mode lets click handle usage errors (message + exit 2) and `typer.Exit` itself;
+    typer vendors its own click, so catching click's exception classes here would miss them.
+    """
     try:
-        # with standalone_mode=False click *returns* the code of a `typer.Exit(n)`
-        rc = app(args=argv, prog_name="specloom", standalone_mode=False)
-        if isinstance(rc, int) and rc:
-            sys.exit(rc)
+        app(args=argv, prog_name="specloom")
     except SpecloomError as exc:
         err_console.print(str(exc), markup=False)
         sys.exit(getattr(exc, "exit_code", 2))
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        err_console.print("interrupted", markup=False)
-        sys.exit(130)
-    except Exception as exc:  # click's own usage errors
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise
-    sys.exit(0)
 
 
 if __name__ == "__main__":
