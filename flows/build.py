@@ -118,7 +118,7 @@ def build_flow(
     force: bool = False,
     output: str | None = None,
     cache_dir: str | None = None,
-    backend: str = "template",
+    backend: str | None = None,
     changed_since: str | None = None,
     wait: bool = True,
     workdir: str | None = None,

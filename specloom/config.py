@@ -22,6 +22,9 @@ class LintConfig(BaseModel):
     """Rule ids to turn off."""
     severity: dict[str, str] = Field(default_factory=dict)
     """Per-rule severity override: {"SL001": "error"}."""
+    ts_int64: str = "number"
+    """Not a lint key: copied by `load_config` from `[tool.specloom.targets.typescript]
+    int64`, so every caller of the check (lint, build, flows) applies the same policy."""
 
 
 class Config(BaseModel):
@@ -33,6 +36,8 @@ class Config(BaseModel):
     """The workspace folder, relative to the config file."""
     output: str = "output"
     """The output root, relative to the config file."""
+    backend: str = "template"
+    """Generation backend when `specloom build` gets no `--backend`: template or openai."""
     lint: LintConfig = Field(default_factory=LintConfig)
     targets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-target config tables, validated by each target's `config_model`."""
@@ -85,4 +90,5 @@ def load_config(start: Path | None = None) -> Config:
             hint="see README, section Configuration",
         ) from None
     cfg.root = path.parent
+    cfg.lint.ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
     return cfg

@@ -10,6 +10,7 @@ from typing import ClassVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
 from rich.table import Table
 
@@ -164,7 +165,9 @@ def register(app: typer.Typer) -> None:
             help="With --task-runner dask: a scheduler address "
             "(default: a temporary LocalCluster).",
         ),
-        backend: Backend = typer.Option(Backend.template, "--backend", help="template or openai."),
+        backend: Backend = typer.Option(
+            None, "--backend", help="template or openai (default: [tool.specloom] backend)."
+        ),
         changed: bool = typer.Option(
             False, "--changed", help="Only specs changed since --since, plus their dependents."
         ),
@@ -182,7 +185,7 @@ def register(app: typer.Typer) -> None:
             cache_dir=cache_dir,
             targets=list(target) if target else None,
             force=force,
-            backend=backend.value,
+            backend=backend.value if backend else None,
             wait=not no_wait,
             changed_since=since if changed else None,
         )
@@ -193,14 +196,16 @@ def register(app: typer.Typer) -> None:
         else:
             out = Console(highlight=False, soft_wrap=True)
             for w in result.warnings:
-                out.print(f"[yellow]warning:[/] {w}", markup=True)
+                out.print(f"[yellow]warning:[/] {escape(w)}", markup=True)
             if not result.rows:
                 out.print("nothing to build (no spec selected)")
             else:
                 out.print(summary_table(result))
             for r in result.rows:
                 if r.status in {"failed", "blocked"}:
-                    out.print(f"[red]{r.spec}/{r.target} {r.status}:[/] {r.reason}", markup=True)
+                    out.print(
+                        f"[red]{r.spec}/{r.target} {r.status}:[/] {escape(r.reason)}", markup=True
+                    )
                     for g in r.gates:
                         if g.severity == "error":
                             where = f" clause {g.clause}" if g.clause else ""

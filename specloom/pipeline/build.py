@@ -10,7 +10,7 @@ from typing import Any
 
 from specloom import __version__
 from specloom.config import Config, LintConfig, load_config
-from specloom.errors import BuildError
+from specloom.errors import BuildError, ConfigError
 from specloom.findings import Finding
 from specloom.model import Workspace
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
@@ -43,7 +43,8 @@ class BuildRequest:
     targets: list[str] | None = None
     """Target names; None means every registered target."""
     force: bool = False
-    backend: str = "template"
+    backend: str | None = None
+    """template or openai; None means the config's `backend` (default template)."""
     wait: bool = True
     """Wait for another build's lock (True) or fail with exit code 3 (False)."""
     only_specs: set[str] | None = None
@@ -149,6 +150,13 @@ def run_build(
     say: Progress = progress or (lambda *_: None)
     config = config or load_config(req.paths[0] if req.paths else None)
     paths, output, cache = resolve_request(req, config)
+    backend = req.backend or config.backend
+    if backend not in ("template", "openai"):
+        raise ConfigError(
+            f"unknown backend {backend!r}",
+            file=str(Path(config.root) / "pyproject.toml"),
+            hint='set [tool.specloom] backend = "template" or "openai"',
+        )
     ws = workspace if workspace is not None else load_workspaces(paths)
     result = BuildResult(output=output)
 
@@ -188,7 +196,7 @@ def run_build(
             manifests[sid] = read_manifest(spec_dirs[sid])
             for cls in classes:
                 raw = config.targets.get(cls.name, {})
-                t = make_target(cls, ws, output, cache, req.backend, settings, raw)
+                t = make_target(cls, ws, output, cache, backend, settings, raw)
                 job = Job(
                     spec_id=sid,
                     target=t.name,
@@ -196,7 +204,7 @@ def run_build(
                     workspace=ws,
                     output_dir=output.resolve(),  # workers (Dask) may not share our cwd
                     cache_dir=cache.resolve(),
-                    backend=req.backend,
+                    backend=backend,
                     settings=settings,
                     config=raw,
                 )
@@ -220,8 +228,22 @@ def run_build(
             spec_findings = [f for f in findings if _concerns(ws, sid, f)]
             write_reports(spec_dirs[sid], sid, rows, spec_findings, result.warnings)
             result.rows += rows
+        if any(c.name == "docs" for c in classes):
+            write_site_index(ws, output, result)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def write_site_index(ws: Workspace, output: Path, result: BuildResult) -> None:
+    """`output/index.html`: the workspace-wide page linking every spec's docs site."""
+    import importlib
+
+    try:  # through importlib: mypy cannot follow the package-dir mapping of specloom.targets
+        docs: Any = importlib.import_module("specloom.targets.docs")
+    except ImportError as exc:  # the docs target is a plugin like any other
+        result.warnings.append(f"no workspace index written: {exc}")
+        return
+    docs.write_workspace_index(ws, output)
 
 
 def _plan_one(

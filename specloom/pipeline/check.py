@@ -21,7 +21,7 @@ def run_check(ws: Workspace, lint: LintConfig) -> tuple[list[Finding], list[str]
             f"no check ran (specloom.check.lint is not available: {exc}); "
             "specs were built unchecked"
         ]
-    return lint_workspace(ws, lint), []
+    return lint_workspace(ws, lint, ts_int64=lint.ts_int64), []
 
 
 def check_key(ws: Workspace, lint: LintConfig) -> str:
