@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
@@ -35,8 +35,9 @@ class StepNote(BaseModel):
 class Narrative(BaseModel):
     """The tutorial's LLM prose: an introduction and one note per operation step."""
 
-    intro: str = ""
-    steps: list[StepNote] = Field(default_factory=list)
+    # No field defaults: strict json_schema servers reject a schema that has any.
+    intro: str
+    steps: list[StepNote]
 
 
 def narrative_findings(candidate: Narrative, spec: Spec) -> list[Finding]:

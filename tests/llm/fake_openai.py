@@ -203,6 +203,37 @@ class FakeOpenAI:
         return [r for r in self.requests if r.path.endswith("/chat/completions")]
 
     @staticmethod
+    def strict_schema_problem(body: dict[str, Any]) -> str | None:
+        """Why a strict `json_schema` response format is rejected, as vLLM and some other
+        OpenAI-compatible servers do: a `default` anywhere in the schema."""
+        fmt = body.get("response_format") or {}
+        spec = fmt.get("json_schema") or {}
+        if not spec.get("strict"):
+            return None
+
+        def defaults(node: Any, path: str) -> list[str]:
+            if isinstance(node, list):
+                return [p for i, v in enumerate(node) for p in defaults(v, f"{path}/{i}")]
+            if not isinstance(node, dict):
+                return []
+            found = [path] if "default" in node else []
+            for key, value in node.items():
+                if key in ("properties", "$defs"):  # keys here are names, not keywords
+                    for name, sub in value.items():
+                        found += defaults(sub, f"{path}/{key}/{name}")
+                else:
+                    found += defaults(value, f"{path}/{key}")
+            return found
+
+        where = defaults(spec.get("schema") or {}, "")
+        if not where:
+            return None
+        return (
+            f"Invalid schema for response_format '{spec.get('name')}': 'default' is not "
+            f"permitted in strict mode (at {', '.join(where)})"
+        )
+
+    @staticmethod
     def _default_content(body: dict[str, Any]) -> Any:
         fmt = body.get("response_format") or {}
         schema = (fmt.get("json_schema") or {}).get("schema")
@@ -253,6 +284,11 @@ class FakeOpenAI:
                     self._json(404, {"error": {"message": "not found", "type": "invalid"}})
 
             def _chat(self, body: dict[str, Any]) -> None:
+                problem = server.strict_schema_problem(body)
+                if problem is not None:
+                    error = {"message": problem, "type": "invalid_request_error"}
+                    self._json(400, {"error": error})
+                    return
                 with server._lock:
                     b = server.queue.popleft() if server.queue else Behaviour("ok")
                 if b.kind == "status":

@@ -280,3 +280,34 @@ def test_an_answer_that_is_not_a_completion_names_the_fix(
     with pytest.raises(LlmError, match="not an OpenAI chat completion") as exc:
         client.structured(MESSAGES, Verdict, target="t")
     assert exc.value.hint and "/v1" in exc.value.hint
+
+
+class WithDefault(BaseModel):
+    intro: str = ""
+
+
+def llm_schemas() -> list[type[BaseModel]]:
+    """Every schema specloom sends as a structured-output request."""
+    from specloom.llm.clarify import Rewrite
+    from specloom.llm.grader import LlmVerdict
+    from targets.docs.overview import Overview
+    from targets.podcast.script import Episode
+    from targets.tutorial.narrative import Narrative
+
+    return [Narrative, Episode, Overview, LlmVerdict, Rewrite]
+
+
+def test_strict_servers_reject_a_schema_with_a_default(fake_openai: Any, tmp_path: Path) -> None:
+    client = make_client(fake_openai, tmp_path, max_retries=0)
+    with pytest.raises(LlmError, match="'default' is not permitted in strict mode"):
+        client.structured(MESSAGES, WithDefault, target="t")
+
+
+@pytest.mark.parametrize("schema", llm_schemas(), ids=lambda s: s.__name__)
+def test_every_llm_schema_is_accepted_by_a_strict_server(
+    schema: type[BaseModel], fake_openai: Any, tmp_path: Path
+) -> None:
+    client = make_client(fake_openai, tmp_path, max_retries=0)
+    assert isinstance(client.structured(MESSAGES, schema, target="t"), schema)
+    [request] = fake_openai.chat_requests()
+    assert request.body["response_format"]["json_schema"]["strict"] is True
