@@ -63,7 +63,7 @@ def main() -> None:
         ws = load_workspace(spec_file)
         findings = lint_workspace(ws)
         text = spec_file.read_text(encoding="utf-8")
-        questions = questions_from_findings(findings, lambda f: Path(f).read_text().splitlines())
+        questions = questions_from_findings(findings)
         result = insert_markers(text, questions)
         t_clarify = time.perf_counter() - t0
         print(

@@ -13,12 +13,12 @@ from collections.abc import Callable, Iterator
 
 from specloom.check.context import LintContext
 from specloom.check.rules import finding
+from specloom.check.text import CLARIFICATION as CLARIFY
 from specloom.check.text import prose_lines
 from specloom.findings import Finding
 from specloom.model import Spec
 
 PLACEHOLDER = re.compile(r"(?<!\w)(TODO|TBD|FIXME|XXX)(?!\w)|\?{3,}")
-CLARIFY = re.compile(r"\[NEEDS CLARIFICATION\b[^\]]*\]", re.IGNORECASE)
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _KEEP = frozenset({"specloom"})
 

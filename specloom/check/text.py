@@ -12,6 +12,8 @@ from specloom.model import Clause, Spec
 _FENCE = re.compile(r"^\s{0,12}(`{3,}|~{3,})\s*([\w-]*)")
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
 _SPACE = re.compile(r"\s+")
+CLARIFICATION = re.compile(r"\[NEEDS CLARIFICATION\b[^\]]*\]", re.IGNORECASE)
+"""An open-question marker (clarify --write): SL005 reports it; no other rule reads it."""
 
 
 @dataclass
@@ -74,16 +76,22 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", _FOOTNOTE.sub("", text)).strip()
 
 
+def _rule_text(text: str) -> str:
+    """What the wording rules read: `normalise` minus clarification markers (a marker quotes
+    the vague word it asks about; that quote is not a second use of the word)."""
+    return normalise(CLARIFICATION.sub(" ", text))
+
+
 def own_texts(spec: Spec) -> list[tuple[Clause, str]]:
     """Each clause with the text it owns: a statement's sentence; a section's prose minus
     the statements inside it (so a word is reported once, on the most precise clause)."""
     by_section: dict[str | None, list[str]] = {}
     for c in spec.clauses:
         if c.kind == "statement":
-            by_section.setdefault(c.section, []).append(normalise(c.text))
+            by_section.setdefault(c.section, []).append(_rule_text(c.text))
     out: list[tuple[Clause, str]] = []
     for c in spec.clauses:
-        text = normalise(c.text)
+        text = _rule_text(c.text)
         if c.kind == "section":
             for s in by_section.get(c.id, []):
                 if s:

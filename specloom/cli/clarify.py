@@ -56,14 +56,7 @@ def run_clarify(
     ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
     findings = lint_workspace(ws, cfg.lint, ts_int64=ts_int64)
     root = path if path.is_dir() else path.parent
-    cache: dict[str, list[str]] = {}
-
-    def read_lines(file: str) -> list[str]:
-        if file not in cache:
-            cache[file] = Path(file).read_text(encoding="utf-8").splitlines()
-        return cache[file]
-
-    questions = [q for q in questions_from_findings(findings, read_lines) if _under(q.file, root)]
+    questions = [q for q in questions_from_findings(findings) if _under(q.file, root)]
 
     use_llm = backend is ClarifyBackend.openai or (backend is None and "model" in cfg.llm)
     usage_line = ""
@@ -180,7 +173,7 @@ def register(app: typer.Typer) -> None:
             None,
             "--backend",
             help="openai: add LLM-suggested rewrites; template: lint questions only. "
-            "Default: openai when [tool.specloom.llm] sets a model.",
+            "Default: openai when \\[tool.specloom.llm] sets a model.",
         ),
         fmt: ClarifyFormat = typer.Option(ClarifyFormat.text, "--format", help="text or json."),
     ) -> None:

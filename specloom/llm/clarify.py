@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,31 +84,16 @@ def question_for(f: Finding) -> str:
     return f"{where}: {f.message}"
 
 
-def _echo_of_marker(f: Finding, lines: list[str]) -> bool:
-    """True when a vague-word finding only matches text inside an existing marker."""
-    word = _quoted(f.message)
-    if f.rule != "SL001" or not word or not f.line or f.line > len(lines):
-        return False
-    line = lines[f.line - 1]
-    pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)
-    return bool(pattern.search(line)) and not pattern.search(MARKER_RE.sub(" ", line))
-
-
-def questions_from_findings(
-    findings: Iterable[Finding], read_lines: Callable[[str], list[str]] | None = None
-) -> list[Question]:
+def questions_from_findings(findings: Iterable[Finding]) -> list[Question]:
     """Questions for the ambiguity findings, in file and line order.
 
-    With `read_lines` (file -> its lines), findings caused only by the words of an
-    earlier marker are dropped, so that a second `--write` adds nothing.
+    Lint reads clause text without `[NEEDS CLARIFICATION: ...]` markers (check.text), so
+    the word a marker quotes is not reported again and a second `--write` adds nothing.
     """
     out = [
         Question(f.file, f.line, f.rule, question_for(f), f.clause)
         for f in findings
-        if f.rule in CLARIFY_RULES
-        and f.file
-        and f.line
-        and not (read_lines and _echo_of_marker(f, read_lines(f.file)))
+        if f.rule in CLARIFY_RULES and f.file and f.line
     ]
     return sorted(out, key=lambda q: (q.file, q.line, q.rule, q.question))
 

@@ -210,3 +210,17 @@ def test_lint_and_clarify_never_import_openai(workspace: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "question(s)" in done.stdout
+
+
+def test_an_answered_word_is_not_reported_again_from_its_marker(workspace: Path) -> None:
+    spec = workspace / "specs" / "shop" / "spec.md"
+    run("specs/shop", "--write")
+    marked = spec.read_text(encoding="utf-8")
+    assert "[NEEDS CLARIFICATION: What exactly does 'quickly' mean in clause ord1" in marked
+    # the author answers the question but leaves the marker (SL005 still asks them to remove it)
+    spec.write_text(marked.replace("confirmed quickly after", "confirmed within 60 s of"))
+    findings = lint_workspace(load_workspace(Path("specs/shop")))
+    assert not [f for f in findings if f.rule == "SL001" and "'quickly'" in f.message]
+    assert any(f.rule == "SL005" and "'quickly'" in f.message for f in findings)
+    out = run("specs/shop").output
+    assert "'quickly'" not in out
