@@ -166,7 +166,7 @@ def register(app: typer.Typer) -> None:
             "(default: a temporary LocalCluster).",
         ),
         backend: Backend = typer.Option(
-            None, "--backend", help="template or openai (default: [tool.specloom] backend)."
+            None, "--backend", help="template or openai (default: \\[tool.specloom] backend)."
         ),
         changed: bool = typer.Option(
             False, "--changed", help="Only specs changed since --since, plus their dependents."
