@@ -173,8 +173,10 @@ class PodcastGates:
         if decoded is None:
             self.add(
                 "POD003",
-                "skipped: ffmpeg is not installed, the MP3 was not decoded "
-                "(apt-get install ffmpeg)",
+                "skipped: ffmpeg is not installed, so the MP3 was not decoded and these "
+                "checks did not run: decoding (POD003), audible chapters (POD004), duration "
+                "(POD005), chapters and cues within the audio (POD006, POD007); "
+                "apt-get install ffmpeg",
                 "episode.mp3",
                 Severity.WARNING,
             )

@@ -533,4 +533,6 @@ def test_gates_without_ffmpeg_are_skipped_not_passed(
     skipped = [f for f in findings if f.rule == "POD003"]
     assert len(skipped) == 1 and skipped[0].severity is Severity.WARNING
     assert "skipped" in skipped[0].message and "ffmpeg" in skipped[0].message
+    for rule in ("POD004", "POD005", "POD006", "POD007"):  # each check it could not run
+        assert rule in skipped[0].message
     assert errors(findings) == []
