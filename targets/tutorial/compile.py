@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -207,10 +206,11 @@ def compile_rust(
     """`cargo check --offline` on the tutorial's Rust, as a crate using the rust target's crates."""
     try:
         from ..rust import RustTarget
+        from ..rust.gates import find_cargo
         from ..rust.signatures import crate_name, package_name
     except ImportError:
         return [_skipped(rule, "the rust target is not installed")]
-    cargo = shutil.which("cargo")
+    cargo = find_cargo()
     if cargo is None:
         return [_skipped(rule, "cargo not found (install Rust: scripts/setup.sh)")]
     target = RustTarget(ctx)
@@ -234,7 +234,7 @@ def compile_rust(
         (crate / "src" / "lib.rs").write_text(prog.text, encoding="utf-8")
         env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
-            [cargo, "check", "--tests", "--offline", "--quiet", "--message-format", "short"],
+            [str(cargo), "check", "--tests", "--offline", "--quiet", "--message-format", "short"],
             cwd=crate,
             env=env,
             capture_output=True,

@@ -24,6 +24,15 @@ class TutorialConfig(TargetConfig):
     """Compile the Rust blocks against the rust target's crate (cargo check --offline)."""
 
 
+def _compile_state(blocks: int, found: list[Finding]) -> str:
+    """How the summary reports one language's blocks: compiled, skipped or failed."""
+    if any(f.message.startswith("skipped") for f in found):
+        return f"{blocks} NOT compiled (skipped)"
+    if any(f.severity is Severity.ERROR for f in found):
+        return f"{blocks} failed to compile"
+    return f"{blocks} compiled"
+
+
 def step_coverage(spec: Spec) -> tuple[set[str], list[str]]:
     """(clause ids some step names, MUST clauses with an interface item that no step names)."""
     guide = build_guide(spec, None)
@@ -65,26 +74,30 @@ class TutorialTarget(Target):
             from specloom.llm.prose import prose_findings
 
             findings += prose_findings(self.ctx, self.name)
-        if not self.settings.compile_typescript:
-            findings.append(
-                Finding(
-                    rule="TUT001",
-                    severity=Severity.WARNING,
-                    message="skipped: compile_typescript = false in config",
-                )
+        compiled: list[str] = []
+        for rule, lang, option, on, compile_ in (
+            (
+                "TUT001",
+                "ts",
+                "compile_typescript",
+                self.settings.compile_typescript,
+                compile_typescript,
+            ),
+            ("TUT002", "rust", "compile_rust", self.settings.compile_rust, compile_rust),
+        ):
+            found = (
+                compile_(self.ctx, spec, programs[lang], shown, rule)
+                if on
+                else [
+                    Finding(
+                        rule=rule,
+                        severity=Severity.WARNING,
+                        message=f"skipped: {option} = false in config",
+                    )
+                ]
             )
-        else:
-            findings += compile_typescript(self.ctx, spec, programs["ts"], shown, "TUT001")
-        if not self.settings.compile_rust:
-            findings.append(
-                Finding(
-                    rule="TUT002",
-                    severity=Severity.WARNING,
-                    message="skipped: compile_rust = false in config",
-                )
-            )
-        else:
-            findings += compile_rust(self.ctx, spec, programs["rust"], shown, "TUT002")
+            findings += found
+            compiled.append(_compile_state(programs[lang].blocks, found))
         in_steps, missing = step_coverage(spec)
         for cid in missing:
             clause = spec.clause(cid)
@@ -106,8 +119,8 @@ class TutorialTarget(Target):
                 rule="TUT004",
                 severity=Severity.INFO,
                 message=f"tutorial coverage: {len(in_steps)} of {len(spec.clauses)} clauses in "
-                f"steps ({in_must} of {len(must)} MUST); code blocks compiled: "
-                f"{programs['ts'].blocks} TypeScript, {programs['rust'].blocks} Rust",
+                f"steps ({in_must} of {len(must)} MUST); code blocks: "
+                f"{compiled[0]} TypeScript, {compiled[1]} Rust",
             )
         )
         return findings

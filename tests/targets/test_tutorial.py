@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 from specloom.targets.tutorial import TutorialTarget
-from specloom.targets.tutorial import compile as tutorial_compile
 from specloom.targets.tutorial.compile import extract
-from specloom.targets.tutorial.target import TUTORIAL, step_coverage
+from specloom.targets.tutorial.target import TUTORIAL, TutorialConfig, step_coverage
 
 from specloom.findings import Finding, Severity
 from specloom.model import Workspace
@@ -50,7 +49,7 @@ def test_billing_tutorial_compiles_in_both_languages(
     _, _, findings = billing
     assert [f for f in findings if f.severity is not Severity.INFO] == []
     summary = next(f for f in findings if f.rule == "TUT004")
-    assert "7 TypeScript, 7 Rust" in summary.message
+    assert "7 compiled TypeScript, 7 compiled Rust" in summary.message
 
 
 def test_one_step_per_operation_with_its_clauses(
@@ -111,15 +110,35 @@ def test_missing_compilers_are_skipped_not_passed(
     workspace: Workspace,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from specloom.targets.rust import gates as rs_gates
     from specloom.targets.typescript import gates as ts_gates
 
     target, root, _ = billing
     monkeypatch.setattr(ts_gates, "find_tsc", lambda: None)
-    monkeypatch.setattr(tutorial_compile.shutil, "which", lambda name: None)
+    monkeypatch.setattr(rs_gates, "find_cargo", lambda: None)
     findings = target.verify(workspace.specs["billing"], root)
     skipped = {f.rule: f for f in findings if f.severity is Severity.WARNING}
     assert set(skipped) == {"TUT001", "TUT002"}
     assert all("skipped" in f.message for f in skipped.values())
+    # The summary must not claim that skipped blocks were compiled.
+    summary = next(f for f in findings if f.rule == "TUT004")
+    assert "7 NOT compiled (skipped) TypeScript, 7 NOT compiled (skipped) Rust" in summary.message
+
+
+def test_turned_off_compilation_is_skipped_not_passed(workspace: Workspace, tmp_path: Path) -> None:
+    _, root = publish(workspace, "billing", tmp_path / "output")
+    ctx = BuildContext(
+        workspace=workspace, output_dir=tmp_path / "output", cache_dir=tmp_path / "c"
+    )
+    off = TutorialConfig(compile_typescript=False, compile_rust=False)
+    findings = TutorialTarget(ctx, off).verify(workspace.specs["billing"], root)
+    skipped = {f.rule: f.message for f in findings if f.severity is Severity.WARNING}
+    assert skipped == {
+        "TUT001": "skipped: compile_typescript = false in config",
+        "TUT002": "skipped: compile_rust = false in config",
+    }
+    summary = next(f for f in findings if f.rule == "TUT004")
+    assert "compiled:" not in summary.message and "NOT compiled (skipped)" in summary.message
 
 
 def test_extract_keeps_block_order_and_lines() -> None:
