@@ -418,22 +418,3 @@ def grade_findings(grades: list[Grade], severity: str = "warning") -> list[Findi
 def grades_json(grades: list[Grade]) -> list[dict[str, Any]]:
     """Grades as plain dicts for report.json."""
     return [g.model_dump(mode="json") for g in grades]
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def grades_markdown(grades: list[Grade]) -> str:
-    """A Markdown table for the docs traceability page (one row per target and clause)."""
-    rows = [
-        "| Clause | Level | Target | Score | Threshold | Result | Grader | Rationale |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for g in grades:
-        result = "pass" if g.passed else "below threshold"
-        rows.append(
-            f"| [{g.clause}](#{g.clause}) | {g.level} | {_cell(g.target)} | {g.score}/5 | "
-            f"{g.threshold} | {result} | {_cell(g.grader)} | {_cell(g.rationale)} |"
-        )
-    return "\n".join(rows) + "\n"

@@ -20,27 +20,61 @@ IR_COPY = "spec.json"
 """The IR this documentation was built from, kept next to `mkdocs.yml` for the next changelog."""
 
 
-def covered_by(output_dir: Path, spec_id: str, own: str) -> dict[str, list[str]]:
-    """Target name -> covered clauses, read from `output/<spec>/manifest.json` (absent: {})."""
+def _published_targets(output_dir: Path, spec_id: str, own: str) -> dict[str, dict[str, Any]]:
+    """Target name -> its record in `output/<spec>/manifest.json`, without `own` (absent: {})."""
     path = output_dir / spec_id / "manifest.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     targets = data.get("targets") if isinstance(data, dict) else None
+    if not isinstance(targets, dict):
+        return {}
+    return {
+        str(name): record
+        for name, record in sorted(targets.items())
+        if name != own and isinstance(record, dict)
+    }
+
+
+def covered_by(output_dir: Path, spec_id: str, own: str) -> dict[str, list[str]]:
+    """Target name -> covered clauses, read from `output/<spec>/manifest.json` (absent: {})."""
     out: dict[str, list[str]] = {}
-    if isinstance(targets, dict):
-        for name, record in sorted(targets.items()):
-            if name == own or not isinstance(record, dict):
-                continue
-            clauses = record.get("covered_clauses")
-            if isinstance(clauses, list):
-                out[str(name)] = sorted(str(c) for c in clauses)
+    for name, record in _published_targets(output_dir, spec_id, own).items():
+        clauses = record.get("covered_clauses")
+        if isinstance(clauses, list):
+            out[name] = sorted(str(c) for c in clauses)
     return out
 
 
-def traceability_page(spec: Spec, plan: SitePlan, coverage: dict[str, list[str]]) -> str:
-    """Every clause, the interface items naming it, and the artifacts that cover it."""
+def grades_by(output_dir: Path, spec_id: str, own: str) -> dict[str, dict[str, int]]:
+    """Target name -> clause id -> the grader's score (1-5) from the manifest (absent: {})."""
+    out: dict[str, dict[str, int]] = {}
+    for name, record in _published_targets(output_dir, spec_id, own).items():
+        grades = record.get("grades")
+        if isinstance(grades, list):
+            out[name] = {
+                str(g["clause"]): int(g["score"])
+                for g in grades
+                if isinstance(g, dict) and "clause" in g and isinstance(g.get("score"), int)
+            }
+    return out
+
+
+def traceability_page(
+    spec: Spec,
+    plan: SitePlan,
+    coverage: dict[str, list[str]],
+    grades: dict[str, dict[str, int]] | None = None,
+) -> str:
+    """Every clause, the interface items naming it, and the artifacts that cover it (with
+    the grader's score of each artifact against the clause, when the manifest has one)."""
+    grades = grades or {}
+
+    def covered(target: str, cid: str) -> str:
+        score = grades.get(target, {}).get(cid)
+        return target if score is None else f"{target} ({score}/5)"
+
     rows = []
     uncovered = []
     named_by: dict[str, list[str]] = {}
@@ -58,7 +92,7 @@ def traceability_page(spec: Spec, plan: SitePlan, coverage: dict[str, list[str]]
                 "href": href,
                 "badge": badge(c.level) or "-",
                 "item_names": ", ".join(items) or "-",
-                "covered": ", ".join(targets) or "-",
+                "covered": ", ".join(covered(t, c.id) for t in targets) or "-",
             }
         )
         if coverage and not targets and c.level is not Level.NONE:
@@ -68,6 +102,7 @@ def traceability_page(spec: Spec, plan: SitePlan, coverage: dict[str, list[str]]
         spec=spec,
         rows=rows,
         sources=sorted(coverage),
+        graded=any(grades.values()),
         uncovered=", ".join(html.escape(u) for u in uncovered),
     )
 

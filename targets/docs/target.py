@@ -80,7 +80,8 @@ class DocsTarget(Target):
         if has_api:
             files[f"docs/{API_PAGE}"] = api.api_page(spec, plan)
         coverage = history.covered_by(self.ctx.output_dir, spec.id, self.name)
-        files[f"docs/{TRACE_PAGE}"] = history.traceability_page(spec, plan, coverage)
+        grades = history.grades_by(self.ctx.output_dir, spec.id, self.name)
+        files[f"docs/{TRACE_PAGE}"] = history.traceability_page(spec, plan, coverage, grades)
         previous = history.previous_ir(self.ctx.output_dir, spec.id, self.name)
         files[f"docs/{CHANGELOG_PAGE}"] = history.changelog_page(spec, previous)
         if tutorial is not None:

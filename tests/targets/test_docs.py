@@ -208,7 +208,10 @@ def test_traceability_reads_the_manifest(workspace: Workspace, tmp_path: Path) -
     (out / "billing").mkdir(parents=True)
     manifest = {
         "targets": {
-            "typescript": {"covered_clauses": ["bil1", "bil2"]},
+            "typescript": {
+                "covered_clauses": ["bil1", "bil2"],
+                "grades": [{"clause": "bil2", "score": 4, "grader": "rules"}],
+            },
             "docs": {"covered_clauses": ["bil1"]},
         }
     }
@@ -217,7 +220,9 @@ def test_traceability_reads_the_manifest(workspace: Workspace, tmp_path: Path) -
     files = {f.path: f.data.decode() for f in target.generate(workspace.specs["billing"])}
     page = files["docs/traceability.md"]
     row = next(line for line in page.splitlines() if ">bil1<" in line)
-    assert "typescript" in row
+    assert "typescript" in row and "/5)" not in row  # covered, not graded
+    assert "| typescript (4/5) |" in next(line for line in page.splitlines() if ">bil2<" in line)
+    assert "the grader's compliance score" in page
     assert "typescript" not in next(line for line in page.splitlines() if ">bil9<" in line)
     assert "Not covered by any artifact" in page
 
