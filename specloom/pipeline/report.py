@@ -12,6 +12,11 @@ from specloom.findings import Finding
 from specloom.pipeline.manifest import write_atomic
 
 
+def is_skip(finding: Finding) -> bool:
+    """A gate's report that it did not run (its message starts with "skipped")."""
+    return finding.message.lstrip().lower().startswith("skipped")
+
+
 @dataclass
 class TargetRow:
     """One line of the summary: a spec's target, its status, time and gate counts."""
@@ -26,21 +31,28 @@ class TargetRow:
     covered: list[str] = field(default_factory=list)
     clauses_total: int = 0
     llm: dict[str, Any] | None = None
+    """LLM usage of this build of the target (tokens, requests, cache hits, cost), if any."""
     grades: list[dict[str, Any]] = field(default_factory=list)
     """Per-clause grades (score, threshold, passed, grader, rationale)."""
-    """LLM usage of this build of the target (tokens, requests, cache hits, cost), if any."""
 
     def gate_summary(self) -> str:
-        """`2 errors, 1 warning` or `passed` or `-`."""
+        """`2 errors, 1 warning, 1 skipped` or `passed` or `-`.
+
+        A gate that did not run (tool missing, check turned off) reports a non-error finding
+        whose message starts with "skipped"; it is counted as skipped, whatever its
+        severity, so the summary never says `passed` for a check that did not run."""
         errors = sum(1 for g in self.gates if g.severity == "error")
-        warnings = sum(1 for g in self.gates if g.severity == "warning")
-        if not errors and not warnings:
+        skipped = sum(1 for g in self.gates if g.severity != "error" and is_skip(g))
+        warnings = sum(1 for g in self.gates if g.severity == "warning" and not is_skip(g))
+        if not errors and not warnings and not skipped:
             return "passed" if self.status in {"built", "skipped"} else "-"
         parts = []
         if errors:
             parts.append(f"{errors} error{'s' * (errors != 1)}")
         if warnings:
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+        if skipped:
+            parts.append(f"{skipped} skipped")
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:

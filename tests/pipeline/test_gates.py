@@ -52,12 +52,26 @@ class Escaper(Target):
         return []
 
 
+class Skipper(Target):
+    """Its only gate cannot run here and says so at info level (a check turned off)."""
+
+    name: ClassVar[str] = "skipper"
+
+    def generate(self, spec: Spec) -> list[GeneratedFile]:
+        return [GeneratedFile("x.txt", b"x")]
+
+    def verify(self, spec: Spec, root: Path) -> list[Finding]:
+        return [Finding(rule="SK001", severity=Severity.INFO, message="skipped: no tool here")]
+
+
 @pytest.fixture(autouse=True)
 def targets() -> Iterator[None]:
     registry.register_target(Picky)
     registry.register_target(Escaper)
+    registry.register_target(Skipper)
     yield
     registry.unregister_target("picky")
+    registry.unregister_target("skipper")
     registry.unregister_target("escaper")
 
 
@@ -92,6 +106,22 @@ def test_warnings_do_not_block(build_ir: Any, ir: Any) -> None:
     result = build_ir(ws, targets=["picky"])
     assert [r.status for r in result.rows] == ["built"]
     assert result.rows[0].gate_summary() == "1 warning"
+
+
+def test_a_skipped_gate_is_never_summarised_as_passed(
+    build_ir: Any, ir: Any, tmp_path: Path
+) -> None:
+    ws = ir.workspace(ir.spec("common", {"cmn1": "x MUST y."}))
+    result = build_ir(ws, targets=["skipper"])
+    rows = {r.target: r for r in result.rows}
+    assert rows["skipper"].status == "built"
+    assert rows["skipper"].gate_summary() == "1 skipped"
+    md = (tmp_path / "output" / "common" / "report.md").read_text()
+    assert "| skipper | built |" in md and "| 1 skipped |" in md
+    # the no-op rebuild keeps reporting the skip recorded in the manifest
+    again = {r.target: r for r in build_ir(ws, targets=["skipper"]).rows}
+    assert again["skipper"].status == "skipped"
+    assert again["skipper"].gate_summary() == "1 skipped"
 
 
 @pytest.mark.parametrize("title", ["../../escape", "/etc/passwd", "a/../../b"])
