@@ -113,6 +113,23 @@ def test_script_covers_every_must_clause_and_has_both_hosts(billing: Build) -> N
     assert "**Alex:**" in md and "**Sam:**" in md and "`bil1`" in md
 
 
+def test_the_explainer_explains_and_the_newcomer_asks(billing: Build) -> None:
+    episode = Episode.model_validate_json(billing.files["script.json"])
+    roles = {h.id: h.role for h in episode.hosts}
+    assert sorted(roles.values()) == ["explainer", "newcomer"]
+    lines = [(s, line) for s in episode.segments for line in s.lines]
+    asked = [line.text for _, line in lines if roles[line.speaker] == "newcomer"]
+    # most of the newcomer's turns are questions, and each section opens with one
+    assert sum(t.rstrip().endswith("?") for t in asked) >= 0.75 * len(asked)
+    for seg in episode.segments:
+        if seg.kind == "section":
+            assert roles[seg.lines[0].speaker] == "newcomer" and seg.lines[0].text.endswith("?")
+    # the rules themselves are read by the explainer
+    musts = {c.id for c in billing.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)}
+    readers = {roles[line.speaker] for _, line in lines if musts & set(line.clauses)}
+    assert readers == {"explainer"}
+
+
 def test_mp3_duration_tags_and_loudness_are_real(billing: Build) -> None:
     mp3 = billing.root / "episode.mp3"
     chapters = json.loads(billing.files["chapters.json"])
