@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..templating import template_environment
 from .markup import escape_text
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -37,18 +38,10 @@ def count_of(n: int, noun: str) -> str:
 @cache
 def environment() -> jinja2.Environment:
     """One cached environment; templates get plain data, filters do the escaping."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-        trim_blocks=False,
+    return template_environment(
+        TEMPLATES,
+        {"yaml": yaml_str, "md_cell": md_cell, "md_inline": md_inline, "count_of": count_of},
     )
-    env.filters["yaml"] = yaml_str
-    env.filters["md_cell"] = md_cell
-    env.filters["md_inline"] = md_inline
-    env.filters["count_of"] = count_of
-    return env
 
 
 def render(template: str, **data: object) -> str:

@@ -13,6 +13,7 @@ from specloom.model import InterfaceItem, Spec
 from specloom.naming import rust_field_name, rust_string, rust_variant_name
 from specloom.target import GeneratedFile, Target, TargetConfig
 
+from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import signatures as sig
 from .conformance import RustLiterals, case_fn, fn_names
@@ -53,24 +54,12 @@ def toml_str(value: object) -> str:
     return "".join(out)
 
 
-def md_line(text: object) -> str:
-    """Text for one line of Markdown: no newlines, inert HTML."""
-    return " ".join(str(text).split()).replace("<", "&lt;")
-
-
 @cache
 def environment() -> jinja2.Environment:
     """One cached environment: StrictUndefined, escaping by named filters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
+    return template_environment(
+        TEMPLATES, {"rust_str": rust_string, "toml_str": toml_str, "md_line": md_line}
     )
-    env.filters["rust_str"] = rust_string
-    env.filters["toml_str"] = toml_str
-    env.filters["md_line"] = md_line
-    return env
 
 
 def _render(template: str, **data: Any) -> str:

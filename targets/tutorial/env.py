@@ -7,6 +7,8 @@ from pathlib import Path
 
 import jinja2
 
+from ..templating import template_environment
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -25,15 +27,7 @@ def md_cell(value: object) -> str:
 @cache
 def environment() -> jinja2.Environment:
     """One cached environment; templates get plain data, filters do the escaping."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
-    )
-    env.filters["md_text"] = md_text
-    env.filters["md_cell"] = md_cell
-    return env
+    return template_environment(TEMPLATES, {"md_text": md_text, "md_cell": md_cell})
 
 
 def render(template: str, **data: object) -> str:

@@ -14,6 +14,7 @@ from specloom.model import InterfaceItem, Spec
 from specloom.naming import comment_safe, json_string, ts_type_name
 from specloom.target import GeneratedFile, Target, TargetConfig
 
+from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import conformance as conf
 from . import signatures as sig
@@ -34,24 +35,12 @@ def ts_line(text: object) -> str:
     return " ".join(comment_safe(str(text)).split()).replace("*/", "*\\/")
 
 
-def md_line(text: object) -> str:
-    """Text for one line of Markdown: no newlines, inert HTML."""
-    return " ".join(str(text).split()).replace("<", "&lt;")
-
-
 @cache
 def environment() -> jinja2.Environment:
     """One cached environment: StrictUndefined, escaping by named filters."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        keep_trailing_newline=True,
+    return template_environment(
+        TEMPLATES, {"ts_str": json_string, "ts_line": ts_line, "md_line": md_line}
     )
-    env.filters["ts_str"] = json_string
-    env.filters["ts_line"] = ts_line
-    env.filters["md_line"] = md_line
-    return env
 
 
 def _render(template: str, **data: Any) -> str:
