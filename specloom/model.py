@@ -294,6 +294,18 @@ class Workspace(Node):
         """The spec with this id (KeyError when absent)."""
         return self.specs[spec_id]
 
+    def dependencies(self, spec_id: str) -> list[str]:
+        """Ids of the specs `spec_id` imports, directly or transitively, dependencies first."""
+        found: set[str] = set()
+        frontier = list(self.specs[spec_id].imports) if spec_id in self.specs else []
+        while frontier:
+            cur = frontier.pop()
+            if cur in found or cur not in self.specs:
+                continue
+            found.add(cur)
+            frontier += self.specs[cur].imports
+        return [i for i in self.order if i in found] + sorted(found - set(self.order))
+
     def dependents(self, spec_id: str) -> set[str]:
         """Ids of the specs that import `spec_id`, directly or transitively."""
         out: set[str] = set()

@@ -89,19 +89,6 @@ def coverage(spec: Spec, root: Path) -> list[Finding]:
     return out
 
 
-def _deps(target: RustTarget, spec: Spec) -> list[str]:
-    ws = target.ctx.workspace
-    deps: list[str] = []
-    frontier = list(spec.imports)
-    while frontier:
-        d = frontier.pop()
-        if d in deps or d not in ws.specs:
-            continue
-        deps.append(d)
-        frontier += ws.specs[d].imports
-    return sorted(deps)
-
-
 def _strip_serde(cargo_toml: Path) -> None:
     """Drop the optional serde dependency (no registry: it cannot even be resolved)."""
     lines = cargo_toml.read_text(encoding="utf-8").splitlines()
@@ -120,7 +107,7 @@ def assemble(target: RustTarget, spec: Spec, root: Path, work: Path, *, serde: b
     sources (never in ~/.cargo); without, the optional serde dependency is removed from
     the copies so that cargo can resolve the crate offline.
     """
-    for dep in [*_deps(target, spec), spec.id]:
+    for dep in [*target.ctx.workspace.dependencies(spec.id), spec.id]:
         crate = work / dep / "rust"
         if dep == spec.id:
             shutil.copytree(

@@ -93,19 +93,6 @@ def _write(files: list[Any], dest: Path) -> None:
         p.write_bytes(f.data)
 
 
-def _deps(ctx: BuildContext, spec: Spec) -> list[str]:
-    """The spec's transitive imports, dependencies first."""
-    found: set[str] = set()
-    frontier = list(spec.imports)
-    while frontier:
-        d = frontier.pop()
-        if d in found or d not in ctx.workspace.specs:
-            continue
-        found.add(d)
-        frontier += ctx.workspace.specs[d].imports
-    return [i for i in ctx.workspace.order if i in found] + sorted(found - set(ctx.workspace.order))
-
-
 def _diag_findings(
     out: str, regex: re.Pattern[str], wanted: str, prog: Program, rule: str, tutorial: str
 ) -> list[Finding]:
@@ -148,7 +135,10 @@ def compile_typescript(
             assemble(target, spec, pkg, work / "stubs")
         except SpecloomError as exc:
             return [_no_stubs(rule, "TypeScript", exc)]
-        configs = [work / "stubs" / d / "typescript" / "tsconfig.json" for d in _deps(ctx, spec)]
+        configs = [
+            work / "stubs" / d / "typescript" / "tsconfig.json"
+            for d in ctx.workspace.dependencies(spec.id)
+        ]
         configs.append(work / "stubs" / spec.id / "typescript" / "tsconfig.json")
         suite = work / "stubs" / spec.id / "typescript" / "tsconfig.test.json"
         if suite.is_file():  # the conformance suite the tutorial's test module imports
@@ -217,7 +207,7 @@ def compile_rust(
     with tempfile.TemporaryDirectory(prefix="specloom-tut-rs-") as tmp:
         work = Path(tmp)
         deps = []
-        for dep in [*_deps(ctx, spec), spec.id]:
+        for dep in [*ctx.workspace.dependencies(spec.id), spec.id]:
             try:
                 _write(target.generate(ctx.workspace.specs[dep]), work / dep / "rust")
             except SpecloomError as exc:

@@ -148,16 +148,8 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
     `work/<id>/typescript` per spec (so `file:../../<dep>/typescript` resolves), and
     `work/node_modules/@specloom/<dep>` links for the module resolution of every package.
     """
-    deps: list[str] = []
     ws = target.ctx.workspace
-    frontier = list(spec.imports)
-    while frontier:
-        d = frontier.pop()
-        if d in deps or d not in ws.specs:
-            continue
-        deps.append(d)
-        frontier += ws.specs[d].imports
-    order = [i for i in ws.order if i in deps] + sorted(set(deps) - set(ws.order))
+    order = ws.dependencies(spec.id)
     scope = work / "node_modules" / "@specloom"
     scope.mkdir(parents=True)
     for dep in [*order, spec.id]:

@@ -42,6 +42,8 @@ def test_order_is_topological_with_ties_by_id(tmp_path: Path) -> None:
     ws = load_workspace(tmp_path)
     assert ws.order == ["mid", "zeta", "alpha", "top"]
     assert list(ws.specs) == ["alpha", "mid", "top", "zeta"]
+    assert ws.dependencies("top") == ["mid", "zeta", "alpha"]  # transitive, dependencies first
+    assert ws.dependencies("mid") == [] and ws.dependencies("nope") == []
 
 
 def test_single_spec_pulls_its_imports_from_beside_it(tmp_path: Path) -> None:
