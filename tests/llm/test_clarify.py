@@ -224,3 +224,9 @@ def test_an_answered_word_is_not_reported_again_from_its_marker(workspace: Path)
     assert any(f.rule == "SL005" and "'quickly'" in f.message for f in findings)
     out = run("specs/shop").output
     assert "'quickly'" not in out
+
+
+def test_help_names_the_config_table() -> None:
+    result = CliRunner().invoke(app, ["clarify", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    assert "openai when [tool.specloom.llm] sets a model" in result.output  # not eaten as markup
