@@ -124,7 +124,7 @@ class DocsTarget(Target):
                     rule="DOC006",
                     severity=Severity.WARNING,
                     file=spec.path,
-                    message=f"API signatures skipped for {', '.join(missing)}: the stub target is "
+                    message=f"skipped: API signatures for {', '.join(missing)}: the stub target is "
                     "not installed, the API page shows the spec's declarations instead",
                 )
             )
@@ -133,7 +133,8 @@ class DocsTarget(Target):
                 Finding(
                     rule="DOC001",
                     severity=Severity.WARNING,
-                    message="mkdocs build skipped: build_site = false in config",
+                    message="skipped: mkdocs build (build_site = false in config); the site was "
+                    "not built or checked",
                 )
             )
             return findings
@@ -143,8 +144,8 @@ class DocsTarget(Target):
                 Finding(
                     rule="DOC001",
                     severity=Severity.WARNING,
-                    message=f"mkdocs build skipped: {result.log}; install "
-                    "the project's dependencies (make setup)",
+                    message=f"skipped: mkdocs build ({result.log}); the site was not built or "
+                    "checked: install the project's dependencies (make setup)",
                 )
             )
             return findings

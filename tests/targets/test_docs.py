@@ -19,6 +19,7 @@ from specloom.targets.docs import gates as docs_gates
 from specloom.findings import Finding, Severity
 from specloom.model import Spec, Workspace
 from specloom.parse import load_workspace
+from specloom.pipeline.report import is_skip
 from specloom.target import BuildContext
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "docs"
@@ -367,7 +368,17 @@ def test_missing_mkdocs_is_a_skipped_warning(
     findings = target.verify(workspace.specs["common"], tmp_path)
     doc001 = [f for f in findings if f.rule == "DOC001"]
     assert doc001 and doc001[0].severity is Severity.WARNING
-    assert "skipped" in doc001[0].message
+    assert is_skip(doc001[0])  # the build report counts it as skipped, never as passed
+    assert not any(f.rule in {"DOC002", "DOC003", "DOC004"} for f in findings)
+
+
+def test_turned_off_site_build_is_skipped_not_passed(workspace: Workspace, tmp_path: Path) -> None:
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path)
+    target = DocsTarget(ctx, DocsConfig(build_site=False))
+    (doc001,) = [
+        f for f in target.verify(workspace.specs["common"], tmp_path) if f.rule == "DOC001"
+    ]
+    assert doc001.severity is Severity.WARNING and is_skip(doc001)
 
 
 # -- hostile text ----------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from specloom.model import (
     Workspace,
 )
 from specloom.parse import load_workspace
+from specloom.pipeline.report import is_skip
 from specloom.target import BuildContext
 
 IMPL = Path(__file__).parent / "impl" / "rust"
@@ -257,7 +258,21 @@ def test_serde_is_skipped_not_passed_without_debian_crates(
     t = make_target(workspace, tmp_path, cache)
     findings = t.verify(workspace.spec("billing"), published / "billing" / "rust")
     assert [(f.rule, f.severity) for f in findings] == [("RS004", Severity.WARNING)]
-    assert "skipped" in findings[0].message
+    assert is_skip(findings[0])
+
+
+def test_missing_cargo_is_skipped_not_passed(
+    workspace: Workspace,
+    published: Path,
+    tmp_path: Path,
+    cache: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(rs_gates, "find_cargo", lambda: None)
+    t = make_target(workspace, tmp_path, cache)
+    findings = t.verify(workspace.spec("billing"), published / "billing" / "rust")
+    assert [(f.rule, f.severity) for f in findings] == [("RS001", Severity.WARNING)]
+    assert is_skip(findings[0]) and "cargo not found" in findings[0].message
 
 
 @needs_cargo

@@ -34,6 +34,7 @@ from specloom.model import (
     Workspace,
 )
 from specloom.parse import load_workspace
+from specloom.pipeline.report import is_skip
 from specloom.target import BuildContext
 
 IMPL = Path(__file__).parent / "impl" / "typescript"
@@ -251,7 +252,19 @@ def test_missing_tsc_is_skipped_not_passed(
     t = make_target(workspace, tmp_path)
     found = t.verify(workspace.spec("common"), published / "common" / "typescript")
     assert [(f.rule, f.severity) for f in found] == [("TS001", Severity.WARNING)]
-    assert "skipped" in found[0].message and "scripts/setup.sh" in found[0].message
+    assert is_skip(found[0]) and "scripts/setup.sh" in found[0].message
+
+
+@needs_tsc
+@pytest.mark.slow
+def test_missing_node_types_skip_the_suite_not_pass_it(
+    workspace: Workspace, published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ts_gates, "node_types_dir", lambda tsc: None)
+    t = make_target(workspace, tmp_path)
+    found = t.verify(workspace.spec("billing"), published / "billing" / "typescript")
+    assert [(f.rule, f.severity) for f in found] == [("TS003", Severity.WARNING)]
+    assert is_skip(found[0]) and "@types/node" in found[0].message
 
 
 # -- conformance: a hand-written implementation passes, a wrong one fails ----------------
