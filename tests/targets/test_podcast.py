@@ -101,6 +101,13 @@ def test_billing_episode_passes_every_gate(billing: Build) -> None:
     assert [(f.rule, f.severity) for f in findings] == [("POD010", Severity.INFO)]
 
 
+def test_common_episode_passes_every_gate(workspace: Workspace, tmp_path: Path) -> None:
+    """The other example spec (billing is above): an episode in every CI run."""
+    common = build(workspace, "common", tmp_path)
+    assert errors(common.target.verify(common.spec, common.root)) == []
+    assert ffprobe_duration(common.root / "episode.mp3") > 30
+
+
 def test_script_covers_every_must_clause_and_has_both_hosts(billing: Build) -> None:
     episode = Episode.model_validate_json(billing.files["script.json"])
     musts = {c.id for c in billing.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)}
