@@ -8,10 +8,11 @@ The same type set (records with cross references, optional fields, enums and lis
 written as a specloom spec, as JSON Schema (quicktype) and as OpenAPI 3 (openapi-generator).
 Every tool runs in its own process under GNU time: wall time and peak resident memory.
 specloom's time is parse + generate for both targets (no gates); the gates (strict tsc,
-cargo check) are timed separately. Peer tools are installed on first use into a bench-only
-folder (`bench/.tools`, git-ignored): quicktype from npm, openapi-generator-cli from PyPI
-(it ships the jar; Java 17 runs it). A tool that cannot be installed or run is reported as
-unavailable, never as a number.
+cargo check, and cargo test --no-run when the crate has a conformance suite: the synthetic
+types have no operations, so none) are timed separately. Peer tools are installed on first
+use into a bench-only folder (`bench/.tools`, git-ignored): quicktype from npm,
+openapi-generator-cli from PyPI (it ships the jar; Java 17 runs it). A tool that cannot be
+installed or run is reported as unavailable, never as a number.
 """
 
 from __future__ import annotations
@@ -226,8 +227,13 @@ def run_gates(work: Path) -> dict[str, Any]:
             + "\n"
         )
         env = dict(os.environ, CARGO_TARGET_DIR=str(work / "cargo-target"))
-        out["cargo"] = measure([str(cargo), "check", "--offline", "--quiet"], crate, env)
-        out["cargo"].pop("stdout", None)
+        out["cargo check"] = measure([str(cargo), "check", "--offline", "--quiet"], crate, env)
+        out["cargo check"].pop("stdout", None)
+        if (crate / "tests").is_dir():  # the conformance suite: the rust target's RS003 gate
+            out["cargo test --no-run"] = measure(
+                [str(cargo), "test", "--no-run", "--offline", "--quiet"], crate, env
+            )
+            out["cargo test --no-run"].pop("stdout", None)
     return out
 
 
