@@ -17,7 +17,15 @@ from specloom.pipeline.check import blocked_specs, run_check, specs_named
 from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.manifest import Manifest, TargetRecord, read_manifest, write_manifest
 from specloom.pipeline.paths import check_name
-from specloom.pipeline.plan import Job, JobResult, PlanEntry, is_fresh, make_target
+from specloom.pipeline.plan import (
+    Job,
+    JobResult,
+    PlanEntry,
+    code_digest,
+    is_fresh,
+    job_input_hash,
+    make_target,
+)
 from specloom.pipeline.publish import clean_leftovers, ensure_dir
 from specloom.pipeline.registry import resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
@@ -191,6 +199,7 @@ def run_build(
     ):
         plan: list[PlanEntry] = []
         manifests: dict[str, Manifest | None] = {}
+        code = {cls.name: code_digest(cls) for cls in classes}
         for sid in spec_ids:
             clean_leftovers(spec_dirs[sid])
             manifests[sid] = read_manifest(spec_dirs[sid])
@@ -200,7 +209,7 @@ def run_build(
                 job = Job(
                     spec_id=sid,
                     target=t.name,
-                    input_hash=t.input_hash(ws.specs[sid]) if sid not in blocked else "",
+                    input_hash=job_input_hash(t, sid, code[cls.name]) if sid not in blocked else "",
                     workspace=ws,
                     output_dir=output.resolve(),  # workers (Dask) may not share our cwd
                     cache_dir=cache.resolve(),

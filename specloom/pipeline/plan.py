@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -48,9 +50,9 @@ class JobResult:
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     llm_usage: dict[str, Any] | None = None
+    """Tokens, requests, cache hits and estimated cost, when the target used an LLM."""
     grades: list[dict[str, Any]] = field(default_factory=list)
     """The grader's per-clause scores (specloom.llm.grader.Grade as JSON)."""
-    """Tokens, requests, cache hits and estimated cost, when the target used an LLM."""
 
 
 @dataclass
@@ -62,6 +64,37 @@ class PlanEntry:
     action: Literal["run", "skip", "blocked"]
     reason: str
     job: Job | None = None
+
+
+def code_digest(cls: type[Target]) -> str:
+    """sha256 of the files a target is made of: its whole package folder (generator code and
+    templates) for a built-in target or a target defined in a package's `__init__.py`, else
+    its module file plus the `templates/` folder beside it. `__pycache__` and hidden files
+    are left out. Read on every build, so an edited template or generator reruns the target
+    without a `version` bump."""
+    module = sys.modules.get(cls.__module__)
+    file = getattr(module, "__file__", None)
+    if not file:
+        return ""
+    path = Path(file)
+    root = path.parent
+    package = getattr(module, "__package__", "") or ""
+    whole = path.name == "__init__.py" or package.startswith("specloom.targets.")
+    found = root.rglob("*") if whole else [path, *(root / "templates").rglob("*")]
+    digest = hashlib.sha256()
+    for f in sorted(found):
+        rel = f.relative_to(root)
+        if not f.is_file() or any(p == "__pycache__" or p.startswith(".") for p in rel.parts):
+            continue
+        digest.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def job_input_hash(target: Target, spec_id: str, code: str) -> str:
+    """The hash that decides staleness: the target's own input hash (name, version, config,
+    IR slice) plus the digest of its code and templates."""
+    spec = target.ctx.workspace.specs[spec_id]
+    return hashlib.sha256(f"{target.input_hash(spec)}:{code}".encode()).hexdigest()
 
 
 def make_target(

@@ -1,8 +1,10 @@
-"""Incremental builds: a target reruns only when its IR slice, version, config or backend
-changed, or its published files no longer match the manifest."""
+"""Incremental builds: a target reruns only when its IR slice, version, config, backend,
+code or templates changed, or its published files no longer match the manifest."""
 
 from __future__ import annotations
 
+import importlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -113,3 +115,51 @@ def test_a_deleted_published_file_reruns_the_target(build_ir: Any, ir: Any, tmp_
     result = build_ir(ws, targets=NAMES)
     assert reran(result) == {"title-only"}
     assert (tmp_path / "output" / "common" / "title-only" / "title.txt").read_text() == "Common"
+
+
+TEMPLATED = """
+from pathlib import Path
+from specloom.target import GeneratedFile, Target
+
+class Templated(Target):
+    name = "templated"
+
+    def generate(self, spec):
+        template = (Path(__file__).parent / "templates" / "out.txt").read_text()
+        return [GeneratedFile("out.txt", template.format(title=spec.title).encode())]
+
+    def verify(self, spec, root):
+        return []
+"""
+
+
+@pytest.mark.parametrize("layout", ["package", "module"])
+def test_an_edited_template_or_generator_reruns_the_target(
+    layout: str, build_ir: Any, ir: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = tmp_path / f"site-{layout}"
+    name = f"tpl_{layout}_plugin"
+    folder = site / name if layout == "package" else site
+    (folder / "templates").mkdir(parents=True)
+    code = folder / ("__init__.py" if layout == "package" else f"{name}.py")
+    code.write_text(TEMPLATED)
+    template = folder / "templates" / "out.txt"
+    template.write_text("v1 {title}\n")
+    monkeypatch.syspath_prepend(str(site))
+    registry.register_target(importlib.import_module(name).Templated)
+    try:
+        ws = ir.workspace(ir.spec("common", {"cmn1": "Money MUST be minor units."}))
+        published = tmp_path / "output" / "common" / "templated" / "out.txt"
+        assert reran(build_ir(ws, targets=["templated"])) == {"templated"}
+        assert reran(build_ir(ws, targets=["templated"])) == set()
+        template.write_text("v2 {title}\n")
+        result = build_ir(ws, targets=["templated"])
+        assert [(r.status, r.reason) for r in result.rows] == [("built", "inputs changed")]
+        assert published.read_text().startswith("v2 ")
+        assert reran(build_ir(ws, targets=["templated"])) == set()
+        # the generator's code counts too (a bump of `version` is not needed)
+        code.write_text(TEMPLATED + "\n# generator edited\n")
+        assert reran(build_ir(ws, targets=["templated"])) == {"templated"}
+    finally:
+        registry.unregister_target("templated")
+        sys.modules.pop(name, None)
