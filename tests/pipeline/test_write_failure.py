@@ -9,6 +9,8 @@ import resource
 import shutil
 import signal
 import subprocess
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,35 +19,6 @@ import pytest
 def _limit_file_size() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG instead of being killed
     resource.setrlimit(resource.RLIMIT_FSIZE, (64, 64))
-
-
-@pytest.mark.slow
-def test_write_failure_is_clear_and_keeps_the_last_good_output(subbuild: Any, ir: Any) -> None:
-    v1 = ir.workspace(ir.spec("common", {"cmn1": "Money MUST be minor units."}))
-    assert subbuild.run(v1).returncode == 0
-    spec_dir = subbuild.output / "common"
-    good = (spec_dir / "ir-json" / "ir.json").read_bytes()
-    manifest = (spec_dir / "manifest.json").read_bytes()
-    v2 = v1.model_copy(deep=True)
-    v2.specs["common"].title = "Common v2"
-    proc = subprocess.run(
-        subbuild.command(v2),
-        env=subbuild.env(),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=_limit_file_size,
-        check=False,
-    )
-    assert proc.returncode in {1, 2}
-    assert "Traceback" not in proc.stderr
-    text = proc.stderr + proc.stdout
-    assert "cannot write" in text and "too large" in text
-    assert (spec_dir / "ir-json" / "ir.json").read_bytes() == good
-    assert (spec_dir / "manifest.json").read_bytes() == manifest
-    after = subbuild.run(v2)
-    assert after.returncode == 0, after.stderr
-    assert json.loads((spec_dir / "ir-json" / "ir.json").read_text())["title"] == "Common v2"
 
 
 def _without_root_override(command: list[str]) -> list[str]:
@@ -60,8 +33,16 @@ def _without_root_override(command: list[str]) -> list[str]:
     return [setpriv, f"--inh-caps={caps}", f"--bounding-set={caps}", "--", *command]
 
 
-@pytest.mark.slow
-def test_permission_denied_is_clear_and_keeps_the_last_good_output(subbuild: Any, ir: Any) -> None:
+def _fail_then_recover(
+    subbuild: Any,
+    ir: Any,
+    words: str,
+    wrap: Callable[[list[str]], list[str]] = lambda c: c,
+    preexec: Callable[[], None] | None = None,
+    around: Callable[[Path, bool], None] = lambda d, failing: None,
+) -> None:
+    """Build v1, then build v2 in a child that cannot write (`wrap`, `preexec`, `around`):
+    a clear error with `words`, v1 intact; then v2 builds once writing works again."""
     v1 = ir.workspace(ir.spec("common", {"cmn1": "Money MUST be minor units."}))
     assert subbuild.run(v1).returncode == 0
     spec_dir = subbuild.output / "common"
@@ -69,24 +50,40 @@ def test_permission_denied_is_clear_and_keeps_the_last_good_output(subbuild: Any
     manifest = (spec_dir / "manifest.json").read_bytes()
     v2 = v1.model_copy(deep=True)
     v2.specs["common"].title = "Common v2"
-    spec_dir.chmod(0o555)
+    around(spec_dir, True)
     try:
         proc = subprocess.run(
-            _without_root_override(subbuild.command(v2)),
+            wrap(subbuild.command(v2)),
             env=subbuild.env(),
             capture_output=True,
             text=True,
             timeout=120,
+            preexec_fn=preexec,
             check=False,
         )
     finally:
-        spec_dir.chmod(0o755)
+        around(spec_dir, False)
     assert proc.returncode in {1, 2}, proc.stdout + proc.stderr
     text = proc.stderr + proc.stdout
     assert "Traceback" not in text
-    assert "cannot write" in text and "permission denied" in text, text
+    assert "cannot write" in text and words in text, text
     assert (spec_dir / "ir-json" / "ir.json").read_bytes() == good
     assert (spec_dir / "manifest.json").read_bytes() == manifest
     after = subbuild.run(v2)
     assert after.returncode == 0, after.stderr
     assert json.loads((spec_dir / "ir-json" / "ir.json").read_text())["title"] == "Common v2"
+
+
+@pytest.mark.slow
+def test_write_failure_is_clear_and_keeps_the_last_good_output(subbuild: Any, ir: Any) -> None:
+    _fail_then_recover(subbuild, ir, "too large", preexec=_limit_file_size)
+
+
+@pytest.mark.slow
+def test_permission_denied_is_clear_and_keeps_the_last_good_output(subbuild: Any, ir: Any) -> None:
+    def read_only(spec_dir: Path, failing: bool) -> None:
+        spec_dir.chmod(0o555 if failing else 0o755)
+
+    _fail_then_recover(
+        subbuild, ir, "permission denied", wrap=_without_root_override, around=read_only
+    )
