@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 
@@ -353,29 +354,9 @@ def rust_string(text: str) -> str:
 
 
 def json_string(text: str) -> str:
-    """A double-quoted string literal valid in JSON, JavaScript and TypeScript, ASCII only."""
-    out = ['"']
-    for ch in text:
-        o = ord(ch)
-        if ch == '"':
-            out.append('\\"')
-        elif ch == "\\":
-            out.append("\\\\")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ch == "\r":
-            out.append("\\r")
-        elif 0x20 <= o <= 0x7E:
-            out.append(ch)
-        elif o > 0xFFFF:
-            o -= 0x10000
-            out.append(f"\\u{0xD800 + (o >> 10):04x}\\u{0xDC00 + (o & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{o:04x}")
-    out.append('"')
-    return "".join(out)
+    """A double-quoted string literal valid in JSON, JavaScript and TypeScript, ASCII only
+    (U+2028/U+2029 and lone surrogates escaped too)."""
+    return json.dumps(text, ensure_ascii=True)
 
 
 # -- collisions -------------------------------------------------------------------------
