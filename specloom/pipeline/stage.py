@@ -24,6 +24,8 @@ def write_error(path: Path, exc: OSError) -> BuildError:
         errno.EPERM: "operation not permitted",
         errno.EROFS: "the file system is read-only",
         errno.EFBIG: "the file is too large for this file system or process limit",
+        errno.EEXIST: "a file is in the way (it is not a folder)",
+        errno.ENOTDIR: "a file is in the way (it is not a folder)",
     }.get(exc.errno or 0, exc.strerror or type(exc).__name__)
     return BuildError(
         f"cannot write {path}: {reason}; the last published output is untouched",

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+from specloom.errors import BuildError
+
 
 def _limit_file_size() -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG instead of being killed
@@ -87,3 +89,15 @@ def test_permission_denied_is_clear_and_keeps_the_last_good_output(subbuild: Any
     _fail_then_recover(
         subbuild, ir, "permission denied", wrap=_without_root_override, around=read_only
     )
+
+
+@pytest.mark.parametrize("where", ["output", "output/common"])
+def test_a_file_in_place_of_an_output_folder_is_a_clear_error(
+    where: str, build_ir: Any, ir: Any, tmp_path: Path
+) -> None:
+    (tmp_path / where).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / where).write_text("not a folder")
+    with pytest.raises(BuildError) as exc:
+        build_ir(ir.workspace(ir.spec("common", {"cmn1": "Money MUST be minor units."})))
+    assert "a file is in the way (it is not a folder)" in str(exc.value)
+    assert (tmp_path / where).read_text() == "not a folder"
