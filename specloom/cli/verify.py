@@ -36,6 +36,7 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
     ) -> None:
         """Compare published files with the manifest and re-run the gates; exit 1 on either."""
+        from specloom.pipeline.report import is_skip
         from specloom.pipeline.verify import run_verify
 
         rows = run_verify(list(paths or []), output, list(target) if target else None)
@@ -55,7 +56,9 @@ def register(app: typer.Typer) -> None:
                 table.add_column(col)
             for r in rows:
                 style = STYLE.get(r.status, "")
-                table.add_row(r.spec, r.target, f"[{style}]{r.status}[/]", str(len(r.findings)))
+                skipped = sum(1 for f in r.findings if f.severity != "error" and is_skip(f))
+                status = f"{r.status} ({skipped} skipped)" if skipped else r.status
+                table.add_row(r.spec, r.target, f"[{style}]{status}[/]", str(len(r.findings)))
             out.print(table)
             for r in rows:
                 for f in r.findings:

@@ -206,3 +206,34 @@ def test_paths_given_importer_first_still_build_dependencies_first(
     code, doc = build_json(capsys, "more/extra", "more/zeta", "-o", "out")
     assert code == 0
     assert [t["spec"] for t in doc["targets"]] == ["zeta", "extra"]
+
+
+def test_a_skipped_gate_shows_in_build_and_verify_tables(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from specloom.findings import Finding, Severity
+    from specloom.pipeline import registry
+    from specloom.target import GeneratedFile, Target
+
+    class NoTool(Target):
+        name = "no-tool"
+
+        def generate(self, spec: Any) -> list[GeneratedFile]:
+            return [GeneratedFile("x.txt", b"x")]
+
+        def verify(self, spec: Any, root: Path) -> list[Finding]:
+            return [Finding(rule="NT001", severity=Severity.INFO, message="skipped: no tool")]
+
+    registry.register_target(NoTool)
+    try:
+        code, out, _ = cli(capsys, "build", "specs", "-o", "out", "-t", "no-tool")
+        assert code == 0
+        rows = [line for line in out.splitlines() if "no-tool" in line]
+        assert len(rows) == 2 and all("1 skipped" in r and "passed" not in r for r in rows)
+        code, out, _ = cli(capsys, "verify", "specs", "-o", "out", "-t", "no-tool")
+        assert code == 0
+        rows = [line for line in out.splitlines() if "│ no-tool" in line]
+        assert len(rows) == 2 and all("ok (1 skipped)" in r for r in rows), out
+        assert "NT001: skipped: no tool" in out
+    finally:
+        registry.unregister_target("no-tool")
