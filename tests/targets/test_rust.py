@@ -407,6 +407,8 @@ SAMPLES = [
     "x" * 5000,
     "emoji 🎉 and 中文 and \u202e rtl",
     "\x00\x07\x1b",
+    "/* nested */ */ */ /* unclosed",  # Rust block comments nest
+    "${injection} `template` @param {x}",
 ]
 HOSTILE = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=200))
 

@@ -362,6 +362,8 @@ SAMPLES = [
     "emoji 🎉 and 中文 and \u202e rtl",
     "/* nested */ */ */",
     "\x00\x07\x1b",
+    'r#"raw"# {} {:?} {0}',  # Rust's hostile pieces too
+    "```ts\nfunction broken( {\n```\n    indented code",
 ]
 HOSTILE = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=200))
 
