@@ -3,6 +3,7 @@
 Usage:
     .venv/bin/python bench/bench_stubs.py [--sizes 50 200 1000] [--no-gates] [--no-peers]
                                           [--tools bench/.tools] [--json results.json]
+                                          [--timeout 600]
 
 The same type set (records with cross references, optional fields, enums and lists) is
 written as a specloom spec, as JSON Schema (quicktype) and as OpenAPI 3 (openapi-generator).
