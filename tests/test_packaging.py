@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,6 +46,16 @@ def test_every_package_is_declared() -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("dist")
+    # setuptools builds in the checkout's build/ folder: two builds at once (xdist workers,
+    # two test runs) corrupt each other, so they take turns.
+    lock = FileLock(str(Path(tempfile.gettempdir()) / "specloom-wheel-build.lock"))
+    with lock:
+        _build_wheel(out)
+    (whl,) = out.glob("specloom-*.whl")
+    return whl
+
+
+def _build_wheel(out: Path) -> None:
     subprocess.run(
         [
             sys.executable,
@@ -62,8 +74,6 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         text=True,
         timeout=300,
     )
-    (whl,) = out.glob("specloom-*.whl")
-    return whl
 
 
 @pytest.mark.slow
