@@ -475,26 +475,17 @@ def _op_changes(o: Operation, n: Operation, os_: Spec, ns: Spec) -> Iterator[Cha
             detail=f"{label}: returns {_text(o.returns)} -> {_text(n.returns)}",
             pos=n.pos,
         )
-    for e in n.errors:
-        if e not in o.errors:
-            yield Change(
-                kind="operation",
-                action="changed",
-                subject=n.name,
-                impact="minor",
-                detail=f"{label}: may now raise {e}",
-                pos=n.pos,
-            )
-    for e in o.errors:
-        if e not in n.errors:
-            yield Change(
-                kind="operation",
-                action="changed",
-                subject=n.name,
-                impact="minor",
-                detail=f"{label}: no longer raises {e}",
-                pos=n.pos,
-            )
+    raises = [f"may now raise {e}" for e in n.errors if e not in o.errors]
+    raises += [f"no longer raises {e}" for e in o.errors if e not in n.errors]
+    for what in raises:
+        yield Change(
+            kind="operation",
+            action="changed",
+            subject=n.name,
+            impact="minor",
+            detail=f"{label}: {what}",
+            pos=n.pos,
+        )
 
 
 def _const_changes(o: Constant, n: Constant, os_: Spec, ns: Spec) -> Iterator[Change]:

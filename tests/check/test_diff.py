@@ -164,3 +164,20 @@ def test_insufficient_bump_message(ir: Any) -> None:
         "the changes need a major version bump, but 1.2.0 -> 1.2.1 is a "
         "patch bump: set the version to 2.0.0"
     )
+
+
+def test_raised_errors_added_and_removed_are_minor(ir: Any) -> None:
+    new = base(
+        ir,
+        version="1.3.0",
+        operations=[ir.op("make", {"color": "Color"}, "Thing", errors=["Gone"])],
+        errors=[ir.err("Bad"), ir.err("Gone")],
+    )
+    d = diff_specs(base(ir), new)
+    details = sorted(c.detail for c in d.changes if c.kind == "operation")
+    assert details == [
+        "operation make: may now raise Gone",
+        "operation make: no longer raises Bad",
+    ]
+    assert {c.impact for c in d.changes if c.kind == "operation"} == {"minor"}
+    assert d.ok
