@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +47,14 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def specs_dir() -> Path:
     return SPECS
+
+
+@pytest.fixture
+def ws(tmp_path: Path, specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example workspace at tmp_path/specs; tmp_path is the working folder."""
+    shutil.copytree(specs_dir, tmp_path / "specs")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

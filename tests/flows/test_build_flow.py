@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -26,13 +25,6 @@ from specloom.pipeline.runner_prefect import run_prefect
 from specloom.target import GeneratedFile, Target
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("prefect")]
-
-
-@pytest.fixture
-def ws(tmp_path: Path, specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(specs_dir, tmp_path / "specs")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def tree(root: Path) -> dict[str, str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,14 +12,6 @@ from typing import Any
 import pytest
 
 from specloom.cli.main import main
-
-
-@pytest.fixture
-def ws(tmp_path: Path, specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of specs/ in tmp_path, which is also the working folder."""
-    shutil.copytree(specs_dir, tmp_path / "specs")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
