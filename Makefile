@@ -34,4 +34,5 @@ bench: setup
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf output build dist .pytest_cache .mypy_cache .ruff_cache
+	[ ! -d output ] || find output -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
