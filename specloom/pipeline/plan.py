@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,9 +70,10 @@ class PlanEntry:
 def code_digest(cls: type[Target]) -> str:
     """sha256 of the files a target is made of: its whole package folder (generator code and
     templates) for a built-in target or a target defined in a package's `__init__.py`, else
-    its module file plus the `templates/` folder beside it. `__pycache__` and hidden files
-    are left out. Read on every build, so an edited template or generator reruns the target
-    without a `version` bump."""
+    its module file plus the `templates/` folder beside it. Built-in targets also count the
+    helpers they share (`targets/*.py`, `specloom/naming.py`). `__pycache__` and hidden
+    files are left out. Read on every build, so an edited template or generator reruns the
+    target without a `version` bump."""
     module = sys.modules.get(cls.__module__)
     file = getattr(module, "__file__", None)
     if not file:
@@ -79,15 +81,26 @@ def code_digest(cls: type[Target]) -> str:
     path = Path(file)
     root = path.parent
     package = getattr(module, "__package__", "") or ""
-    whole = path.name == "__init__.py" or package.startswith("specloom.targets.")
+    built_in = package.startswith("specloom.targets.")
+    whole = built_in or path.name == "__init__.py"
     found = root.rglob("*") if whole else [path, *(root / "templates").rglob("*")]
+    entries: list[tuple[str, Path]] = [(f.relative_to(root).as_posix(), f) for f in found]
+    if built_in:
+        entries += [(f"shared/{f.name}", f) for f in _shared_helpers()]
     digest = hashlib.sha256()
-    for f in sorted(found):
-        rel = f.relative_to(root)
-        if not f.is_file() or any(p == "__pycache__" or p.startswith(".") for p in rel.parts):
+    for label, f in sorted(entries):
+        if not f.is_file() or any(
+            p == "__pycache__" or p.startswith(".") for p in label.split("/")
+        ):
             continue
-        digest.update(rel.as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+        digest.update(label.encode() + b"\0" + f.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def _shared_helpers() -> list[Path]:
+    """The modules built-in targets share: `targets/*.py` and `specloom/naming.py`."""
+    targets, naming = (importlib.import_module(m) for m in ("specloom.targets", "specloom.naming"))
+    return [*sorted(Path(targets.__file__ or "").parent.glob("*.py")), Path(naming.__file__ or "")]
 
 
 def job_input_hash(target: Target, spec_id: str, code: str) -> str:

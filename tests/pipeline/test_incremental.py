@@ -163,3 +163,11 @@ def test_an_edited_template_or_generator_reruns_the_target(
     finally:
         registry.unregister_target("templated")
         sys.modules.pop(name, None)
+
+
+def test_built_in_digests_cover_the_shared_helpers() -> None:
+    from specloom.pipeline.plan import _shared_helpers, code_digest
+
+    assert {"templating.py", "values.py", "naming.py"} <= {p.name for p in _shared_helpers()}
+    digests = {code_digest(registry.load_target(n)) for n in ("ir-json", "typescript", "rust")}
+    assert len(digests) == 3 and all(len(d) == 64 for d in digests)
