@@ -97,8 +97,8 @@ def test_billing_episode_passes_every_gate(billing: Build) -> None:
         "transcript.vtt",
     ]
     findings = billing.target.verify(billing.spec, billing.root)
-    # billing has no `date:` in its front matter: one info finding says how to set it
-    assert [(f.rule, f.severity) for f in findings] == [("POD010", Severity.INFO)]
+    # billing dates its release in the front matter: no POD010 (undated episode) finding
+    assert [(f.rule, f.severity) for f in findings] == []
 
 
 def test_common_episode_passes_every_gate(workspace: Workspace, tmp_path: Path) -> None:
@@ -151,7 +151,7 @@ def test_mp3_duration_tags_and_loudness_are_real(billing: Build) -> None:
     assert str(tags["TIT2"]) == "Billing service"
     assert str(tags["TALB"]) == "specloom"
     assert str(tags["TRCK"]) == "2"  # common is episode 1 in workspace order
-    assert str(tags["TDRC"]) == "1970-01-01"
+    assert str(tags["TDRC"]) == "2026-11-20"  # billing's front-matter `date:`
     # ID3 chapters (CHAP under a CTOC) repeat chapters.json for players that read only ID3
     chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     assert [(c.start_time, c.end_time, str(c.sub_frames["TIT2"])) for c in chaps] == [
@@ -539,9 +539,10 @@ def test_malformed_llm_script_falls_back_to_the_template(
 
 
 def test_episode_date_comes_from_the_front_matter(specs_dir: Path, tmp_path: Path) -> None:
-    ws = _edited_workspace(
-        specs_dir, tmp_path, "version: 1.2.0\n", "version: 1.2.0\ndate: 2026-01-31\n"
-    )
+    ws = _edited_workspace(specs_dir, tmp_path, "date: 2026-11-20\n", "date: 2026-01-31\n")
+    common = tmp_path / "specs" / "common" / "spec.md"  # an undated spec
+    common.write_text(common.read_text().replace("date: 2026-11-02\n", ""), encoding="utf-8")
+    ws = load_workspace(tmp_path / "specs")
     target = make_target(ws, tmp_path / "cache")
     assert target.build_template_script(ws.specs["billing"]).date == "2026-01-31"
     assert target.build_template_script(ws.specs["common"]).date == "1970-01-01"
