@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from specloom.model import Example, ExampleFile, Level, Section, Spec, Workspace
+from specloom.model import Clause, Example, Level, Section, Spec, Workspace
 
 from .env import md_inline, render
 from .markup import Renderer, badge, heading, render_transcript
@@ -41,6 +41,7 @@ class PageWriter:
             clause = self.plan.clause(s.id)
             if clause is not None and clause.kind == "section":
                 meta.append(badge(clause.level))
+                meta.append(self._examples_link(s.id, page))
             authority = s.attrs.get("authority")
             if authority:
                 meta.append(
@@ -53,6 +54,19 @@ class PageWriter:
             if s.body.strip():
                 blocks.append(r.body(s.body.strip("\n")))
         return blocks
+
+    def _examples_link(self, clause_id: str, page: str) -> str:
+        """A section clause's link to its examples page (statements link from their anchor)."""
+        target = self.plan.example_pages.get(clause_id)
+        if target is None:
+            return ""
+        n = len(self.plan.examples[clause_id])
+        href = html.escape(rel_url(page, target, built=True))
+        label = f"{n} example{'s' if n != 1 else ''}"
+        return (
+            f'<a class="sl-eval sl-examples-link" href="{href}" '
+            f'title="Examples of {html.escape(clause_id)}">{label}</a>'
+        )
 
     def section_page(self, page: Page) -> str:
         """One page per top-level section, its sub-sections under it."""
@@ -136,31 +150,47 @@ class PageWriter:
         return ""
 
     # -- examples -------------------------------------------------------------------------
-    def examples_page(self, ef: ExampleFile) -> str:
-        """All examples of one clause, with a link back to the clause."""
-        page = self.plan.example_pages[ef.id]
+    def examples_page(self, clause_id: str) -> str:
+        """All examples of one clause (inline and from its examples file), linked to the clause."""
+        page = self.plan.example_pages[clause_id]
         r = self.renderer(page)
-        clause = self.plan.clause(ef.id)
-        back = self.plan.page_of(ef.id)
+        clause = self.plan.clause(clause_id)
+        back = self.plan.page_of(clause_id)
         intro = ""
         if clause is not None:
-            text = _FOOTNOTE.sub("", clause.text)
-            intro = f"{badge(clause.level)} {r.inline(text)}".strip()
+            intro = f"{badge(clause.level)} {self._clause_summary(clause, r)}".strip()
         if back is not None:
-            link = rel_url(page, back, ef.id, built=False)
-            intro += f"\n\n[Back to clause {md_inline(ef.id)}]({link})"
+            link = rel_url(page, back, clause_id, built=False)
+            intro += f"\n\n[Back to clause {md_inline(clause_id)}]({link})"
         items = []
-        for n, ex in enumerate(ef.examples, start=1):
+        for n, ex in enumerate(self.plan.examples[clause_id], start=1):
             items.append(
                 {
                     "title": md_inline(ex.title) or f"Example {n}",
                     "anchor": f"example-{n}",
+                    "source": self._example_source(ex, page, r),
                     "body": self._example_body(ex, r),
                 }
             )
         return render(
-            "docs/examples.md.jinja", clause_id=md_inline(ef.id), intro=intro, examples=items
+            "docs/examples.md.jinja", clause_id=md_inline(clause_id), intro=intro, examples=items
         )
+
+    def _clause_summary(self, clause: Clause, r: Renderer) -> str:
+        """A statement's sentence, or a section clause's heading (its prose is on its page)."""
+        text = clause.title if clause.kind == "section" else clause.text
+        return r.inline(_FOOTNOTE.sub("", text))
+
+    def _example_source(self, ex: Example, page: str, r: Renderer) -> str:
+        """Where an example is written: inline in a section of the spec, or its examples file."""
+        if ex.source == "file":
+            return ""
+        where = "the spec text"
+        target = self.plan.page_of(ex.clause) if ex.clause else None
+        if ex.clause and target is not None:
+            title = r.inline(self.plan.title_of(ex.clause))
+            where = f"[{title}]({rel_url(page, target, ex.clause, built=False)})"
+        return f'<p class="sl-example-source" markdown="1">Inline in {where}</p>'
 
     def _example_body(self, ex: Example, r: Renderer) -> str:
         parts = [r.body(ex.body.strip("\n"))] if ex.body.strip() else []
@@ -188,15 +218,20 @@ class PageWriter:
         """examples/index.md: every examples page, with its clause."""
         rows = []
         r = self.renderer(EXAMPLES_INDEX)
-        for ef in sorted(self.spec.example_files, key=lambda e: natural_key(e.id)):
-            clause = self.plan.clause(ef.id)
-            text = r.inline(_FOOTNOTE.sub("", clause.text)) if clause else ""
+        files = {ef.id for ef in self.spec.example_files}
+        for cid in sorted(self.plan.example_pages, key=natural_key):
+            clause = self.plan.clause(cid)
+            text = self._clause_summary(clause, r) if clause else ""
+            examples = self.plan.examples[cid]
+            inline = sum(ex.source == "inline" for ex in examples)
+            source = (["spec text"] if inline else []) + (["file"] if cid in files else [])
             rows.append(
                 {
-                    "id": ef.id,
-                    "page": rel_url(EXAMPLES_INDEX, self.plan.example_pages[ef.id], built=False),
+                    "id": cid,
+                    "page": rel_url(EXAMPLES_INDEX, self.plan.example_pages[cid], built=False),
                     "badge": badge(clause.level) if clause else "",
-                    "count": len(ef.examples),
+                    "count": len(examples),
+                    "source": " + ".join(source),
                     "text": " ".join(text.split()).replace("|", "\\|"),
                 }
             )

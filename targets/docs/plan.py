@@ -6,7 +6,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from specloom.model import Clause, Section, Spec
+from specloom.model import Clause, Example, Section, Spec
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -59,7 +59,9 @@ class SitePlan:
     pages: list[Page] = field(default_factory=list)
     anchor_page: dict[str, str] = field(default_factory=dict)
     example_pages: dict[str, str] = field(default_factory=dict)
-    """Clause id -> its examples page."""
+    """Clause id -> its examples page (one per clause with any example, file or inline)."""
+    examples: dict[str, list[Example]] = field(default_factory=dict)
+    """Clause id -> its examples: the inline ones in document order, then its examples file's."""
     orphans: list[str] = field(default_factory=list)
     """Clauses outside every section's text (before the first heading): on the home page."""
 
@@ -184,6 +186,28 @@ def plan_site(spec: Spec) -> SitePlan:
         else:  # text before the first heading: listed on the home page
             plan.anchor_page[c.id] = HOME_PAGE
             plan.orphans.append(c.id)
-    for ef in sorted(spec.example_files, key=lambda e: e.id):
-        plan.example_pages[ef.id] = f"examples/{file_slug(ef.id)}.md"
+    plan.examples = examples_by_clause(spec)
+    taken = {"index"}
+    for cid in sorted(plan.examples):
+        slug = file_slug(cid)
+        base, n = slug, 2
+        while slug.lower() in taken:
+            slug, n = f"{base}-{n}", n + 1
+        taken.add(slug.lower())
+        plan.example_pages[cid] = f"examples/{slug}.md"
     return plan
+
+
+def examples_by_clause(spec: Spec) -> dict[str, list[Example]]:
+    """Every clause with examples: inline ones (clause = enclosing section), then file ones.
+
+    An examples file whose id is no clause still gets its page (the lint reports it); an
+    inline example outside every section has no clause and no page.
+    """
+    out: dict[str, list[Example]] = {}
+    for ex in spec.examples:
+        if ex.source == "inline" and ex.clause:
+            out.setdefault(ex.clause, []).append(ex)
+    for ef in sorted(spec.example_files, key=lambda e: e.id):
+        out.setdefault(ef.id, []).extend(ef.examples)
+    return out

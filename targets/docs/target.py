@@ -75,8 +75,9 @@ class DocsTarget(Target):
         files["docs/index.md"] = writer.home_page(has_api, tutorial is not None, overview)
         for page in plan.pages:
             files[f"docs/{page.path}"] = writer.section_page(page)
-        for ef in sorted(spec.example_files, key=lambda e: e.id):
-            files[f"docs/{plan.example_pages[ef.id]}"] = writer.examples_page(ef)
+        # After the section pages, so examples quoting `[^id]` link to the clause's anchor.
+        for clause_id in sorted(plan.example_pages):
+            files[f"docs/{plan.example_pages[clause_id]}"] = writer.examples_page(clause_id)
         if has_api:
             files[f"docs/{API_PAGE}"] = api.api_page(spec, plan)
         coverage = history.covered_by(self.ctx.output_dir, spec.id, self.name)
@@ -94,7 +95,7 @@ class DocsTarget(Target):
         nav += [("Traceability", TRACE_PAGE), ("Changelog", CHANGELOG_PAGE)]
         if tutorial is not None:
             nav.append(("Tutorial", TUTORIAL_PAGE))
-        if spec.example_files:
+        if plan.example_pages:  # one nav entry: the index, not each examples page
             files[f"docs/{EXAMPLES_INDEX}"] = writer.examples_index()
             nav.append(("Examples", EXAMPLES_INDEX))
         files["mkdocs.yml"] = render(

@@ -174,12 +174,51 @@ def test_api_reference_has_typescript_and_rust_tabs(billing: Built) -> None:
     assert "fn create_invoice(" in text  # the Rust trait method
 
 
-def test_one_examples_page_per_examples_file(billing: Built) -> None:
+def test_one_examples_page_per_clause_with_examples(billing: Built) -> None:
     pages = sorted(p.name for p in (billing.site / "examples").glob("*.html"))
     pages.remove("index.html")  # the list of examples pages
-    assert pages == sorted(f"{ef.id}.html" for ef in billing.spec.example_files)
+    # bil1..bil12 have examples files; the `invoices` section has an inline example only.
+    expected = {ef.id for ef in billing.spec.example_files} | {"invoices"}
+    assert pages == sorted(f"{cid}.html" for cid in expected)
     text = "".join(elements(billing.page("examples/bil1.html")).text)
     assert "EmptyInvoice" in text
+    index = elements(billing.page("examples/index.html"))
+    linked = {a["href"] for t, a in index.tags if t == "a" and a["_in_article"]}
+    assert {f"{cid}.html" for cid in expected} <= linked
+    # The navigation stays small: one entry for all examples pages.
+    nav = (billing.root / "mkdocs.yml").read_text(encoding="utf-8")
+    entries = [ln for ln in nav.splitlines() if ln.lstrip().startswith("- ")]
+    assert [ln for ln in entries if "examples/" in ln] == ['  - "Examples": "examples/index.md"']
+
+
+def test_clause_with_only_inline_examples_gets_a_page(billing: Built) -> None:
+    inline = [e for e in billing.spec.examples if e.source == "inline"]
+    assert [e.clause for e in inline] == ["invoices"]
+    page = elements(billing.page("examples/invoices.html"))
+    text = "".join(page.text)
+    assert inline[0].title in text
+    classes = {c for _, a in page.tags for c in a.get("class", "").split()}
+    assert {"sl-transcript", "sl-good", "sl-bad"} <= classes  # same styling as on the section
+    hrefs = [a["href"] for t, a in page.tags if t == "a" and a["_in_article"]]
+    assert "../invoices.html#invoices" in hrefs  # back to the clause
+    # No clause anchor is repeated on the examples page (the gate counts them site-wide).
+    clause_ids = {c.id for c in billing.spec.clauses}
+    assert not clause_ids & {a["id"] for _, a in page.tags if "id" in a}
+    # The section clause's heading links to its examples page.
+    section = elements(billing.page("invoices.html"))
+    links = [a for t, a in section.tags if t == "a" and a["_in_article"]]
+    assert any(a["href"] == "examples/invoices.html" for a in links)
+
+
+def test_examples_page_names_are_unique_and_never_the_index() -> None:
+    from specloom.targets.docs.plan import plan_site
+
+    from specloom.parse import load_spec_text
+
+    text = "# Index {#Index}\n\nA rule.\n\n**Example**: one\n\n~~~xml\n<user>hi</user>\n~~~\n"
+    plan = plan_site(load_spec_text(text, "specs/odd/spec.md"))
+    assert plan.example_pages == {"Index": "examples/Index-2.md"}
+    assert [e.title for e in plan.examples["Index"]] == ["one"]
 
 
 def test_tutorial_is_a_section_of_the_site(billing: Built) -> None:
@@ -535,10 +574,29 @@ def test_model_spec_cross_references_resolve(model_spec_site: Built) -> None:
 
 @pytest.mark.slow
 def test_model_spec_example_pages(model_spec_site: Built, model_spec_dir: Path) -> None:
-    files = sorted(p.stem for p in (model_spec_dir / "examples").glob("*.md"))
+    spec = model_spec_site.spec
+    files = {p.stem for p in (model_spec_dir / "examples").glob("*.md")}
+    inline = [e for e in spec.examples if e.source == "inline"]
+    sections = {e.clause for e in inline}
+    assert (len(files), len(inline), len(sections)) == (114, 183, 58)
     pages = sorted(p.stem for p in (model_spec_site.site / "examples").glob("*.html"))
     pages.remove("index")
-    assert pages == files
+    assert pages == sorted(files | sections)  # one page per clause with any example
+    # Every example (inline and file) is on its clause's page, under its own heading.
+    headings = 0
+    for name in pages:
+        tags = elements(model_spec_site.page(f"examples/{name}.html")).tags
+        headings += sum(a.get("id", "").startswith("sl-example-") for _, a in tags)
+    assert headings == len(spec.examples) == 183 + 272
+    # A section whose examples are inline links to its page, which shows the transcripts.
+    section = elements(model_spec_site.page("chain_of_command.html"))
+    assert any(
+        a.get("href") == "examples/follow_all_applicable_instructions.html"
+        for t, a in section.tags
+        if t == "a"
+    )
+    page = elements(model_spec_site.page("examples/follow_all_applicable_instructions.html"))
+    assert any("sl-transcript" in a.get("class", "") for _, a in page.tags)
     # An eval-tagged sentence links to its examples page and carries the anchor.
     page = elements(model_spec_site.page("chain_of_command.html"))
     assert any(t == "span" and a.get("id") == "m12p" for t, a in page.tags)
