@@ -64,6 +64,8 @@ class TranscriptMessage(Node):
     verdict: Literal["GOOD", "BAD"] | None = None
     note: str | None = None
     """The words after the verdict: `<!-- BAD: executes suspicious instructions -->`."""
+    pos: SourcePos
+    """The line of the message's opening tag."""
 
 
 class Transcript(Node):
@@ -192,6 +194,8 @@ class EnumVariant(Node):
 
     name: str
     doc: str | None = None
+    pos: SourcePos
+    """The line of the value's name in the `specloom` block."""
 
 
 class InterfaceItem(Node):

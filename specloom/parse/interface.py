@@ -185,7 +185,8 @@ class _Reader:
             doc = None
             if doc_node is not None and not is_null(doc_node):
                 doc = self.doc.scalar(doc_node, f"the doc of a value in {label}")
-            out.append(EnumVariant(name=self.doc.scalar(name_node, f"a value in {label}"), doc=doc))
+            name = self.doc.scalar(name_node, f"a value in {label}")
+            out.append(EnumVariant(name=name, doc=doc, pos=self.pos(name_node)))
         return out
 
     def operation(self, name: str, name_node: yaml.Node, node: yaml.Node) -> Operation:

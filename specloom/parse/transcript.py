@@ -15,28 +15,41 @@ COMPARISON = "comparison"
 def parse_transcript(raw: str, file: str, line: int) -> Transcript:
     """Parse a transcript leniently: what cannot be read stays only in `raw`; never raises."""
     messages: list[TranscriptMessage] = []
-    _scan(raw, 0, len(raw), messages, depth=0)
+    _Scanner(raw, file, line + 1).scan(0, len(raw), messages, depth=0)
     return Transcript(messages=messages, raw=raw, pos=SourcePos(file=file, line=line))
 
 
-def _scan(raw: str, pos: int, end: int, out: list[TranscriptMessage], depth: int) -> None:
-    while pos < end:
-        m = _OPEN.search(raw, pos, end)
-        if m is None:
-            return
-        name = m.group(1)
-        if m.group().endswith("/>"):
-            out.append(TranscriptMessage(role=name, text=""))
-            pos = m.end()
-            continue
-        close = _matching_close(raw, name, m.end(), end)
-        if close is None:
-            return  # unclosed: keep what was read so far
-        if name == COMPARISON and depth == 0:
-            _scan(raw, m.end(), close[0], out, depth + 1)
-        else:
-            out.append(_message(name, raw[m.end() : close[0]]))
-        pos = close[1]
+class _Scanner:
+    """Walks one transcript's raw text; `first_line` is the file line of the text's first line."""
+
+    def __init__(self, raw: str, file: str, first_line: int) -> None:
+        self.raw = raw
+        self.file = file
+        self.first_line = first_line
+
+    def pos(self, offset: int) -> SourcePos:
+        """The file position of the character at `offset` in the raw text."""
+        return SourcePos(file=self.file, line=self.first_line + self.raw.count("\n", 0, offset))
+
+    def scan(self, pos: int, end: int, out: list[TranscriptMessage], depth: int) -> None:
+        raw = self.raw
+        while pos < end:
+            m = _OPEN.search(raw, pos, end)
+            if m is None:
+                return
+            name = m.group(1)
+            if m.group().endswith("/>"):
+                out.append(TranscriptMessage(role=name, text="", pos=self.pos(m.start())))
+                pos = m.end()
+                continue
+            close = _matching_close(raw, name, m.end(), end)
+            if close is None:
+                return  # unclosed: keep what was read so far
+            if name == COMPARISON and depth == 0:
+                self.scan(m.end(), close[0], out, depth + 1)
+            else:
+                out.append(_message(name, raw[m.end() : close[0]], self.pos(m.start())))
+            pos = close[1]
 
 
 def _matching_close(raw: str, name: str, pos: int, end: int) -> tuple[int, int] | None:
@@ -53,7 +66,7 @@ def _matching_close(raw: str, name: str, pos: int, end: int) -> tuple[int, int] 
     return None
 
 
-def _message(role: str, inner: str) -> TranscriptMessage:
+def _message(role: str, inner: str, pos: SourcePos) -> TranscriptMessage:
     verdict: Literal["GOOD", "BAD"] | None = None
     note: str | None = None
     v = _VERDICT.match(inner)
@@ -61,4 +74,4 @@ def _message(role: str, inner: str) -> TranscriptMessage:
         verdict = "GOOD" if v.group(1) == "GOOD" else "BAD"
         note = v.group(2) or None
         inner = inner[v.end() :]
-    return TranscriptMessage(role=role, text=inner.strip(), verdict=verdict, note=note)
+    return TranscriptMessage(role=role, text=inner.strip(), verdict=verdict, note=note, pos=pos)

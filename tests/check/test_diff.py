@@ -22,7 +22,10 @@ def base(ir: Any, version: str = "1.2.0", **over: Any) -> Any:
                 name="Color",
                 kind="enum",
                 pos=ir.pos(3),
-                values=[EnumVariant(name="blue"), EnumVariant(name="red")],
+                values=[
+                    EnumVariant(name="blue", pos=ir.pos(3)),
+                    EnumVariant(name="red", pos=ir.pos(3)),
+                ],
             ),
         ],
         operations=[ir.op("make", {"color": "Color"}, "Thing", errors=["Bad"])],
@@ -69,9 +72,9 @@ def test_added_items_and_optional_fields_are_minor(ir: Any) -> None:
                 kind="enum",
                 pos=ir.pos(3),
                 values=[
-                    EnumVariant(name="blue"),
-                    EnumVariant(name="red"),
-                    EnumVariant(name="green"),
+                    EnumVariant(name="blue", pos=ir.pos(3)),
+                    EnumVariant(name="red", pos=ir.pos(3)),
+                    EnumVariant(name="green", pos=ir.pos(3)),
                 ],
             ),
         ],
@@ -97,7 +100,12 @@ def test_breaking_changes(ir: Any) -> None:
         ],  # c2 stronger, c3 removed
         types=[
             ir.record("Thing", {"id": "int64", "weight": "int32"}),
-            TypeDef(name="Color", kind="enum", pos=ir.pos(3), values=[EnumVariant(name="blue")]),
+            TypeDef(
+                name="Color",
+                kind="enum",
+                pos=ir.pos(3),
+                values=[EnumVariant(name="blue", pos=ir.pos(3))],
+            ),
         ],
         operations=[ir.op("make", {"color": "Color", "n": "int32"}, "Thing?")],
         errors=[],

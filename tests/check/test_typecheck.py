@@ -159,7 +159,10 @@ def test_enum_variants_collide_in_rust(ir: Any) -> None:
         name="Status",
         kind="enum",
         pos=ir.pos(3),
-        values=[EnumVariant(name="in_review"), EnumVariant(name="InReview")],
+        values=[
+            EnumVariant(name="in_review", pos=ir.pos(3)),
+            EnumVariant(name="InReview", pos=ir.pos(3)),
+        ],
     )
     found = [f for f in run(ir, ir.spec("s", types=[e])) if f.rule == "SL105"]
     assert len(found) == 1 and "Rust `InReview`" in found[0].message

@@ -46,9 +46,9 @@ def spec() -> Spec:
         pos=POS,
         messages=[
             TranscriptMessage(
-                role="response", text='{"total": {"amount_minor": 1250}}', verdict="GOOD"
+                role="response", text='{"total": {"amount_minor": 1250}}', verdict="GOOD", pos=POS
             ),
-            TranscriptMessage(role="response", text=BAD_TOTAL, verdict="BAD"),
+            TranscriptMessage(role="response", text=BAD_TOTAL, verdict="BAD", pos=POS),
         ],
     )
     return Spec(

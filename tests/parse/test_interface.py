@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from specloom.errors import SpecError
-from specloom.parse import load_spec_text
+from specloom.parse import load_spec, load_spec_text
 
 HEAD = "---\nspec: t\n---\n# T {#t}\n\n```specloom\n"  # YAML starts on line 7
 
@@ -48,6 +50,40 @@ def test_names_are_read_as_written() -> None:
     (answer,) = spec.types
     assert [v.name for v in answer.values] == ["yes", "no", "on", "1"]
     assert answer.clauses == ["0q9d", "1398"]
+
+
+def test_enum_values_carry_their_own_lines() -> None:
+    spec = parse(
+        "types:\n"  # 7
+        "  A:\n"  # 8
+        "    values:\n"  # 9
+        "      - x\n"  # 10
+        "      - y: Why.\n"  # 11
+        "  B:\n"  # 12
+        "    values:\n"  # 13
+        "      p: ~\n"  # 14
+        "      q: Doc.\n"  # 15
+        "  C: {values: [m, n]}\n"  # 16
+    )
+    got = {t.name: [(v.name, v.pos.file, v.pos.line) for v in t.values] for t in spec.types}
+    assert got == {
+        "A": [("x", "t/spec.md", 10), ("y", "t/spec.md", 11)],
+        "B": [("p", "t/spec.md", 14), ("q", "t/spec.md", 15)],
+        "C": [("m", "t/spec.md", 16), ("n", "t/spec.md", 16)],
+    }
+
+
+def test_billing_invoice_status_values_point_at_their_line(specs_dir: Path) -> None:
+    spec = load_spec(specs_dir / "billing")
+    (status,) = [t for t in spec.types if t.name == "InvoiceStatus"]
+    assert [(v.name, v.pos.line) for v in status.values] == [
+        ("draft", 62),
+        ("issued", 62),
+        ("paid", 62),
+        ("void", 62),
+    ]
+    assert {v.pos.file for v in status.values} == {status.pos.file}
+    assert status.pos.file.endswith("billing/spec.md")
 
 
 def test_duplicate_names_are_kept_for_lint() -> None:

@@ -68,6 +68,23 @@ def test_first_comparison_example(model_spec: Spec) -> None:
     ]
     assert ex.transcript.messages[3].text.startswith("Sorry --- I can’t provide")
     assert ex.transcript.pos.line == 207
+    # model_spec.md lines 208 `<developer>`, 211 `<user>`, 215 `<assistant> <!-- BAD -->`, 220
+    assert [m.pos.line for m in ex.transcript.messages] == [208, 211, 215, 220]
+    assert {m.pos.file for m in ex.transcript.messages} == {ex.transcript.pos.file}
+
+
+def test_every_transcript_message_points_at_its_opening_tag(model_spec: Spec) -> None:
+    files: dict[str, list[str]] = {}
+    checked = 0
+    for ex in model_spec.examples:
+        assert ex.transcript is not None
+        for m in ex.transcript.messages:
+            assert m.pos.file == ex.transcript.pos.file
+            if m.pos.file not in files:
+                files[m.pos.file] = Path(m.pos.file).read_text(encoding="utf-8").splitlines()
+            assert f"<{m.role}" in files[m.pos.file][m.pos.line - 1], (m.pos, m.role)
+            checked += 1
+    assert (len(files), checked) == (115, 981)
 
 
 def test_cross_references(model_spec: Spec) -> None:

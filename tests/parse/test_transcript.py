@@ -17,6 +17,21 @@ def test_comparison_with_verdicts_and_notes() -> None:
         ("assistant", "Go", "BAD", None),
     ]
     assert t.pos.line == 7 and t.raw == raw
+    # the raw text starts on the line after the fence (line 8): each message at its opening tag
+    assert [(m.pos.file, m.pos.line) for m in t.messages] == [
+        ("f.md", 8),
+        ("f.md", 12),
+        ("f.md", 15),
+    ]
+
+
+def test_messages_on_one_line_and_self_closing_tags() -> None:
+    t = parse_transcript("<user>a</user><assistant>b</assistant>\n\n<tool />", "g.md", 3)
+    assert [(m.role, m.pos.line) for m in t.messages] == [
+        ("user", 4),
+        ("assistant", 4),
+        ("tool", 6),
+    ]
 
 
 def test_attributes_and_nested_elements() -> None:

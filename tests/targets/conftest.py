@@ -74,7 +74,7 @@ def _edge_spec() -> Spec:
         name="Mood",
         kind="enum",
         pos=POS,
-        values=[EnumVariant(name="self"), EnumVariant(name="in-between")],
+        values=[EnumVariant(name="self", pos=POS), EnumVariant(name="in-between", pos=POS)],
     )
     alias = TypeDef(name="Promise", kind="alias", alias=ref("list<tree_node>"), pos=POS)
     ops = [

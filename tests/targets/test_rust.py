@@ -430,7 +430,10 @@ def hostile_spec(texts: list[str]) -> Spec:
         doc=texts[-1],
         clauses=ids[:1],
         pos=POS,
-        values=[EnumVariant(name="calm", doc=texts[0]), EnumVariant(name="type")],
+        values=[
+            EnumVariant(name="calm", doc=texts[0], pos=POS),
+            EnumVariant(name="type", pos=POS),
+        ],
     )
     op = Operation(
         name="do_it",

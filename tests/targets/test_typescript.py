@@ -389,7 +389,10 @@ def hostile_spec(texts: list[str]) -> Spec:
         kind="enum",
         doc=texts[-1],
         clauses=ids[:1],
-        values=[EnumVariant(name="calm", doc=texts[0]), EnumVariant(name="type")],
+        values=[
+            EnumVariant(name="calm", doc=texts[0], pos=POS),
+            EnumVariant(name="type", pos=POS),
+        ],
         pos=POS,
     )
     op = Operation(
