@@ -198,7 +198,11 @@ def _clauses(old: Spec, new: Spec) -> Iterator[Change]:
         o = a[c.id]
         if o.level is not c.level:
             (ro, no), (rn, nn) = _strength(o.level), _strength(c.level)
-            impact: Impact = "breaking" if rn > ro or (no != nn and rn > 0 and ro > 0) else "minor"
+            # Stronger breaks implementers; a flipped polarity breaks everyone; a MUST (NOT)
+            # made weaker withdraws a guarantee clients rely on. SHOULD -> MAY is minor.
+            stronger, flipped = rn > ro, no != nn and rn > 0 and ro > 0
+            withdrawn = ro == Level.MUST.rank and rn < ro
+            impact: Impact = "breaking" if stronger or flipped or withdrawn else "minor"
             yield Change(
                 kind="clause",
                 action="changed",

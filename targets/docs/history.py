@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import html
-import importlib
 import json
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from specloom.check.diff import diff_specs
 from specloom.model import Level, Spec
 
 from .env import render
@@ -117,85 +117,16 @@ def previous_ir(output_dir: Path, spec_id: str, target: str) -> Spec | None:
 
 
 def changes(old: Spec, new: Spec) -> list[dict[str, str]]:
-    """Rows of the changelog: from `specloom.check.diff` when installed, else a clause diff."""
-    try:
-        diff_mod: Any = importlib.import_module("specloom.check.diff")
-    except ImportError:
-        diff_mod = None
-    func = getattr(diff_mod, "diff_specs", None)
-    if func is not None:
-        diff = func(old, new)
-        return [
-            {
-                "impact": str(c.impact),
-                "kind": f"{c.kind} {c.action}",
-                "subject": str(c.subject),
-                "detail": str(c.detail),
-            }
-            for c in diff.changes
-        ]
-    return _clause_changes(old, new)
-
-
-def _clause_changes(old: Spec, new: Spec) -> list[dict[str, str]]:
-    rows: list[dict[str, str]] = []
-    before = {c.id: c for c in old.clauses}
-    after = {c.id: c for c in new.clauses}
-    for cid in sorted(after.keys() - before.keys()):
-        rows.append(
-            {"impact": "", "kind": "added", "subject": f"clause {cid}", "detail": after[cid].title}
-        )
-    for cid in sorted(before.keys() - after.keys()):
-        rows.append(
-            {
-                "impact": "",
-                "kind": "removed",
-                "subject": f"clause {cid}",
-                "detail": before[cid].title,
-            }
-        )
-    for cid in sorted(before.keys() & after.keys()):
-        a, b = before[cid], after[cid]
-        if a.level != b.level:
-            rows.append(
-                {
-                    "kind": "level",
-                    "subject": f"clause {cid}",
-                    "detail": f"{a.level.value} -> {b.level.value}",
-                }
-            )
-        elif a.text != b.text:
-            rows.append(
-                {
-                    "impact": "",
-                    "kind": "changed",
-                    "subject": f"clause {cid}",
-                    "detail": "text reworded",
-                }
-            )
-    for kind in ("types", "operations", "errors", "constants"):
-        old_items = {i.name: i for i in getattr(old, kind)}
-        new_items = {i.name: i for i in getattr(new, kind)}
-        for name in sorted(new_items.keys() - old_items.keys()):
-            rows.append(
-                {"impact": "", "kind": "added", "subject": f"{kind[:-1]} {name}", "detail": ""}
-            )
-        for name in sorted(old_items.keys() - new_items.keys()):
-            rows.append(
-                {"impact": "", "kind": "removed", "subject": f"{kind[:-1]} {name}", "detail": ""}
-            )
-        for name in sorted(old_items.keys() & new_items.keys()):
-            x = old_items[name].model_dump(mode="json", exclude={"pos"})
-            y = new_items[name].model_dump(mode="json", exclude={"pos"})
-            if x != y:
-                rows.append(
-                    {
-                        "kind": "changed",
-                        "subject": f"{kind[:-1]} {name}",
-                        "detail": "declaration changed",
-                    }
-                )
-    return rows
+    """Rows of the changelog: the clause-level diff of `specloom diff`, one row a change."""
+    return [
+        {
+            "impact": str(c.impact),
+            "kind": f"{c.kind} {c.action}",
+            "subject": str(c.subject),
+            "detail": str(c.detail),
+        }
+        for c in diff_specs(old, new).changes
+    ]
 
 
 def changelog_page(spec: Spec, previous: Spec | None) -> str:

@@ -128,13 +128,23 @@ def test_breaking_changes(ir: Any) -> None:
     assert d.problem is not None and "set the version to 2.0.0" in d.problem
 
 
-def test_weakening_is_minor_and_polarity_flip_is_breaking(ir: Any) -> None:
-    weaker = base(
+def test_weakening_a_must_is_breaking_weakening_a_should_is_minor(ir: Any) -> None:
+    should = base(
         ir,
-        "1.3.0",
+        "2.0.0",
         clauses=[ir.stmt("c1", "A thing SHOULD be blue.", Level.SHOULD), *base(ir).clauses[1:]],
     )
-    assert changes(diff_specs(base(ir), weaker)) == [("minor", "clause", "c1")]
+    # a MUST withdrawn: clients relied on the guarantee
+    assert changes(diff_specs(base(ir), should)) == [("breaking", "clause", "c1")]
+    may = base(
+        ir,
+        "2.1.0",
+        clauses=[ir.stmt("c1", "A thing MAY be blue.", Level.MAY), *base(ir).clauses[1:]],
+    )
+    assert changes(diff_specs(should, may)) == [("minor", "clause", "c1")]
+
+
+def test_polarity_flip_is_breaking(ir: Any) -> None:
     flip = base(
         ir,
         "2.0.0",
