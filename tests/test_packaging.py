@@ -55,6 +55,29 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return whl
 
 
+@pytest.fixture(scope="module")
+def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel installed (without dependencies) into a folder put first on PYTHONPATH."""
+    target = tmp_path_factory.mktemp("site")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return target
+
+
 def _build_wheel(out: Path) -> None:
     subprocess.run(
         [
@@ -97,24 +120,7 @@ def test_wheel_layout(wheel: Path) -> None:
 
 
 @pytest.mark.slow
-def test_wheel_install_imports(wheel: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "-q",
-            "--target",
-            str(site),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+def test_wheel_install_imports(site: Path, tmp_path: Path) -> None:
     code = (
         "import sys, importlib.util, specloom, specloom.flows, specloom.targets;"
         f"assert specloom.targets.__file__.startswith({str(site)!r}), specloom.targets.__file__;"
@@ -141,28 +147,11 @@ def test_wheel_install_imports(wheel: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_wheel_install_builds(wheel: Path, tmp_path: Path) -> None:
+def test_wheel_install_builds(site: Path, tmp_path: Path) -> None:
     """Templates and entry points work from an installed wheel, not only from the checkout."""
     import os
     import shutil
 
-    site = tmp_path / "site"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "install",
-            "--no-deps",
-            "-q",
-            "--target",
-            str(site),
-            str(wheel),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
     work = tmp_path / "work"
     shutil.copytree(REPO / "specs", work / "specs")
     env = {**os.environ, "PYTHONPATH": str(site)}
