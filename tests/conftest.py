@@ -80,3 +80,55 @@ def fake_openai() -> Iterator[Any]:
     spec.loader.exec_module(module)
     with module.FakeOpenAI() as server:
         yield server
+
+
+class GoldenTree:
+    """Compares generated files with a golden folder, whole and both ways (missing and extra
+    files fail), printing a unified diff and the command that rewrites the goldens."""
+
+    def __init__(self, update: bool, nodeid: str) -> None:
+        self.update = update
+        self.test_file = nodeid.split("::")[0]
+
+    def check(self, got: dict[str, bytes], folder: Path) -> None:
+        """`got` maps POSIX paths relative to `folder` to bytes; rewrite or compare."""
+        import difflib
+        import shutil
+
+        if self.update:
+            shutil.rmtree(folder, ignore_errors=True)
+            for rel, data in got.items():
+                (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+                (folder / rel).write_bytes(data)
+            return
+        have = {
+            p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file()
+        }
+        problems: list[str] = []
+        for rel in sorted(got.keys() | have.keys()):
+            if rel not in have:
+                problems.append(f"{rel}: generated, not in the goldens")
+            elif rel not in got:
+                problems.append(f"{rel}: in the goldens, no longer generated")
+            elif got[rel] != have[rel]:
+                diff = difflib.unified_diff(
+                    have[rel].decode(errors="replace").splitlines(),
+                    got[rel].decode(errors="replace").splitlines(),
+                    f"golden/{rel}",
+                    f"generated/{rel}",
+                    lineterm="",
+                )
+                problems.append("\n".join(diff))
+        if problems:
+            pytest.fail(
+                "\n".join(problems)
+                + f"\n\nupdate with: .venv/bin/pytest {self.test_file} --update-goldens"
+            )
+
+
+@pytest.fixture
+def golden_tree(request: pytest.FixtureRequest, update_goldens: bool) -> GoldenTree:
+    """`golden_tree.check(files, folder)`: the golden comparison every target test uses."""
+    return GoldenTree(update_goldens, request.node.nodeid)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import shutil
 from dataclasses import dataclass
@@ -314,40 +313,14 @@ def test_built_site_is_byte_identical_across_builds(workspace: Workspace, tmp_pa
 
 
 def test_golden_project(
-    repo_root: Path, tmp_path: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPatch
+    repo_root: Path, tmp_path: Path, golden_tree: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The generated MkDocs project of billing (not the built site), compared whole."""
     monkeypatch.chdir(repo_root)  # relative source paths, as the CLI gives them
     workspace = load_workspace(Path("specs"))
     target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
     files = {f.path: f.data for f in target.generate(workspace.specs["billing"])}
-    golden = GOLDEN / "billing"
-    if update_goldens:
-        shutil.rmtree(golden, ignore_errors=True)
-        for rel, data in files.items():
-            (golden / rel).parent.mkdir(parents=True, exist_ok=True)
-            (golden / rel).write_bytes(data)
-    expected = {
-        p.relative_to(golden).as_posix(): p.read_bytes()
-        for p in sorted(golden.rglob("*"))
-        if p.is_file()
-    }
-    problems = []
-    for rel in sorted(expected.keys() | files.keys()):
-        if rel not in files:
-            problems.append(f"missing: {rel}")
-        elif rel not in expected:
-            problems.append(f"extra: {rel}")
-        elif files[rel] != expected[rel]:
-            diff = difflib.unified_diff(
-                expected[rel].decode().splitlines(),
-                files[rel].decode().splitlines(),
-                rel,
-                rel,
-                lineterm="",
-            )
-            problems.append("\n".join(diff))
-    assert not problems, "\n".join(problems) + "\n\nupdate with: pytest --update-goldens"
+    golden_tree.check(files, GOLDEN / "billing")
 
 
 def test_workspace_index_links_every_spec(workspace: Workspace, tmp_path: Path) -> None:

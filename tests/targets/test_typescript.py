@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import shutil
 import subprocess
@@ -84,45 +83,14 @@ def test_generate_is_deterministic_and_relative(workspace: Workspace, tmp_path: 
     assert "test/conformance.ts" in paths
 
 
-def test_goldens(
-    workspace: Workspace, tmp_path: Path, repo_root: Path, update_goldens: bool
-) -> None:
+def test_goldens(workspace: Workspace, tmp_path: Path, repo_root: Path, golden_tree: Any) -> None:
     t = make_target(workspace, tmp_path)
-    golden_root = repo_root / "tests" / "golden" / "typescript"
-    problems: list[str] = []
-    for spec_id in sorted(workspace.specs):
-        want_dir = golden_root / spec_id
-        got = {f.path: f.data for f in t.generate(workspace.spec(spec_id))}
-        if update_goldens:
-            shutil.rmtree(want_dir, ignore_errors=True)
-            for path, data in got.items():
-                (want_dir / path).parent.mkdir(parents=True, exist_ok=True)
-                (want_dir / path).write_bytes(data)
-            continue
-        have = {
-            p.relative_to(want_dir).as_posix(): p.read_bytes()
-            for p in sorted(want_dir.rglob("*"))
-            if p.is_file()
-        }
-        for path in sorted(set(got) | set(have)):
-            if path not in have:
-                problems.append(f"{spec_id}/{path}: not in the goldens")
-            elif path not in got:
-                problems.append(f"{spec_id}/{path}: no longer generated")
-            elif got[path] != have[path]:
-                diff = difflib.unified_diff(
-                    have[path].decode().splitlines(),
-                    got[path].decode().splitlines(),
-                    f"golden/{spec_id}/{path}",
-                    f"generated/{spec_id}/{path}",
-                    lineterm="",
-                )
-                problems.append("\n".join(diff))
-    if problems:
-        pytest.fail(
-            "\n".join(problems) + "\n\nupdate with: .venv/bin/pytest tests/targets/"
-            "test_typescript.py --update-goldens"
-        )
+    got = {
+        f"{spec_id}/{f.path}": f.data
+        for spec_id in sorted(workspace.specs)
+        for f in t.generate(workspace.spec(spec_id))
+    }
+    golden_tree.check(got, repo_root / "tests" / "golden" / "typescript")
 
 
 def test_names_follow_typescript_conventions(workspace: Workspace, tmp_path: Path) -> None:

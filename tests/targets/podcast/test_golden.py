@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
+from typing import Any
 
-import pytest
 from specloom.targets.podcast import PodcastTarget
 from specloom.targets.podcast.render import script_md
 
@@ -26,36 +25,8 @@ def scripts(ws: Workspace, tmp_path: Path) -> dict[str, bytes]:
 
 
 def test_script_goldens(
-    specs_dir: Path, model_spec_dir: Path, repo_root: Path, tmp_path: Path, update_goldens: bool
+    specs_dir: Path, model_spec_dir: Path, repo_root: Path, tmp_path: Path, golden_tree: Any
 ) -> None:
     got = scripts(load_workspace(specs_dir), tmp_path)
     got |= scripts(load_workspace(model_spec_dir), tmp_path)
-    golden = repo_root / "tests" / "golden" / "podcast"
-    if update_goldens:
-        golden.mkdir(parents=True, exist_ok=True)
-        for old in golden.glob("*"):
-            old.unlink()
-        for name, data in got.items():
-            (golden / name).write_bytes(data)
-        return
-    have = {p.name: p.read_bytes() for p in sorted(golden.glob("*")) if p.is_file()}
-    problems: list[str] = []
-    for name in sorted(set(got) | set(have)):
-        if name not in have:
-            problems.append(f"{name}: not in the goldens")
-        elif name not in got:
-            problems.append(f"{name}: no longer generated")
-        elif got[name] != have[name]:
-            diff = difflib.unified_diff(
-                have[name].decode().splitlines(),
-                got[name].decode().splitlines(),
-                f"golden/podcast/{name}",
-                f"generated/{name}",
-                lineterm="",
-            )
-            problems.append("\n".join(diff))
-    if problems:
-        pytest.fail(
-            "\n".join(problems) + "\n\nupdate with: .venv/bin/pytest "
-            "tests/targets/podcast/test_golden.py --update-goldens"
-        )
+    golden_tree.check(got, repo_root / "tests" / "golden" / "podcast")
