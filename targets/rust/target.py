@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -38,10 +39,16 @@ class RustConfig(TargetConfig):
 
 
 def toml_str(value: object) -> str:
-    """A one-line TOML basic string, ASCII only (`\\uXXXX` / `\\UXXXXXXXX` escapes)."""
+    """A one-line TOML basic string, ASCII only (`\\uXXXX` / `\\UXXXXXXXX` escapes).
+
+    Control characters are dropped, not escaped: cargo hands Cargo.toml metadata to rustc in
+    environment variables (CARGO_PKG_DESCRIPTION...), and a NUL there makes exec fail.
+    """
     out = ['"']
     for ch in " ".join(str(value).split()):
         o = ord(ch)
+        if unicodedata.category(ch) == "Cc":
+            continue
         if ch in '"\\':
             out.append("\\" + ch)
         elif 0x20 <= o < 0x7F:

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -374,6 +375,7 @@ SAMPLES = [
     "{} {:?} {0}",
     "x" * 5000,
     "emoji 🎉 and 中文 and \u202e rtl",
+    "\x00\x07\x1b control bytes",  # a NUL once reached rustc's environment through Cargo.toml
     "\x00\x07\x1b",
     "/* nested */ */ */ /* unclosed",  # Rust block comments nest
     "${injection} `template` @param {x}",
@@ -473,7 +475,8 @@ def test_toml_str_round_trips(text: str) -> None:
 
     lit = toml_str(text)
     assert lit.isascii()
-    assert tomllib.loads(f"a = {lit}")["a"] == " ".join(text.split())
+    kept = "".join(c for c in " ".join(text.split()) if unicodedata.category(c) != "Cc")
+    assert tomllib.loads(f"a = {lit}")["a"] == kept
 
 
 # -- edge cases: every type form, reserved names, odd signatures -------------------------
@@ -507,3 +510,10 @@ def test_generating_1000_types_stays_linear(tmp_path: Path) -> None:
     files = t.generate(spec)
     assert time.perf_counter() - start < 5.0
     assert any(f.path == "src/types.rs" for f in files)
+
+
+def test_toml_strings_drop_control_characters() -> None:
+    from specloom.targets.rust.target import toml_str
+
+    assert toml_str("a\x00b\x07c\x7f d\u0085") == '"abc d"'
+    assert toml_str('say "hi" \\ é') == '"say \\"hi\\" \\\\ \\u00E9"'
