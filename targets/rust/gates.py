@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 
+from ..clausedocs import missing_clauses
+
 if TYPE_CHECKING:
     from .target import RustTarget
 
@@ -70,23 +72,9 @@ def clause_near(path: Path, line: int) -> str | None:
 
 def coverage(spec: Spec, root: Path) -> list[Finding]:
     """RS002: every clause an interface item names is listed in a doc comment."""
-    seen = doc_clauses(root)
-    out: list[Finding] = []
-    for item in spec.interface_items():
-        for cid in item.clauses:
-            if cid not in seen:
-                out.append(
-                    Finding(
-                        rule="RS002",
-                        severity=Severity.ERROR,
-                        message=f"clause {cid} (named by {item.name}) is not named in a doc "
-                        "comment of the generated crate",
-                        file=item.pos.file,
-                        line=item.pos.line,
-                        clause=cid,
-                    )
-                )
-    return out
+    return missing_clauses(
+        spec, doc_clauses(root), "RS002", "is not named in a doc comment of the generated crate"
+    )
 
 
 def _strip_serde(cargo_toml: Path) -> None:

@@ -14,6 +14,7 @@ from specloom.model import InterfaceItem, Spec
 from specloom.naming import rust_field_name, rust_string, rust_variant_name
 from specloom.target import GeneratedFile, Target, TargetConfig
 
+from ..clausedocs import item_doc_text
 from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import signatures as sig
@@ -98,15 +99,7 @@ class RustTarget(Target):
 
     def item_doc(self, spec: Spec, item: InterfaceItem, indent: str = "") -> str:
         """The doc comment of an item: its doc, the text of each clause it names, the ids."""
-        parts: list[str] = []
-        if item.doc:
-            parts.append(item.doc)
-        for cid in item.clauses:
-            clause = spec.clause(cid)
-            if clause is not None:
-                level = "" if clause.level.value == "NONE" else f" ({clause.level.value})"
-                parts.append(f"`{cid}`{level}: {clause.text}")
-        return sig.doc_comment("\n\n".join(parts), item.clauses, indent)
+        return sig.doc_comment(item_doc_text(spec, item, "`{cid}`"), item.clauses, indent)
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """Cargo.toml, src/*.rs, tests/conformance.rs and README.md."""

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 
+from ..clausedocs import missing_clauses
+
 if TYPE_CHECKING:
     from .target import TypeScriptTarget
 
@@ -123,23 +125,9 @@ def _strip(text: str, work: Path | None) -> str:
 
 def coverage(spec: Spec, root: Path) -> list[Finding]:
     """TS002: every clause an interface item names appears as a `@see` tag."""
-    seen = see_tags(root)
-    out: list[Finding] = []
-    for item in spec.interface_items():
-        for cid in item.clauses:
-            if cid not in seen:
-                out.append(
-                    Finding(
-                        rule="TS002",
-                        severity=Severity.ERROR,
-                        message=f"clause {cid} (named by {item.name}) has no `@see {cid}` "
-                        "in the generated package",
-                        file=item.pos.file,
-                        line=item.pos.line,
-                        clause=cid,
-                    )
-                )
-    return out
+    return missing_clauses(
+        spec, see_tags(root), "TS002", "has no `@see {cid}` in the generated package"
+    )
 
 
 def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Path:
