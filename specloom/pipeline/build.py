@@ -14,9 +14,10 @@ from specloom.errors import BuildError, ConfigError
 from specloom.findings import Finding
 from specloom.model import Workspace
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
-from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.job import target_record
+from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.manifest import Manifest, TargetRecord, read_manifest, update_manifest
+from specloom.pipeline.ownership import claim
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import (
     Job,
@@ -28,7 +29,6 @@ from specloom.pipeline.plan import (
     make_target,
 )
 from specloom.pipeline.publish import clean_leftovers, ensure_dir
-from specloom.pipeline.ownership import claim
 from specloom.pipeline.registry import available_targets, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.target import Target
