@@ -16,7 +16,13 @@ from specloom.model import Workspace
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
 from specloom.pipeline.job import target_record
 from specloom.pipeline.lock import lock_outputs
-from specloom.pipeline.manifest import Manifest, TargetRecord, read_manifest, update_manifest
+from specloom.pipeline.manifest import (
+    Manifest,
+    TargetRecord,
+    read_manifest,
+    recorded_folders,
+    update_manifest,
+)
 from specloom.pipeline.ownership import claim
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import (
@@ -28,7 +34,7 @@ from specloom.pipeline.plan import (
     job_input_hash,
     make_target,
 )
-from specloom.pipeline.publish import clean_leftovers, ensure_dir
+from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
 from specloom.pipeline.registry import available_targets, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.target import Target
@@ -208,6 +214,8 @@ def run_build(
         for sid in spec_ids:
             m = manifests[sid] = read_manifest(spec_dirs[sid])
             mine = set(m.targets) if m is not None else set()
+            if m is not None:
+                complete_interrupted(spec_dirs[sid], recorded_folders(m))
             clean_leftovers(spec_dirs[sid], known | mine)
             for cls in classes:
                 raw = config.targets.get(cls.name, {})

@@ -145,3 +145,8 @@ def update_manifest(
         if m.model_dump_json() != before or not (spec_dir / MANIFEST).is_file():
             write_manifest(spec_dir, m)
         return m
+
+
+def recorded_folders(m: Manifest) -> dict[str, tuple[str, dict[str, str]]]:
+    """target -> (version folder, file hashes) as the manifest records them."""
+    return {t: (r.folder, r.files) for t, r in m.targets.items()}
