@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,13 @@ from specloom.check.context import LintContext
 from specloom.check.rules import finding
 from specloom.findings import Finding
 from specloom.model import Spec
+
+_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
+
+
+def file_name_safe(clause_id: str) -> bool:
+    """True when `<id>.md` is a plain file name inside the examples folder."""
+    return _FILE_NAME.fullmatch(clause_id) is not None and ".." not in clause_id
 
 
 def example_file_ids(spec: Spec) -> dict[str, str]:
@@ -44,13 +52,13 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     files = example_file_ids(spec)
     for cid in missing_examples(spec, files):
         c = by_id[cid]
-        yield finding(
-            "SL008",
-            f"eval tag [^{cid}] has no examples file: write {where}/{cid}.md with at least "
-            "one example, or remove the tag",
-            c.pos,
-            cid,
+        fix = (
+            f"write {where}/{cid}.md with at least one example, or remove the tag"
+            if file_name_safe(cid)
+            else "its id cannot name a file inside the examples folder (it holds '/', '\\',"
+            " '..' or starts with '.'): rename the tag to letters, digits, '-', '_' and '.'"
         )
+        yield finding("SL008", f"eval tag [^{cid}] has no examples file: {fix}", c.pos, cid)
     counts = {ef.id: len(ef.examples) for ef in spec.example_files}
     for ef in spec.example_files:
         if ef.id in by_id and counts[ef.id] == 0:

@@ -201,15 +201,27 @@ def register(app: typer.Typer) -> None:
                 out.print("nothing to build (no spec selected)")
             else:
                 out.print(summary_table(result))
-            for r in result.rows:
-                if r.status in {"failed", "blocked"}:
-                    out.print(
-                        f"[red]{r.spec}/{r.target} {r.status}:[/] {escape(r.reason)}", markup=True
-                    )
-                    for g in r.gates:
-                        if g.severity == "error":
-                            where = f" clause {g.clause}" if g.clause else ""
-                            out.print(
-                                f"  {g.rule}{where} {g.location()}: {g.message}", markup=False
-                            )
+            print_problems(out, result)
         raise typer.Exit(result.exit_code)
+
+
+def print_problems(out: Console, result: BuildResult) -> None:
+    """Failed targets with their gate errors; blocked targets once per spec and reason (a
+    check finding blocks every target of a spec: print it once, not once per target)."""
+    blocked: dict[tuple[str, str], list[str]] = {}
+    for r in result.rows:
+        if r.status == "blocked":
+            blocked.setdefault((r.spec, r.reason), []).append(r.target)
+    for (spec, reason), targets in blocked.items():
+        out.print(
+            f"[red]{spec} blocked[/] ({escape(', '.join(targets))}): {escape(reason)}",
+            markup=True,
+        )
+    for r in result.rows:
+        if r.status != "failed":
+            continue
+        out.print(f"[red]{r.spec}/{r.target} failed:[/] {escape(r.reason)}", markup=True)
+        for g in r.gates:
+            if g.severity == "error":
+                where = f" clause {g.clause}" if g.clause else ""
+                out.print(f"  {g.rule}{where} {g.location()}: {g.message}", markup=False)
