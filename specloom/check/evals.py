@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,12 +11,15 @@ from specloom.check.rules import finding
 from specloom.findings import Finding
 from specloom.model import Spec
 
-_FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
 
 def file_name_safe(clause_id: str) -> bool:
     """True when `<id>.md` is a plain file name inside the examples folder."""
-    return _FILE_NAME.fullmatch(clause_id) is not None and ".." not in clause_id
+    return (
+        bool(clause_id)
+        and not any(ch in clause_id for ch in "/\\\0")
+        and not clause_id.startswith(".")
+        and ".." not in clause_id
+    )
 
 
 def example_file_ids(spec: Spec) -> dict[str, str]:
@@ -56,7 +58,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
             f"write {where}/{cid}.md with at least one example, or remove the tag"
             if file_name_safe(cid)
             else "its id cannot name a file inside the examples folder (it holds '/', '\\',"
-            " '..' or starts with '.'): rename the tag to letters, digits, '-', '_' and '.'"
+            " '..' or starts with '.'): rename the tag to letters, digits, '-' and '_'"
         )
         yield finding("SL008", f"eval tag [^{cid}] has no examples file: {fix}", c.pos, cid)
     counts = {ef.id: len(ef.examples) for ef in spec.example_files}

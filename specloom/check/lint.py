@@ -6,17 +6,20 @@ from collections.abc import Callable, Iterable
 
 from specloom.check import (
     conflicts,
+    confusables,
     coverage,
     evals,
     ids,
     keywords,
     placeholders,
     refs,
+    shadowing,
     typecheck,
     vague,
 )
 from specloom.check import values as example_values
 from specloom.check.context import LintContext
+from specloom.check.hooks import target_hooks
 from specloom.check.rules import RULES
 from specloom.check.suppress import apply_suppressions
 from specloom.config import LintConfig
@@ -38,7 +41,12 @@ SPEC_CHECKS: list[SpecCheck] = [
     typecheck.check,
     example_values.check_example,
 ]
-WORKSPACE_CHECKS: list[WorkspaceCheck] = [typecheck.check_workspace, conflicts.check_workspace]
+WORKSPACE_CHECKS: list[WorkspaceCheck] = [
+    typecheck.check_workspace,
+    conflicts.check_workspace,
+    confusables.check_workspace,
+    shadowing.check_workspace,
+]
 INT64_POLICIES = ("number", "bigint")
 
 
@@ -99,10 +107,11 @@ def lint_workspace(
             hint='use "number" or "bigint"',
         )
     ctx = LintContext(workspace=ws, ts_int64=ts_int64)
+    checks = SPEC_CHECKS + [hook for _, hook in target_hooks(config.targets)]
     found: list[Finding] = []
     for sid in ws.order or sorted(ws.specs):
         spec = ws.specs[sid]
-        for spec_check in SPEC_CHECKS:
+        for spec_check in checks:
             found.extend(spec_check(spec, ctx))
     for ws_check in WORKSPACE_CHECKS:
         found.extend(ws_check(ws, ctx))

@@ -192,7 +192,10 @@ def run_build(
     for _name, exc in sorted(broken.items()):
         result.warnings.append(exc.message)
 
-    findings, warnings = (checker or _check)(ws, config.lint, cache)
+    lint = config.lint
+    if lint.targets is None:  # the lint hooks of exactly the targets this build runs
+        lint = lint.model_copy(update={"targets": [cls.name for cls in classes]})
+    findings, warnings = (checker or _check)(ws, lint, cache)
     result.check = findings
     result.warnings += warnings
     blocked = blocked_specs(ws, findings)
