@@ -177,6 +177,18 @@ def register(app: typer.Typer) -> None:
         ),
         jobs: int = typer.Option(None, "--jobs", "-j", help="Local runner: targets at once."),
         cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (LLM, audio)."),
+        staged: bool = typer.Option(
+            False,
+            "--staged",
+            help="Build what is staged for commit (the index, checked out under the cache)"
+            " into a temporary output: nothing is published. The pre-commit hook runs this.",
+        ),
+        committed: bool = typer.Option(
+            False,
+            "--committed",
+            help="Build HEAD's tree (checked out under the cache) into the output: publish"
+            " what was committed. The post-commit hook runs this.",
+        ),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
         req = BuildRequest(
@@ -190,7 +202,20 @@ def register(app: typer.Typer) -> None:
             changed_since=since if changed else None,
         )
         chosen = runner or default_runner()
-        result = run(req, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
+
+        def go(r: BuildRequest) -> BuildResult:
+            return run(r, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
+
+        if staged or committed:
+            if (staged and committed) or changed:
+                raise typer.BadParameter("use one of --staged, --committed and --changed")
+            from specloom.pipeline.staged import COMMITTED, STAGED, git_build
+
+            if staged and output is not None:
+                raise typer.BadParameter("--staged builds into a temporary output, not --output")
+            result = git_build(req, STAGED if staged else COMMITTED, go)
+        else:
+            result = go(req)
         if fmt is OutputFormat.json:
             typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
         else:

@@ -146,6 +146,8 @@ def named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
 def resolve_request(req: BuildRequest, config: Config) -> tuple[list[Path], Path, Path]:
     """(paths, output root, cache folder) with the config's defaults filled in."""
     root = Path(config.root)
+    if root.is_absolute() and root == Path.cwd():
+        root = Path()  # relative paths: the IR (and its hashes) as for `specloom build specs`
     paths = req.paths or [root / config.specs]
     output = req.output if req.output is not None else root / config.output
     cache = req.cache_dir if req.cache_dir is not None else root / ".specloom-cache"
