@@ -34,8 +34,8 @@ def current_folder(spec_dir: Path, target: str) -> str | None:
     if not link.is_symlink():
         return None
     dest = os.readlink(link)
-    if "/" in dest or not dest.startswith(f".{target}-"):
-        return None
+    if "/" in dest or not dest.startswith(f".{target}-") or (spec_dir / dest).is_symlink():
+        return None  # not a version folder of ours (a link to a link may lead anywhere)
     return dest
 
 
@@ -151,7 +151,7 @@ def _temp_files(spec_dir: Path) -> list[str]:
     out: list[str] = []
     for name in TEMP_OF:
         for entry in sorted(spec_dir.glob(f".{name}.tmp-*")):
-            if entry.name.rpartition("-")[2].isdigit() and not entry.is_symlink():
+            if entry.name.rpartition("-")[2].isdigit():  # (unlink: a symlink itself)
                 entry.unlink(missing_ok=True)
                 out.append(entry.name)
     return out

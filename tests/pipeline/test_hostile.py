@@ -63,11 +63,9 @@ def unprivileged(command: list[str]) -> list[str]:
 def specloom(
     root: Path, args: list[str], *, drop: bool = False
 ) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "specloom", *args, "--cache-dir", "cache"]
-    if args[0] in {"lint", "ir"}:
-        command = command[:-2]
+    command = [sys.executable, "-m", "specloom", *args]
     if args[0] == "build":
-        command += ["--output", "output"]
+        command += ["--output", "output", "--cache-dir", "cache"]
     env = {**os.environ, "SPECLOOM_TARGETS": "ir-json"}
     env.pop("PREFECT_API_URL", None)
     return subprocess.run(
