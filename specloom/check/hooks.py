@@ -24,6 +24,15 @@ Hook = Callable[[Spec, LintContext], Iterable[Finding]]
 def building_targets(configured: list[str] | None) -> list[str]:
     """The targets whose lint rules apply (see the module docstring)."""
     if configured is not None:
+        from specloom.pipeline.registry import available_targets  # entry points + in-process
+
+        known = set(available_targets())
+        unknown = sorted(set(configured) - known)
+        if unknown:  # a typo must not silently turn a target's rules off
+            raise ConfigError(
+                f"[tool.specloom.lint] targets: unknown target(s) {', '.join(unknown)}",
+                hint="use the names of installed targets: " + ", ".join(sorted(known)),
+            )
         return configured
     env = os.environ.get("SPECLOOM_TARGETS", "").strip()
     if env:

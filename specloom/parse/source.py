@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,23 +12,6 @@ from specloom.parse.sandbox import check_readable
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest Markdown file specloom reads (10 MiB); the Model Spec is 0.27 MiB."""
-MAX_CLAUSES = 20_000
-"""Most clause tags (`[^id]`) one spec file may hold: lint costs about 1 ms per clause here
-(20,000 take about 20 s on 2 loaded cores), so a bigger spec is refused up front with the
-fix rather than linted for minutes. The Model Spec holds 116."""
-_TAG = re.compile(r"\[\^[^\]\s]+\]")
-
-
-def check_clause_count(src: SourceFile) -> None:
-    """Refuse (exit 2) a spec file with more than MAX_CLAUSES clause tags, before parsing."""
-    count = len(_TAG.findall(src.text))
-    if count > MAX_CLAUSES:
-        raise SpecError(
-            f"the spec holds {count:,} clause tags; specloom lints and builds specs of up to "
-            f"{MAX_CLAUSES:,} clauses (about 1 ms of lint each)",
-            file=src.path,
-            hint="split the spec into several specs that import each other",
-        )
 
 
 @dataclass(frozen=True)

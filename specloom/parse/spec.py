@@ -14,13 +14,7 @@ from specloom.parse.builder import SpecBuilder
 from specloom.parse.examples import extract_examples
 from specloom.parse.frontmatter import FrontMatter
 from specloom.parse.inline import scan_inline
-from specloom.parse.source import (
-    SourceFile,
-    check_clause_count,
-    file_errors,
-    read_source,
-    source_of,
-)
+from specloom.parse.source import SourceFile, file_errors, read_source, source_of
 
 SPEC_FILE = "spec.md"
 EXAMPLES_DIR = "examples"
@@ -99,7 +93,6 @@ def _by_name(item: tuple[str, object]) -> str:
 def _parse(
     src: SourceFile, sources: list[SourceFile], default_id: str, examples_dir: str | None
 ) -> tuple[Spec, FrontMatter]:
-    check_clause_count(src)
     spec, fm = SpecBuilder(src).build(default_id)
     for ex_src in sources:
         ex_file, ex_refs = _parse_example_file(ex_src, PurePosixPath(ex_src.path).stem)

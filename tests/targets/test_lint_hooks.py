@@ -154,3 +154,11 @@ def test_lint_imports_no_generator() -> None:
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_unknown_target_in_the_lint_config_is_an_error(tmp_path: Path) -> None:
+    from specloom.errors import ConfigError
+
+    ws = _workspace(tmp_path, COLLIDING)
+    with pytest.raises(ConfigError, match=r"unknown target.*typscript"):
+        lint_workspace(ws, LintConfig(targets=["typscript"]))
