@@ -171,6 +171,9 @@ class TypeRef(Node):
     args: list[TypeRef] = Field(default_factory=list)
     """Element type for `list`, [key, value] for `map`."""
     optional: bool = False
+    """`T?`: the value may be absent (a field left out, a parameter not passed)."""
+    nullable: bool = False
+    """`nullable<T>`: the value is present but may be `null` (distinct from optional)."""
     text: str
     """The expression as written."""
 
@@ -209,13 +212,42 @@ class InterfaceItem(Node):
     pos: SourcePos
 
 
-class TypeDef(InterfaceItem):
-    """A record (`fields`), an enum (`values`) or an alias (`alias`)."""
+class UnionVariant(Node):
+    """One variant of a union: its type and, in a tagged union, the tag value naming it."""
 
-    kind: Literal["record", "enum", "alias"]
+    tag: str | None = None
+    """The discriminator value (`card`); None in an untagged union."""
+    type: TypeRef
+    pos: SourcePos
+
+
+class TypeDef(InterfaceItem):
+    """A record (`fields`), an enum (`values`), an alias (`alias`) or a union (`union`)."""
+
+    kind: Literal["record", "enum", "alias", "union"]
     fields: list[FieldDef] = Field(default_factory=list)
     values: list[EnumVariant] = Field(default_factory=list)
     alias: TypeRef | None = None
+    variants: list[UnionVariant] = Field(default_factory=list)
+    """The variants of a union, in source order."""
+    tag: str | None = None
+    """A tagged union's discriminator field (`kind`); None for an untagged union."""
+
+
+HTTP_METHODS: tuple[str, ...] = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+Placement = Literal["path", "query", "header", "body"]
+
+
+class HttpBinding(Node):
+    """`http: {method, path, params}` of an operation: how it is called over HTTP."""
+
+    method: str
+    """Upper case (`GET`); lint (SL116) checks it is one of HTTP_METHODS."""
+    path: str
+    """`/links/{code}`: each `{name}` is a parameter placed in the path."""
+    params: dict[str, str] = Field(default_factory=dict)
+    """Placements given explicitly (`token: header`); see `Operation.placement`."""
+    pos: SourcePos
 
 
 class Operation(InterfaceItem):
@@ -224,6 +256,24 @@ class Operation(InterfaceItem):
     params: list[FieldDef] = Field(default_factory=list)
     returns: TypeRef | None = None
     errors: list[str] = Field(default_factory=list)
+    http: HttpBinding | None = None
+    """The HTTP binding as written; None: `POST /<operation name>` with a JSON body."""
+
+    def binding(self) -> tuple[str, str]:
+        """(method, path) of the operation, the default when it has no `http`."""
+        if self.http is None:
+            return "POST", "/" + self.name
+        return self.http.method, self.http.path
+
+    def placement(self, param: str) -> str:
+        """Where a parameter travels: named in the path -> `path`; given in `http.params`
+        -> that; otherwise `query` for GET, HEAD, DELETE and OPTIONS, else `body`."""
+        method, path = self.binding()
+        if "{" + param + "}" in path:
+            return "path"
+        if self.http is not None and param in self.http.params:
+            return self.http.params[param]
+        return "query" if method in ("GET", "HEAD", "DELETE", "OPTIONS") else "body"
 
 
 class ErrorDef(InterfaceItem):

@@ -318,6 +318,23 @@ def rust_variant_name(name: str) -> str:
     return rust_escape(pascal_case(name))
 
 
+def union_variant_labels(tags: list[str | None], type_texts: list[str]) -> list[str]:
+    """A name per union variant: its tag, else its type as words (`list<Card>` ->
+    `list_card`); repeats (after Rust's PascalCase) get `_2`, `_3`... so every label maps to
+    its own enum variant."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for tag, text in zip(tags, type_texts, strict=True):
+        base = tag if tag is not None else "_".join(re.findall(r"[A-Za-z0-9]+", text)) or "value"
+        label, n = base, 1
+        while rust_variant_name(label) in seen:
+            n += 1
+            label = f"{base}_{n}"
+        seen.add(rust_variant_name(label))
+        out.append(label)
+    return out
+
+
 def rust_const_name(name: str) -> str:
     """Constants: SCREAMING_SNAKE_CASE (`SELF` and friends are not keywords)."""
     out = screaming_snake_case(name)

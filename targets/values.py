@@ -6,7 +6,7 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
-from specloom.check.values import call_problems
+from specloom.check.values import ValueChecker, call_problems
 from specloom.errors import SpecError
 from specloom.model import (
     ErrorDef,
@@ -18,6 +18,7 @@ from specloom.model import (
     TypeRef,
     Workspace,
 )
+from specloom.naming import union_variant_labels
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,10 @@ class Scalar:
 
 @dataclass(frozen=True)
 class Null:
-    """An absent optional value (`null` in YAML, or a field left out of a record)."""
+    """An absent optional value (`null` in YAML, or a field left out of a record), or, with
+    `explicit`, the value `null` of a `nullable<T>` type (present, but null)."""
+
+    explicit: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,18 @@ class RecordValue:
     partial: bool = False
 
 
-Value = Scalar | Null | ListValue | MapValue | EnumValue | RecordValue
+@dataclass(frozen=True)
+class UnionValue:
+    """A value of a union: which variant (`index`, `label` as the targets name it) holds it."""
+
+    spec_id: str
+    typedef: TypeDef
+    index: int
+    label: str
+    value: Value
+
+
+Value = Scalar | Null | ListValue | MapValue | EnumValue | RecordValue | UnionValue
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,8 @@ class ValueBuilder:
     ) -> Value:
         """A typed value of type `ref` (declared in spec `owner`) from a YAML value."""
         if value is None:
+            if ref.nullable:
+                return Null(explicit=True)
             if ref.optional or partial:
                 return Null()
             raise _bad(pos, f"null given for the non-optional type `{ref.text}`")
@@ -146,6 +163,8 @@ class ValueBuilder:
             if str(value) not in names:
                 raise _bad(pos, f"`{value}` is not a value of `{td.name}` ({', '.join(names)})")
             return EnumValue(spec_id, td, str(value))
+        if td.kind == "union":
+            return self._union(spec_id, td, value, pos, partial=partial)
         if not isinstance(value, dict):
             raise _bad(pos, f"expected a mapping for the record `{td.name}`, got {value!r}")
         known = {f.name: f for f in td.fields}
@@ -165,6 +184,29 @@ class ValueBuilder:
             else:
                 raise _bad(pos, f"the record `{td.name}` needs the field `{f.name}`")
         return RecordValue(spec_id, td, fields, partial)
+
+    def _union(
+        self, spec_id: str, td: TypeDef, value: Any, pos: SourcePos, *, partial: bool
+    ) -> UnionValue:
+        labels = union_variant_labels(
+            [v.tag for v in td.variants], [v.type.text for v in td.variants]
+        )
+        if td.tag is not None:
+            if not isinstance(value, dict) or td.tag not in value:
+                raise _bad(pos, f"a `{td.name}` needs its tag field `{td.tag}`")
+            tag = str(value[td.tag])
+            index = next((i for i, v in enumerate(td.variants) if v.tag == tag), None)
+            if index is None:
+                raise _bad(pos, f"`{tag}` is not a tag of `{td.name}`")
+            rest = {k: v for k, v in value.items() if k != td.tag}
+        else:
+            checker = ValueChecker(self.spec, self.workspace)
+            index = checker.variant_of(td, spec_id, value, partial=partial)
+            if index is None:
+                raise _bad(pos, f"{value!r} is none of the variants of `{td.name}`")
+            rest = value
+        inner = self.build(td.variants[index].type, rest, spec_id, pos, partial=partial)
+        return UnionValue(spec_id, td, index, labels[index], inner)
 
     def cases(self) -> list[Case]:
         """Every structured example of the spec as a case, in source order."""
@@ -224,6 +266,9 @@ class ValueBuilder:
             v = st.with_.get(p.name)
             if v is None and p.name not in st.with_ and not p.type.optional:
                 raise _bad(st.pos, f"the example gives no value for the parameter `{p.name}`")
+            if p.name not in st.with_:
+                args.append((p.name, Null()))  # an optional parameter left out: absent
+                continue
             args.append((p.name, self.build(p.type, v, self.spec.id, st.pos, partial=False)))
         return args
 

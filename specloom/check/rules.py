@@ -224,6 +224,36 @@ _RULES = [
         " declares (`SvcService`, `SvcError` in spec `svc`).",
         "Rename the item; the message names what the target declares under that name.",
     ),
+    Rule(
+        "SL113",
+        "union-variant",
+        E,
+        "A union has fewer than two variants, an optional or nullable variant, or (tagged) a"
+        " variant that is not a record or declares the tag field.",
+        "Fix the variant list; the message says which variant and why.",
+    ),
+    Rule(
+        "SL114",
+        "union-tag",
+        E,
+        "A tagged union's variant has no tag value, or two variants share one tag.",
+        "Give every variant its own tag value.",
+    ),
+    Rule(
+        "SL115",
+        "ambiguous-union",
+        E,
+        "Two variants of an untagged union accept the same JSON value.",
+        "Add a `tag`, drop a variant, or make the records' required fields differ.",
+    ),
+    Rule(
+        "SL116",
+        "http-binding",
+        E,
+        "An operation's `http` binding is malformed: a path parameter that is not a parameter"
+        " or not a scalar, a bad method or placement, or two operations on one route.",
+        "Fix the binding; the message names the parameter or route.",
+    ),
     # -- SL2xx: cross-spec conflicts --------------------------------------------------
     Rule(
         "SL201",

@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Any
 
 from specloom import naming
+from specloom.check import http, unions
 from specloom.check.context import LintContext
 from specloom.check.rules import finding
 from specloom.findings import Finding
@@ -39,6 +40,9 @@ def type_refs(spec: Spec) -> Iterator[tuple[InterfaceItem, str, TypeRef, SourceP
             yield t, f"type {t.name} field {f.name}", f.type, f.pos
         if t.alias is not None:
             yield t, f"type {t.name} alias", t.alias, t.pos
+        for v in t.variants:
+            label = v.tag if v.tag is not None else v.type.text
+            yield t, f"type {t.name} variant {label}", v.type, v.pos
     for o in spec.operations:
         for p in o.params:
             yield o, f"operation {o.name} parameter {p.name}", p.type, p.pos
@@ -61,6 +65,8 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     yield from _recursion(spec)
     yield from _int64(spec, ctx.ts_int64)
     yield from _constants(spec)
+    yield from unions.check(spec, ctx.workspace)
+    yield from http.check(spec, ctx.workspace)
 
 
 def check_workspace(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
@@ -353,7 +359,11 @@ def _recursion(spec: Spec) -> Iterator[Finding]:
     by_name = {t.name: t for t in spec.types}
 
     def direct(ref: TypeRef) -> str | None:
-        if ref.kind == "named" and not ref.optional and (ref.spec in (None, spec.id)):
+        if (
+            ref.kind == "named"
+            and not (ref.optional or ref.nullable)
+            and ref.spec in (None, spec.id)
+        ):
             return ref.name if ref.name in by_name else None
         return None
 
@@ -364,6 +374,9 @@ def _recursion(spec: Spec) -> Iterator[Finding]:
             if t.kind == "record"
             else ([t.alias] if t.kind == "alias" and t.alias else [])
         )
+        if t.kind == "union":
+            # a union is finite when one variant is: only an all-recursive union loops
+            refs = [v.type for v in t.variants] if all(direct(v.type) for v in t.variants) else []
         graph[t.name] = sorted({n for n in (direct(r) for r in refs) if n})
     for cycle in _cycles(graph):
         t = by_name[cycle[0]]
@@ -413,7 +426,7 @@ def _int64(spec: Spec, policy: str) -> Iterator[Finding]:
 
 def _value_ok(ref: TypeRef, value: Any, aliases: dict[str, TypeDef]) -> bool:
     if value is None:
-        return ref.optional
+        return ref.optional or ref.nullable
     if ref.kind == "named":
         t = aliases.get(ref.name) if ref.spec is None else None
         return _value_ok(t.alias, value, aliases) if t and t.alias else True

@@ -72,7 +72,7 @@ class ValueChecker:
         if self.skip(value):
             return
         if value is None:
-            if not (ref.optional or partial):
+            if not (ref.optional or ref.nullable or partial):
                 yield f"{where}: null given for the non-optional type `{ref.text}`"
             return
         if ref.kind == "primitive":
@@ -120,6 +120,9 @@ class ValueChecker:
                     f"({', '.join(names)})"
                 )
             return
+        if td.kind == "union":
+            yield from self._union(td, spec_id, value, where, partial)
+            return
         if not isinstance(value, dict):
             yield f"{where}: expected a mapping for the record `{td.name}`, got {_show(value)}"
             return
@@ -133,6 +136,43 @@ class ValueChecker:
                 )
             elif not (partial or f.type.optional):
                 yield f"{where}: the record `{td.name}` needs the field `{f.name}`"
+
+    def _union(
+        self, td: TypeDef, spec_id: str, value: Any, where: str, partial: bool
+    ) -> Iterator[str]:
+        """Tagged: the tag field picks the variant, the other fields are its record.
+        Untagged: exactly the first variant the value fits is taken (lint SL115 makes sure
+        no two fit)."""
+        if td.tag is not None:
+            if not isinstance(value, dict) or td.tag not in value:
+                yield (
+                    f"{where}: a `{td.name}` is a mapping with its tag field `{td.tag}` "
+                    f"({', '.join(str(v.tag) for v in td.variants)}), got {_show(value)}"
+                )
+                return
+            tag = str(value[td.tag])
+            variant = next((v for v in td.variants if v.tag == tag), None)
+            if variant is None:
+                yield (
+                    f"{where}.{td.tag}: {_show(value[td.tag])} is not a tag of `{td.name}` "
+                    f"({', '.join(str(v.tag) for v in td.variants)})"
+                )
+                return
+            rest = {k: v for k, v in value.items() if k != td.tag}
+            yield from self.problems(variant.type, rest, where, owner=spec_id, partial=partial)
+            return
+        if self.variant_of(td, spec_id, value, partial=partial) is None:
+            texts = ", ".join(v.type.text for v in td.variants)
+            yield f"{where}: {_show(value)} is none of the variants of `{td.name}` ({texts})"
+
+    def variant_of(self, td: TypeDef, spec_id: str, value: Any, *, partial: bool) -> int | None:
+        """The index of the first variant of an untagged union that `value` fits."""
+        for i, v in enumerate(td.variants):
+            if not any(
+                True for _ in self.problems(v.type, value, "", owner=spec_id, partial=partial)
+            ):
+                return i
+        return None
 
 
 def primitive_problem(prim: str, value: Any) -> str | None:

@@ -11,17 +11,20 @@ from specloom.model import (
     EnumVariant,
     ErrorDef,
     FieldDef,
+    HttpBinding,
     Operation,
     SourcePos,
     TypeDef,
     TypeRef,
+    UnionVariant,
 )
 from specloom.parse.typeexpr import GRAMMAR, TypeSyntaxError, parse_type
 from specloom.parse.yamlnodes import YamlDoc, is_null
 
 BLOCK_KEYS = ("types", "operations", "errors", "constants")
-TYPE_KEYS = ("doc", "clauses", "fields", "values", "alias")
-OPERATION_KEYS = ("doc", "clauses", "params", "returns", "errors")
+TYPE_KEYS = ("doc", "clauses", "fields", "values", "alias", "union", "tag")
+OPERATION_KEYS = ("doc", "clauses", "params", "returns", "errors", "http")
+HTTP_KEYS = ("method", "path", "params")
 ERROR_KEYS = ("doc", "clauses", "fields")
 CONSTANT_KEYS = ("doc", "clauses", "type", "value")
 FIELD_KEYS = ("type", "doc")
@@ -142,13 +145,18 @@ class _Reader:
             )
         parts = self.items(node, what, TYPE_KEYS)
         doc, clauses = self.common(parts, what)
-        shapes = [k for k in ("fields", "values", "alias") if k in parts]
+        shapes = [k for k in ("fields", "values", "alias", "union") if k in parts]
         if len(shapes) != 1:
             raise self.doc.error(
                 name_node,
-                f"{what} needs exactly one of `fields` (record), `values` (enum) or `alias`"
-                + (f"; it has {', '.join(shapes)}" if shapes else ""),
-                "give a record its fields, an enum its values, or an alias its type",
+                f"{what} needs exactly one of `fields` (record), `values` (enum), `alias` or "
+                "`union`" + (f"; it has {', '.join(shapes)}" if shapes else ""),
+                "give a record its fields, an enum its values, an alias its type, or a union "
+                "its variants",
+            )
+        if "tag" in parts and "union" not in parts:
+            raise self.doc.error(
+                parts["tag"], f"`tag` of {what} belongs to a union", "remove it or add `union`"
             )
         base = {
             "name": name,
@@ -159,9 +167,45 @@ class _Reader:
         }
         if "fields" in parts:
             return TypeDef(kind="record", fields=self.fields(parts["fields"], what), **base)
+        if "union" in parts:
+            tag = self.doc.scalar(parts["tag"], f"`tag` of {what}") if "tag" in parts else None
+            variants = self.union_variants(parts["union"], what, tagged=tag is not None)
+            return TypeDef(kind="union", tag=tag, variants=variants, **base)
         if "values" in parts:
             return TypeDef(kind="enum", values=self.variants(parts["values"], what), **base)
         return TypeDef(kind="alias", alias=self.type_ref(parts["alias"], what), **base)
+
+    def union_variants(self, node: yaml.Node, what: str, *, tagged: bool) -> list[UnionVariant]:
+        label = f"`union` of {what}"
+        if tagged:
+            if not isinstance(node, yaml.MappingNode):
+                raise self.doc.error(
+                    node,
+                    f"{label} has a `tag`, so it maps tag values to record types",
+                    "write union: {card: CardPayment, bank: BankTransfer}",
+                )
+            out = []
+            for tag_node, type_node in node.value:
+                tag = "" if is_null(tag_node) else self.doc.scalar(tag_node, f"a tag in {label}")
+                out.append(
+                    UnionVariant(
+                        tag=tag,
+                        type=self.type_ref(type_node, f"variant {tag!r} of {label}"),
+                        pos=self.pos(tag_node),
+                    )
+                )
+            return out
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.doc.error(
+                node,
+                f"{label} without a `tag` is a list of types",
+                "write union: [int64, string], or add `tag: <field>` and map tag values to "
+                "record types",
+            )
+        return [
+            UnionVariant(type=self.type_ref(item, f"a variant of {label}"), pos=self.pos(item))
+            for item in node.value
+        ]
 
     def variants(self, node: yaml.Node, what: str) -> list[EnumVariant]:
         label = f"`values` of {what}"
@@ -205,6 +249,27 @@ class _Reader:
             params=self.fields(parts["params"], f"`params` of {what}") if "params" in parts else [],
             returns=returns,
             errors=self.doc.names(parts["errors"], "`errors`") if "errors" in parts else [],
+            http=self.http(parts["http"], what) if "http" in parts else None,
+        )
+
+    def http(self, node: yaml.Node, what: str) -> HttpBinding:
+        label = f"`http` of {what}"
+        parts = self.items(node, label, HTTP_KEYS)
+        for key in ("method", "path"):
+            if key not in parts:
+                raise self.doc.error(
+                    node, f"{label} has no `{key}`", "write http: {method: GET, path: /items/{id}}"
+                )
+        params: dict[str, str] = {}
+        if "params" in parts:
+            for name_node, where_node in self.doc.mapping(parts["params"], f"`params` of {label}"):
+                name = self.doc.scalar(name_node, f"a parameter in {label}")
+                params[name] = self.doc.scalar(where_node, f"the placement of {name}")
+        return HttpBinding(
+            method=self.doc.scalar(parts["method"], f"`method` of {label}").upper(),
+            path=self.doc.scalar(parts["path"], f"`path` of {label}"),
+            params=params,
+            pos=self.pos(node),
         )
 
     def error_def(self, name: str, name_node: yaml.Node, node: yaml.Node) -> ErrorDef:

@@ -1,4 +1,5 @@
-"""The type grammar: primitives, `list<T>`, `map<string,T>`, `T?`, `Name`, `spec.Name`."""
+"""The type grammar: primitives, `list<T>`, `map<string,T>`, `nullable<T>`, `T?`, `Name`,
+`spec.Name`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from specloom.model import PRIMITIVES, TypeRef
 _TOKEN = re.compile(r"\s*(?:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|([<>,?]))")
 
 GRAMMAR = (
-    "string int32 int64 float64 bool bytes date datetime uuid, list<T>, map<string,T>, T?, "
+    "string int32 int64 float64 bool bytes date datetime uuid, list<T>, map<string,T>, "
+    "nullable<T>, T?, "
     "Name, spec.Name"
 )
 
@@ -60,6 +62,22 @@ class _Parser:
         kind: Literal["primitive", "list", "map", "named"] = "named"
         spec: str | None = None
         args: list[TypeRef] = []
+        if name == "nullable" and self.peek() == "<":
+            self.pos += 1
+            inner = self.type()
+            self.expect(">", self.text[start : self.pos])
+            if inner.optional or inner.nullable:
+                raise TypeSyntaxError(
+                    f"write `nullable<T>?` for an optional nullable value, not {inner.text!r}"
+                    " inside `nullable<...>`"
+                )
+            optional = self.peek() == "?"
+            if optional:
+                self.pos += 1
+            text = self.text[start : self.pos].strip()
+            return inner.model_copy(update={"nullable": True, "optional": optional, "text": text})
+        if name == "nullable":
+            raise TypeSyntaxError("`nullable` needs its type argument: write nullable<T>")
         if name in ("list", "map") and self.peek() == "<":
             self.pos += 1
             args.append(self.type())
@@ -67,7 +85,7 @@ class _Parser:
                 self.expect(",", self.text[start : self.pos])
                 args.append(self.type())
                 key = args[0]
-                if key.kind != "primitive" or key.name != "string" or key.optional:
+                if key.kind != "primitive" or key.name != "string" or key.optional or key.nullable:
                     raise TypeSyntaxError(f"map keys must be `string`, not {key.text!r}")
             self.expect(">", self.text[start : self.pos])
             kind = "list" if name == "list" else "map"

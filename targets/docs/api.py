@@ -7,7 +7,8 @@ from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
-from specloom.model import InterfaceItem, Spec
+from specloom.model import InterfaceItem, Operation, Spec, TypeDef
+from specloom.naming import union_variant_labels
 
 from .env import md_inline, render
 from .plan import API_PAGE, SitePlan, file_slug, rel_url
@@ -51,6 +52,32 @@ def _declaration(item: InterfaceItem) -> str:
     return "\n".join(f"{k}: {v}" for k, v in data.items() if v not in (None, [], {}))
 
 
+def _variants(spec: Spec, item: InterfaceItem) -> list[str]:
+    """One Markdown line per variant of a union: its tag (or name) and its type, linked."""
+    if not isinstance(item, TypeDef) or item.kind != "union":
+        return []
+    local = {t.name for t in spec.types}
+    labels = union_variant_labels(
+        [v.tag for v in item.variants], [v.type.text for v in item.variants]
+    )
+    out = []
+    for label, v in zip(labels, item.variants, strict=True):
+        ty = f"`{md_inline(v.type.text)}`"
+        if v.type.kind == "named" and v.type.spec is None and v.type.name in local:
+            ty = f"[{ty}](#{item_anchor('type', v.type.name)})"
+        head = f"`{item.tag}: {md_inline(v.tag or '')}`" if item.tag else f"`{md_inline(label)}`"
+        out.append(f"{head}: {ty}")
+    return out
+
+
+def _http(item: InterfaceItem) -> str:
+    if not isinstance(item, Operation) or item.http is None:
+        return ""  # the default binding (POST /<name>, JSON body) is not repeated per item
+    method, path = item.binding()
+    placed = [f"{p.name} in {item.placement(p.name)}" for p in item.params]
+    return f"`{method} {md_inline(path)}`" + (f" ({', '.join(placed)})" if placed else "")
+
+
 def api_page(spec: Spec, plan: SitePlan) -> str:
     """Render api.md: one group per kind of item, one tab per stub language."""
     mods = signature_modules()
@@ -79,6 +106,8 @@ def api_page(spec: Spec, plan: SitePlan) -> str:
                     "doc": md_inline(item.doc or ""),
                     "clauses": ", ".join(clause_links),
                     "tabs": tabs,
+                    "variants": _variants(spec, item),
+                    "http": _http(item),
                 }
             )
         if items:

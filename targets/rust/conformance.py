@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import math
 
-from specloom.model import Spec, TypeDef
+from specloom.model import Spec, TypeDef, TypeRef
 from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
 
-from ..values import Case, EnumValue, ListValue, MapValue, Null, RecordValue, Scalar, Value
-from .signatures import boxed_fields, crate_name, doc_comment, rust_type, service_name
+from ..values import (
+    Case,
+    EnumValue,
+    ListValue,
+    MapValue,
+    Null,
+    RecordValue,
+    Scalar,
+    UnionValue,
+    Value,
+)
+from .signatures import (
+    boxed_fields,
+    crate_name,
+    doc_comment,
+    rust_type,
+    service_name,
+    variant_field,
+)
 
 
 class RustLiterals:
@@ -27,13 +44,18 @@ class RustLiterals:
         spec = self.specs.get(spec_id)
         return boxed_fields(spec) if spec is not None else frozenset()
 
-    def lit(self, v: Value, *, optional: bool = False, boxed: bool = False) -> str:
-        """The expression for `v`; `optional` wraps it in `Some`, `boxed` in `Box::new`."""
+    def lit(
+        self, v: Value, *, optional: bool = False, boxed: bool = False, nullable: bool = False
+    ) -> str:
+        """The expression for `v`; `boxed` wraps it in `Box::new`, `nullable` and `optional`
+        each in `Some` (an optional nullable is `Option<Option<T>>`: null is `Some(None)`)."""
         if isinstance(v, Null):
-            return "None"
+            return "Some(None)" if v.explicit and optional and nullable else "None"
         out = self._bare(v)
         if boxed:
             out = f"Box::new({out})"
+        if nullable:
+            out = f"Some({out})"
         if optional:
             out = f"Some({out})"
         return out
@@ -58,17 +80,24 @@ class RustLiterals:
             return f"String::from({rust_string(str(v.value))})"
         if isinstance(v, EnumValue):
             return f"{self.path(v.spec_id, v.typedef.name)}::{rust_variant_name(v.variant)}"
+        if isinstance(v, UnionValue):
+            in_box = (v.typedef.name, variant_field(v.label)) in self.boxed(v.spec_id)
+            inner = self.lit(v.value, boxed=in_box)
+            return f"{self.path(v.spec_id, v.typedef.name)}::{rust_variant_name(v.label)}({inner})"
         if isinstance(v, ListValue):
             if not v.items:
                 return f"Vec::<{self.type_text(v.elem)}>::new()"
-            opt = v.elem.optional
-            return "vec![" + ", ".join(self.lit(x, optional=opt) for x in v.items) + "]"
+            e = v.elem
+            items = (self.lit(x, optional=e.optional, nullable=e.nullable) for x in v.items)
+            return "vec![" + ", ".join(items) + "]"
         if isinstance(v, MapValue):
             if not v.items:
                 return f"std::collections::BTreeMap::<String, {self.type_text(v.elem)}>::new()"
-            opt = v.elem.optional
+            e = v.elem
             pairs = ", ".join(
-                f"(String::from({rust_string(k)}), {self.lit(x, optional=opt)})" for k, x in v.items
+                f"(String::from({rust_string(k)}), "
+                f"{self.lit(x, optional=e.optional, nullable=e.nullable)})"
+                for k, x in v.items
             )
             return f"std::collections::BTreeMap::from([{pairs}])"
         assert isinstance(v, RecordValue)
@@ -77,45 +106,86 @@ class RustLiterals:
         parts = []
         for name, x in v.fields:
             f = defs[name]
-            expr = self.lit(x, optional=f.type.optional, boxed=(v.typedef.name, name) in boxed)
+            expr = self.lit(
+                x,
+                optional=f.type.optional,
+                nullable=f.type.nullable,
+                boxed=(v.typedef.name, name) in boxed,
+            )
             parts.append(f"{rust_field_name(name)}: {expr}")
         return f"{self.path(v.spec_id, v.typedef.name)} {{ " + ", ".join(parts) + " }"
 
-    def type_text(self, ref: object) -> str:
+    def type_text(self, ref: TypeRef) -> str:
         """A type as written in the conformance module (imported types through their crate)."""
-        from specloom.model import TypeRef
-
-        assert isinstance(ref, TypeRef)
         return rust_type(ref)
 
     def assertions(
-        self, expr: str, v: Value, label: str, field: tuple[str, TypeDef, str] | None
+        self,
+        expr: str,
+        v: Value,
+        label: str,
+        field: tuple[str, TypeDef, str] | None,
+        returns: TypeRef | None = None,
     ) -> list[str]:
-        """Statements checking `expr`: records by subset (recursively), the rest exactly."""
-        optional = boxed = False
+        """Statements checking `expr`: records by subset (recursively), the rest exactly.
+        `field` is the record field `expr` reads, `returns` the type of a return value."""
+        optional = boxed = nullable = False
+        if returns is not None:
+            optional, nullable = returns.optional, returns.nullable
         if field is not None:
             spec_id, td, name = field
             f = next(x for x in td.fields if x.name == name)
-            optional = f.type.optional
+            optional, nullable = f.type.optional, f.type.nullable
             boxed = (td.name, name) in self.boxed(spec_id)
-        if isinstance(v, RecordValue) and v.partial:
+        partial_union = (
+            isinstance(v, UnionValue) and isinstance(v.value, RecordValue) and v.value.partial
+        )
+        if (isinstance(v, RecordValue) and v.partial) or partial_union:
             inner = expr
-            if optional:
-                inner = f"{expr}.as_ref().expect({rust_string(label + ' is None')})"
+            for _ in range(int(optional) + int(nullable)):
+                inner = f"{inner}.as_ref().expect({rust_string(label + ' is None')})"
+            if isinstance(v, UnionValue):
+                return self._variant_assertions(inner, v, label, deref=boxed)
+            assert isinstance(v, RecordValue)
             out: list[str] = []
             for name, x in v.fields:
                 sub = f"{inner}.{rust_field_name(name)}"
                 out += self.assertions(sub, x, f"{label}.{name}", (v.spec_id, v.typedef, name))
             return out
-        want = self.lit(v, optional=optional, boxed=boxed)
+        want = self.lit(v, optional=optional, boxed=boxed, nullable=nullable)
         return [f'assert_eq!({expr}, {want}, "{{}}", {rust_string(label)});']
+
+    def _variant_assertions(
+        self, expr: str, v: UnionValue, label: str, *, deref: bool
+    ) -> list[str]:
+        """`match` the variant, then check the record inside by subset."""
+        assert isinstance(v.value, RecordValue)
+        var = f"v{label.count('.') + label.count('[')}_{len(label)}"
+        path = f"{self.path(v.spec_id, v.typedef.name)}::{rust_variant_name(v.label)}"
+        # `.as_ref().expect(..)` already gives a reference; a boxed field needs one more `*`
+        target = "&" + "*" * (int(deref) + int(expr.endswith(")"))) + expr
+        body: list[str] = []
+        for name, x in v.value.fields:
+            sub = f"{var}.{rust_field_name(name)}"
+            body += self.assertions(
+                sub, x, f"{label}.{name}", (v.value.spec_id, v.value.typedef, name)
+            )
+        want = rust_string(f"{label} is the variant {v.label}")
+        return [
+            f"match {target} {{",
+            f"    {path}({var if body else '_'}) => {{",
+            *(f"        {line}" for line in body),
+            "    }",
+            f'    other => panic!("{{}}, got {{:?}}", {want}, other),',
+            "}",
+        ]
 
 
 def case_fn(lits: RustLiterals, case: Case, fn_name: str) -> str:
     """`pub fn <case>(svc: &mut S)`: calls the operation and checks the expectation."""
     spec = lits.spec
     args = ", ".join(
-        lits.lit(v, optional=p.type.optional)
+        lits.lit(v, optional=p.type.optional, nullable=p.type.nullable)
         for (_, v), p in zip(case.args, case.op.params, strict=True)
     )
     call = f"svc.{rust_field_name(case.op.name)}({args})"
@@ -149,7 +219,7 @@ def case_fn(lits: RustLiterals, case: Case, fn_name: str) -> str:
         if case.expect is None:
             lines.append("let () = got;")
         else:
-            lines += lits.assertions("got", case.expect, "got", None)
+            lines += lits.assertions("got", case.expect, "got", None, case.op.returns)
     doc = doc_comment(case.title, [case.clause] if case.clause else [])
     body = "".join(f"    {line}\n" for line in lines)
     return f"{doc}pub fn {fn_name}<S: {service_name(spec)} + ?Sized>(svc: &mut S) {{\n{body}}}\n"

@@ -102,6 +102,12 @@ def boxed_fields(spec: Spec) -> frozenset[tuple[str, str]]:
             edges[td.name] = [(f.name, r) for f in td.fields for r in _direct_refs(f.type)]
         elif td.kind == "alias" and td.alias is not None:
             edges[td.name] = [("", r) for r in _direct_refs(td.alias)]
+        elif td.kind == "union":
+            edges[td.name] = [
+                (variant_field(label), r)
+                for label, v in zip(union_labels(td), td.variants, strict=True)
+                for r in _direct_refs(v.type)
+            ]
         else:
             edges[td.name] = []
     result = _back_edges(edges)
@@ -122,9 +128,46 @@ def rust_type(ref: TypeRef, *, boxed: bool = False, bare: bool = False) -> str:
         out = f"{crate_name(ref.spec)}::{name}" if ref.spec else name
     if boxed:
         out = f"Box<{out}>"
+    if ref.nullable:
+        out = f"Option<{out}>"
     if ref.optional and not bare:
         out = f"Option<{out}>"
     return out
+
+
+def union_labels(typedef: TypeDef) -> list[str]:
+    """One label per union variant (its tag, or its type as words): the enum variant names."""
+    return naming.union_variant_labels(
+        [v.tag for v in typedef.variants], [v.type.text for v in typedef.variants]
+    )
+
+
+def variant_field(label: str) -> str:
+    """The pseudo field name of a union variant in `boxed_fields` (no real field has `|`)."""
+    return "|" + label
+
+
+def _union(spec: Spec, typedef: TypeDef, docs: bool) -> str:
+    """`pub enum X { A(A), B(B) }`; with serde, tagged (`serde(tag = ...)`) or untagged."""
+    name = rust_type_name(typedef.name)
+    boxed = boxed_fields(spec)
+    body = ""
+    for label, v in zip(union_labels(typedef), typedef.variants, strict=True):
+        ident = rust_variant_name(label)
+        head = ""
+        if docs and v.tag is not None:
+            # always renamed: the tag is the value on the wire, whatever the variant's name
+            head = f'    #[cfg_attr(feature = "serde", serde(rename = {rust_string(v.tag)}))]\n'
+        ty = rust_type(v.type, boxed=(typedef.name, variant_field(label)) in boxed)
+        body += f"{head}    {ident}({ty}),\n"
+    attrs = ""
+    if docs:
+        mode = f"tag = {rust_string(typedef.tag)}" if typedef.tag is not None else "untagged"
+        attrs = (
+            f"#[derive(Debug, Clone, PartialEq)]\n{SERDE}\n"
+            f'#[cfg_attr(feature = "serde", serde({mode}))]\n'
+        )
+    return f"{attrs}pub enum {name} {{\n{body}}}"
 
 
 def doc_comment(text: str | None, clauses: list[str], indent: str = "") -> str:
@@ -194,6 +237,8 @@ def type_signature(spec: Spec, typedef: TypeDef, *, docs: bool = False) -> str:
             else ""
         )
         return f"{attrs}pub enum {name} {{\n{variants}}}"
+    if typedef.kind == "union":
+        return _union(spec, typedef, docs)
     assert typedef.alias is not None
     box_alias = (typedef.name, "") in boxed_fields(spec)
     return f"pub type {name} = {rust_type(typedef.alias, boxed=box_alias)};"

@@ -15,6 +15,7 @@ from ..values import (
     Null,
     RecordValue,
     Scalar,
+    UnionValue,
     Value,
 )
 from .signatures import error_union_name, service_name
@@ -23,7 +24,15 @@ from .signatures import error_union_name, service_name
 def literal(v: Value, int64: str) -> str:
     """A TypeScript expression for a typed value (records use the camelCase member names)."""
     if isinstance(v, Null):
-        return "undefined"
+        return "null" if v.explicit else "undefined"
+    if isinstance(v, UnionValue):
+        inner = literal(v.value, int64)
+        tag = v.typedef.tag
+        if tag is None:
+            return inner
+        key = ts_property_key(ts_member_name(tag))
+        head = f"{key}: {json_string(v.typedef.variants[v.index].tag or '')}"
+        return "{" + head + (", " + inner[1:] if inner != "{}" else "}")
     if isinstance(v, Scalar):
         if v.prim == "bool":
             return "true" if v.value else "false"
@@ -50,7 +59,7 @@ def literal(v: Value, int64: str) -> str:
     parts = [
         f"{ts_property_key(ts_member_name(name))}: {literal(x, int64)}"
         for name, x in v.fields
-        if not isinstance(x, Null)
+        if not isinstance(x, Null) or x.explicit
     ]
     return "{" + ", ".join(parts) + "}"
 
@@ -62,7 +71,19 @@ def _optional(td: TypeDef, field: str) -> bool:
 def assertions(expr: str, v: Value, int64: str) -> list[str]:
     """Statements checking `expr` against an expectation: records by subset, the rest exactly."""
     if isinstance(v, Null):
+        if v.explicit:  # `null`, not absent
+            return [f"assert.strictEqual({expr}, null);"]
         return [f"assert.equal({expr} ?? null, null);"]
+    if isinstance(v, UnionValue) and isinstance(v.value, RecordValue) and v.value.partial:
+        # narrow to the variant's record (a local type: the suite imports the spec as `api`)
+        ref = v.typedef.variants[v.index].type
+        if ref.kind == "named" and ref.spec is None:
+            checks: list[str] = []
+            if v.typedef.tag is not None:
+                key = ts_member_name(v.typedef.tag)
+                tag = json_string(v.typedef.variants[v.index].tag or "")
+                checks.append(f"assert.equal(({expr} as {{ {key}?: unknown }})?.{key}, {tag});")
+            return checks + assertions(f"({expr} as api.{ts_type_name(ref.name)})", v.value, int64)
     if isinstance(v, RecordValue) and v.partial:
         out: list[str] = []
         for name, x in v.fields:

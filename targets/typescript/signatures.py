@@ -62,6 +62,8 @@ def ts_type(ref: TypeRef, int64: str = "number", *, bare: bool = False) -> str:
     else:
         name = ts_type_name(ref.name)
         out = f"{namespace_name(ref.spec)}.{name}" if ref.spec else name
+    if ref.nullable:
+        out += " | null"
     if ref.optional and not bare:
         out += " | undefined"
     return out
@@ -108,8 +110,22 @@ def type_signature(
     if typedef.kind == "enum":
         union = " | ".join(json_string(v.name) for v in typedef.values) or "never"
         return f"export type {name} = {union};"
+    if typedef.kind == "union":
+        return f"export type {name} =\n" + "\n".join(_variants(typedef, int64)) + ";"
     assert typedef.alias is not None
     return f"export type {name} = {ts_type(typedef.alias, int64)};"
+
+
+def _variants(typedef: TypeDef, int64: str) -> list[str]:
+    """`  | A` lines; a tagged variant is its record plus the tag: `({ readonly k: "a" } & A)`."""
+    out = []
+    for v in typedef.variants:
+        ty = ts_type(v.type, int64, bare=True)
+        if typedef.tag is not None:
+            key = ts_property_key(ts_member_name(typedef.tag))
+            ty = f"({{ readonly {key}: {json_string(v.tag or '')} }} & {ty})"
+        out.append(f"  | {ty}")
+    return out
 
 
 def enum_values_name(typedef: TypeDef) -> str:

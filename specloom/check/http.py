@@ -1,0 +1,102 @@
+"""HTTP binding checks (SL116): method, path parameters, placements and routes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from specloom.check.rules import finding
+from specloom.check.unions import resolve
+from specloom.findings import Finding
+from specloom.model import HTTP_METHODS, Operation, Spec, TypeRef, Workspace
+
+PATH_VAR = re.compile(r"\{([^{}]*)\}")
+PLACEMENTS = ("path", "query", "header", "body")
+_NO_BODY = ("GET", "HEAD", "DELETE")
+
+
+def is_scalar(ref: TypeRef, spec: Spec, ws: Workspace | None, depth: int = 0) -> bool:
+    """A primitive, an enum, or an alias of one: a value that fits in a path segment."""
+    if ref.kind == "primitive":
+        return True
+    td = resolve(ref, spec, ws)
+    if td is None or depth > 32:
+        return False
+    if td.kind == "enum":
+        return True
+    if td.kind == "alias" and td.alias is not None:
+        return is_scalar(td.alias, spec, ws, depth + 1)
+    return False
+
+
+def _scalar_or_list(ref: TypeRef, spec: Spec, ws: Workspace | None) -> bool:
+    if ref.kind == "list":
+        return is_scalar(ref.args[0], spec, ws)
+    return is_scalar(ref, spec, ws)
+
+
+def _first(o: Operation) -> str | None:
+    return o.clauses[0] if o.clauses else None
+
+
+def check(spec: Spec, ws: Workspace | None) -> Iterator[Finding]:
+    """Every operation's binding, and no two operations on one route."""
+    routes: dict[tuple[str, str], Operation] = {}
+    for o in spec.operations:
+        yield from _operation(o, spec, ws)
+        method, path = o.binding()
+        route = (method, PATH_VAR.sub("{}", path))
+        if route in routes:
+            first = routes[route]
+            yield finding(
+                "SL116",
+                f"operation {o.name} is bound to {method} {path}, the route of operation "
+                f"{first.name} ({first.pos.file}:{first.pos.line}): give one another path",
+                o.http.pos if o.http else o.pos,
+                _first(o),
+            )
+        else:
+            routes[route] = o
+
+
+def _operation(o: Operation, spec: Spec, ws: Workspace | None) -> Iterator[Finding]:
+    b = o.http
+    if b is None:
+        return
+    clause = _first(o)
+
+    def bad(msg: str) -> Finding:
+        return finding("SL116", f"operation {o.name}: {msg}", b.pos, clause)
+
+    if b.method not in HTTP_METHODS:
+        yield bad(f"method {b.method!r} is not one of {', '.join(HTTP_METHODS)}")
+    if not b.path.startswith("/"):
+        yield bad(f"path {b.path!r} must start with `/`")
+    params = {p.name: p for p in o.params}
+    in_path = PATH_VAR.findall(b.path)
+    for name in in_path:
+        p = params.get(name)
+        if p is None:
+            yield bad(
+                f"path {b.path!r} names {{{name}}}, which is not a parameter: add it to "
+                "`params` or fix the name"
+            )
+        elif p.type.optional or not is_scalar(p.type, spec, ws):
+            yield bad(
+                f"path parameter {name} is {p.type.text}: a path parameter is a required "
+                "scalar (a primitive, an enum or an alias of one)"
+            )
+    for name, where in b.params.items():
+        p = params.get(name)
+        if p is None:
+            yield bad(f"`http.params` places {name!r}, which is not a parameter")
+            continue
+        if where not in PLACEMENTS:
+            yield bad(f"parameter {name} is placed in {where!r}: use one of {PLACEMENTS}")
+        elif where == "path" and name not in in_path:
+            yield bad(f"parameter {name} is placed in the path, which does not name {{{name}}}")
+        elif where in ("query", "header") and not _scalar_or_list(p.type, spec, ws):
+            yield bad(f"{where} parameter {name} is {p.type.text}: use a scalar or a list of them")
+    for p in o.params:
+        if b.method in _NO_BODY and o.placement(p.name) == "body":
+            yield bad(f"parameter {p.name} is a body parameter, but {b.method} has no body")
