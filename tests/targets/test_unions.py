@@ -1,4 +1,4 @@
-"""Unions, nullable and HTTP bindings through the code and docs targets (real tsc, cargo, mkdocs)."""
+"""Unions, nullable and HTTP bindings through the code and docs targets (real tsc, cargo)."""
 
 from __future__ import annotations
 
