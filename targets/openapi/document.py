@@ -1,0 +1,233 @@
+"""The OpenAPI 3.1 document and the JSON Schema 2020-12 document of one spec (pure data)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from specloom.check.values import ValueChecker
+from specloom.model import Operation, Spec, StructuredExample, TypeRef, Workspace
+
+from .schemas import CLAUSES, Json, RefOf, error_schema, object_schema, ref_schema, type_schema
+
+OPENAPI_FILE = "openapi.json"
+SCHEMA_FILE = "schema.json"
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+_STATUS = [
+    (re.compile(r"not.?found|missing|unknown", re.I), "404"),
+    (re.compile(r"conflict|already|duplicate|exists", re.I), "409"),
+    (re.compile(r"unauthori[sz]ed|unauthenticated", re.I), "401"),
+    (re.compile(r"forbidden|denied|permission", re.I), "403"),
+    (re.compile(r"rate|too.?many|quota", re.I), "429"),
+]
+"""Error name -> HTTP status; anything else is 400. The spec language has no status."""
+
+
+def error_status(name: str) -> str:
+    """The status code a declared error is answered with (first matching word wins)."""
+    base = name.rsplit(".", 1)[-1]
+    return next((code for pat, code in _STATUS if pat.search(base)), "400")
+
+
+def openapi_ref(spec_id: str) -> RefOf:
+    """Local types in components/schemas; imported ones in the imported spec's document."""
+
+    def ref_of(sid: str | None, name: str) -> str:
+        if sid in (None, spec_id):
+            return f"#/components/schemas/{name}"
+        return f"../../{sid}/openapi/{OPENAPI_FILE}#/components/schemas/{name}"
+
+    return ref_of
+
+
+def jsonschema_ref(spec_id: str) -> RefOf:
+    """Local types in `$defs`; imported ones in the imported spec's schema document."""
+
+    def ref_of(sid: str | None, name: str) -> str:
+        if sid in (None, spec_id):
+            return f"#/$defs/{name}"
+        return f"../../{sid}/jsonschema/{SCHEMA_FILE}#/$defs/{name}"
+
+    return ref_of
+
+
+def example_cases(spec: Spec) -> list[tuple[str, str, StructuredExample]]:
+    """(key, title, example) of every structured example, keyed like the conformance cases
+    (`<clause>_<n>`)."""
+    out = []
+    counts: dict[str, int] = {}
+    for ex in spec.examples:
+        if ex.structured is None:
+            continue
+        base = ex.clause or "example"
+        counts[base] = counts.get(base, 0) + 1
+        out.append((f"{base}_{counts[base]}", ex.title, ex.structured))
+    return out
+
+
+def openapi_document(spec: Spec, workspace: Workspace | None) -> Json:
+    """Every type and error in components/schemas, every operation under its binding."""
+    ref_of = openapi_ref(spec.id)
+    schemas: Json = {t.name: type_schema(t, ref_of) for t in spec.types}
+    for e in spec.errors:
+        schemas[e.name] = error_schema(e, ref_of)
+    checker = ValueChecker(spec, workspace)
+    cases = example_cases(spec)
+    paths: Json = {}
+    for op in spec.operations:
+        method, path = op.binding()
+        mine = [(k, t, st) for k, t, st in cases if st.call == op.name]
+        paths.setdefault(path, {})[method.lower()] = _operation(op, ref_of, mine, checker)
+    sections = {s.id: s.title for s in spec.sections}
+    tags = sorted({op.section for op in spec.operations if op.section})
+    info: Json = {"title": spec.title, "version": spec.version or "0.0.0"}
+    doc: Json = {
+        "openapi": "3.1.0",
+        "info": info,
+        "jsonSchemaDialect": DIALECT,
+        "x-specloom-spec": spec.id,
+    }
+    if tags:
+        doc["tags"] = [{"name": t, "description": sections.get(t, t)} for t in tags]
+    doc["paths"] = paths
+    doc["components"] = {"schemas": schemas}
+    return doc
+
+
+def _operation(
+    op: Operation,
+    ref_of: RefOf,
+    cases: list[tuple[str, str, StructuredExample]],
+    checker: ValueChecker,
+) -> Json:
+    out: Json = {"operationId": op.name}
+    if op.doc:
+        out["description"] = op.doc
+    if op.section:
+        out["tags"] = [op.section]
+    out[CLAUSES] = list(op.clauses)
+    params: list[Json] = []
+    body = []
+    for p in op.params:
+        where = op.placement(p.name)
+        if where == "body":
+            body.append(p)
+            continue
+        param: Json = {
+            "name": p.name,
+            "in": where,
+            "required": where == "path" or not p.type.optional,
+            "schema": ref_schema(p.type, ref_of),
+        }
+        if p.doc:
+            param["description"] = p.doc
+        given = {k: st.with_[p.name] for k, _, st in cases if p.name in st.with_}
+        if given:
+            param["examples"] = {k: {"value": v} for k, v in given.items()}
+        params.append(param)
+    if params:
+        out["parameters"] = params
+    if body:
+        media: Json = {"schema": object_schema(body, ref_of)}
+        names = {p.name for p in body}
+        ex = {
+            k: {"summary": title, "value": {n: v for n, v in st.with_.items() if n in names}}
+            for k, title, st in cases
+        }
+        if ex:
+            media["examples"] = ex
+        out["requestBody"] = {
+            "required": any(not p.type.optional for p in body),
+            "content": {"application/json": media},
+        }
+    out["responses"] = _responses(op, ref_of, cases, checker)
+    return out
+
+
+def _responses(
+    op: Operation,
+    ref_of: RefOf,
+    cases: list[tuple[str, str, StructuredExample]],
+    checker: ValueChecker,
+) -> Json:
+    out: Json = {}
+    if op.returns is None:
+        out["204"] = {"description": "Success, no content."}
+    else:
+        ret = op.returns.model_copy(update={"nullable": op.returns.nullable or op.returns.optional})
+        media: Json = {"schema": ref_schema(ret, ref_of)}
+        # only complete expectations are examples of the response (a subset match is not)
+        ex = {
+            k: {"summary": title, "value": st.expect}
+            for k, title, st in cases
+            if st.expect_error is None and not _incomplete(checker, ret, st.expect)
+        }
+        if ex:
+            media["examples"] = ex
+        out["200"] = {"description": "Success.", "content": {"application/json": media}}
+    by_status: dict[str, list[str]] = {}
+    for err in op.errors:
+        by_status.setdefault(error_status(err), []).append(err)
+    for status in sorted(by_status):
+        names = by_status[status]
+        refs = [_error_ref(n, ref_of) for n in names]
+        schema: Json = (
+            {"$ref": refs[0]}
+            if len(refs) == 1
+            else {
+                "oneOf": [{"$ref": r} for r in refs],
+                "discriminator": {
+                    "propertyName": "error",
+                    "mapping": {n.rsplit(".", 1)[-1]: r for n, r in zip(names, refs, strict=True)},
+                },
+            }
+        )
+        out[status] = {
+            "description": "Error: " + ", ".join(names) + ".",
+            "content": {"application/json": {"schema": schema}},
+        }
+    return out
+
+
+def _error_ref(name: str, ref_of: RefOf) -> str:
+    sid, _, local = name.rpartition(".")
+    return ref_of(sid or None, local)
+
+
+def _incomplete(checker: ValueChecker, ref: TypeRef, value: Any) -> bool:
+    """A subset expectation (or a wrong one): not an example of the whole type."""
+    return bool(list(checker.problems(ref, value, "expect", partial=False)))
+
+
+def jsonschema_document(spec: Spec, workspace: Workspace | None) -> Json:
+    """`$defs` per type and error; example argument and result values as `examples`."""
+    ref_of = jsonschema_ref(spec.id)
+    defs: Json = {t.name: type_schema(t, ref_of) for t in spec.types}
+    for e in spec.errors:
+        defs[e.name] = error_schema(e, ref_of)
+    checker = ValueChecker(spec, workspace)
+    ops = {o.name: o for o in spec.operations}
+    for _key, _title, st in example_cases(spec):
+        op = ops.get(st.call)
+        if op is None:
+            continue
+        pairs: list[tuple[Any, Any]] = [
+            (p.type, st.with_[p.name]) for p in op.params if p.name in st.with_
+        ]
+        ret = op.returns
+        if ret is not None and st.expect_error is None:
+            pairs += [] if _incomplete(checker, ret, st.expect) else [(ret, st.expect)]
+        for ref, value in pairs:
+            if ref.kind == "named" and ref.spec in (None, spec.id) and ref.name in defs:
+                if value is None:
+                    continue
+                bucket = defs[ref.name].setdefault("examples", [])
+                if value not in bucket:
+                    bucket.append(value)
+    return {
+        "$schema": DIALECT,
+        "title": spec.title,
+        "x-specloom-spec": spec.id,
+        "$defs": defs,
+    }
