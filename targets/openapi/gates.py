@@ -74,6 +74,30 @@ def registry_for(root: Path, name: str, doc: Json) -> tuple[Any, str]:
     return registry, base
 
 
+def dangling_refs(registry: Any, base: str, doc: Json) -> list[str]:
+    """Every `$ref` of the document that does not resolve (inside it or in the output tree)."""
+    from referencing.exceptions import Unresolvable
+
+    resolver = registry.resolver(base_uri=base)
+    out: list[str] = []
+    seen: set[str] = set()
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref not in seen:
+                seen.add(ref)
+                try:
+                    resolver.lookup(ref)
+                except Unresolvable:
+                    out.append(ref)
+            stack += list(node.values())
+        elif isinstance(node, list):
+            stack += node
+    return sorted(out)
+
+
 def _pointer(parts: list[str]) -> str:
     return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -90,6 +114,8 @@ def _validate(registry: Any, base: str, parts: list[str], value: Any) -> str | N
         err = next(iter(v.iter_errors(value)), None)
     except Unresolvable as exc:
         return f"a $ref does not resolve: {str(exc)[:200]}"
+    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+        return f"the schema is broken ({type(exc).__name__}: {str(exc)[:200]})"
     if err is None:
         return None
     assert isinstance(err, ValidationError)
@@ -111,8 +137,13 @@ def oa001_meta_schema(root: Path) -> list[Finding]:
         return [_skipped("OA001", "the OpenAPI meta-schema check", OPENAPI_FILE)]
     from referencing.exceptions import Unresolvable
 
-    base = (root / OPENAPI_FILE).resolve().as_uri()
-    out = []
+    registry, base = registry_for(root, OPENAPI_FILE, doc)
+    out = [
+        _error("OA001", f"{OPENAPI_FILE}: the $ref {ref!r} does not resolve", OPENAPI_FILE)
+        for ref in dangling_refs(registry, base, doc)
+    ]
+    if out:
+        return out  # the validator would stop at the first one with a traceback-like message
     try:
         for err in OpenAPIV31SpecValidator(doc, base_uri=base).iter_errors():
             where = "/".join(str(p) for p in getattr(err, "absolute_path", []))
@@ -319,6 +350,11 @@ def js001_meta_schema(root: Path) -> list[Finding]:
         out.append(
             _error("JS001", f"{SCHEMA_FILE} does not declare JSON Schema 2020-12", SCHEMA_FILE)
         )
+    registry, base = registry_for(root, SCHEMA_FILE, doc)
+    out += [
+        _error("JS001", f"{SCHEMA_FILE}: the $ref {ref!r} does not resolve", SCHEMA_FILE)
+        for ref in dangling_refs(registry, base, doc)
+    ]
     meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
     for err in meta.iter_errors(doc):
         where = "/".join(str(p) for p in err.absolute_path) or "(top)"

@@ -1,0 +1,223 @@
+"""The openapi and jsonschema targets: goldens, clean gates, each gate on a broken document."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from specloom.targets.openapi import JsonSchemaTarget, OpenApiTarget
+from specloom.targets.openapi import gates as oa_gates
+from specloom.targets.openapi.document import error_status
+
+from specloom.findings import Severity
+from specloom.model import Workspace
+from specloom.parse import load_workspace
+from specloom.target import BuildContext, Target
+
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "unions"
+
+
+@pytest.fixture(scope="module")
+def billing_ws(specs_dir: Path) -> Workspace:
+    return load_workspace(specs_dir)
+
+
+@pytest.fixture(scope="module")
+def shapes_ws() -> Workspace:
+    return load_workspace(FIXTURE)
+
+
+def _targets(ws: Workspace, tmp: Path) -> list[Target]:
+    ctx = BuildContext(workspace=ws, output_dir=tmp / "out", cache_dir=tmp / "cache")
+    return [OpenApiTarget(ctx), JsonSchemaTarget(ctx)]
+
+
+def publish(ws: Workspace, out: Path) -> Path:
+    """Every spec's two documents under out/<spec>/<target>, as the pipeline lays them out."""
+    for t in _targets(ws, out):
+        for sid in ws.order:
+            for f in t.generate(ws.spec(sid)):
+                dest = out / sid / t.name / f.path
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(f.data)
+    return out
+
+
+def test_goldens(
+    billing_ws: Workspace, shapes_ws: Workspace, tmp_path: Path, repo_root: Path, golden_tree: Any
+) -> None:
+    got: dict[str, bytes] = {}
+    for ws in (billing_ws, shapes_ws):
+        out = publish(ws, tmp_path / "o")
+        for p in sorted(out.rglob("*.json")):
+            got[p.relative_to(out).as_posix()] = p.read_bytes()
+    assert len(got) == 6
+    golden_tree.check(got, repo_root / "tests" / "golden" / "openapi")
+
+
+@pytest.mark.parametrize("which", ["billing", "shapes"])
+def test_clean_documents_pass_every_gate(
+    billing_ws: Workspace, shapes_ws: Workspace, tmp_path: Path, which: str
+) -> None:
+    ws = billing_ws if which == "billing" else shapes_ws
+    out = publish(ws, tmp_path)
+    for t in _targets(ws, tmp_path):
+        for sid in ws.order:
+            assert t.verify(ws.spec(sid), out / sid / t.name) == [], (sid, t.name)
+
+
+def test_document_shape(shapes_ws: Workspace, tmp_path: Path) -> None:
+    out = publish(shapes_ws, tmp_path)
+    doc = json.loads((out / "shapes" / "openapi" / "openapi.json").read_text(encoding="utf-8"))
+    assert doc["openapi"] == "3.1.0"
+    schemas = doc["components"]["schemas"]
+    shape = schemas["Shape"]
+    assert shape["discriminator"] == {
+        "propertyName": "kind",
+        "mapping": {"circle": "#/components/schemas/Circle", "rect": "#/components/schemas/Rect"},
+    }
+    assert shape["oneOf"][0]["properties"] == {"kind": {"const": "circle"}}
+    assert schemas["Size"]["oneOf"] == [
+        {"type": "integer", "format": "int32"},
+        {"$ref": "#/components/schemas/NamedSize"},
+    ]
+    drawing = schemas["Drawing"]
+    assert drawing["required"] == ["id", "shapes", "note"]  # label and size are optional
+    assert drawing["properties"]["label"] == {"type": ["string", "null"]}
+    assert drawing["properties"]["note"] == {"type": ["string", "null"]}
+    get = doc["paths"]["/drawings/{id}"]["get"]
+    assert get["parameters"][0] | {"examples": None} == {
+        "name": "id",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "examples": None,
+    }
+    assert get["responses"]["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/NotFound"
+    }
+    post = doc["paths"]["/drawings"]["post"]
+    assert [p["name"] for p in post["parameters"]] == ["trace"]
+    assert post["parameters"][0]["in"] == "header" and post["parameters"][0]["required"] is False
+    body = post["requestBody"]["content"]["application/json"]["schema"]
+    assert body["required"] == ["id", "shapes", "note"]
+    largest = doc["paths"]["/largest"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert largest["schema"] == {
+        "anyOf": [{"$ref": "#/components/schemas/Shape"}, {"type": "null"}]
+    }
+    assert "examples" not in largest  # `expect: {kind: circle}` is a subset, not a whole value
+    assert get["x-specloom-clauses"] == ["shp4"] and schemas["Circle"]["x-specloom-clauses"] == [
+        "shp1"
+    ]
+
+
+def test_error_status_from_the_name() -> None:
+    assert [error_status(n) for n in ("NotFound", "common.AlreadyExists", "Forbidden", "Odd")] == [
+        "404",
+        "409",
+        "403",
+        "400",
+    ]
+
+
+def _edit(doc: dict[str, Any], path: list[str], value: Any) -> None:
+    node: Any = doc
+    for key in path[:-1]:
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if value is _DELETE:
+        del node[path[-1]]
+    else:
+        node[path[-1]] = value
+
+
+_DELETE = object()
+BODY = ["paths", "/create_invoice", "post", "requestBody", "content", "application/json"]
+CASES: list[tuple[str, str, list[str], Any, str]] = [
+    ("openapi", "openapi.json", ["info"], _DELETE, "OA001"),
+    ("openapi", "openapi.json", ["components", "schemas", "LineItem", "required"], "x", "OA001"),
+    ("openapi", "openapi.json", [*BODY, "examples", "bil2_1", "value", "customer"], 7, "OA002"),
+    (
+        "openapi",
+        "openapi.json",
+        [*BODY, "schema", "properties", "lines", "items"],
+        {"$ref": "#/nowhere"},
+        "OA001",
+    ),
+    (
+        "openapi",
+        "openapi.json",
+        ["components", "schemas", "Invoice", "x-specloom-clauses"],
+        [],
+        "OA003",
+    ),
+    ("openapi", "openapi.json", ["components", "schemas", "Overpayment"], _DELETE, "OA004"),
+    ("openapi", "openapi.json", [*BODY, "examples", "bil1_1"], _DELETE, "OA004"),
+    ("jsonschema", "schema.json", ["$defs", "Invoice", "type"], 5, "JS001"),
+    ("jsonschema", "schema.json", ["$defs", "Invoice", "examples", "0", "lines"], "none", "JS002"),
+    ("jsonschema", "schema.json", ["$defs", "Invoice", "x-specloom-clauses"], ["bil1"], "JS003"),
+    ("jsonschema", "schema.json", ["$defs", "Extra"], {"type": "string"}, "JS004"),
+]
+
+
+@pytest.mark.parametrize(("target", "name", "path", "value", "gate"), CASES)
+def test_each_gate_reads_the_published_document(
+    billing_ws: Workspace,
+    tmp_path: Path,
+    target: str,
+    name: str,
+    path: list[str],
+    value: Any,
+    gate: str,
+) -> None:
+    out = publish(billing_ws, tmp_path)
+    f = out / "billing" / target / name
+    doc = json.loads(f.read_text(encoding="utf-8"))
+    _edit(doc, path, value)
+    f.write_text(json.dumps(doc), encoding="utf-8")
+    (t,) = [t for t in _targets(billing_ws, tmp_path) if t.name == target]
+    found = t.verify(billing_ws.spec("billing"), out / "billing" / target)
+    assert gate in {x.rule for x in found if x.severity is Severity.ERROR}, found
+
+
+def test_missing_or_broken_document(billing_ws: Workspace, tmp_path: Path) -> None:
+    (t, j) = _targets(billing_ws, tmp_path)
+    (tmp_path / "x").mkdir()
+    assert {f.rule for f in t.verify(billing_ws.spec("billing"), tmp_path / "x")} == {
+        "OA001",
+        "OA002",
+        "OA003",
+        "OA004",
+    }
+    (tmp_path / "x" / "schema.json").write_text("{", encoding="utf-8")
+    found = j.verify(billing_ws.spec("billing"), tmp_path / "x")
+    assert found and all("not valid JSON" in f.message for f in found)
+
+
+def test_without_the_validators_the_gates_are_skipped_not_passed(
+    billing_ws: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = publish(billing_ws, tmp_path)
+    for mod in ("openapi_spec_validator", "jsonschema", "referencing"):
+        monkeypatch.setitem(sys.modules, mod, None)  # import fails: ImportError
+    found = oa_gates.openapi_gates(billing_ws.spec("billing"), out / "billing" / "openapi")
+    skipped = [f for f in found if f.message.startswith("skipped")]
+    assert {f.rule for f in skipped} == {"OA001", "OA002"}
+    assert all(f.severity is Severity.WARNING and "openapi" in f.message for f in skipped)
+
+
+def test_covered_clauses_come_from_the_document(billing_ws: Workspace, tmp_path: Path) -> None:
+    out = publish(billing_ws, tmp_path)
+    (t, j) = _targets(billing_ws, tmp_path)
+    spec = billing_ws.spec("billing")
+    items = {c for i in spec.interface_items() for c in i.clauses}
+    assert t.covered_clauses(spec, out / "billing" / "openapi") == items
+    f = out / "billing" / "openapi" / "openapi.json"
+    f.write_text(f.read_text(encoding="utf-8").replace('"bil6"', '"zzz"'), encoding="utf-8")
+    assert "bil6" not in t.covered_clauses(spec, out / "billing" / "openapi")
+    shutil.rmtree(out / "billing" / "jsonschema")
+    assert j.covered_clauses(spec, out / "billing" / "jsonschema") == set()
