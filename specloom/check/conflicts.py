@@ -155,7 +155,7 @@ def _quote(sentence: str, n: int = 80) -> str:
 
 
 def _ref_sig(ref: TypeRef, spec_id: str) -> str:
-    opt = "?" if ref.optional else ""
+    opt = ("!null" if ref.nullable else "") + ("?" if ref.optional else "")
     if ref.kind == "named":
         return f"{ref.spec or spec_id}.{ref.name}{opt}"
     if ref.kind == "primitive":
@@ -169,6 +169,8 @@ def type_signature(t: TypeDef, spec_id: str) -> str:
         body = ",".join(f"{f.name}:{_ref_sig(f.type, spec_id)}" for f in t.fields)
     elif t.kind == "enum":
         body = ",".join(v.name for v in t.values)
+    elif t.kind == "union":
+        body = f"{t.tag}:" + ",".join(f"{v.tag}={_ref_sig(v.type, spec_id)}" for v in t.variants)
     else:
         body = _ref_sig(t.alias, spec_id) if t.alias else ""
     return f"{t.kind}({body})"

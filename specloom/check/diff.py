@@ -32,6 +32,7 @@ from specloom.model import (
     Spec,
     TypeDef,
     TypeRef,
+    UnionVariant,
 )
 
 
@@ -301,6 +302,9 @@ Kind = Literal["type", "operation", "error", "constant"]
 def _sig(ref: TypeRef | None, spec_id: str) -> str:
     if ref is None:
         return "nothing"
+    if ref.nullable:
+        inner = ref.model_copy(update={"nullable": False, "optional": False})
+        return f"nullable<{_sig(inner, spec_id)}>{'?' if ref.optional else ''}"
     if ref.kind == "named":
         return f"{ref.spec or spec_id}.{ref.name}{'?' if ref.optional else ''}"
     if ref.kind == "primitive":
@@ -452,6 +456,8 @@ def _type_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Chang
                     detail=f"{label}: value {v} added",
                     pos=n.pos,
                 )
+    elif n.kind == "union":
+        yield from _union_changes(o, n, os_, ns)
     elif type_signature(o, os_.id) != type_signature(n, ns.id):
         yield Change(
             kind="type",
@@ -461,6 +467,57 @@ def _type_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Chang
             detail=f"{label}: alias of {_text(o.alias)} -> {_text(n.alias)}",
             pos=n.pos,
         )
+
+
+def _union_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Change]:
+    """A new variant is minor (like a new enum value); a removed or retyped one, or another
+    tag field, breaks readers."""
+    label = f"type {n.name}"
+    if o.tag != n.tag:
+        yield Change(
+            kind="type",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"{label}: union tag {o.tag or 'none'} -> {n.tag or 'none'}",
+            pos=n.pos,
+        )
+        return
+
+    def key(v: UnionVariant, sid: str) -> str:
+        return v.tag if v.tag is not None else _sig(v.type, sid)
+
+    ov = {key(v, os_.id): v for v in o.variants}
+    nv = {key(v, ns.id): v for v in n.variants}
+    for k, v in ov.items():
+        if k not in nv:
+            yield Change(
+                kind="type",
+                action="removed",
+                subject=f"{n.name}.{k}",
+                impact="breaking",
+                detail=f"{label}: variant {k} removed",
+                pos=n.pos,
+            )
+        elif _sig(v.type, os_.id) != _sig(nv[k].type, ns.id):
+            yield Change(
+                kind="type",
+                action="changed",
+                subject=f"{n.name}.{k}",
+                impact="breaking",
+                detail=f"{label}: variant {k} type {v.type.text} -> {nv[k].type.text}",
+                pos=nv[k].pos,
+            )
+    for k, v in nv.items():
+        if k not in ov:
+            yield Change(
+                kind="type",
+                action="added",
+                subject=f"{n.name}.{k}",
+                impact="minor",
+                detail=f"{label}: variant {k} added",
+                pos=v.pos,
+            )
 
 
 def _text(ref: TypeRef | None) -> str:
@@ -477,6 +534,24 @@ def _op_changes(o: Operation, n: Operation, os_: Spec, ns: Spec) -> Iterator[Cha
             subject=n.name,
             impact="breaking",
             detail=f"{label}: returns {_text(o.returns)} -> {_text(n.returns)}",
+            pos=n.pos,
+        )
+    if o.binding() != n.binding():
+        yield Change(
+            kind="operation",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"{label}: HTTP binding {' '.join(o.binding())} -> {' '.join(n.binding())}",
+            pos=n.pos,
+        )
+    elif [o.placement(p.name) for p in o.params] != [n.placement(p.name) for p in o.params]:
+        yield Change(
+            kind="operation",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"{label}: parameter placement changed",
             pos=n.pos,
         )
     raises = [f"may now raise {e}" for e in n.errors if e not in o.errors]

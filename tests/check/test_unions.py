@@ -7,11 +7,13 @@ from pathlib import Path
 import pytest
 from specloom.targets.values import Null, RecordValue, UnionValue, ValueBuilder
 
+from specloom.check.diff import diff_specs
 from specloom.check.lint import lint_workspace
 from specloom.check.values import call_problems
 from specloom.config import LintConfig
 from specloom.errors import SpecError
 from specloom.findings import Finding
+from specloom.model import Spec
 from specloom.parse import load_workspace
 from specloom.parse.typeexpr import TypeSyntaxError, parse_type
 
@@ -335,3 +337,71 @@ def test_typed_values_keep_null_apart_from_absent(tmp_path: Path) -> None:
     assert isinstance(u, UnionValue) and (u.index, u.label) == (1, "B")
     assert args["n"] == Null(explicit=True) and args["o"] == Null(explicit=False)
     assert isinstance(case.expect, UnionValue) and case.expect.label == "b"
+
+
+# -- diff --------------------------------------------------------------------------------
+
+
+def _spec(tmp_path: Path, name: str, block: str) -> Spec:
+    folder = tmp_path / name / "s"
+    folder.mkdir(parents=True)
+    (folder / "spec.md").write_text(HEAD + block + "```\n", encoding="utf-8")
+    return load_workspace(tmp_path / name).spec("s")
+
+
+DIFF_BASE = (
+    "types:\n"
+    "  A: {fields: {x: int32}}\n"
+    "  B: {fields: {y: string}}\n"
+    "  C: {fields: {z: bool}}\n"
+    "  T: {tag: kind, union: {a: A, b: B}}\n"
+    "  R: {fields: {n: string}}\n"
+    "operations:\n"
+    "  go: {params: {id: string}, http: {method: GET, path: '/go/{id}'}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "want"),
+    [
+        (
+            "T: {tag: kind, union: {a: A, b: B}}",
+            "T: {tag: kind, union: {a: A, b: B, c: C}}",
+            [("added", "T.c", "minor")],
+        ),
+        (
+            "T: {tag: kind, union: {a: A, b: B}}",
+            "T: {tag: kind, union: {a: A}}",
+            [("removed", "T.b", "breaking")],
+        ),
+        (
+            "T: {tag: kind, union: {a: A, b: B}}",
+            "T: {tag: kind, union: {a: A, b: C}}",
+            [("changed", "T.b", "breaking")],
+        ),
+        (
+            "T: {tag: kind, union: {a: A, b: B}}",
+            "T: {tag: type, union: {a: A, b: B}}",
+            [("changed", "T", "breaking")],
+        ),
+        (
+            "R: {fields: {n: string}}",
+            "R: {fields: {n: nullable<string>}}",
+            [("changed", "R.n", "breaking")],
+        ),
+        ("path: '/go/{id}'", "path: '/v2/go/{id}'", [("changed", "go", "breaking")]),
+        (
+            "http: {method: GET, path: '/go/{id}'}",
+            "http: {method: GET, path: /go}",
+            [("changed", "go", "breaking")],
+        ),  # id moves from the path to the query
+    ],
+)
+def test_diff_of_unions_nullable_and_bindings(
+    tmp_path: Path, old: str, new: str, want: list[tuple[str, str, str]]
+) -> None:
+    assert old in DIFF_BASE
+    a = _spec(tmp_path, "old", DIFF_BASE)
+    b = _spec(tmp_path, "new", DIFF_BASE.replace(old, new))
+    got = [(c.action, c.subject, c.impact) for c in diff_specs(a, b).changes if c.kind != "clause"]
+    assert got == want
