@@ -303,8 +303,8 @@ def _sig(ref: TypeRef | None, spec_id: str) -> str:
     if ref is None:
         return "nothing"
     if ref.nullable:
-        inner = ref.model_copy(update={"nullable": False, "optional": False})
-        return f"nullable<{_sig(inner, spec_id)}>{'?' if ref.optional else ''}"
+        bare = ref.model_copy(update={"nullable": False, "optional": False})
+        return f"nullable<{_sig(bare, spec_id)}>{'?' if ref.optional else ''}"
     if ref.kind == "named":
         return f"{ref.spec or spec_id}.{ref.name}{'?' if ref.optional else ''}"
     if ref.kind == "primitive":
