@@ -1,0 +1,1 @@
+"""Importers: OpenAPI documents to spec folders."""
