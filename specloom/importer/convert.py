@@ -175,7 +175,9 @@ def _repair(st: SpecText, result: ImportResult, rounds: int = 6) -> str:
             m = re.search(r"union (\w+)", f.message)
             if f.rule in ("SL113", "SL114", "SL115") and m and m.group(1) in by_name:
                 changed |= _widen(by_name[m.group(1)], by_name, result.notes)
-            m = re.search(r"type (\w+) contains itself .*\((.*)\)", f.message)
+            m = re.search(
+                r"type (\w+) contains itself through required fields \(([^)]*)\)", f.message
+            )
             if f.rule == "SL107" and m:
                 changed |= _break_cycle(m.group(2), by_name, result.notes)
         if not changed:

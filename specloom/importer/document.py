@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +13,21 @@ from specloom.errors import SpecError
 from specloom.parse.source import MAX_FILE_BYTES
 
 Json = dict[str, Any]
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_BOOL = "tag:yaml.org,2002:bool"
 
 
 class _Loader(yaml.SafeLoader):
     """YAML 1.1 without the date and `yes`/`no` surprises: keys and values stay as written."""
 
 
-for _first, _rules in list(_Loader.yaml_implicit_resolvers.items()):
-    _Loader.yaml_implicit_resolvers[_first] = [
-        (tag, rx)
-        for tag, rx in _rules
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
+# a copy: the resolver table is a class attribute shared with yaml.SafeLoader
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in rules if tag not in (_TIMESTAMP, _BOOL)]
+    for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
 

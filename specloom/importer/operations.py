@@ -100,7 +100,7 @@ class OperationBuilder:
 
     def _operation(self, path: str, method: str, op: Json, shared: list[Any]) -> None:
         raw_id = op.get("operationId")
-        wanted = ident(str(raw_id) if raw_id else f"{method.lower()}_{path}", "op")
+        wanted = ident(str(raw_id) if raw_id else f"{method.lower()} {path}", "op")
         name = self.op_names.take(wanted)
         if raw_id and name != raw_id:
             self.notes.append(f"operationId `{raw_id}` is the operation `{name}`")

@@ -105,6 +105,8 @@ class TypeBuilder:
             out.values = _enum_values(merged, self.notes, name)
         elif ("oneOf" in merged or "anyOf" in merged) and not _only_null(merged):
             self._union(out, merged)
+        elif isinstance(merged.get("type"), list) and len(merged["type"]) > 1:
+            self._union(out, {"oneOf": [{**merged, "type": t} for t in merged["type"]]})
         else:
             out.kind = "alias"
             out.alias = self._bare(merged, name)
@@ -235,6 +237,10 @@ class TypeBuilder:
 
     def _inline(self, schema: Json, hint: str) -> str:
         name = self.ns.take(pascal(hint))
+        if name != pascal(hint):
+            self.notes.append(
+                f"the inline schema of {hint} is the type `{name}` (`{pascal(hint)}` is taken)"
+            )
         self.define(name, schema, f"inline: {hint}")
         return name
 
