@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -101,3 +102,124 @@ def test_build_passes_every_gate(tmp_path: Path) -> None:
     assert (
         "HTTP: `POST /drawings` (id in body, shapes in body, note in body, trace in header)" in api
     )
+
+
+WIRE_TEST = r"""
+use shapes::*;
+
+#[test]
+fn tagged_union_carries_its_tag() {
+    let s: Shape = serde_json::from_str(r#"{"kind":"circle","radius":2.0}"#).unwrap();
+    assert_eq!(s, Shape::Circle(Circle { radius: 2.0 }));
+    assert_eq!(serde_json::to_string(&s).unwrap(), r#"{"kind":"circle","radius":2.0}"#);
+    assert!(serde_json::from_str::<Shape>(r#"{"kind":"square","side":1.0}"#).is_err());
+    assert!(serde_json::from_str::<Shape>(r#"{"radius":2.0}"#).is_err());
+}
+
+#[test]
+fn untagged_union_by_shape() {
+    assert_eq!(serde_json::from_str::<Size>("12").unwrap(), Size::Int32(12));
+    let named: Size = serde_json::from_str(r#""small""#).unwrap();
+    assert_eq!(named, Size::NamedSize(NamedSize::Small));
+}
+
+#[test]
+fn null_is_not_absent() {
+    let d: Drawing = serde_json::from_str(r#"{"id":"d","shapes":[],"note":null}"#).unwrap();
+    assert_eq!((d.note.clone(), d.label.clone(), d.size.clone()), (None, None, None));
+    let out = serde_json::to_string(&d).unwrap();
+    assert!(out.contains(r#""note":null"#) && !out.contains("label"), "{}", out);
+    assert!(serde_json::from_str::<Drawing>(r#"{"id":"d","shapes":[]}"#).is_ok());
+}
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    rs_gates.find_cargo() is None or not rs_gates.debian_serde_available(),
+    reason="cargo or Debian's serde crates missing",
+)
+def test_rust_serde_wire_format(workspace: Workspace, tmp_path: Path) -> None:
+    """The serde attributes hold on real JSON: tag field, untagged by shape, null kept."""
+    from specloom.targets.rust import RustConfig, RustTarget
+
+    from specloom.target import BuildContext
+
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
+    target = RustTarget(ctx, RustConfig())
+    spec = workspace.spec("shapes")
+    root = tmp_path / "pub"
+    for f in target.generate(spec):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    crate = rs_gates.assemble(target, spec, root, tmp_path / "work", serde=True)
+    cargo_toml = crate / "Cargo.toml"
+    cargo_toml.write_text(
+        cargo_toml.read_text(encoding="utf-8").replace(
+            "[features]", '[dev-dependencies]\nserde_json = "1"\n\n[features]'
+        ),
+        encoding="utf-8",
+    )
+    (crate / "tests" / "wire.rs").write_text(WIRE_TEST, encoding="utf-8")
+    cargo = rs_gates.find_cargo()
+    assert cargo is not None
+    proc = subprocess.run(
+        [str(cargo), "test", "--offline", "--features", "serde", "--test", "wire"],
+        cwd=crate,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CARGO_TARGET_DIR": str(tmp_path / "target")},
+        timeout=900,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "3 passed" in proc.stdout
+
+
+TS_USE = """import type { Drawing, Shape, Size } from "./index.js";
+
+export function area(s: Shape): number {
+  switch (s.kind) {
+    case "circle":
+      return 3 * s.radius * s.radius;
+    case "rect":
+      return s.width * s.height;
+  }
+}
+export const d: Drawing = { id: "x", shapes: [{ kind: "rect", width: 1, height: 2 }], note: null };
+export const sizes: Size[] = [12, "small"];
+// @ts-expect-error `note` may be null but not absent
+export const e: Drawing = { id: "x", shapes: [] };
+// @ts-expect-error a circle has no width
+export const f: Shape = { kind: "circle", width: 1 };
+// @ts-expect-error no such tag
+export const g: Shape = { kind: "square", radius: 1 };
+// @ts-expect-error not a named size
+export const h: Size = "medium";
+"""
+
+
+@pytest.mark.skipif(ts_gates.find_tsc() is None, reason="tsc missing")
+def test_typescript_unions_narrow_and_refuse(workspace: Workspace, tmp_path: Path) -> None:
+    """strict tsc: the tag narrows the union (the switch is exhaustive without a default), a
+    nullable field must be given, wrong tags and wrong variants do not compile."""
+    from specloom.targets.typescript import TypeScriptConfig, TypeScriptTarget
+
+    from specloom.target import BuildContext
+
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
+    target = TypeScriptTarget(ctx, TypeScriptConfig())
+    root = tmp_path / "pkg"
+    for f in target.generate(workspace.spec("shapes")):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    (root / "src" / "use.ts").write_text(TS_USE, encoding="utf-8")
+    tsc = ts_gates.find_tsc()
+    assert tsc is not None
+    assert ts_gates.run_tsc(tsc, root / "tsconfig.json", "TS001", root) == []
+    # and the expectations are real: without the directive the wrong tag is an error
+    (root / "src" / "use.ts").write_text(
+        TS_USE.replace("// @ts-expect-error no such tag\n", ""), encoding="utf-8"
+    )
+    found = ts_gates.run_tsc(tsc, root / "tsconfig.json", "TS001", root)
+    assert len(found) == 1 and "square" in found[0].message, found
