@@ -6,15 +6,16 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
-from rich.table import Table
 
-from specloom.pipeline.build import BuildRequest, BuildResult
+if TYPE_CHECKING:  # rich and the pipeline load only when a build runs (start-up time)
+    from rich.console import Console
+    from rich.progress import TaskID
+    from rich.table import Table
+
+    from specloom.pipeline.build import BuildRequest, BuildResult
 
 
 class Runner(StrEnum):
@@ -59,6 +60,8 @@ class ProgressView:
     LABEL: ClassVar[dict[str, str]] = {"run": "running", "skip": "skipped", "blocked": "blocked"}
 
     def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -95,6 +98,8 @@ class ProgressView:
 
 def summary_table(result: BuildResult) -> Table:
     """spec, target, status, time, gates."""
+    from rich.table import Table
+
     table = Table(title=f"build: {result.output.as_posix()} ({result.seconds:.2f} s)")
     for col in ("spec", "target", "status", "time (s)", "gates"):
         table.add_column(col)
@@ -119,6 +124,8 @@ def run(
     quiet: bool,
 ) -> BuildResult:
     """Run the build with the chosen runner, showing progress on stderr unless quiet."""
+    from rich.console import Console
+
     err = Console(stderr=True)
     view = ProgressView(err)
     progress = None if quiet else view
@@ -179,6 +186,11 @@ def register(app: typer.Typer) -> None:
         cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (LLM, audio)."),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
+        from rich.console import Console
+        from rich.markup import escape
+
+        from specloom.pipeline.build import BuildRequest
+
         req = BuildRequest(
             paths=list(paths or []),
             output=output,

@@ -13,7 +13,6 @@ import importlib
 import sys
 
 import typer
-from rich.console import Console
 
 from specloom.errors import SpecloomError
 
@@ -28,8 +27,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @app.callback(invoke_without_command=True)
@@ -71,7 +68,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="specloom")
     except SpecloomError as exc:
-        err_console.print(str(exc), markup=False)
+        from rich.console import Console
+
+        Console(stderr=True, highlight=False, soft_wrap=True).print(str(exc), markup=False)
         sys.exit(getattr(exc, "exit_code", 2))
 
 

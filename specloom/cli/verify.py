@@ -7,8 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 
 class OutputFormat(StrEnum):
@@ -36,6 +34,9 @@ def register(app: typer.Typer) -> None:
         fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
     ) -> None:
         """Compare published files with the manifest and re-run the gates; exit 1 on either."""
+        from rich.console import Console
+        from rich.table import Table
+
         from specloom.pipeline.report import is_skip
         from specloom.pipeline.verify import run_verify
 
