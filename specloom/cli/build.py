@@ -214,6 +214,8 @@ def register(app: typer.Typer) -> None:
             else:
                 out.print(summary_table(result))
             for r in result.rows:
+                if r.status == "built":  # every rebuild names what changed
+                    out.print(f"{r.spec}/{r.target} built: {r.reason}", markup=False)
                 if r.status in {"failed", "blocked"}:
                     out.print(
                         f"[red]{r.spec}/{r.target} {r.status}:[/] {escape(r.reason)}", markup=True

@@ -24,6 +24,9 @@ class TargetRecord(BaseModel):
 
     target_version: str
     input_hash: str
+    inputs: dict[str, str] = Field(default_factory=dict)
+    """Labelled hashes `input_hash` is made of (`spec <file>`, `config <key>`, `code <file>`),
+    so the next build can name the input that changed."""
     backend: str = "template"
     """The generation backend the output was made with; a different one rebuilds."""
     folder: str

@@ -332,7 +332,7 @@ def test_serde_on_a_spec_whose_import_has_it_off_names_the_fix(
 def test_check_serde_is_retired_with_a_clear_message() -> None:
     from pydantic import ValidationError
 
-    with pytest.raises(ValidationError, match="check_serde was retired.*serde = true"):
+    with pytest.raises(ValidationError, match=r"check_serde was retired.*serde = true"):
         RustConfig.model_validate({"check_serde": False})
 
 
