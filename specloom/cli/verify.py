@@ -32,6 +32,9 @@ def register(app: typer.Typer) -> None:
             None, "--target", "-t", help="Verify only this target (repeatable)."
         ),
         fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
+        force: bool = typer.Option(
+            False, "--force", help="Run every gate; reuse no stored gate result."
+        ),
     ) -> None:
         """Compare published files with the manifest and re-run the gates; exit 1 on either."""
         from rich.console import Console
@@ -40,7 +43,9 @@ def register(app: typer.Typer) -> None:
         from specloom.pipeline.report import is_skip
         from specloom.pipeline.verify import run_verify
 
-        rows = run_verify(list(paths or []), output, list(target) if target else None)
+        rows = run_verify(
+            list(paths or []), output, list(target) if target else None, reuse=not force
+        )
         bad = any(r.status != "ok" for r in rows)
         if fmt is OutputFormat.json:
             typer.echo(
@@ -59,6 +64,7 @@ def register(app: typer.Typer) -> None:
                 style = STYLE.get(r.status, "")
                 skipped = sum(1 for f in r.findings if f.severity != "error" and is_skip(f))
                 status = f"{r.status} ({skipped} skipped)" if skipped else r.status
+                status += " (reused)" if r.reused else ""
                 table.add_row(r.spec, r.target, f"[{style}]{status}[/]", str(len(r.findings)))
             out.print(table)
             for r in rows:

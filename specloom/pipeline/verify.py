@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,12 +14,13 @@ from specloom.config import Config, load_config
 from specloom.errors import BuildError
 from specloom.findings import Finding, Severity, has_errors
 from specloom.model import Workspace
+from specloom.pipeline import gatecache
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
 from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.manifest import hash_tree, read_manifest
 from specloom.pipeline.paths import check_name
-from specloom.pipeline.plan import make_target
+from specloom.pipeline.plan import code_files, input_parts, make_target
 from specloom.pipeline.publish import VERIFY_PREFIX, current_folder
 from specloom.pipeline.registry import load_target
 from specloom.pipeline.stage import remove_tree
@@ -31,6 +34,8 @@ class VerifyRow:
     target: str
     status: str
     findings: list[Finding] = field(default_factory=list)
+    reused: bool = False
+    """The gates' findings were reused (same published bytes, inputs and tools)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The `--format json` form."""
@@ -39,6 +44,7 @@ class VerifyRow:
             "target": self.target,
             "status": self.status,
             "findings": [f.as_dict() for f in self.findings],
+            "reused": self.reused,
         }
 
 
@@ -63,10 +69,19 @@ def drift(expected: dict[str, str], actual: dict[str, str], where: str) -> list[
 
 
 def verify_target(
-    ws: Workspace, sid: str, name: str, spec_dir: Path, config: Config, output: Path, cache: Path
+    ws: Workspace,
+    sid: str,
+    name: str,
+    spec_dir: Path,
+    config: Config,
+    output: Path,
+    cache: Path,
+    reuse: bool = True,
 ) -> VerifyRow:
     """Compare one published target with its manifest record, then re-run its gates on a
-    private copy (gates may write, and the published tree must not change)."""
+    private copy (gates may write, and the published tree must not change), or, with
+    `reuse`, take their findings from the gate cache when everything they read is the same
+    (`specloom.pipeline.gatecache`)."""
     manifest = read_manifest(spec_dir)
     where = f"{spec_dir.as_posix()}/{name}"
     rec = manifest.targets.get(name) if manifest else None
@@ -84,7 +99,8 @@ def verify_target(
         findings.append(
             _finding("DRIFT004", f"points at {folder}, the manifest at {rec.folder}", where)
         )
-    findings += drift(rec.files, hash_tree(spec_dir / folder), where)
+    actual = hash_tree(spec_dir / folder)
+    findings += drift(rec.files, actual, where)
     spec = ws.specs[sid]
     if manifest is not None and manifest.spec_hash != spec.hash:
         findings.append(
@@ -111,7 +127,12 @@ def verify_target(
         config.model_dump(mode="json", exclude={"root"}),
         config.targets.get(name, {}),
     )
-    copy = spec_dir / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
+    settings = config.model_dump(mode="json", exclude={"root"})
+    key = gatecache.gate_key(name, actual, input_parts(target, sid, code_files(cls)), settings)
+    cached = gatecache.load(cache, sid, name, key) if reuse else None
+    if cached is not None:
+        return VerifyRow(sid, name, status, findings + cached, reused=True)
+    copy = spec_dir / f"{VERIFY_PREFIX}{name}-{os.getpid()}-{threading.get_ident()}"
     remove_tree(copy)
     try:
         shutil.copytree(spec_dir / folder, copy, symlinks=True)
@@ -123,6 +144,8 @@ def verify_target(
     findings += gates
     if has_errors(gates):
         status = "failed"
+    else:
+        gatecache.store(cache, sid, name, key, gates)
     return VerifyRow(sid, name, status, findings)
 
 
@@ -133,8 +156,13 @@ def run_verify(
     *,
     workspace: Workspace | None = None,
     config: Config | None = None,
+    reuse: bool = True,
+    jobs: int | None = None,
 ) -> list[VerifyRow]:
-    """Verify every published target of the named specs (waits for a running build)."""
+    """Verify every published target of the named specs (waits for a running build).
+
+    The targets of a spec are verified at once on `jobs` threads (default min(4, CPUs));
+    `reuse=False` (`verify --force`) runs every gate, ignoring the gate cache."""
     config = config or load_config(paths[0] if paths else None)
     paths, out, cache = resolve_request(BuildRequest(paths=paths, output=output), config)
     ws = workspace if workspace is not None else load_workspaces(paths)
@@ -160,6 +188,11 @@ def run_verify(
             )
             continue
         names = targets or sorted(manifest.targets)
-        with lock_outputs([spec_dir]):
-            rows += [verify_target(ws, sid, n, spec_dir, config, out, cache) for n in names]
+        workers = jobs or min(4, os.cpu_count() or 1)
+        with lock_outputs([spec_dir]), ThreadPoolExecutor(max_workers=workers) as pool:
+            runs = [
+                pool.submit(verify_target, ws, sid, n, spec_dir, config, out, cache, reuse)
+                for n in names
+            ]
+            rows += [r.result() for r in runs]
     return rows
