@@ -21,6 +21,7 @@ from specloom.check.suppress import apply_suppressions
 from specloom.config import LintConfig
 from specloom.errors import ConfigError
 from specloom.findings import Finding, Severity
+from specloom.gcpause import gc_paused
 from specloom.model import Spec, Workspace
 
 SpecCheck = Callable[[Spec, LintContext], Iterable[Finding]]
@@ -98,13 +99,14 @@ def lint_workspace(
         )
     ctx = LintContext(workspace=ws, ts_int64=ts_int64)
     found: list[Finding] = []
-    for sid in ws.order or sorted(ws.specs):
-        spec = ws.specs[sid]
-        for spec_check in SPEC_CHECKS:
-            found.extend(spec_check(spec, ctx))
-    for ws_check in WORKSPACE_CHECKS:
-        found.extend(ws_check(ws, ctx))
-    return _finish(found, config, ctx)
+    with gc_paused():  # findings and indexes form no cycles (see specloom.gcpause)
+        for sid in ws.order or sorted(ws.specs):
+            spec = ws.specs[sid]
+            for spec_check in SPEC_CHECKS:
+                found.extend(spec_check(spec, ctx))
+        for ws_check in WORKSPACE_CHECKS:
+            found.extend(ws_check(ws, ctx))
+        return _finish(found, config, ctx)
 
 
 def lint_spec(

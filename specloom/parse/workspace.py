@@ -6,6 +6,7 @@ import heapq
 from pathlib import Path
 
 from specloom.errors import SpecError
+from specloom.gcpause import gc_paused
 from specloom.model import Spec, Workspace
 from specloom.parse.frontmatter import FrontMatter, split_front_matter
 from specloom.parse.source import file_errors, read_source
@@ -17,7 +18,7 @@ def load_workspace(path: Path) -> Workspace:
 
     For a single spec, the specs it imports are looked up beside it (in its parent folder).
     """
-    with file_errors(path):
+    with file_errors(path), gc_paused():
         return _load(path)
 
 
