@@ -91,7 +91,13 @@ def read_manifest(spec_dir: Path) -> Manifest | None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file next to `path`, fsync, then os.replace: readers see old or new."""
+    """Write to a temp file next to `path`, fsync, then os.replace: readers see old or new.
+    The same bytes already there are not written again (a no-op build fsyncs nothing)."""
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass  # unreadable: write it as usual, which reports the problem
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with tmp.open("wb") as fh:
