@@ -46,6 +46,8 @@ class JobResult:
     target: str
     status: Literal["built", "failed"]
     input_hash: str
+    inputs: dict[str, str] = field(default_factory=dict)
+    """The labelled hashes `input_hash` is made of (recorded in the manifest)."""
     target_version: str = ""
     folder: str | None = None
     files: dict[str, str] = field(default_factory=dict)

@@ -18,10 +18,11 @@ from specloom.pipeline import gatecache
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
 from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
-from specloom.pipeline.manifest import hash_tree, read_manifest
+from specloom.pipeline.manifest import hash_tree, read_manifest, recorded_folders
+from specloom.pipeline.ownership import inside_root
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import code_files, input_parts, make_target
-from specloom.pipeline.publish import VERIFY_PREFIX, current_folder
+from specloom.pipeline.publish import VERIFY_PREFIX, complete_interrupted, current_folder
 from specloom.pipeline.registry import load_target
 from specloom.pipeline.stage import remove_tree
 
@@ -121,8 +122,8 @@ def verify_target(
     target = make_target(
         cls,
         ws,
-        output,
-        cache,
+        output.absolute(),
+        cache.absolute(),
         "template",
         config.model_dump(mode="json", exclude={"root"}),
         config.targets.get(name, {}),
@@ -132,7 +133,8 @@ def verify_target(
     cached = gatecache.load(cache, sid, name, key) if reuse else None
     if cached is not None:
         return VerifyRow(sid, name, status, findings + cached, reused=True)
-    copy = spec_dir / f"{VERIFY_PREFIX}{name}-{os.getpid()}-{threading.get_ident()}"
+    # absolute: gates run tools (mkdocs, tsc, cargo) in other working folders
+    copy = spec_dir.absolute() / f"{VERIFY_PREFIX}{name}-{os.getpid()}-{threading.get_ident()}"
     remove_tree(copy)
     try:
         shutil.copytree(spec_dir / folder, copy, symlinks=True)
@@ -147,6 +149,16 @@ def verify_target(
     else:
         gatecache.store(cache, sid, name, key, gates)
     return VerifyRow(sid, name, status, findings)
+
+
+def _interrupted(spec_dir: Path, name: str) -> Finding:
+    return _finding(
+        "VER003",
+        "a killed build had recorded this version but not yet swapped the symlink to it;"
+        " the swap was completed (the folder matched its record)",
+        f"{spec_dir.as_posix()}/{name}",
+        Severity.INFO,
+    )
 
 
 def run_verify(
@@ -170,6 +182,8 @@ def run_verify(
     rows: list[VerifyRow] = []
     for sid in [s for s in ws.order if s in named]:
         spec_dir = out / check_name(sid, "spec id", file=ws.specs[sid].path)
+        if spec_dir.exists() or spec_dir.is_symlink():
+            inside_root(out, spec_dir)  # never read (or lock) through a symlink elsewhere
         manifest = read_manifest(spec_dir)
         if manifest is None:
             rows.append(
@@ -190,9 +204,15 @@ def run_verify(
         names = targets or sorted(manifest.targets)
         workers = jobs or min(4, os.cpu_count() or 1)
         with lock_outputs([spec_dir]), ThreadPoolExecutor(max_workers=workers) as pool:
+            manifest = read_manifest(spec_dir) or manifest
+            completed = complete_interrupted(spec_dir, recorded_folders(manifest))
             runs = [
                 pool.submit(verify_target, ws, sid, n, spec_dir, config, out, cache, reuse)
                 for n in names
             ]
-            rows += [r.result() for r in runs]
+            for n, run in zip(names, runs, strict=True):
+                row = run.result()
+                if n in completed:
+                    row.findings.insert(0, _interrupted(spec_dir, n))
+                rows.append(row)
     return rows

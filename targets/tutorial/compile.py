@@ -171,7 +171,7 @@ def compile_typescript(
             ' "files": ["tutorial.ts"]}\n'
         )
         proc = subprocess.run(
-            [str(tsc), "-p", "tsconfig.json", "--pretty", "false"],
+            [str(Path(tsc).absolute()), "-p", "tsconfig.json", "--pretty", "false"],
             cwd=tut,
             capture_output=True,
             text=True,
@@ -230,7 +230,10 @@ def compile_rust(
         sync_tree({"Cargo.toml": manifest.encode(), "src/lib.rs": prog.text.encode("utf-8")}, crate)
         env = dict(os.environ, CARGO_TARGET_DIR=str(home / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
-            [str(cargo), "check", "--tests", "--offline", "--quiet", "--message-format", "short"],
+            [
+                str(Path(cargo).absolute()),
+                *("check", "--tests", "--offline", "--quiet", "--message-format", "short"),
+            ],
             cwd=crate,
             env=env,
             capture_output=True,
