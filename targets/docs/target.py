@@ -11,7 +11,7 @@ from specloom.findings import Finding, Severity
 from specloom.model import Spec
 from specloom.target import GeneratedFile, Target, TargetConfig
 
-from . import api, gates, history
+from . import api, content, gates, history, live, mkdocs_build
 from .env import render
 from .markup import plain_title
 from .mkdocs_build import build_site
@@ -111,24 +111,45 @@ class DocsTarget(Target):
         files[history.IR_COPY] = ir + "\n"
         return [GeneratedFile(path=p, data=files[p].encode("utf-8")) for p in sorted(files)]
 
+    def build_artifact(self, spec: Spec, staging: Path) -> list[Finding]:
+        """DOC001: `mkdocs build --strict` in the staging folder; the site is published with
+        the Markdown project, in the same swap."""
+        if not self.settings.build_site:
+            return []
+        result = build_site(staging, timeout=self.settings.timeout)
+        if not result.available:
+            return [self._not_run(f"mkdocs build ({result.log})")]
+        if not result.ok:
+            return [
+                Finding(
+                    rule="DOC001",
+                    severity=Severity.ERROR,
+                    file="mkdocs.yml",
+                    message=f"mkdocs build --strict failed:\n{result.log}",
+                )
+            ]
+        self._built_in = result.seconds
+        return []
+
+    def _not_run(self, what: str) -> Finding:
+        return Finding(
+            rule="DOC001",
+            severity=Severity.WARNING,
+            message=f"skipped: {what}; the site was not built or checked: install the "
+            "project's dependencies (make setup)",
+        )
+
+    _built_in: float | None = None
+
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """Build the site with `--strict`, then check anchors, links and live HTML in it."""
+        """The gates over the site under `root/site` as it is (built by `build_artifact` at
+        build time, or as published): anchors, links, live HTML, API items, verdicts, examples.
+        """
         findings: list[Finding] = []
         if self.ctx.backend == "openai":
             from specloom.llm.prose import prose_findings
 
             findings += prose_findings(self.ctx, self.name)
-        missing = api.missing_languages()
-        if missing and spec.interface_items():
-            findings.append(
-                Finding(
-                    rule="DOC006",
-                    severity=Severity.WARNING,
-                    file=spec.path,
-                    message=f"skipped: API signatures for {', '.join(missing)}: the stub target is "
-                    "not installed, the API page shows the spec's declarations instead",
-                )
-            )
         if not self.settings.build_site:
             findings.append(
                 Finding(
@@ -139,39 +160,50 @@ class DocsTarget(Target):
                 )
             )
             return findings
-        result = build_site(root, timeout=self.settings.timeout)
-        if not result.available:
-            findings.append(
-                Finding(
-                    rule="DOC001",
-                    severity=Severity.WARNING,
-                    message=f"skipped: mkdocs build ({result.log}); the site was not built or "
-                    "checked: install the project's dependencies (make setup)",
-                )
-            )
-            return findings
-        if not result.ok:
-            findings.append(
-                Finding(
-                    rule="DOC001",
-                    severity=Severity.ERROR,
-                    file="mkdocs.yml",
-                    message=f"mkdocs build --strict failed:\n{result.log}",
-                )
-            )
-            return findings
         site = root / "site"
+        if not (site / "index.html").is_file():
+            if not mkdocs_build.mkdocs_available():
+                findings.append(self._not_run("mkdocs or mkdocs-material is not installed"))
+            else:
+                findings.append(
+                    Finding(
+                        rule="DOC001",
+                        severity=Severity.ERROR,
+                        file="site/index.html",
+                        message="no built site: site/index.html is missing; rebuild with "
+                        "specloom build --force",
+                    )
+                )
+            return findings
+        plan = plan_site(spec)
         scan = gates.scan_site(site)
         findings += gates.check_anchors(spec, scan, "DOC002")
+        findings += content.check_placement(spec, plan, scan, "DOC002")
         findings += gates.check_links(spec, self.ctx.workspace, site, scan, "DOC003")
-        findings += gates.check_live_html(scan, "DOC004")
-        n_pages = len(scan.pages)
+        findings += live.check_live_html(
+            scan, site, "DOC004", render(f"docs/{live.SITE_SCRIPT}.jinja")
+        )
+        api_findings, missing = content.check_api(spec, scan, "DOC006")
+        findings += api_findings
+        if missing and spec.interface_items():
+            findings.append(
+                Finding(
+                    rule="DOC006",
+                    severity=Severity.WARNING,
+                    file=spec.path,
+                    message=f"skipped: API signatures for {', '.join(missing)}: the stub target "
+                    "is not installed, so its tabs on api.html were not checked",
+                )
+            )
+        findings += content.check_verdicts(spec, plan, scan, "DOC008")
+        findings += content.check_examples_pages(spec, plan, scan, "DOC009")
+        built = f"site built in {self._built_in:.1f} s: " if self._built_in is not None else ""
         findings.append(
             Finding(
                 rule="DOC005",
                 severity=Severity.INFO,
-                message=f"site built in {result.seconds:.1f} s: {n_pages} pages, "
-                f"{len(spec.clauses)} clause anchors checked",
+                message=f"{built}{len(scan.pages)} pages, {len(spec.clauses)} clause anchors, "
+                f"{len(plan.example_pages)} examples pages checked",
             )
         )
         return findings

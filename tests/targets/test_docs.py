@@ -14,6 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from specloom.targets.docs import DocsConfig, DocsTarget, mkdocs_build, write_workspace_index
 from specloom.targets.docs import gates as docs_gates
+from specloom.targets.docs.live import check_live_html
+from specloom.targets.docs.scan import scan_html
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec, Workspace
@@ -54,7 +56,8 @@ def build(ws: Workspace, spec_id: str, out: Path) -> Built:
         p = root / f.path
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(f.data)
-    return Built(spec, root, target.verify(spec, root), target)
+    findings = target.build_artifact(spec, root)  # as the pipeline does at build time
+    return Built(spec, root, findings + target.verify(spec, root), target)
 
 
 @pytest.fixture(scope="module")
@@ -345,8 +348,21 @@ def test_strict_build_failure_is_an_error(workspace: Workspace, tmp_path: Path) 
         (root / f.path).write_bytes(f.data)
     with (root / "docs" / "money.md").open("a") as fh:
         fh.write("\n[broken](no-such-page.md)\n")
-    findings = target.verify(spec, root)
+    findings = target.build_artifact(spec, root)
     assert [f.rule for f in findings if f.severity is Severity.ERROR] == ["DOC001"]
+
+
+def test_verify_reads_the_published_site_and_never_rebuilds_it(
+    billing: Built, tmp_path: Path
+) -> None:
+    root = tmp_path / "docs"
+    shutil.copytree(billing.root, root)
+    shutil.rmtree(root / "site")
+    findings = billing.target.verify(billing.spec, root)
+    assert [(f.rule, f.file) for f in findings if f.severity is Severity.ERROR] == [
+        ("DOC001", "site/index.html")
+    ]
+    assert not (root / "site").exists()  # verify did not build one
 
 
 def test_gates_catch_duplicate_anchor_broken_link_and_live_script(
@@ -368,8 +384,9 @@ def test_gates_catch_duplicate_anchor_broken_link_and_live_script(
         f.message for f in docs_gates.check_links(billing.spec, None, site, scan, "DOC003")
     )
     assert "nowhere.html" in links and "invoices.html#nope" in links
-    live = " ".join(f.message for f in docs_gates.check_live_html(scan, "DOC004"))
+    live = " ".join(f.message for f in check_live_html(scan, site, "DOC004"))
     assert "<script> element" in live and "onerror" in live
+    assert "inline script that is not the theme's: 'alert(1)'" in live
 
 
 def test_missing_mkdocs_is_a_skipped_warning(
@@ -377,7 +394,8 @@ def test_missing_mkdocs_is_a_skipped_warning(
 ) -> None:
     monkeypatch.setattr(mkdocs_build, "mkdocs_available", lambda: False)
     target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
-    findings = target.verify(workspace.specs["common"], tmp_path)
+    findings = target.build_artifact(workspace.specs["common"], tmp_path)
+    findings += target.verify(workspace.specs["common"], tmp_path)
     doc001 = [f for f in findings if f.rule == "DOC001"]
     assert doc001 and doc001[0].severity is Severity.WARNING
     assert is_skip(doc001[0])  # the build report counts it as skipped, never as passed
@@ -592,7 +610,8 @@ def test_clause_before_the_first_heading_is_anchored_on_the_home_page(
 def test_repeated_section_id_is_a_gate_error_not_a_crash(repo_root: Path, tmp_path: Path) -> None:
     ws = load_workspace(repo_root / "tests" / "check" / "fixtures" / "bad")
     built = build(ws, "shop", tmp_path)
-    assert [(f.rule, f.clause) for f in built.errors()] == [("DOC002", "orders")]
+    # two anchors, and the second one off the page the plan gives the id
+    assert {(f.rule, f.clause) for f in built.errors()} == {("DOC002", "orders")}
 
 
 # -- the LLM overview (fake OpenAI server over real HTTP) -------------------------------------
@@ -737,10 +756,8 @@ def test_rendered_spec_text_is_never_live_html(pieces: list[str]) -> None:
     html = markdown.markdown(
         page, extensions=["md_in_html", "pymdownx.superfences", "attr_list", "admonition", "tables"]
     )
-    scan = docs_gates._Scanner()
-    scan._in_content = True
-    scan.feed(html)
-    assert scan.scan.live == [], (body, html)
+    scan = scan_html(f'<article class="md-content__inner">{html}</article>')
+    assert scan.live == [] and scan.scripts == [], (body, html)
 
 
 def test_fence_in_a_list_item_stays_in_the_item() -> None:
