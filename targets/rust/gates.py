@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 
 from ..clausedocs import missing_clauses
@@ -171,18 +171,18 @@ def run_cargo(
 
 
 def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
-    """All gates; a missing cargo or missing Debian crates give `skipped` warnings."""
+    """All gates; a missing cargo or missing Debian crates give `not_run` findings, the serde
+    check turned off by config an `off` one."""
     from .target import RustConfig
 
     findings = coverage(spec, root)
     cargo = find_cargo()
     if cargo is None:
         findings.append(
-            Finding(
-                rule="RS001",
-                severity=Severity.WARNING,
-                message="skipped: cargo not found (install a Rust toolchain; see "
-                "scripts/setup.sh); the crate was not compiled",
+            not_run(
+                "RS001",
+                "cargo not found; the crate was not compiled",
+                fix="install a Rust toolchain; see scripts/setup.sh",
             )
         )
         return findings
@@ -202,20 +202,15 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
             )
         if not target.config.check_serde:
             findings.append(
-                Finding(
-                    rule="RS004",
-                    severity=Severity.INFO,
-                    message="skipped: the serde feature check is turned off (check_serde)",
-                )
+                turned_off("RS004", "the serde feature check is turned off (check_serde = false)")
             )
         elif not serde:
             findings.append(
-                Finding(
-                    rule="RS004",
-                    severity=Severity.WARNING,
-                    message="skipped: Debian's serde crates are not installed under "
-                    f"{DEBIAN_REGISTRY} (run scripts/setup.sh); `--features serde` was not "
-                    "checked",
+                not_run(
+                    "RS004",
+                    f"Debian's serde crates are not installed under {DEBIAN_REGISTRY}; "
+                    "`--features serde` was not checked",
+                    fix="run scripts/setup.sh",
                 )
             )
         else:

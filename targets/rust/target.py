@@ -96,6 +96,7 @@ class RustTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = RustConfig
     description: ClassVar[str] = "a Cargo crate: types, Error enum, service trait, conformance"
+    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004")
 
     def item_doc(self, spec: Spec, item: InterfaceItem, indent: str = "") -> str:
         """The doc comment of an item: its doc, the text of each clause it names, the ids."""
