@@ -1,6 +1,7 @@
 """Gates on what the published pages show, item by item, against the IR.
 
 DOC002 (placement): each clause anchor is on its page, under its section.
+DOC005: the search index lists every page, so search can find every clause's page.
 DOC006: each API item shows every stub language's signature and links exactly its clauses.
 DOC008: each transcript message is styled with the verdict the spec gives it.
 DOC009: every clause with examples has its examples page with every example on it.
@@ -8,7 +9,9 @@ DOC009: every clause with examples has its examples page with every example on i
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -323,3 +326,31 @@ def _split_headings(page: PageScan) -> dict[str, list[list[Event]]]:
         elif current is not None:
             current.append(ev)
     return out
+
+
+# -- DOC005: search ---------------------------------------------------------------------------
+
+SEARCH_INDEX = "search/search_index.json"
+
+
+def check_search(site: Path, scan: SiteScan, rule: str) -> list[Finding]:
+    """The built-in search's index is JSON and has an entry for every page of the site."""
+    try:
+        data = json.loads((site / SEARCH_INDEX).read_text(encoding="utf-8"))
+        located = {str(d["location"]).split("#", 1)[0] for d in data["docs"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [
+            _err(rule, f"the search index is missing or malformed: {exc}", f"site/{SEARCH_INDEX}")
+        ]
+    located = {"index.html" if loc == "" else loc for loc in located}
+    missing = sorted(rel for rel in scan.pages if rel != "404.html" and rel not in located)
+    if not missing:
+        return []
+    return [
+        _err(
+            rule,
+            f"{len(missing)} pages are not in the search index ({', '.join(missing[:5])}): "
+            "search cannot find them",
+            f"site/{SEARCH_INDEX}",
+        )
+    ]

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 from specloom.target import GeneratedFile, Target, TargetConfig
 
@@ -128,18 +128,14 @@ class DocsTarget(Target):
                     message=f"mkdocs build --strict failed:\n{result.log}",
                 )
             ]
-        self._built_in = result.seconds
         return []
 
     def _not_run(self, what: str) -> Finding:
-        return Finding(
-            rule="DOC001",
-            severity=Severity.WARNING,
-            message=f"skipped: {what}; the site was not built or checked: install the "
-            "project's dependencies (make setup)",
+        return not_run(
+            "DOC001",
+            f"{what}; the site was not built or checked",
+            fix="install the project's dependencies (make setup)",
         )
-
-    _built_in: float | None = None
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """The gates over the site under `root/site` as it is (built by `build_artifact` at
@@ -152,12 +148,7 @@ class DocsTarget(Target):
             findings += prose_findings(self.ctx, self.name)
         if not self.settings.build_site:
             findings.append(
-                Finding(
-                    rule="DOC001",
-                    severity=Severity.WARNING,
-                    message="skipped: mkdocs build (build_site = false in config); the site was "
-                    "not built or checked",
-                )
+                turned_off("DOC001", "build_site = false in config: no site built or checked")
             )
             return findings
         site = root / "site"
@@ -187,25 +178,17 @@ class DocsTarget(Target):
         findings += api_findings
         if missing and spec.interface_items():
             findings.append(
-                Finding(
-                    rule="DOC006",
-                    severity=Severity.WARNING,
+                not_run(
+                    "DOC006",
+                    f"API signatures for {', '.join(missing)}: the stub target is not "
+                    "installed, so its tabs on api.html were not checked",
                     file=spec.path,
-                    message=f"skipped: API signatures for {', '.join(missing)}: the stub target "
-                    "is not installed, so its tabs on api.html were not checked",
+                    fix="install specloom with its typescript and rust targets",
                 )
             )
         findings += content.check_verdicts(spec, plan, scan, "DOC008")
         findings += content.check_examples_pages(spec, plan, scan, "DOC009")
-        built = f"site built in {self._built_in:.1f} s: " if self._built_in is not None else ""
-        findings.append(
-            Finding(
-                rule="DOC005",
-                severity=Severity.INFO,
-                message=f"{built}{len(scan.pages)} pages, {len(spec.clauses)} clause anchors, "
-                f"{len(plan.example_pages)} examples pages checked",
-            )
-        )
+        findings += content.check_search(site, scan, "DOC005")
         return findings
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
