@@ -16,8 +16,10 @@ from pydantic import ValidationError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 
-from .builder import FALLBACK_DATE
-from .script import Episode, missing_must_clauses, script_problems
+from .builder import FALLBACK_DATE, segment_clauses
+from .forms import SpokenLine, expected_lines, first_difference, script_md_lines, vtt_cues
+from .script import MUST_LEVELS, Episode, script_problems
+from .spoken import says_clause, says_modal, spoken_share, unspeakable
 from .vtt import cue_times
 
 SILENCE_DBFS = -50.0
@@ -26,6 +28,8 @@ MIN_WPM, MAX_WPM = 90.0, 260.0
 """Speaking rates that bound the plausible duration of a script."""
 TIME_TOLERANCE_S = 0.25
 """Chapters and cues may end this far past the decoded audio (MP3 frame rounding)."""
+CHAPTER_END_TOLERANCE_S = 0.5
+"""The last chapter ends this close to the decoded audio's end (either way)."""
 DECODE_RATE = 22050
 REQUIRED_TAGS = {"TIT2": "title", "TALB": "show", "TRCK": "episode", "TDRC": "date"}
 
@@ -126,12 +130,16 @@ class PodcastGates:
         decoded = self.audio(episode)
         if episode is not None and decoded is not None:
             self.loudness(episode, decoded)
-        self.timing(decoded.duration if decoded is not None and decoded.pcm else None)
+        duration = decoded.duration if decoded is not None and decoded.pcm else None
+        self.timing(duration)
+        if episode is not None:
+            self.forms(episode, duration)
         self.feed()
         return self.findings
 
     def script(self) -> Episode | None:
-        """POD001 script well-formed, POD002 every MUST clause named by id."""
+        """POD001 well-formed, POD002 every MUST clause said, POD013 nothing unspeakable,
+        POD014 each segment's clauses."""
         path = self.root / "script.json"
         try:
             episode = Episode.model_validate_json(path.read_bytes())
@@ -152,16 +160,118 @@ class PodcastGates:
                 self.spec.path,
                 Severity.INFO,
             )
-        for cid in missing_must_clauses(episode, self.spec):
-            clause = self.spec.clause(cid)
+        self.spoken(episode)
+        self.segments(episode)
+        for seg in episode.segments:
+            for n, line in enumerate(seg.lines, 1):
+                for what in unspeakable(line.text):
+                    self.add(
+                        "POD013",
+                        f"segment {seg.id!r} line {n} reads {what} aloud: describe it instead",
+                        "script.json",
+                    )
+        return episode
+
+    def spoken(self, episode: Episode) -> None:
+        """POD002: every MUST / MUST NOT clause is said by a line tagged with it: the line has
+        its modal keyword and at least half its content words."""
+        lines = [line for seg in episode.segments for line in seg.lines]
+        for clause in self.spec.clauses:
+            if clause.level not in MUST_LEVELS:
+                continue
+            tagged = [line for line in lines if clause.id in line.clauses]
+            if any(says_clause(line.text, clause) for line in tagged):
+                continue
+            if clause.kind == "section":
+                # A section clause's text is its sentences: said when its lines together say it
+                # (its tagged statements are said one by one, each on its own line).
+                parts = {c.id for c in self.spec.clauses if c.section == clause.id} | {clause.id}
+                said = " ".join(line.text for line in lines if parts & set(line.clauses))
+                if tagged and says_clause(said, clause):
+                    continue
+            if not tagged:
+                why = "is not in the script"
+            else:
+                best = max(spoken_share(line.text, clause) for line in tagged)
+                modal = any(says_modal(line.text, clause.level) for line in tagged)
+                why = (
+                    f"is named by {len(tagged)} lines but never said: the best says "
+                    f"{best:.0%} of its content words"
+                    + ("" if modal else f" and no line tagged with it says {clause.level.value}")
+                )
             self.add(
                 "POD002",
-                f"MUST clause {cid} is not in the script",
-                clause.pos.file if clause else self.spec.path,
-                clause=cid,
-                line=clause.pos.line if clause else None,
+                f"{clause.level.value} clause {clause.id} {why}",
+                clause.pos.file,
+                clause=clause.id,
+                line=clause.pos.line,
             )
-        return episode
+
+    def segments(self, episode: Episode) -> None:
+        """POD014: each segment carries exactly the clause ids the spec gives its section."""
+        want = segment_clauses(self.spec)
+        for seg in episode.segments:
+            key = seg.section if seg.kind == "section" else None
+            expected = want.get(key, set()) if seg.kind in ("intro", "section") else set()
+            got = set(seg.clause_ids())
+            if got != expected:
+                extra, missing = sorted(got - expected), sorted(expected - got)
+                self.add(
+                    "POD014",
+                    f"segment {seg.id!r} carries clauses it should not {extra} and lacks {missing}",
+                    "script.json",
+                )
+
+    def forms(self, episode: Episode, duration: float | None) -> None:
+        """POD011 script.md, POD012 transcript.vtt and POD006 chapters.json agree with
+        script.json: same lines in the same order, one contiguous chapter per segment."""
+        try:
+            md = script_md_lines((self.root / "script.md").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            self.add("POD011", f"script.md is missing or unreadable: {exc}", "script.md")
+        else:
+            diff = first_difference(expected_lines(episode, by_title=True), md)
+            if diff:
+                self.add("POD011", f"script.md differs from script.json: {diff}", "script.md")
+        try:
+            cues = vtt_cues((self.root / "transcript.vtt").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            self.add("POD012", f"transcript.vtt is missing or malformed: {exc}", "transcript.vtt")
+        else:
+            got = [SpokenLine(c.segment, c.speaker, c.text, c.clauses) for c in cues]
+            diff = first_difference(expected_lines(episode), got)
+            if diff:
+                self.add(
+                    "POD012", f"transcript.vtt differs from script.json: {diff}", "transcript.vtt"
+                )
+        chapters = self._chapters()
+        titles = [(t, tuple(c)) for _, _, t, c in chapters]
+        want = [(seg.title, tuple(seg.clause_ids())) for seg in episode.segments]
+        if chapters and titles != want:
+            self.add(
+                "POD006",
+                f"chapters.json has {len(chapters)} chapters, script.json {len(want)} segments; "
+                "they must match one to one (title and clauses, in order)",
+                "chapters.json",
+            )
+        prev = 0.0
+        for n, (start, end, title, _) in enumerate(chapters, 1):
+            if abs(start - prev) > 0.001:
+                self.add(
+                    "POD006",
+                    f"chapter {n} ({title!r}) starts at {start:.3f} s, the previous one ends at "
+                    f"{prev:.3f} s: chapters must be contiguous",
+                    "chapters.json",
+                )
+                break
+            prev = end
+        if chapters and duration is not None and abs(prev - duration) > CHAPTER_END_TOLERANCE_S:
+            self.add(
+                "POD006",
+                f"the last chapter ends at {prev:.2f} s, the audio at {duration:.2f} s "
+                f"(more than {CHAPTER_END_TOLERANCE_S} s apart)",
+                "chapters.json",
+            )
 
     def audio(self, episode: Episode | None) -> Decoded | None:
         """POD003 the MP3 decodes, POD005 plausible duration, POD008 tags present."""
