@@ -9,6 +9,7 @@ from specloom.model import Clause, Example, Section, Spec
 from .config import PodcastConfig
 from .script import MAX_LINE_CHARS, MUST_LEVELS, WALKED_LEVELS, Episode, Host, Line, Segment
 from .speech import first_sentences, plural, prose_lines, speakable, spoken_id
+from .spoken import normative_text
 
 A, B = "a", "b"
 """Host ids: A explains, B asks the newcomer's questions."""
@@ -313,7 +314,8 @@ class ScriptBuilder:
         """A clause as spoken: a hard rule in full (its words are checked), others cut short."""
         if clause.level in MUST_LEVELS:
             words = max(self.config.max_sentence_words, MAX_LINE_CHARS // 8)
-            return self.say(clause.text, md=True, max_words=words)
+            # a section clause's text is its whole section: say what it obliges
+            return self.say(normative_text(clause), md=True, max_words=words)
         return self.say(clause.text, md=True, max_words=self.config.max_sentence_words)
 
     def describe(self, example: Example) -> str:

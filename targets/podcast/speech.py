@@ -105,7 +105,7 @@ def describe_code(code: str) -> str:
     code = code.strip()
     tag = _TAG_NAME.match(code)
     if tag:
-        return f"the {spoken_id(tag.group(1))} tag"
+        return f"{spoken_id(tag.group(1))} tag"
     if _IDENT.match(code):
         return spoken_id(code.replace(".", " "))
     if _URL.match(code):

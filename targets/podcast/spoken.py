@@ -66,9 +66,21 @@ def says_modal(text: str, level: Level) -> bool:
     return any(re.search(rf"\b{re.escape(m)}\b", low) for m in MODALS.get(level, ()))
 
 
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+
+
+def normative_text(clause: Clause) -> str:
+    """What the clause obliges: a statement's sentence; for a section clause (its text is the
+    whole section) only the sentences that carry a MUST or MUST NOT."""
+    if clause.kind != "section":
+        return clause.text
+    kept = [x for x in _SENTENCE.split(clause.text) if re.search(r"\b(?:MUST|must)\b", x)]
+    return " ".join(kept) or clause.text
+
+
 def spoken_share(text: str, clause: Clause) -> float:
     """The share of the clause's content words that the line says (1.0 when it has none)."""
-    want = content_words(clause.text)
+    want = content_words(normative_text(clause))
     if not want:
         return 1.0
     return len(want & set(words(text))) / len(want)

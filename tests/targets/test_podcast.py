@@ -367,7 +367,8 @@ def test_gate_rejects_a_script_missing_a_must_clause(billing: Build, tmp_path: P
             line["clauses"] = [c for c in line["clauses"] if c != "bil1"]
     (root / "script.json").write_text(json.dumps(data), encoding="utf-8")
     found = errors(billing.target.verify(billing.spec, root))
-    assert [(f.rule, f.clause) for f in found] == [("POD002", "bil1")]
+    # the other forms now disagree with the edited script.json too (POD011/012/014/006)
+    assert [(f.rule, f.clause) for f in found if f.rule == "POD002"] == [("POD002", "bil1")]
     assert found[0].file == billing.spec.clause("bil1").pos.file  # type: ignore[union-attr]
     assert found[0].line == billing.spec.clause("bil1").pos.line  # type: ignore[union-attr]
 
@@ -487,9 +488,10 @@ def test_model_spec_episode(model_spec_dir: Path, tmp_path_factory: pytest.TempP
     episode = Episode.model_validate_json(result.files["script.json"])
     musts = [c.id for c in result.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)]
     assert len(musts) > 20 and set(musts) <= episode.clause_ids()
-    assert max(len(s.lines) for s in episode.segments) <= 16  # capped per segment
+    # every MUST and SHOULD clause is said (POD002), so a long section is no longer two lines
     duration = ffprobe_duration(result.root / "episode.mp3")
-    assert 5 * 60 < duration < 20 * 60
+    print(f"model spec episode: {episode.word_count()} words, {duration:.0f} s")
+    assert 5 * 60 < duration < 60 * 60
     assert elapsed < 60
 
 
