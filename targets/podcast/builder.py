@@ -301,9 +301,12 @@ class ScriptBuilder:
                 lines.append(
                     Line(
                         speaker=A,
-                        text=f"{'And' if musts else 'Not quite. There'} "
-                        f"{'is' if len(others) == 1 else 'are'} "
-                        f"{plural(len(others), 'more recommendation')}.",
+                        text=(
+                            f"And {plural(len(others), 'recommendation')}."
+                            if musts
+                            else f"Not quite. There {'is' if len(others) == 1 else 'are'} "
+                            f"{plural(len(others), 'more recommendation')}."
+                        ),
                     )
                 )
                 for c in others:
