@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 
-from .builder import FALLBACK_DATE, segment_clauses
+from .builder import FALLBACK_DATE
 from .forms import SpokenLine, expected_lines, first_difference, script_md_lines, vtt_cues
-from .script import MUST_LEVELS, Episode, script_problems
-from .spoken import says_clause, says_modal, spoken_share, unspeakable
+from .script import Episode, script_problems
+from .script_gates import script_findings
 from .vtt import cue_times
 
 SILENCE_DBFS = -50.0
@@ -160,67 +160,8 @@ class PodcastGates:
                 self.spec.path,
                 Severity.INFO,
             )
-        self.spoken(episode)
-        self.segments(episode)
-        for seg in episode.segments:
-            for n, line in enumerate(seg.lines, 1):
-                for what in unspeakable(line.text):
-                    self.add(
-                        "POD013",
-                        f"segment {seg.id!r} line {n} reads {what} aloud: describe it instead",
-                        "script.json",
-                    )
+        self.findings += script_findings(episode, self.spec)
         return episode
-
-    def spoken(self, episode: Episode) -> None:
-        """POD002: every MUST / MUST NOT clause is said by a line tagged with it: the line has
-        its modal keyword and at least half its content words."""
-        lines = [line for seg in episode.segments for line in seg.lines]
-        for clause in self.spec.clauses:
-            if clause.level not in MUST_LEVELS:
-                continue
-            tagged = [line for line in lines if clause.id in line.clauses]
-            if any(says_clause(line.text, clause) for line in tagged):
-                continue
-            if clause.kind == "section":
-                # A section clause's text is its sentences: said when its lines together say it
-                # (its tagged statements are said one by one, each on its own line).
-                parts = {c.id for c in self.spec.clauses if c.section == clause.id} | {clause.id}
-                said = " ".join(line.text for line in lines if parts & set(line.clauses))
-                if tagged and says_clause(said, clause):
-                    continue
-            if not tagged:
-                why = "is not in the script"
-            else:
-                best = max(spoken_share(line.text, clause) for line in tagged)
-                modal = any(says_modal(line.text, clause.level) for line in tagged)
-                why = (
-                    f"is named by {len(tagged)} lines but never said: the best says "
-                    f"{best:.0%} of its content words"
-                    + ("" if modal else f" and no line tagged with it says {clause.level.value}")
-                )
-            self.add(
-                "POD002",
-                f"{clause.level.value} clause {clause.id} {why}",
-                clause.pos.file,
-                clause=clause.id,
-                line=clause.pos.line,
-            )
-
-    def segments(self, episode: Episode) -> None:
-        """POD014: each segment carries exactly the clause ids the spec gives its section."""
-        want = segment_clauses(self.spec)
-        for seg in episode.segments:
-            key = seg.section if seg.kind == "section" else None
-            expected = want.get(key, set()) if seg.kind in ("intro", "section") else set()
-            got = set(seg.clause_ids())
-            if got != expected:
-                extra, missing = sorted(got - expected), sorted(expected - got)
-                self.add(
-                    "POD014",
-                    f"segment {seg.id!r} carries clauses it should not {extra} and lacks {missing}",
-                    "script.json",
-                )
 
     def forms(self, episode: Episode, duration: float | None) -> None:
         """POD011 script.md, POD012 transcript.vtt and POD006 chapters.json agree with
