@@ -17,8 +17,9 @@ You receive a draft episode as JSON and the spec's clauses. Answer with the same
 object (the Episode schema), rewriting the lines' text so it sounds like a real
 conversation. Rules:
 - keep every segment, in order, with the same id, title, kind and section;
-- every line has speaker "a" or "b", non-empty text (at most 60 words, unless it says a long clause) and the ids of
-  the clauses it talks about in "clauses"; use only the clause ids given;
+- every line has speaker "a" or "b", non-empty text (at most 60 words, unless it says a
+  long clause) and the ids of the clauses it talks about in "clauses"; use only the
+  clause ids given;
 - every MUST clause must be said by a line whose "clauses" has its id: the line says
   "must" (or "must not") and at least half of the clause's own words;
 - keep each segment's clause ids exactly as in the draft (all of them, no others);
