@@ -283,34 +283,41 @@ class ScriptBuilder:
                     )
                 )
         if rest:
-            # A long section is summarised, but every hard rule in it is still said aloud.
-            musts = [c for c in rest if c.level in MUST_LEVELS]
-            others = [c for c in rest if c.level not in MUST_LEVELS]
-            lines.append(Line(speaker=B, text="Is that everything in this part?"))
-            if musts:
-                lines.append(
-                    Line(
-                        speaker=A,
-                        text=f"Not quite. {plural(len(musts), 'more hard rule').capitalize()} "
-                        f"{'follows' if len(musts) == 1 else 'follow'}, quickly.",
-                    )
+            lines += self._rest(rest)
+        return lines
+
+    def _rest(self, rest: list[Clause]) -> list[Line]:
+        """The clauses after the detailed ones: a long section is summarised, but every hard
+        rule in it is still said, and the first `max_spoken_recommendations` SHOULDs; the
+        other recommendations are counted and listed by id in the show notes."""
+        musts = [c for c in rest if c.level in MUST_LEVELS]
+        others = [c for c in rest if c.level not in MUST_LEVELS]
+        said = others[: self.config.max_spoken_recommendations]
+        listed = others[len(said) :]
+        lines = [Line(speaker=B, text="Is that everything in this part?")]
+        lead = "Not quite."
+        if musts:
+            n = _capitalise(plural(len(musts), "more hard rule"))
+            verb = "follows" if len(musts) == 1 else "follow"
+            lines.append(Line(speaker=A, text=f"{lead} {n} {verb}, quickly."))
+            lines += [Line(speaker=A, text=self.clause_text(c), clauses=[c.id]) for c in musts]
+            lead = "And"
+        if said:
+            n = plural(len(said), "recommendation")
+            n = _capitalise(n) if lead.endswith(".") else n
+            lines.append(Line(speaker=A, text=f"{lead} {n}:"))
+            lines += [Line(speaker=A, text=self.clause_text(c), clauses=[c.id]) for c in said]
+            lead = "And"
+        if listed:
+            n = plural(len(listed), "more recommendation" if said else "recommendation")
+            there = "there is" if len(listed) == 1 else "there are"
+            lines.append(
+                Line(
+                    speaker=A,
+                    text=f"{lead} {there} {n}; the show notes list them by id.",
+                    clauses=[c.id for c in listed],
                 )
-                for c in musts:
-                    lines.append(Line(speaker=A, text=self.clause_text(c), clauses=[c.id]))
-            if others:
-                lines.append(
-                    Line(
-                        speaker=A,
-                        text=(
-                            f"And {plural(len(others), 'recommendation')}."
-                            if musts
-                            else f"Not quite. There {'is' if len(others) == 1 else 'are'} "
-                            f"{plural(len(others), 'more recommendation')}."
-                        ),
-                    )
-                )
-                for c in others:
-                    lines.append(Line(speaker=A, text=self.clause_text(c), clauses=[c.id]))
+            )
         return lines
 
     def clause_text(self, clause: Clause) -> str:
