@@ -387,6 +387,114 @@ def test_gates_catch_duplicate_anchor_broken_link_and_live_script(
     assert "inline script that is not the theme's: 'alert(1)'" in live
 
 
+def _site_copy(billing: Built, tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    shutil.copytree(billing.root, root)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("page", "old", "new", "rule"),
+    [
+        # a clause anchor moved into another section of the same page
+        ("invoices.html", ' id="bil6"', "", "DOC002"),
+        ("examples/bil6.html", "sl-role-response sl-bad", "sl-role-response sl-good", "DOC008"),
+        (
+            "examples/bil6.html",
+            '<span class="sl-verdict">GOOD',
+            '<span class="sl-verdict">BAD',
+            "DOC008",
+        ),
+        ("invoices.html", "sl-good", "sl-ok", "DOC008"),
+        ("examples/bil11.html", 'id="sl-example-2"', 'id="sl-example-9"', "DOC009"),
+        ("examples/bil6.html", 'href="../invoices.html#bil6"', 'href="../invoices.html"', "DOC009"),
+        ("examples/index.html", 'href="bil6.html"', 'href="index.html"', "DOC009"),
+        ("api.html", '<label for="__tabbed_1_2">Rust</label>', "<label>Go</label>", "DOC006"),
+        ("api.html", 'href="invoices.html#bil4"', 'href="invoices.html#bil5"', "DOC006"),
+        (
+            "index.html",
+            "</body>",
+            '<script src="https://cdn.example/x.js"></script></body>',
+            "DOC004",
+        ),
+        ("index.html", "</body>", '<a href="javascript:alert(1)">x</a></body>', "DOC004"),
+    ],
+)
+def test_a_defect_in_the_published_site_fires_its_gate(
+    billing: Built, tmp_path: Path, page: str, old: str, new: str, rule: str
+) -> None:
+    root = _site_copy(billing, tmp_path)
+    path = root / "site" / page
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {page}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    fired = {
+        f.rule for f in billing.target.verify(billing.spec, root) if f.severity is Severity.ERROR
+    }
+    assert rule in fired, fired
+
+
+def test_a_clause_anchor_on_the_wrong_page_or_section_fires_doc002(
+    billing: Built, repo_root: Path, tmp_path: Path
+) -> None:
+    root = _site_copy(billing, tmp_path)
+    invoices, payments = root / "site" / "invoices.html", root / "site" / "payments.html"
+    text = invoices.read_text(encoding="utf-8")
+    anchor = _cut_anchor(text, "bil1")
+    invoices.write_text(text.replace(anchor, "", 1), encoding="utf-8")
+    other = payments.read_text(encoding="utf-8")
+    payments.write_text(other.replace("</article>", anchor + "</article>", 1), encoding="utf-8")
+    found = [f for f in billing.target.verify(billing.spec, root) if f.rule == "DOC002"]
+    assert [f.clause for f in found] == ["bil1"] and "payments.html" in found[0].message
+    # a spec with sub-sections on one page: h2 belongs under its grandchild heading
+    ws = load_workspace(repo_root / "tests" / "fixtures" / "specs" / "headings")
+    (spec_id,) = ws.specs
+    built = build(ws, spec_id, tmp_path / "headings")
+    assert built.errors() == []
+    page = next(p for p in built.site.glob("*.html") if 'id="h2"' in p.read_text())
+    text = page.read_text(encoding="utf-8")
+    anchor = _cut_anchor(text, "h2")
+    text = text.replace(anchor, "", 1)
+    child = text.index("</h2>", text.index('id="child"')) + len("</h2>")
+    page.write_text(text[:child] + anchor + text[child:], encoding="utf-8")
+    found = [f for f in built.target.verify(built.spec, built.root) if f.rule == "DOC002"]
+    assert [f.clause for f in found] == ["h2"]
+    assert "under section 'child'" in found[0].message and "'grandchild'" in found[0].message
+
+
+def _cut_anchor(html: str, clause_id: str) -> str:
+    """The whole `<span class="sl-clause" id=...>...</span>` of one clause."""
+    start = html.index(f'<span class="sl-clause" id="{clause_id}">')
+    end = html.index("</span>", html.index('class="sl-eval"', start))
+    if html[: html.index('class="sl-eval"', start)].endswith("<span "):
+        end = html.index("</span>", end + 1)  # the eval id is a span of its own: skip it
+    return html[start : end + len("</span>")]
+
+
+def test_a_page_missing_from_the_search_index_fires_doc005(billing: Built, tmp_path: Path) -> None:
+    root = _site_copy(billing, tmp_path)
+    index = root / "site" / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["docs"] = [d for d in data["docs"] if not d["location"].startswith("payments.html")]
+    index.write_text(json.dumps(data), encoding="utf-8")
+    found = [f for f in billing.target.verify(billing.spec, root) if f.rule == "DOC005"]
+    assert len(found) == 1 and "payments.html" in found[0].message
+
+
+def test_a_missing_stub_target_is_not_run_for_its_tabs(
+    billing: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specloom.targets.docs import api
+
+    monkeypatch.setattr(
+        api, "LANGUAGES", [*api.LANGUAGES[:1], ("Rust", "rust", "specloom.targets.nothing_here")]
+    )
+    findings = billing.target.verify(billing.spec, billing.root)
+    (doc006,) = [f for f in findings if f.rule == "DOC006"]
+    assert is_not_run(doc006) and "Rust" in doc006.message
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+
+
 def test_missing_mkdocs_is_a_skipped_warning(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
