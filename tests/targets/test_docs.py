@@ -418,6 +418,10 @@ def _site_copy(billing: Built, tmp_path: Path) -> Path:
             "DOC004",
         ),
         ("index.html", "</body>", '<a href="javascript:alert(1)">x</a></body>', "DOC004"),
+        # outside the content: the prefilter must not let these through unparsed
+        ("index.html", '<a href="', '<a href="java&#115;cript:alert(1)" data-x="', "DOC004"),
+        ("index.html", "</body>", "<SCRIPT>x()</SCRIPT></body>", "DOC004"),
+        ("index.html", "<header ", "<header\nOnLoad=x() ", "DOC004"),
     ],
 )
 def test_a_defect_in_the_published_site_fires_its_gate(
