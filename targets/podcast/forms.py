@@ -16,7 +16,7 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_\[\]<>|#])")
 _MD_LINE = re.compile(
     r"^\*\*(?P<name>.+?):\*\* (?P<text>.*?)(?: \[(?P<ids>`[^`]*`(?:, `[^`]*`)*)\])?$"
 )
-_VOICE = re.compile(r"^<v (?P<name>[^>]*)>(?P<text>.*)$")
+_VOICE = re.compile(r"^<v (?P<name>[^>]*)>(?P<text>.*)$", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -34,14 +34,19 @@ def expected_lines(episode: Episode, by_title: bool = False) -> list[SpokenLine]
     names = {h.id: h.name for h in episode.hosts}
     return [
         SpokenLine(
-            seg.title if by_title else seg.id,
-            names.get(line.speaker, line.speaker),
-            line.text,
+            _one_line(seg.title) if by_title else seg.id,
+            _one_line(names.get(line.speaker, line.speaker)),
+            _one_line(line.text),
             tuple(line.clauses),
         )
         for seg in episode.segments
         for line in seg.lines
     ]
+
+
+def _one_line(text: str) -> str:
+    """Text as script.md and the VTT write it: whitespace runs as one space."""
+    return " ".join(text.split())
 
 
 def md_unescape(text: str) -> str:

@@ -97,3 +97,55 @@ def test_plain_speech_is_speakable() -> None:
 def test_speakable_describes_code_urls_and_patterns(markdown: str, spoken: str) -> None:
     assert speakable(markdown) == spoken
     assert unspeakable(speakable(markdown)) == []
+
+
+def test_script_md_and_vtt_read_back_equal_the_script_even_for_awkward_text() -> None:
+    from specloom.targets.podcast.assemble import Cue, Timeline
+    from specloom.targets.podcast.forms import (
+        SpokenLine,
+        expected_lines,
+        first_difference,
+        script_md_lines,
+        vtt_cues,
+    )
+    from specloom.targets.podcast.render import script_md
+    from specloom.targets.podcast.script import Episode, Host, Line, Segment
+    from specloom.targets.podcast.vtt import transcript_vtt
+
+    awkward = "Two\n\nparagraphs, *stars*, [brackets] | pipes # and <tags> & --> arrows `x`"
+    episode = Episode(
+        spec="s",
+        title="T",
+        show="S",
+        number=1,
+        date="2026-01-01",
+        hosts=[
+            Host(id="a", name="A [x]", role="explainer"),
+            Host(id="b", name="B", role="newcomer"),
+        ],
+        segments=[
+            Segment(
+                id="intro",
+                title="Intro *1*",
+                kind="intro",
+                lines=[Line(speaker="a", text=awkward, clauses=["c1", "c2"])],
+            ),
+            Segment(
+                id="outro", title="Outro", kind="outro", lines=[Line(speaker="b", text="Bye.")]
+            ),
+        ],
+    )
+    md = script_md_lines(script_md(episode).decode())
+    assert first_difference(expected_lines(episode, by_title=True), md) is None
+    timeline = Timeline(
+        duration_ms=2000,
+        segments=[("intro", 0, 1000), ("outro", 1000, 2000)],
+        cues=[
+            Cue("intro", "a", awkward, ["c1", "c2"], 0, 900),
+            Cue("outro", "b", "Bye.", [], 1000, 1900),
+        ],
+    )
+    cues = vtt_cues(transcript_vtt(episode, timeline).decode())
+    got = [SpokenLine(c.segment, c.speaker, c.text, c.clauses) for c in cues]
+    assert first_difference(expected_lines(episode), got) is None
+    assert first_difference(expected_lines(episode), got[:1]) == "1 lines, script.json has 2"
