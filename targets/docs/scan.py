@@ -16,6 +16,7 @@ LIVE_TAGS = {"script", "iframe", "object", "embed", "form", "base", "meta", "lin
 URL_ATTRS = ("href", "src", "action", "formaction", "data", "poster", "xlink:href")
 SCRIPT_SCHEMES = ("javascript:", "data:text/html", "vbscript:")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_BLOCKS = _HEADINGS | {"p", "li", "div", "td", "th", "blockquote", "dd", "dt", "pre", "table"}
 _VERDICTS = {"sl-good": "GOOD", "sl-bad": "BAD", "sl-ok": "OK"}
 
 
@@ -26,7 +27,7 @@ class Event:
     kinds: `heading` (value = its id), `clause` (a clause anchor's id), `msg` (a transcript
     message; value = the verdict its styling shows, "" for none), `verdict` (the verdict
     label's text), `label` (a tab label's text), `code` (a `<pre><code>` block's text),
-    `link` (an `<a href>`).
+    `link` (an `<a href>`), `badge` (a level badge's text).
     """
 
     kind: str
@@ -58,6 +59,9 @@ class PageScan:
     """Every `<script>` of the page (the theme's, and any other)."""
     events: list[Event] = field(default_factory=list)
     """The content's items in document order (see Event)."""
+    said: dict[str, tuple[str, int]] = field(default_factory=dict)
+    """Clause id -> the text of the block (paragraph, list item...) holding its anchor, the
+    anchors' own text left out, and where in that text the anchor stands."""
 
 
 @dataclass
@@ -78,6 +82,11 @@ class _Scanner(HTMLParser):
         self._in_content = 0
         self._in_pre = 0
         self._capture: list[_Capture] = []
+        self._block: list[str] = []
+        """Text of the current block (outside clause anchors)."""
+        self._pending: list[tuple[str, int]] = []
+        """Clause anchors in the current block, with their offsets in its text."""
+        self._in_anchor = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs, closed=False)
@@ -109,10 +118,19 @@ class _Scanner(HTMLParser):
                 self.scan.links.append(a[key])
                 if key == "href" and tag == "a":
                     self.scan.events.append(Event("link", a[key]))
+        if tag in _BLOCKS:
+            self._flush()
+        if self._in_anchor and tag == "span" and not closed:
+            self._in_anchor += 1
         if tag in _HEADINGS and "id" in a:
             self.scan.events.append(Event("heading", a["id"]))
         elif tag == "span" and "sl-clause" in classes and "id" in a:
             self.scan.events.append(Event("clause", a["id"]))
+            self._pending.append((a["id"], sum(len(t) for t in self._block)))
+            if not closed:
+                self._in_anchor = 1
+        if tag == "span" and "sl-badge" in classes:
+            self._open(_Capture("badge", tag, a), closed)
         elif tag == "div" and "sl-msg" in classes:
             shown = [v for c, v in _VERDICTS.items() if c in classes]
             self.scan.events.append(Event("msg", ",".join(shown)))
@@ -153,12 +171,26 @@ class _Scanner(HTMLParser):
     def handle_data(self, data: str) -> None:
         for cap in self._capture:
             cap.text.append(data)
+        if self._in_content and not self._in_anchor:
+            self._block.append(data)
+
+    def _flush(self) -> None:
+        """A block ends: its text is what each anchor in it says."""
+        text = "".join(self._block)
+        for cid, offset in self._pending:
+            self.scan.said.setdefault(cid, (text, offset))
+        self._pending = []
+        self._block = []
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "article" and self._in_content:
             self._in_content -= 1
         if tag == "pre" and self._in_pre:
             self._in_pre -= 1
+        if tag == "span" and self._in_anchor:
+            self._in_anchor -= 1
+        if tag in _BLOCKS and self._in_content:
+            self._flush()
         for cap in list(self._capture):
             if cap.tag != tag:
                 continue
@@ -169,6 +201,7 @@ class _Scanner(HTMLParser):
 
     def close(self) -> None:
         super().close()
+        self._flush()
         for cap in self._capture:  # an unclosed script still counts
             self._emit(cap)
         self._capture.clear()

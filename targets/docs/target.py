@@ -191,6 +191,7 @@ class DocsTarget(Target):
             )
         findings += content.check_verdicts(spec, plan, scan, "DOC008")
         findings += content.check_examples_pages(spec, plan, scan, "DOC009")
+        findings += content.check_clause_text(spec, plan, scan, "DOC010")
         findings += content.check_search(site, scan, "DOC005")
         return findings
 

@@ -106,7 +106,36 @@ def _script_in_home_page(ctx: MutationContext) -> None:
     ctx.monkeypatch.setattr(PageWriter, "home_page", home_page)
 
 
+def _badge_weakened(ctx: MutationContext) -> None:
+    from specloom.targets.docs import markup
+
+    from specloom.model import Level
+
+    real = markup.badge
+
+    def badge(level: Level) -> str:
+        return real(Level.SHOULD if level is Level.MUST else level)
+
+    ctx.monkeypatch.setattr(markup, "badge", badge)
+
+
 MUTANTS: list[Mutant] = [
+    Mutant(
+        id="docs-generator-must-badge-shown-as-should",
+        target="docs",
+        gate="DOC010",
+        kind="generator",
+        mutate=_badge_weakened,
+        why="a clause's level badge weaker than the spec's keyword",
+    ),
+    Mutant(
+        id="docs-published-must-written-as-should",
+        target="docs",
+        gate="DOC010",
+        kind="published",
+        mutate=_edit("payments.html", "A payment MUST be in", "A payment SHOULD be in"),
+        why="a sentence on the page weaker than the spec",
+    ),
     Mutant(
         id="docs-generator-good-styled-bad",
         target="docs",

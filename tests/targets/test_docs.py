@@ -422,6 +422,25 @@ def _site_copy(billing: Built, tmp_path: Path) -> Path:
         ("index.html", '<a href="', '<a href="java&#115;cript:alert(1)" data-x="', "DOC004"),
         ("index.html", "</body>", "<SCRIPT>x()</SCRIPT></body>", "DOC004"),
         ("index.html", "<header ", "<header\nOnLoad=x() ", "DOC004"),
+        (
+            "invoices.html",
+            "An invoice MUST contain at least",
+            "An invoice SHOULD contain at least",
+            "DOC010",
+        ),
+        ("invoices.html", "one line item<span", "single currency<span", "DOC010"),
+        (
+            "invoices.html",
+            'sl-must">MUST</span><a class="sl-eval" href="examples/bil1',
+            'sl-should">SHOULD</span><a class="sl-eval" href="examples/bil1',
+            "DOC010",
+        ),
+        (
+            "invoices.html",
+            '<span class="sl-badge sl-must">MUST</span> <a class="sl-eval sl-examples-link"',
+            '<a class="sl-eval sl-examples-link"',
+            "DOC010",
+        ),
     ],
 )
 def test_a_defect_in_the_published_site_fires_its_gate(
