@@ -31,6 +31,8 @@ TIME_TOLERANCE_S = 0.25
 CHAPTER_END_TOLERANCE_S = 0.5
 """The last chapter ends this close to the decoded audio's end (either way)."""
 DECODE_RATE = 22050
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 REQUIRED_TAGS = {"TIT2": "title", "TALB": "show", "TRCK": "episode", "TDRC": "date"}
 
 
@@ -134,7 +136,7 @@ class PodcastGates:
         self.timing(duration)
         if episode is not None:
             self.forms(episode, duration)
-        self.feed()
+        self.feed(episode)
         return self.findings
 
     def script(self) -> Episode | None:
@@ -351,18 +353,47 @@ class PodcastGates:
                 file,
             )
 
-    def feed(self) -> None:
-        """POD009: feed.xml is well-formed RSS with an enclosure for this spec."""
+    def feed(self, episode: Episode | None) -> None:
+        """POD009: feed.xml is RSS whose item for this spec matches the episode: title,
+        number, guid, the MP3's byte size, and links to this spec's chapters and transcript."""
         try:
             root = ET.parse(self.root / "feed.xml").getroot()
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-        urls = [e.get("url", "") for e in root.iter("enclosure")]
-        if root.tag != "rss" or not any(
-            u.endswith(f"{self.spec.id}/podcast/episode.mp3") for u in urls
-        ):
+        suffix = f"{self.spec.id}/podcast/episode.mp3"
+        items = [
+            item
+            for item in root.iter("item")
+            if any(e.get("url", "").endswith(suffix) for e in item.iter("enclosure"))
+        ]
+        if root.tag != "rss" or len(items) != 1:
             self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
+            return
+        if episode is None:
+            return
+        item = items[0]
+        problems = []
+        enclosure = item.find("enclosure")
+        mp3 = self.root / "episode.mp3"
+        size = mp3.stat().st_size if mp3.is_file() else None
+        if enclosure is None or size is None or enclosure.get("length") != str(size):
+            problems.append(f"enclosure length is not the MP3's {size} bytes")
+        title = item.findtext("title") or ""
+        if not title.startswith(episode.title):
+            problems.append(f"title {title!r} is not the episode's {episode.title!r}")
+        if (item.findtext(f"{{{ITUNES}}}episode") or "") != str(episode.number):
+            problems.append(f"itunes:episode is not {episode.number}")
+        guid = f"specloom:{episode.spec}:{episode.version or 'unversioned'}"
+        if (item.findtext("guid") or "") != guid:
+            problems.append(f"guid is not {guid}")
+        for tag, name in (("chapters", "chapters.json"), ("transcript", "transcript.vtt")):
+            link = item.find(f"{{{PODCAST_NS}}}{tag}")
+            url = link.get("url", "") if link is not None else ""
+            if not url.endswith(f"{self.spec.id}/podcast/{name}"):
+                problems.append(f"podcast:{tag} does not link {name}")
+        for problem in problems:
+            self.add("POD009", f"feed.xml item for {self.spec.id}: {problem}", "feed.xml")
 
 
 def run_gates(spec: Spec, root: Path) -> list[Finding]:

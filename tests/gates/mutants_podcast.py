@@ -4,6 +4,7 @@ episode is read back and compared with script.json and the spec."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -96,6 +97,11 @@ def _chapter_late(text: str) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
+def _feed_length_off_by_one(text: str) -> str:
+    # this spec's item is the one with a real length (the others say 0, "unknown")
+    return re.sub(r'length="([1-9]\d*)"', lambda m: f'length="{int(m.group(1)) + 1}"', text)
+
+
 MUTANTS: list[Mutant] = [
     Mutant(
         id="podcast-generator-musts-only-listed",
@@ -160,6 +166,14 @@ MUTANTS: list[Mutant] = [
         kind="published",
         mutate=_script_json(_unsay_bil1),
         why="a MUST clause whose lines no longer say it",
+    ),
+    Mutant(
+        id="podcast-published-feed-length-wrong",
+        target="podcast",
+        gate="POD009",
+        kind="published",
+        mutate=_edit("feed.xml", _feed_length_off_by_one),
+        why="a feed enclosure whose length is not the MP3's",
     ),
     Mutant(
         id="podcast-published-url-read-aloud",

@@ -336,7 +336,10 @@ def test_gate_rejects_a_silent_episode(billing: Build, tmp_path: Path) -> None:
     seconds = json.loads(billing.files["chapters.json"])["duration"]
     cfg = PodcastConfig()
     silent = b"\x00\x00" * int(seconds * cfg.sample_rate)
-    (root / "episode.mp3").write_bytes(encode_mp3(silent, cfg, episode))
+    mp3 = encode_mp3(silent, cfg, episode)
+    (root / "episode.mp3").write_bytes(mp3)
+    size = len(billing.files["episode.mp3"])  # the feed is resealed to the new size
+    _edit_text(root, "feed.xml", f'length="{size}"', f'length="{len(mp3)}"')
     found = errors(billing.target.verify(billing.spec, root))
     assert {f.rule for f in found} == {"POD004"}
     assert len(found) == len(episode.segments)
@@ -412,6 +415,17 @@ def test_feed_without_this_specs_item_or_not_xml_fails_pod009(
     assert _rules(billing, root) == {"POD009"}
     (root / "feed.xml").write_text("<rss><channel>", encoding="utf-8")
     assert _rules(billing, root) == {"POD009"}
+    size = len(billing.files["episode.mp3"])
+    for old, new in [
+        (f'length="{size}"', f'length="{size - 1}"'),
+        ("<title>Billing service", "<title>Invoices"),
+        ("<itunes:episode>2<", "<itunes:episode>3<"),
+        ("billing/podcast/transcript.vtt", "billing/podcast/script.md"),
+    ]:
+        (root / "feed.xml").write_bytes(billing.files["feed.xml"])
+        _edit_text(root, "feed.xml", old, new)
+        found = errors(billing.target.verify(billing.spec, root))
+        assert [f.rule for f in found] == ["POD009"], (old, found)
 
 
 def test_script_md_out_of_step_fails_pod011(billing: Build, tmp_path: Path) -> None:
