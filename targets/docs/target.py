@@ -57,6 +57,18 @@ class DocsTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = DocsConfig
     description: ClassVar[str] = "MkDocs + Material site with clause anchors and a built site/"
+    gate_ids: ClassVar[tuple[str, ...]] = (
+        "DOC001",
+        "DOC002",
+        "DOC003",
+        "DOC004",
+        "DOC005",
+        "DOC006",
+        "DOC008",
+        "DOC009",
+        "DOC010",
+    )
+    """DOC007 (the LLM overview's gate) runs only with `--backend openai`."""
 
     @property
     def settings(self) -> DocsConfig:
