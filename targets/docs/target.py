@@ -11,7 +11,7 @@ from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 from specloom.target import GeneratedFile, Target, TargetConfig
 
-from . import api, content, gates, history, live, mkdocs_build
+from . import anchors, api, content, gates, history, live, mkdocs_build
 from .env import render
 from .markup import plain_title
 from .mkdocs_build import build_site
@@ -184,7 +184,7 @@ class DocsTarget(Target):
         scan = gates.scan_site(site)
         self._last_scan = (site, scan)  # covered_clauses reads the same pages next
         findings += gates.check_anchors(spec, scan, "DOC002")
-        findings += content.check_placement(spec, plan, scan, "DOC002")
+        findings += anchors.check_placement(spec, plan, scan, "DOC002")
         findings += gates.check_links(spec, self.ctx.workspace, site, scan, "DOC003")
         findings += live.check_live_html(
             scan, site, "DOC004", render(f"docs/{live.SITE_SCRIPT}.jinja")
@@ -203,7 +203,7 @@ class DocsTarget(Target):
             )
         findings += content.check_verdicts(spec, plan, scan, "DOC008")
         findings += content.check_examples_pages(spec, plan, scan, "DOC009")
-        findings += content.check_clause_text(spec, plan, scan, "DOC010")
+        findings += anchors.check_clause_text(spec, plan, scan, "DOC010")
         findings += content.check_search(site, scan, "DOC005")
         return findings
 
