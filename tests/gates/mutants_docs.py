@@ -119,7 +119,47 @@ def _badge_weakened(ctx: MutationContext) -> None:
     ctx.monkeypatch.setattr(markup, "badge", badge)
 
 
+def _cross_spec_link_off(ctx: MutationContext) -> None:
+    from specloom.targets.docs.markup import Renderer
+
+    real = Renderer.cross_spec_link
+
+    def cross_spec_link(self: Renderer, file_part: str, anchor: str) -> str | None:
+        url = real(self, file_part, anchor)
+        return url.replace("#", "#x-", 1) if url else url  # the other site has no such id
+
+    ctx.monkeypatch.setattr(Renderer, "cross_spec_link", cross_spec_link)
+
+
+def _no_search_plugin(ctx: MutationContext) -> None:
+    from specloom.targets.docs import target
+
+    real = target.render
+
+    def render(template: str, **context: Any) -> str:
+        text = real(template, **context)
+        return text.replace("plugins:\n  - search\n", "plugins: []\n")
+
+    ctx.monkeypatch.setattr(target, "render", render)
+
+
 MUTANTS: list[Mutant] = [
+    Mutant(
+        id="docs-generator-cross-spec-anchor-wrong",
+        target="docs",
+        gate="DOC003",
+        kind="generator",
+        mutate=_cross_spec_link_off,
+        why="a link to another spec's site naming an anchor that site does not have",
+    ),
+    Mutant(
+        id="docs-generator-search-plugin-dropped",
+        target="docs",
+        gate="DOC005",
+        kind="generator",
+        mutate=_no_search_plugin,
+        why="a site built without its search index",
+    ),
     Mutant(
         id="docs-generator-must-badge-shown-as-should",
         target="docs",

@@ -102,7 +102,21 @@ def _feed_length_off_by_one(text: str) -> str:
     return re.sub(r'length="([1-9]\d*)"', lambda m: f'length="{int(m.group(1)) + 1}"', text)
 
 
+def _names_read_raw(ctx: MutationContext) -> None:
+    from specloom.targets.podcast import builder
+
+    ctx.monkeypatch.setattr(builder, "spoken_id", lambda anchor: anchor)
+
+
 MUTANTS: list[Mutant] = [
+    Mutant(
+        id="podcast-generator-identifiers-read-raw",
+        target="podcast",
+        gate="POD013",
+        kind="generator",
+        mutate=_names_read_raw,
+        why="operation names read out as written (create_invoice)",
+    ),
     Mutant(
         id="podcast-generator-musts-only-listed",
         target="podcast",
