@@ -36,6 +36,8 @@ class Job:
     config: dict[str, Any] = field(default_factory=dict)
     inputs: dict[str, str] = field(default_factory=dict)
     """`input_parts`: what `input_hash` is made of, recorded so a rebuild can say why."""
+    strict: bool = False
+    """Strict gates: a gate that could not run is an error (nothing is published)."""
 
 
 @dataclass

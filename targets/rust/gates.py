@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 
 from ..clausedocs import missing_clauses
@@ -245,7 +245,8 @@ def _check(
 
 
 def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
-    """All gates; a missing cargo or missing Debian crates give `skipped` warnings.
+    """All gates; a missing cargo, or missing Debian crates with serde on, give `not_run`
+    findings (never a pass).
 
     With serde on, the plain check (RS001, RS003) and the serde check (RS004) run at once,
     each in its own stable crate folder with its own cargo target folder.
@@ -254,11 +255,10 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     cargo = find_cargo()
     if cargo is None:
         findings.append(
-            Finding(
-                rule="RS001",
-                severity=Severity.WARNING,
-                message="skipped: cargo not found (install a Rust toolchain; see "
-                "scripts/setup.sh); the crate was not compiled",
+            not_run(
+                "RS001",
+                "cargo not found; the crate was not compiled",
+                fix="install a Rust toolchain; see scripts/setup.sh",
             )
         )
         return findings
@@ -267,12 +267,11 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     if not debian_serde_available():
         findings += _check(target, spec, root, cargo, "plain", serde=False)
         findings.append(
-            Finding(
-                rule="RS004",
-                severity=Severity.WARNING,
-                message="skipped: Debian's serde crates are not installed under "
-                f"{DEBIAN_REGISTRY} (run scripts/setup.sh); `--features serde` was not "
-                "checked",
+            not_run(
+                "RS004",
+                f"Debian's serde crates are not installed under {DEBIAN_REGISTRY}; "
+                "`--features serde` was not checked",
+                fix="run scripts/setup.sh",
             )
         )
         return findings

@@ -123,6 +123,7 @@ class RustTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = RustConfig
     description: ClassVar[str] = "a Cargo crate: types, Error enum, service trait, conformance"
+    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004")
 
     def serde(self, spec: Spec) -> bool:
         """Whether this spec's crate carries serde derives; every import then needs them too."""

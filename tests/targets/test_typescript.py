@@ -513,3 +513,4 @@ def test_cli_build_publishes_both_code_targets(specs_dir: Path, tmp_path: Path) 
     assert rows["rust"]["status"] == "built"
     assert {"bil1", "bil12"} <= set(rows["rust"]["covered_clauses"])
     assert rows["rust"]["gates"] == []  # serde is off by default: no RS004 to run
+    assert rows["rust"]["off"] == [] and rows["rust"]["skipped"] == []
