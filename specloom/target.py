@@ -59,6 +59,9 @@ class Target(ABC):
     """Generator and template version: bump it when the output for the same IR changes."""
     config_model: ClassVar[type[TargetConfig]] = TargetConfig
     description: ClassVar[str] = ""
+    gate_ids: ClassVar[tuple[str, ...]] = ()
+    """Every gate id `verify` runs (docs/gates.md has one row each); a declared gate with no
+    error, not-run or off finding is listed as `passed` in the report."""
 
     def __init__(self, ctx: BuildContext, config: TargetConfig | None = None) -> None:
         self.ctx = ctx
@@ -94,9 +97,20 @@ class Target(ABC):
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """Produce the files (pure: no writing); SpecloomError for what cannot be expressed."""
 
+    def build_artifact(self, spec: Spec, staging: Path) -> list[Finding]:
+        """Turn the written files into the artifact, inside the staging folder (optional).
+
+        The pipeline calls it at build time only, after `generate`'s files are written and
+        before `verify`; error findings block publication. `specloom verify` never calls it,
+        so the gates read what was published, not a rebuild (the docs target builds its
+        site here). The default does nothing.
+        """
+        return []
+
     @abstractmethod
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """Run the gates on the files written under `root`; error findings block publication."""
+        """Run the gates on the files under `root` (staged or published) and nothing else;
+        error findings block publication."""
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """Clause ids this artifact traces (default: ids that occur in any text file)."""

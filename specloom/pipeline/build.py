@@ -11,7 +11,7 @@ from typing import Any
 from specloom import __version__
 from specloom.config import Config, LintConfig, load_config
 from specloom.errors import BuildError, ConfigError
-from specloom.findings import Finding
+from specloom.findings import Finding, is_not_run
 from specloom.model import Workspace
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
 from specloom.pipeline.job import target_record
@@ -29,10 +29,11 @@ from specloom.pipeline.plan import (
     Job,
     JobResult,
     PlanEntry,
-    code_digest,
+    code_files,
+    input_parts,
     is_fresh,
-    job_input_hash,
     make_target,
+    parts_hash,
 )
 from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
 from specloom.pipeline.registry import available_targets, resolve_targets
@@ -67,6 +68,8 @@ class BuildRequest:
     """Restrict to these spec ids; None means every spec found."""
     changed_since: str | None = None
     """`--changed --since REF`: only specs changed since REF, plus the specs importing them."""
+    strict: bool = False
+    """`--strict`: a gate that could not run is an error (also `strict_gates = true`)."""
 
 
 @dataclass
@@ -85,9 +88,9 @@ class BuildResult:
         return 1 if any(r.status in {"failed", "blocked"} for r in self.rows) else 0
 
     def as_dict(self) -> dict[str, Any]:
-        """The `--format json` document."""
+        """The `--format json` document (`ok` is false when a gate could not run)."""
         return {
-            "ok": self.exit_code == 0,
+            "ok": self.exit_code == 0 and all(r.gates_ok for r in self.rows),
             "specloom_version": __version__,
             "output": self.output.as_posix(),
             "seconds": round(self.seconds, 3),
@@ -143,12 +146,26 @@ def named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
     return out
 
 
+def as_given_from_here(path: Path) -> Path:
+    """`path` relative to the current folder when it lies below it, else as it is.
+
+    The IR keeps source paths as they were given and targets print them (the docs' source
+    links), so `specloom build`, `specloom build specs/billing` and `specloom build
+    $PWD/specs/billing` must name the same file the same way, or each would rebuild what
+    the other built.
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path
+
+
 def resolve_request(req: BuildRequest, config: Config) -> tuple[list[Path], Path, Path]:
     """(paths, output root, cache folder) with the config's defaults filled in."""
     root = Path(config.root)
     if root.is_absolute() and root == Path.cwd():
         root = Path()  # relative paths: the IR (and its hashes) as for `specloom build specs`
-    paths = req.paths or [root / config.specs]
+    paths = [as_given_from_here(p) for p in (req.paths or [root / config.specs])]
     output = req.output if req.output is not None else root / config.output
     cache = req.cache_dir if req.cache_dir is not None else root / ".specloom-cache"
     return paths, output, cache
@@ -177,6 +194,7 @@ def run_build(
         )
     ws = workspace if workspace is not None else load_workspaces(paths)
     result = BuildResult(output=output)
+    strict = req.strict or config.strict_gates
 
     named = named_specs(ws, paths) if workspace is None else set(ws.specs)
     if req.changed_since is not None:
@@ -216,7 +234,7 @@ def run_build(
     ):
         plan: list[PlanEntry] = []
         manifests: dict[str, Manifest | None] = {}
-        code = {cls.name: code_digest(cls) for cls in classes}
+        code = {cls.name: code_files(cls) for cls in classes}
         known = {cls.name for cls in classes} | set(available_targets())
         for sid in spec_ids:
             m = manifests[sid] = read_manifest(spec_dirs[sid])
@@ -227,16 +245,19 @@ def run_build(
             for cls in classes:
                 raw = config.targets.get(cls.name, {})
                 t = make_target(cls, ws, output, cache, backend, settings, raw)
+                parts = input_parts(t, sid, code[cls.name]) if sid not in blocked else {}
                 job = Job(
                     spec_id=sid,
                     target=t.name,
-                    input_hash=job_input_hash(t, sid, code[cls.name]) if sid not in blocked else "",
+                    input_hash=parts_hash(t.name, parts) if parts else "",
+                    inputs=parts,
                     workspace=ws,
                     output_dir=output.resolve(),  # workers (Dask) may not share our cwd
                     cache_dir=cache.resolve(),
                     backend=backend,
                     settings=settings,
                     config=raw,
+                    strict=strict,
                 )
                 plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], blocked, req.force))
         for e in plan:
@@ -253,7 +274,8 @@ def run_build(
             done[(r.spec_id, r.target)] = r
 
         for sid in spec_ids:
-            rows = _record(ws, sid, spec_dirs[sid], manifests[sid], plan, done)
+            declared = {c.name: list(c.gate_ids) for c in classes}
+            rows = _record(ws, sid, spec_dirs[sid], manifests[sid], plan, done, declared)
             rows += [_broken_row(ws, sid, n, exc) for n, exc in sorted(broken.items())]
             spec_findings = [f for f in findings if _concerns(ws, sid, f)]
             write_reports(spec_dirs[sid], sid, rows, spec_findings, result.warnings)
@@ -288,7 +310,10 @@ def _plan_one(
     sid = job.spec_id
     if sid in blocked:
         return PlanEntry(sid, t.name, "blocked", blocked[sid])
-    fresh, why = is_fresh(manifest, spec_dir, t, job.input_hash)
+    fresh, why = is_fresh(manifest, spec_dir, t, job.input_hash, job.inputs)
+    rec = manifest.targets.get(t.name) if manifest else None
+    if fresh and job.strict and rec is not None and any(is_not_run(g) for g in rec.gates):
+        return PlanEntry(sid, t.name, "run", "strict: a gate could not run in the last build", job)
     if fresh and not force:
         return PlanEntry(sid, t.name, "skip", why)
     return PlanEntry(sid, t.name, "run", "forced" if fresh else why, job)
@@ -301,6 +326,7 @@ def _record(
     manifest: Manifest | None,
     plan: list[PlanEntry],
     done: dict[tuple[str, str], JobResult],
+    declared: dict[str, list[str]],
 ) -> list[TargetRow]:
     """The rows of this spec; the manifest gets the spec's hash and version when a target
     was built (each job recorded its own target right after publishing it)."""
@@ -325,6 +351,7 @@ def _record(
                     covered=rec.covered_clauses,
                     clauses_total=total,
                     grades=rec.grades,
+                    gate_ids=declared.get(e.target, []),
                 )
             )
             continue
@@ -351,6 +378,7 @@ def _record(
                 total,
                 llm=r.llm_usage,
                 grades=r.grades,
+                gate_ids=declared.get(e.target, []),
             )
         )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from specloom import __version__
 from specloom.errors import SpecloomError
-from specloom.findings import Finding, Severity, has_errors
+from specloom.findings import Finding, Severity, has_errors, strict
 from specloom.model import Spec
 from specloom.pipeline.manifest import Manifest, TargetRecord, update_manifest
 from specloom.pipeline.paths import check_name
@@ -38,6 +38,7 @@ def run_job(job: Job) -> JobResult:
         target=job.target,
         status="failed",
         input_hash=job.input_hash,
+        inputs=job.inputs,
         target_version=target.version,
         timings=timings,
     )
@@ -49,7 +50,11 @@ def run_job(job: Job) -> JobResult:
         write_files(staging, files, job.target)
         timings["generate"] = round(time.perf_counter() - t0, 3)
         t1 = time.perf_counter()
-        gates = target.verify(spec, staging)
+        gates = target.build_artifact(spec, staging)
+        if not has_errors(gates):
+            gates += target.verify(spec, staging)
+        if job.strict:
+            gates = strict(gates)
         result.gates = gates
         result.covered = sorted(target.covered_clauses(spec, staging))
         timings["verify"] = round(time.perf_counter() - t1, 3)
@@ -119,6 +124,7 @@ def target_record(r: JobResult, backend: str) -> TargetRecord:
     return TargetRecord(
         target_version=r.target_version,
         input_hash=r.input_hash,
+        inputs=r.inputs,
         backend=backend,
         folder=r.folder,
         files=r.files,

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 
 from ..clausedocs import missing_clauses
@@ -50,10 +50,6 @@ def see_tags(root: Path) -> set[str]:
             continue
         found |= set(_SEE.findall(f.read_text(encoding="utf-8")))
     return found
-
-
-def _skipped(rule: str, message: str) -> Finding:
-    return Finding(rule=rule, severity=Severity.WARNING, message=message)
 
 
 def clause_near(path: Path, line: int) -> str | None:
@@ -157,15 +153,15 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
 
 
 def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
-    """All gates; tools that are missing give a `skipped` warning, never a pass."""
+    """All gates; a missing tool gives a `not_run` finding, never a pass."""
     findings = coverage(spec, root)
     tsc = find_tsc()
     if tsc is None:
         findings.append(
-            _skipped(
+            not_run(
                 "TS001",
-                "skipped: tsc not found (run scripts/setup.sh: it installs TypeScript "
-                "into .venv/tools); the package was not compiled",
+                "tsc not found; the package was not compiled",
+                fix="run scripts/setup.sh: it installs TypeScript into .venv/tools",
             )
         )
         return findings
@@ -197,10 +193,10 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
             return findings
         if types is None:
             findings.append(
-                _skipped(
+                not_run(
                     "TS003",
-                    "skipped: @types/node not found next to tsc (run scripts/setup.sh); "
-                    "the conformance suite was not compiled",
+                    "@types/node not found next to tsc; the conformance suite was not compiled",
+                    fix="run scripts/setup.sh",
                 )
             )
             return findings

@@ -55,6 +55,7 @@ class TypeScriptTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = TypeScriptConfig
     description: ClassVar[str] = "an npm package: types, service interface, errors, conformance"
+    gate_ids: ClassVar[tuple[str, ...]] = ("TS001", "TS002", "TS003")
 
     @property
     def int64(self) -> str:

@@ -483,8 +483,7 @@ def test_cli_build_publishes_both_code_targets(specs_dir: Path, tmp_path: Path) 
     shutil.copytree(specs_dir, tmp_path / "specs")
     (tmp_path / "pyproject.toml").write_text(
         '[tool.specloom]\nspecs = "specs"\noutput = "output"\n\n'
-        '[tool.specloom.targets.typescript]\nint64 = "bigint"\n\n'
-        "[tool.specloom.targets.rust]\ncheck_serde = false\n"
+        '[tool.specloom.targets.typescript]\nint64 = "bigint"\n'
     )
     proc = subprocess.run(
         [
@@ -513,5 +512,5 @@ def test_cli_build_publishes_both_code_targets(specs_dir: Path, tmp_path: Path) 
     assert rows["typescript"]["status"] == "built"
     assert rows["rust"]["status"] == "built"
     assert {"bil1", "bil12"} <= set(rows["rust"]["covered_clauses"])
-    skipped = [g for g in rows["rust"]["gates"] if g["rule"] == "RS004"]
-    assert skipped and "skipped" in skipped[0]["message"]
+    assert rows["rust"]["gates"] == []  # serde is off by default: no RS004 to run
+    assert rows["rust"]["off"] == [] and rows["rust"]["skipped"] == []
