@@ -8,6 +8,7 @@ from typing import Any
 from specloom.check.values import ValueChecker
 from specloom.model import Operation, Spec, StructuredExample, TypeRef, Workspace
 
+from ..clausedocs import item_doc_text
 from .schemas import CLAUSES, Json, RefOf, error_schema, object_schema, ref_schema, type_schema
 
 OPENAPI_FILE = "openapi.json"
@@ -72,13 +73,14 @@ def openapi_document(spec: Spec, workspace: Workspace | None) -> Json:
     schemas: Json = {t.name: type_schema(t, ref_of) for t in spec.types}
     for e in spec.errors:
         schemas[e.name] = error_schema(e, ref_of)
+    _describe(spec, schemas)
     checker = ValueChecker(spec, workspace)
     cases = example_cases(spec)
     paths: Json = {}
     for op in spec.operations:
         method, path = op.binding()
         mine = [(k, t, st) for k, t, st in cases if st.call == op.name]
-        paths.setdefault(path, {})[method.lower()] = _operation(op, ref_of, mine, checker)
+        paths.setdefault(path, {})[method.lower()] = _operation(spec, op, ref_of, mine, checker)
     sections = {s.id: s.title for s in spec.sections}
     tags = sorted({op.section for op in spec.operations if op.section})
     info: Json = {"title": spec.title, "version": spec.version or "0.0.0"}
@@ -95,15 +97,26 @@ def openapi_document(spec: Spec, workspace: Workspace | None) -> Json:
     return doc
 
 
+def _describe(spec: Spec, schemas: Json) -> None:
+    """Each item's description: its doc, then `<id> (LEVEL): <clause text>` per clause (what
+    the stub targets write in doc comments), so the clause's words sit beside its id."""
+    for item in [*spec.types, *spec.errors]:
+        text = item_doc_text(spec, item)
+        if text and item.name in schemas:
+            schemas[item.name]["description"] = text
+
+
 def _operation(
+    spec: Spec,
     op: Operation,
     ref_of: RefOf,
     cases: list[tuple[str, str, StructuredExample]],
     checker: ValueChecker,
 ) -> Json:
     out: Json = {"operationId": op.name}
-    if op.doc:
-        out["description"] = op.doc
+    text = item_doc_text(spec, op)
+    if text:
+        out["description"] = text
     if op.section:
         out["tags"] = [op.section]
     out[CLAUSES] = list(op.clauses)
@@ -206,6 +219,7 @@ def jsonschema_document(spec: Spec, workspace: Workspace | None) -> Json:
     defs: Json = {t.name: type_schema(t, ref_of) for t in spec.types}
     for e in spec.errors:
         defs[e.name] = error_schema(e, ref_of)
+    _describe(spec, defs)
     checker = ValueChecker(spec, workspace)
     ops = {o.name: o for o in spec.operations}
     for _key, _title, st in example_cases(spec):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 
 from .document import OPENAPI_FILE, SCHEMA_FILE, example_cases
@@ -26,11 +26,11 @@ def _error(rule: str, message: str, file: str, clause: str | None = None) -> Fin
 
 def _skipped(rule: str, what: str, file: str) -> Finding:
     """A gate that could not run (the validator packages are missing): never a pass."""
-    return Finding(
-        rule=rule,
-        severity=Severity.WARNING,
-        message=f"skipped: {what} needs the `openapi` extra (pip install 'specloom[openapi]')",
+    return not_run(
+        rule,
+        f"{what} needs the validators of the `openapi` extra",
         file=file,
+        fix="pip install 'specloom[openapi]'",
     )
 
 

@@ -34,6 +34,7 @@ class OpenApiTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = OpenApiConfig
     description: ClassVar[str] = "an OpenAPI 3.1 document (openapi.json)"
+    gate_ids: ClassVar[tuple[str, ...]] = ("OA001", "OA002", "OA003", "OA004")
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """One file, deterministic (insertion order follows the spec)."""
@@ -57,6 +58,7 @@ class JsonSchemaTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = OpenApiConfig
     description: ClassVar[str] = "a JSON Schema 2020-12 document (schema.json)"
+    gate_ids: ClassVar[tuple[str, ...]] = ("JS001", "JS002", "JS003", "JS004")
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """One file, `schema.json`."""
