@@ -147,7 +147,7 @@ def variant_field(label: str) -> str:
     return "|" + label
 
 
-def _union(spec: Spec, typedef: TypeDef, docs: bool) -> str:
+def _union(spec: Spec, typedef: TypeDef, docs: bool, serde: bool) -> str:
     """`pub enum X { A(A), B(B) }`; with serde, tagged (`serde(tag = ...)`) or untagged."""
     name = rust_type_name(typedef.name)
     boxed = boxed_fields(spec)
@@ -155,18 +155,15 @@ def _union(spec: Spec, typedef: TypeDef, docs: bool) -> str:
     for label, v in zip(union_labels(typedef), typedef.variants, strict=True):
         ident = rust_variant_name(label)
         head = ""
-        if docs and v.tag is not None:
+        if docs and serde and v.tag is not None:
             # always renamed: the tag is the value on the wire, whatever the variant's name
             head = f'    #[cfg_attr(feature = "serde", serde(rename = {rust_string(v.tag)}))]\n'
         ty = rust_type(v.type, boxed=(typedef.name, variant_field(label)) in boxed)
         body += f"{head}    {ident}({ty}),\n"
-    attrs = ""
-    if docs:
+    attrs = "#[derive(Debug, Clone, PartialEq)]\n" if docs else ""
+    if docs and serde:
         mode = f"tag = {rust_string(typedef.tag)}" if typedef.tag is not None else "untagged"
-        attrs = (
-            f"#[derive(Debug, Clone, PartialEq)]\n{SERDE}\n"
-            f'#[cfg_attr(feature = "serde", serde({mode}))]\n'
-        )
+        attrs += f'{SERDE}\n#[cfg_attr(feature = "serde", serde({mode}))]\n'
     return f"{attrs}pub enum {name} {{\n{body}}}"
 
 
@@ -242,7 +239,7 @@ def type_signature(spec: Spec, typedef: TypeDef, *, docs: bool = False, serde: b
         )
         return f"{attrs}pub enum {name} {{\n{variants}}}"
     if typedef.kind == "union":
-        return _union(spec, typedef, docs)
+        return _union(spec, typedef, docs, serde)
     assert typedef.alias is not None
     box_alias = (typedef.name, "") in boxed_fields(spec)
     return f"pub type {name} = {rust_type(typedef.alias, boxed=box_alias)};"

@@ -31,7 +31,7 @@ def test_typescript_declarations(workspace: Workspace, golden_tree: Any, repo_ro
     got = {
         "typescript.ts": "\n\n".join(ts_sig.type_signature(spec, t) for t in spec.types).encode(),
         "rust.rs": "\n\n".join(
-            rs_sig.type_signature(spec, t, docs=True) for t in spec.types
+            rs_sig.type_signature(spec, t, docs=True, serde=True) for t in spec.types
         ).encode(),
     }
     golden_tree.check(got, repo_root / "tests" / "golden" / "unions")
@@ -146,7 +146,7 @@ def test_rust_serde_wire_format(workspace: Workspace, tmp_path: Path) -> None:
     from specloom.target import BuildContext
 
     ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
-    target = RustTarget(ctx, RustConfig())
+    target = RustTarget(ctx, RustConfig(serde=True))
     spec = workspace.spec("shapes")
     root = tmp_path / "pub"
     for f in target.generate(spec):
