@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from specloom.findings import Finding
 from specloom.model import Spec, Workspace
+from specloom.tools import ToolLookup
 
 
 class TargetConfig(BaseModel):
@@ -50,6 +52,11 @@ class BuildContext:
     llm: Any = None
     """The build's LLM session (specloom.llm.session.LlmSession), made on first use."""
 
+    @property
+    def tools(self) -> ToolLookup:
+        """Where this build finds external tools (PATH, node_modules/.bin, config)."""
+        return ToolLookup.from_settings(self.settings)
+
 
 class Target(ABC):
     """A generator plus its gates. Subclasses set `name`, `version` and `config_model`."""
@@ -59,6 +66,26 @@ class Target(ABC):
     """Generator and template version: bump it when the output for the same IR changes."""
     config_model: ClassVar[type[TargetConfig]] = TargetConfig
     description: ClassVar[str] = ""
+    extra: ClassVar[str | None] = None
+    """The pip extra that installs what this target imports (`docs` for
+    `pip install 'specloom[docs]'`); None when the core install is enough."""
+    requires: ClassVar[tuple[str, ...]] = ()
+    """Top-level modules that must be importable for the target to run (`("mkdocs",
+    "material")`). The registry checks them without importing them; a target imports them
+    lazily, inside the functions that use them, never at module import."""
+
+    @classmethod
+    def missing_modules(cls) -> list[str]:
+        """The modules of `requires` that are not installed (found without importing them)."""
+        missing = []
+        for mod in cls.requires:
+            try:
+                found = importlib.util.find_spec(mod) is not None
+            except (ImportError, ValueError):  # a parent package missing or broken
+                found = False
+            if not found:
+                missing.append(mod)
+        return missing
 
     def __init__(self, ctx: BuildContext, config: TargetConfig | None = None) -> None:
         self.ctx = ctx

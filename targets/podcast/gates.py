@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
 from .builder import FALLBACK_DATE
 from .script import Episode, missing_must_clauses, script_problems
@@ -70,11 +70,12 @@ class Decoded:
         return 20 * math.log10(rms / 32768)
 
 
-def decode(mp3: Path) -> Decoded | None:
+def decode(mp3: Path, tools: ToolLookup | None = None) -> Decoded | None:
     """Decode with ffmpeg (None when ffmpeg is not installed)."""
-    exe = shutil.which("ffmpeg")
-    if exe is None:
+    found = (tools or ToolLookup()).find("ffmpeg")
+    if found is None:
         return None
+    exe = str(found.path)
     proc = subprocess.run(
         [
             exe,
@@ -112,9 +113,10 @@ def duration_range(episode: Episode) -> tuple[float, float]:
 class PodcastGates:
     """Runs every gate over a published (or staged) podcast folder."""
 
-    def __init__(self, spec: Spec, root: Path) -> None:
+    def __init__(self, spec: Spec, root: Path, tools: ToolLookup | None = None) -> None:
         self.spec = spec
         self.root = root
+        self.tools = tools
         self.findings: list[Finding] = []
 
     def add(self, *args: Any, **kwargs: Any) -> None:
@@ -169,14 +171,14 @@ class PodcastGates:
         if not mp3.is_file():
             self.add("POD003", "episode.mp3 is missing", "episode.mp3")
             return None
-        decoded = decode(mp3)
+        decoded = decode(mp3, self.tools)
         if decoded is None:
             self.add(
                 "POD003",
                 "skipped: ffmpeg is not installed, so the MP3 was not decoded and these "
                 "checks did not run: decoding (POD003), audible chapters (POD004), duration "
                 "(POD005), chapters and cues within the audio (POD006, POD007); "
-                "apt-get install ffmpeg",
+                f"{missing_hint('ffmpeg')}",
                 "episode.mp3",
                 Severity.WARNING,
             )
@@ -314,6 +316,6 @@ class PodcastGates:
             self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
 
 
-def run_gates(spec: Spec, root: Path) -> list[Finding]:
+def run_gates(spec: Spec, root: Path, tools: ToolLookup | None = None) -> list[Finding]:
     """Every podcast gate over the folder `root`."""
-    return PodcastGates(spec, root).run()
+    return PodcastGates(spec, root, tools).run()

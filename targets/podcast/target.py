@@ -28,6 +28,8 @@ class PodcastTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = PodcastConfig
     description: ClassVar[str] = "A two-host audio episode of the spec, with chapters and a feed."
+    extra: ClassVar[str | None] = "podcast"
+    requires: ClassVar[tuple[str, ...]] = ("pydub", "mutagen", "audioop")
 
     _tts: TtsBackend | None = None
 
@@ -104,7 +106,9 @@ class PodcastTarget(Target):
             for seg in episode.segments
         ]
         pcm, timeline = assemble(episode, wavs, self.cfg)
-        mp3 = encode_mp3(pcm, self.cfg, episode, timeline, self.ctx.cache_dir / "tmp")
+        mp3 = encode_mp3(
+            pcm, self.cfg, episode, timeline, self.ctx.cache_dir / "tmp", self.ctx.tools
+        )
         script = episode.model_dump_json(indent=2) + "\n"
         return [
             GeneratedFile("script.json", script.encode()),
@@ -119,7 +123,7 @@ class PodcastTarget(Target):
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """The gates (see targets/podcast/gates.py)."""
-        return run_gates(spec, root)
+        return run_gates(spec, root, self.ctx.tools)
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """Clause ids the script's lines name."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
 from ..clausedocs import missing_clauses
 
@@ -26,13 +27,10 @@ _CLAUSES_LINE = re.compile(r"^\s*///\s*Clauses: (.*)$")
 _TICKED = re.compile(r"`([^`]+)`")
 
 
-def find_cargo() -> Path | None:
-    """`cargo` on PATH or in ~/.cargo/bin, else None."""
-    found = shutil.which("cargo")
-    if found:
-        return Path(found)
-    home = Path.home() / ".cargo" / "bin" / "cargo"
-    return home if home.is_file() else None
+def find_cargo(tools: ToolLookup | None = None) -> Path | None:
+    """`cargo` on PATH, in node_modules/.bin, as configured, or in ~/.cargo/bin (tools.py)."""
+    found = (tools or ToolLookup()).find("cargo")
+    return found.path if found else None
 
 
 def debian_serde_available(registry: Path = DEBIAN_REGISTRY) -> bool:
@@ -175,14 +173,14 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     from .target import RustConfig
 
     findings = coverage(spec, root)
-    cargo = find_cargo()
+    cargo = find_cargo(target.ctx.tools)
     if cargo is None:
         findings.append(
             Finding(
                 rule="RS001",
                 severity=Severity.WARNING,
-                message="skipped: cargo not found (install a Rust toolchain; see "
-                "scripts/setup.sh); the crate was not compiled",
+                message=f"skipped: cargo not found ({missing_hint('cargo')}); "
+                "the crate was not compiled",
             )
         )
         return findings
@@ -214,7 +212,7 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
                     rule="RS004",
                     severity=Severity.WARNING,
                     message="skipped: Debian's serde crates are not installed under "
-                    f"{DEBIAN_REGISTRY} (run scripts/setup.sh); `--features serde` was not "
+                    f"{DEBIAN_REGISTRY} (see `specloom doctor`); `--features serde` was not "
                     "checked",
                 )
             )

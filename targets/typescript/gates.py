@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -12,34 +11,28 @@ from typing import TYPE_CHECKING
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
 from ..clausedocs import missing_clauses
 
 if TYPE_CHECKING:
     from .target import TypeScriptTarget
 
-REPO = Path(__file__).resolve().parents[2]
 _DIAG = re.compile(r"^(?P<file>[^()\s][^()]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>.*)$")
 _SEE = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
 _SEE_NEAR = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
 
 
-def find_tsc() -> Path | None:
-    """`<repo>/.venv/tools/node_modules/.bin/tsc`, else `tsc` on PATH, else None."""
-    local = REPO / ".venv" / "tools" / "node_modules" / ".bin" / "tsc"
-    if local.is_file() and os.access(local, os.X_OK):
-        return local
-    found = shutil.which("tsc")
-    return Path(found) if found else None
+def find_tsc(tools: ToolLookup | None = None) -> Path | None:
+    """`tsc` on PATH, in the project's node_modules/.bin or as configured (specloom.tools)."""
+    found = (tools or ToolLookup()).find("tsc")
+    return found.path if found else None
 
 
 def node_types_dir(tsc: Path) -> Path | None:
     """The `@types` folder next to the tsc install, when it holds `@types/node`."""
     types = tsc.resolve().parents[2] / "@types"
-    if (types / "node").is_dir():
-        return types
-    local = REPO / ".venv" / "tools" / "node_modules" / "@types"
-    return local if (local / "node").is_dir() else None
+    return types if (types / "node").is_dir() else None
 
 
 def see_tags(root: Path) -> set[str]:
@@ -158,13 +151,12 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
 def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
     """All gates; tools that are missing give a `skipped` warning, never a pass."""
     findings = coverage(spec, root)
-    tsc = find_tsc()
+    tsc = find_tsc(target.ctx.tools)
     if tsc is None:
         findings.append(
             _skipped(
                 "TS001",
-                "skipped: tsc not found (run scripts/setup.sh: it installs TypeScript "
-                "into .venv/tools); the package was not compiled",
+                f"skipped: tsc not found ({missing_hint('tsc')}); the package was not compiled",
             )
         )
         return findings
@@ -198,7 +190,8 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
             findings.append(
                 _skipped(
                     "TS003",
-                    "skipped: @types/node not found next to tsc (run scripts/setup.sh); "
+                    "skipped: @types/node not found next to tsc (`npm install @types/node` where "
+                    "tsc is installed; see `specloom doctor`); "
                     "the conformance suite was not compiled",
                 )
             )
