@@ -97,9 +97,7 @@ def test_default_build_leaves_unavailable_targets_out_and_says_so(
     assert {r.target for r in result.rows} == {"light"}
     assert result.exit_code == 0
     assert result.left_out == ["heavy", "eager"]
-    assert any(
-        "left out" in w and "pip install 'heavyplug[heavy]'" in w for w in result.warnings
-    )
+    assert any("left out" in w and "pip install 'heavyplug[heavy]'" in w for w in result.warnings)
 
 
 def test_cli_build_of_an_unavailable_target_exits_2(heavy_plugin: Path, ws: Path) -> None:
