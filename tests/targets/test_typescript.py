@@ -220,7 +220,7 @@ def test_missing_tsc_is_skipped_not_passed(
     t = make_target(workspace, tmp_path)
     found = t.verify(workspace.spec("common"), published / "common" / "typescript")
     assert [(f.rule, f.severity) for f in found] == [("TS001", Severity.WARNING)]
-    assert is_skip(found[0]) and "scripts/setup.sh" in found[0].message
+    assert is_skip(found[0]) and "specloom doctor" in found[0].message
 
 
 @needs_tsc
