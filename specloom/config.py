@@ -54,6 +54,13 @@ class Config(BaseModel):
     root: Path = Path(".")
     """Folder holding the config file (not a TOML key; filled in by `load_config`)."""
 
+    def settings(self) -> dict[str, Any]:
+        """The table as a build hands it to targets (`BuildContext.settings`): JSON values,
+        plus the project folder under `root` for tool lookup (specloom.tools)."""
+        data = self.model_dump(mode="json", exclude={"root"})
+        data["root"] = str(Path(self.root).resolve())
+        return data
+
 
 def find_config_file(start: Path) -> Path | None:
     """The nearest pyproject.toml with a [tool.specloom] table, or specloom.toml, upwards."""

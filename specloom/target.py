@@ -51,6 +51,10 @@ class BuildContext:
     """The whole `[tool.specloom]` table, for targets that read shared settings (llm, ...)."""
     llm: Any = None
     """The build's LLM session (specloom.llm.session.LlmSession), made on first use."""
+    mode: str = "build"
+    """`build`: the gates run on freshly generated files in staging (a gate may add what
+    its tool emits, like the TypeScript `dist/`); `verify`: on a copy of what is published,
+    where everything must already be there."""
 
     @property
     def tools(self) -> ToolLookup:

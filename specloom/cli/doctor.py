@@ -25,11 +25,8 @@ def register(app: typer.Typer) -> None:
         from specloom.config import load_config
         from specloom.doctor import run_doctor
         from specloom.pipeline.registry import default_targets
-        from specloom.tools import SETTINGS_ROOT
 
-        cfg = load_config()
-        settings = {SETTINGS_ROOT: str(cfg.root.resolve()), "tools": cfg.tools}
-        report = run_doctor(settings, default_targets())
+        report = run_doctor(load_config().settings(), default_targets())
         if fmt is DoctorFormat.json:
             doc = {
                 "ok": report.exit_code == 0,

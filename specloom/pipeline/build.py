@@ -30,7 +30,6 @@ from specloom.pipeline.publish import clean_leftovers, ensure_dir
 from specloom.pipeline.registry import TargetInfo, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.target import Target
-from specloom.tools import SETTINGS_ROOT
 
 Progress = Callable[[str, str, str, str], None]
 """progress(spec, target, status, detail): status is planned/running/built/failed/..."""
@@ -199,8 +198,7 @@ def run_build(
 
     ensure_dir(output)
     spec_dirs = {sid: output / sid for sid in spec_ids}
-    settings = config.model_dump(mode="json", exclude={"root"})
-    settings[SETTINGS_ROOT] = str(Path(config.root).resolve())  # for tool lookup (tools.py)
+    settings = config.settings()
     with lock_outputs(
         list(spec_dirs.values()),
         wait=req.wait,

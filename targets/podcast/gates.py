@@ -17,6 +17,7 @@ from specloom.model import Spec
 from specloom.tools import ToolLookup, missing_hint
 
 from .builder import FALLBACK_DATE
+from .feed import ITUNES, PODCAST
 from .script import Episode, missing_must_clauses, script_problems
 from .vtt import cue_times
 
@@ -303,17 +304,69 @@ class PodcastGates:
             )
 
     def feed(self) -> None:
-        """POD009: feed.xml is well-formed RSS with an enclosure for this spec."""
+        """POD009: feed.xml is RSS with this spec's episode, its real size and the tags
+        podcast apps require; POD011: says when its URLs are relative (local use only)."""
+        path = self.root / "feed.xml"
         try:
-            root = ET.parse(self.root / "feed.xml").getroot()
+            root = ET.parse(path).getroot()
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-        urls = [e.get("url", "") for e in root.iter("enclosure")]
-        if root.tag != "rss" or not any(
-            u.endswith(f"{self.spec.id}/podcast/episode.mp3") for u in urls
-        ):
-            self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
+        items = root.findall("./channel/item")
+        if root.tag != "rss" or len(items) != 1:
+            self.add(
+                "POD009", f"feed.xml must be RSS with one item, for {self.spec.id}", "feed.xml"
+            )
+            return
+        item, channel = items[0], root.find("channel")
+        enc = item.find("enclosure")
+        url = enc.get("url", "") if enc is not None else ""
+        if enc is None or not url.endswith("episode.mp3"):
+            self.add("POD009", "feed.xml's item has no enclosure of episode.mp3", "feed.xml")
+            return
+        mp3 = self.root / "episode.mp3"
+        size = mp3.stat().st_size if mp3.is_file() else -1
+        if enc.get("length") != str(size):
+            self.add(
+                "POD009",
+                f"the enclosure length is {enc.get('length')!r}, episode.mp3 has {size} bytes",
+                "feed.xml",
+            )
+        required = {
+            "itunes:image": channel is not None and channel.find(f"{{{ITUNES}}}image") is not None,
+            "itunes:category": channel is not None
+            and channel.find(f"{{{ITUNES}}}category") is not None,
+            "itunes:explicit": channel is not None
+            and channel.find(f"{{{ITUNES}}}explicit") is not None,
+            "itunes:duration": bool(_text(item, f"{{{ITUNES}}}duration")),
+        }
+        for tag, present in required.items():
+            if not present:
+                self.add("POD009", f"feed.xml lacks {tag} (podcast apps require it)", "feed.xml")
+        links = [url] + [
+            e.get("url", "")
+            for e in item
+            if e.tag in (f"{{{PODCAST}}}chapters", f"{{{PODCAST}}}transcript")
+        ]
+        image = channel.find(f"{{{ITUNES}}}image") if channel is not None else None
+        if image is not None:
+            links.append(image.get("href", ""))
+        relative = [u for u in links if not u.startswith(("https://", "http://"))]
+        if relative:
+            self.add(
+                "POD011",
+                "feed.xml is for local use only: its URLs are relative ("
+                + ", ".join(relative)
+                + "), which podcast apps do not resolve; set [tool.specloom.targets.podcast] "
+                "feed_base_url to publish absolute URLs",
+                "feed.xml",
+                severity=Severity.INFO,
+            )
+
+
+def _text(el: ET.Element, tag: str) -> str:
+    found = el.find(tag)
+    return (found.text or "").strip() if found is not None else ""
 
 
 def run_gates(spec: Spec, root: Path, tools: ToolLookup | None = None) -> list[Finding]:

@@ -14,8 +14,9 @@ from .assemble import assemble, encode_mp3
 from .builder import build_episode, episode_date, episode_number
 from .chapters import chapters_json
 from .config import PodcastConfig, VoiceConfig
+from .feed import COVER, cover_png, feed_xml
 from .gates import run_gates
-from .render import feed_xml, script_md
+from .render import script_md
 from .script import Episode, validate_script
 from .tts import LineCache, TtsBackend, make_backend
 from .vtt import transcript_vtt
@@ -25,7 +26,8 @@ class PodcastTarget(Target):
     """`podcast`: script.json, script.md, episode.mp3, chapters.json, transcript.vtt, feed.xml."""
 
     name: ClassVar[str] = "podcast"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
+    """2: feed.xml by ElementTree with the podcast-app tags, one item; cover.png."""
     config_model: ClassVar[type[TargetConfig]] = PodcastConfig
     description: ClassVar[str] = "A two-host audio episode of the spec, with chapters and a feed."
     extra: ClassVar[str | None] = "podcast"
@@ -117,8 +119,10 @@ class PodcastTarget(Target):
             GeneratedFile("chapters.json", chapters_json(episode, timeline)),
             GeneratedFile("transcript.vtt", transcript_vtt(episode, timeline)),
             GeneratedFile(
-                "feed.xml", feed_xml(spec, episode, len(mp3), self.ctx.workspace, self.cfg)
+                "feed.xml",
+                feed_xml(spec, len(mp3), timeline.duration_ms, self.ctx.workspace, self.cfg),
             ),
+            GeneratedFile(COVER, cover_png()),
         ]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -9,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, has_errors
 from specloom.model import Spec
 from specloom.tools import ToolLookup, missing_hint
 
@@ -27,6 +28,13 @@ def find_tsc(tools: ToolLookup | None = None) -> Path | None:
     """`tsc` on PATH, in the project's node_modules/.bin or as configured (specloom.tools)."""
     found = (tools or ToolLookup()).find("tsc")
     return found.path if found else None
+
+
+@functools.cache
+def tsc_version(tsc: str) -> str:
+    """`tsc --version` (`Version 7.0.2` -> `7.0.2`), once per executable and process."""
+    proc = subprocess.run([tsc, "--version"], capture_output=True, text=True, timeout=60)
+    return proc.stdout.strip().removeprefix("Version ") or f"unknown (exit {proc.returncode})"
 
 
 def node_types_dir(tsc: Path) -> Path | None:
@@ -184,8 +192,10 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
         main = run_tsc(tsc, pkg / "tsconfig.json", "TS001", pkg, work)
         findings += main
         test_cfg = pkg / "tsconfig.test.json"
-        if main or not test_cfg.is_file():
+        if main:
             return findings
+        if not test_cfg.is_file():
+            return findings + ship_dist(target, pkg / "dist", root)
         if types is None:
             findings.append(
                 _skipped(
@@ -197,4 +207,44 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
             )
             return findings
         findings += run_tsc(tsc, test_cfg, "TS003", pkg, work)
+        if not has_errors(findings):
+            findings += ship_dist(target, pkg / "dist", root)
     return findings
+
+
+def ship_dist(target: TypeScriptTarget, emitted: Path, root: Path) -> list[Finding]:
+    """TS004: the package ships `dist/` exactly as this gate's own tsc run emitted it.
+
+    In a build, `root` (staging) has no `dist/` yet: the emitted files are copied in, so
+    the published package needs no build step. In `verify`, the published `dist/` must be
+    byte-identical to what tsc emits now, with no file missing or extra.
+    """
+    shipped = root / "dist"
+    if target.ctx.mode == "build" and not shipped.exists():
+        shutil.copytree(emitted, shipped)
+        return []
+    want = _tree(emitted)
+    have = _tree(shipped) if shipped.is_dir() else {}
+    out: list[Finding] = []
+    for rel in sorted(want.keys() | have.keys()):
+        shown = f"dist/{rel}"
+        if rel not in have:
+            problem = "is missing (tsc emits it; the package cannot be imported without it)"
+        elif rel not in want:
+            problem = "is not emitted by tsc from the sources (a stray or stale file)"
+        elif want[rel] != have[rel]:
+            problem = "differs from what tsc emits from the sources"
+        else:
+            continue
+        out.append(
+            Finding(rule="TS004", severity=Severity.ERROR, message=f"{shown} {problem}", file=shown)
+        )
+    return out
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        f.relative_to(folder).as_posix(): f.read_bytes()
+        for f in sorted(folder.rglob("*"))
+        if f.is_file()
+    }
