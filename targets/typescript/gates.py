@@ -213,7 +213,7 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
 
 
 def ship_dist(target: TypeScriptTarget, emitted: Path, root: Path) -> list[Finding]:
-    """TS004: the package ships `dist/` exactly as this gate's own tsc run emitted it.
+    """TS005: the package ships `dist/` exactly as this gate's own tsc run emitted it.
 
     In a build, `root` (staging) has no `dist/` yet: the emitted files are copied in, so
     the published package needs no build step. In `verify`, the published `dist/` must be
@@ -237,7 +237,7 @@ def ship_dist(target: TypeScriptTarget, emitted: Path, root: Path) -> list[Findi
         else:
             continue
         out.append(
-            Finding(rule="TS004", severity=Severity.ERROR, message=f"{shown} {problem}", file=shown)
+            Finding(rule="TS005", severity=Severity.ERROR, message=f"{shown} {problem}", file=shown)
         )
     return out
 

@@ -54,7 +54,7 @@ class TypeScriptTarget(Target):
 
     name: ClassVar[str] = "typescript"
     version: ClassVar[str] = "2"
-    """2: the package ships `dist/` emitted by the TS001/TS003 tsc run (TS004)."""
+    """2: the package ships `dist/` emitted by the TS001/TS003 tsc run (TS005)."""
     config_model: ClassVar[type[TargetConfig]] = TypeScriptConfig
     description: ClassVar[str] = "an npm package: types, service interface, errors, conformance"
 

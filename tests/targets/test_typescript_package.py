@@ -1,4 +1,4 @@
-"""The published npm package is ready to use: dist/ from the gate's tsc, checked by TS004,
+"""The published npm package is ready to use: dist/ from the gate's tsc, checked by TS005,
 and a fresh consumer installs it offline and imports it (and its imports) with no build."""
 
 from __future__ import annotations
@@ -128,4 +128,4 @@ def test_ts004_catches_a_published_dist_that_is_not_tsc_output(
     else:
         (copy / "dist" / "stale.js").write_text("export {};\n")
     found = [f for f in target.verify(spec, copy) if f.severity == "error"]
-    assert [f.rule for f in found] and {f.rule for f in found} == {"TS004"}, found
+    assert [f.rule for f in found] and {f.rule for f in found} == {"TS005"}, found
