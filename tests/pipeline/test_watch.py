@@ -34,7 +34,6 @@ def _wait_for(out: queue.Queue[str], needle: str, seconds: float) -> list[str]:
     pytest.fail(f"no line with {needle!r} within {seconds} s; got {seen}")
 
 
-@pytest.mark.slow
 def test_a_save_rebuilds_the_changed_spec_with_one_line(ws: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "specloom", "build", "specs", "-t", "ir-json", "--watch"],
