@@ -31,6 +31,7 @@ def openai_module() -> Any:
         ) from None
     return openai
 
+
 log = logging.getLogger("specloom.llm")
 
 T = TypeVar("T", bound=BaseModel)
