@@ -18,7 +18,8 @@ from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, writ
 
 LINK_TMP_PREFIX = ".tmp-link-"
 _VERSION_SUFFIX = re.compile(r"[0-9a-f]{8,64}(-[0-9]+)?|legacy")
-"""The part after `.<target>-` of a version folder (20-hex digests; 8-hex ones of old builds)."""
+"""A version folder's suffix: its digest (20 hex now, 8 in outputs of older builds), a copy
+number, or `legacy`."""
 VERIFY_PREFIX = ".verify-"
 DIGEST_HEX = 20
 """Hex characters of the tree digest in a version folder's name (80 bits)."""

@@ -97,9 +97,7 @@ def test_drift004_for_a_missing_or_moved_published_folder(
     write_manifest(spec_dir, m)
     assert verify(ws, tmp_path) == []
     (spec_dir / "ir-json").unlink()
-    # with the version folder still there, verify completes the swap (VER003, issue 11);
-    # with it gone too, the target is not published
-    shutil.rmtree(spec_dir / real)
+    shutil.rmtree(spec_dir / real)  # gone for good: verify cannot complete a swap (VER003)
     assert verify(ws, tmp_path) == [("DRIFT004", "the published folder is missing")]
     del m.targets["ir-json"]
     write_manifest(spec_dir, m)
