@@ -25,6 +25,10 @@ COMMAND_MODULES = [
     "hook",
     "schedule",
     "clarify",
+    "targets",
+    "doctor",
+    "init",
+    "docs",
     "importer",
 ]
 """Modules under specloom.cli that each expose `register(app)`. Keep their imports light:
@@ -34,7 +38,7 @@ app = typer.Typer(
     name="specloom",
     help="Compile one specification into verified artifacts.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 

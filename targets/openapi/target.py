@@ -35,6 +35,8 @@ class OpenApiTarget(Target):
     config_model: ClassVar[type[TargetConfig]] = OpenApiConfig
     description: ClassVar[str] = "an OpenAPI 3.1 document (openapi.json)"
     gate_ids: ClassVar[tuple[str, ...]] = ("OA001", "OA002", "OA003", "OA004")
+    extra: ClassVar[str | None] = "openapi"
+    requires: ClassVar[tuple[str, ...]] = ("openapi_spec_validator", "jsonschema", "referencing")
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """One file, deterministic (insertion order follows the spec)."""
@@ -59,6 +61,8 @@ class JsonSchemaTarget(Target):
     config_model: ClassVar[type[TargetConfig]] = OpenApiConfig
     description: ClassVar[str] = "a JSON Schema 2020-12 document (schema.json)"
     gate_ids: ClassVar[tuple[str, ...]] = ("JS001", "JS002", "JS003", "JS004")
+    extra: ClassVar[str | None] = "openapi"
+    requires: ClassVar[tuple[str, ...]] = ("jsonschema", "referencing")
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """One file, `schema.json`."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,8 +13,11 @@ from filelock import FileLock
 
 from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
-from ..clausedocs import missing_clauses
+from ..clausedocs import carried_clauses, item_clause_findings
+from . import items as rs_items
+from .signatures import service_name
 
 if TYPE_CHECKING:
     from .target import RustTarget
@@ -28,13 +30,10 @@ _CLAUSES_LINE = re.compile(r"^\s*///\s*Clauses: (.*)$")
 _TICKED = re.compile(r"`([^`]+)`")
 
 
-def find_cargo() -> Path | None:
-    """`cargo` on PATH or in ~/.cargo/bin, else None."""
-    found = shutil.which("cargo")
-    if found:
-        return Path(found)
-    home = Path.home() / ".cargo" / "bin" / "cargo"
-    return home if home.is_file() else None
+def find_cargo(tools: ToolLookup | None = None) -> Path | None:
+    """`cargo` on PATH, in node_modules/.bin, as configured, or in ~/.cargo/bin (tools.py)."""
+    found = (tools or ToolLookup()).find("cargo")
+    return found.path if found else None
 
 
 def debian_serde_available(registry: Path = DEBIAN_REGISTRY) -> bool:
@@ -43,19 +42,6 @@ def debian_serde_available(registry: Path = DEBIAN_REGISTRY) -> bool:
         return False
     names = {p.name.rsplit("-", 1)[0] for p in registry.iterdir()}
     return {"serde", "serde_derive", "syn", "quote", "proc-macro2"} <= names
-
-
-def doc_clauses(root: Path) -> set[str]:
-    """Clause ids listed on `/// Clauses:` lines of the crate's sources."""
-    found: set[str] = set()
-    for f in sorted(root.rglob("*.rs")):
-        if "target" in f.relative_to(root).parts:
-            continue
-        for line in f.read_text(encoding="utf-8").splitlines():
-            m = _CLAUSES_LINE.match(line)
-            if m:
-                found |= set(_TICKED.findall(m.group(1)))
-    return found
 
 
 def clause_near(path: Path, line: int) -> str | None:
@@ -73,10 +59,15 @@ def clause_near(path: Path, line: int) -> str | None:
 
 
 def coverage(spec: Spec, root: Path) -> list[Finding]:
-    """RS002: every clause an interface item names is listed in a doc comment."""
-    return missing_clauses(
-        spec, doc_clauses(root), "RS002", "is not named in a doc comment of the generated crate"
-    )
+    """RS002: each interface item, read back from the generated source, carries exactly the
+    clause ids the spec gives it on its `/// Clauses:` line (and states each at its level)."""
+    carried = rs_items.read_items(root, service_name(spec))
+    return item_clause_findings(spec, carried, rs_items.source_name, "RS002", "`{cid}`")
+
+
+def covered(spec: Spec, root: Path) -> set[str]:
+    """The clause ids the generated items carry (the report's coverage)."""
+    return carried_clauses(spec, rs_items.read_items(root, service_name(spec)))
 
 
 def _strip_serde(data: bytes) -> bytes:
@@ -252,13 +243,13 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     each in its own stable crate folder with its own cargo target folder.
     """
     findings = coverage(spec, root)
-    cargo = find_cargo()
+    cargo = find_cargo(target.ctx.tools)
     if cargo is None:
         findings.append(
             not_run(
                 "RS001",
                 "cargo not found; the crate was not compiled",
-                fix="install a Rust toolchain; see scripts/setup.sh",
+                fix=missing_hint("cargo"),
             )
         )
         return findings
@@ -271,7 +262,8 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
                 "RS004",
                 f"Debian's serde crates are not installed under {DEBIAN_REGISTRY}; "
                 "`--features serde` was not checked",
-                fix="run scripts/setup.sh",
+                fix="install librust-serde-dev librust-serde-derive-dev "
+                "librust-serde-json-dev (see `specloom doctor`)",
             )
         )
         return findings

@@ -13,10 +13,11 @@ from pydantic import Field, model_validator
 from specloom.errors import ConfigError
 from specloom.findings import Finding
 from specloom.model import InterfaceItem, Spec
-from specloom.naming import rust_field_name, rust_string, rust_variant_name
+from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
 from specloom.target import GeneratedFile, Target, TargetConfig
 
 from ..clausedocs import item_doc_text
+from ..fixtures import FixtureBuilder
 from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import signatures as sig
@@ -120,10 +121,11 @@ class RustTarget(Target):
     """A Cargo crate per spec, checked with `cargo check`/`cargo test --no-run` offline."""
 
     name: ClassVar[str] = "rust"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
+    """2: lib.rs re-exports the crates of imported specs (`billing::common::Money`)."""
     config_model: ClassVar[type[TargetConfig]] = RustConfig
     description: ClassVar[str] = "a Cargo crate: types, Error enum, service trait, conformance"
-    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004")
+    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004", "RS005")
 
     def serde(self, spec: Spec) -> bool:
         """Whether this spec's crate carries serde derives; every import then needs them too."""
@@ -184,6 +186,7 @@ class RustTarget(Target):
             crate_doc=crate_doc,
             has_tests=has_tests,
             recursion_limit=recursion_limit(spec),
+            reexports=[sig.crate_name(i) for i in sorted(spec.imports)],
         )
         files["src/types.rs"] = _render(
             "types.rs.jinja",
@@ -259,6 +262,7 @@ class RustTarget(Target):
                 service=sig.service_name(spec),
                 stubs=[self._stub(op) for op in spec.operations],
             )
+        files["tests/fixtures.rs"] = self._fixtures(spec, header, crate)
         files["README.md"] = _render(
             "README.md.jinja",
             package=sig.package_name(spec.id),
@@ -272,6 +276,28 @@ class RustTarget(Target):
             serde=serde,
         )
         return [GeneratedFile(p, files[p].encode("utf-8")) for p in sorted(files)]
+
+    def _fixtures(self, spec: Spec, header: str, crate: str) -> str:
+        """tests/fixtures.rs: a value of every type and the derives of every type."""
+        specs = dict(self.ctx.workspace.specs)
+        specs[spec.id] = spec
+        lits = RustLiterals(spec, specs)
+        return _render(
+            "fixtures.rs.jinja",
+            header=header,
+            crate=crate,
+            recursion_limit=recursion_limit(spec),
+            fixtures=[
+                {
+                    "name": f.name,
+                    "type": sig.rust_type(f.type),
+                    "value": lits.lit(f.value, optional=f.type.optional),
+                }
+                for f in FixtureBuilder(spec, self.ctx.workspace).fixtures()
+            ],
+            records=[rust_type_name(t.name) for t in spec.types if t.kind == "record"],
+            enums=[rust_type_name(t.name) for t in spec.types if t.kind == "enum"],
+        )
 
     @staticmethod
     def _stub(op: Any) -> str:
@@ -289,3 +315,10 @@ class RustTarget(Target):
         from .gates import run_gates
 
         return run_gates(self, spec, root)
+
+    def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
+        """Clause ids carried by a generated item's `/// Clauses:` line (read from the files;
+        the CLAUSES catalogue lists every clause and traces none)."""
+        from .gates import covered
+
+        return covered(spec, root)

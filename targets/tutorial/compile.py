@@ -16,6 +16,7 @@ from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 from specloom.target import BuildContext
+from specloom.tools import missing_hint
 
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$")
 _TSC_DIAG = re.compile(
@@ -125,9 +126,9 @@ def compile_typescript(
         from ..typescript.gates import assemble, find_tsc, node_types_dir, run_tsc
     except ImportError:
         return [_skipped(rule, "the typescript target is not installed")]
-    tsc = find_tsc()
+    tsc = find_tsc(ctx.tools)
     if tsc is None:
-        return [_skipped(rule, "tsc not found (run scripts/setup.sh)")]
+        return [_skipped(rule, f"tsc not found ({missing_hint('tsc')})")]
     target = TypeScriptTarget(ctx)
     with tempfile.TemporaryDirectory(prefix="specloom-tut-ts-") as tmp:
         work = Path(tmp)
@@ -146,7 +147,7 @@ def compile_typescript(
         if suite.is_file():  # the conformance suite the tutorial's test module imports
             types = node_types_dir(tsc)
             if types is None:
-                return [_skipped(rule, "@types/node not found next to tsc (scripts/setup.sh)")]
+                return [_skipped(rule, "@types/node not found next to tsc (see `specloom doctor`)")]
             (work / "stubs" / "node_modules" / "@types").symlink_to(types)
             configs.append(suite)
         for config in configs:
@@ -202,9 +203,9 @@ def compile_rust(
         from ..rust.signatures import crate_name, package_name
     except ImportError:
         return [_skipped(rule, "the rust target is not installed")]
-    cargo = find_cargo()
+    cargo = find_cargo(ctx.tools)
     if cargo is None:
-        return [_skipped(rule, "cargo not found (install Rust: scripts/setup.sh)")]
+        return [_skipped(rule, f"cargo not found ({missing_hint('cargo')})")]
     target = RustTarget(ctx)
     # A stable folder per spec under the cache (not a temporary one): files are synced, so
     # cargo's fingerprints reuse the stub crates' compilation from one build to the next.
