@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from specloom.model import Spec, TypeDef, TypeRef, Workspace
-from specloom.naming import snake_case
+from specloom.naming import snake_case, union_variant_labels
 
 from .values import (
     EnumValue,
@@ -18,6 +18,7 @@ from .values import (
     Null,
     RecordValue,
     Scalar,
+    UnionValue,
     Value,
     ValueBuilder,
 )
@@ -86,8 +87,25 @@ class FixtureBuilder:
             if not td.values:
                 raise Unbuildable(key)
             return EnumValue(spec_id, td, td.values[0].name)
+        if td.kind == "union":
+            for index in range(len(td.variants)):
+                try:
+                    return self.variant(spec_id, td, index, inner, full)
+                except Unbuildable:
+                    continue
+            raise Unbuildable(key)
         fields = [(f.name, self._field(f.type, spec_id, inner, full)) for f in td.fields]
         return RecordValue(spec_id, td, fields)
+
+    def variant(
+        self, spec_id: str, td: TypeDef, index: int, stack: tuple[str, ...], full: bool
+    ) -> UnionValue:
+        """A value of one variant of a union."""
+        labels = union_variant_labels(
+            [v.tag for v in td.variants], [v.type.text for v in td.variants]
+        )
+        inner = self.sample(td.variants[index].type, spec_id, stack, full)
+        return UnionValue(spec_id, td, index, labels[index], inner)
 
     def _field(self, ref: TypeRef, owner: str, stack: tuple[str, ...], full: bool) -> Value:
         if ref.optional and (not full or self._cycles(ref, owner, stack)):
@@ -112,6 +130,19 @@ class FixtureBuilder:
         for td in self.spec.types:
             ref = TypeRef(kind="named", name=td.name, text=td.name)
             base = _ident(td.name)
+            if td.kind == "union":
+                labels = union_variant_labels(
+                    [v.tag for v in td.variants], [v.type.text for v in td.variants]
+                )
+                for i, label in enumerate(labels):
+                    try:
+                        one: Value = self.variant(
+                            self.spec.id, td, i, (f"{self.spec.id}.{td.name}",), True
+                        )
+                    except Unbuildable:
+                        continue
+                    out.append(Fixture(f"{base}_{_ident(label)}", ref, one, td))
+                continue
             if td.kind == "enum":
                 out += [
                     Fixture(

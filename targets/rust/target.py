@@ -291,7 +291,7 @@ class RustTarget(Target):
                 {
                     "name": f.name,
                     "type": sig.rust_type(f.type),
-                    "value": lits.lit(f.value, optional=f.type.optional),
+                    "value": lits.lit(f.value, optional=f.type.optional, nullable=f.type.nullable),
                 }
                 for f in FixtureBuilder(spec, self.ctx.workspace).fixtures()
             ],
