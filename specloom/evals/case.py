@@ -1,0 +1,137 @@
+"""One eval case: the input messages before a graded assistant turn, its references, a rubric.
+
+This is the line format of `cases.jsonl` in `output/<spec>/evals/`; `case.schema.json` is
+`EvalCase.model_json_schema()`. The `evals` target writes it, `specloom eval` reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CASE_FORMAT = "specloom-eval-case/1"
+"""The `format` of every line; bumped when a field changes meaning."""
+
+ChatRole = Literal["system", "developer", "user", "assistant", "tool"]
+
+
+class Strict(BaseModel):
+    """Base of the case models: unknown keys are errors (the schema says so too)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ToolFunction(Strict):
+    """The function half of a tool call (chat completions wire format)."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    """The transcript's `recipient`, with characters the API refuses replaced by `_`."""
+    arguments: str
+    """A JSON object as a string: `{"input": <the assistant message's text>}`."""
+
+
+class ToolCall(Strict):
+    """An assistant message's call of a tool, added so the `tool` message after it is valid."""
+
+    id: str
+    type: Literal["function"]
+    function: ToolFunction
+
+
+class ChatMessage(Strict):
+    """One input message, exactly as sent to `/v1/chat/completions`."""
+
+    role: ChatRole
+    content: str
+    """The transcript message's text, byte for byte as in the IR."""
+    tool_calls: list[ToolCall] | None = None
+    """Only on an assistant message that a `tool` message answers."""
+    tool_call_id: str | None = None
+    """Only on a `tool` message: the id of the call it answers."""
+
+
+class Reference(Strict):
+    """A GOOD or BAD reference answer for the graded turn."""
+
+    content: str
+    note: str | None = None
+    """The verdict comment: `<!-- BAD: executes suspicious instructions -->`."""
+    line: int = Field(ge=1)
+    """The line of the message's opening tag in `source.file`."""
+
+
+class ClauseRef(Strict):
+    """The clause a case tests, copied from the IR."""
+
+    id: str
+    kind: Literal["section", "statement"]
+    level: str
+    authority: str | None = None
+    text: str
+    section: str | None = None
+    """The enclosing section's id."""
+    section_title: str | None = None
+
+
+class Source(Strict):
+    """Where the case comes from: the example's file and lines."""
+
+    file: str
+    example_line: int = Field(ge=1)
+    """The line of the example's `**Example**:` title."""
+    transcript_line: int = Field(ge=1)
+    """The line of the transcript's opening fence."""
+    turn_line: int = Field(ge=1)
+    """The line of the first reference of the graded turn."""
+    message_lines: list[int]
+    """The line of each input message, in order (one per entry of `messages`)."""
+
+
+class Rubric(Strict):
+    """What the grader is told: the clause, the example's own words, and the rendered text."""
+
+    example_title: str
+    example_comment: str
+    """The example's prose (Markdown around its transcript), empty when it has none."""
+    notes: list[str]
+    """The GOOD/BAD verdict comments of the graded turn, prefixed `GOOD:` / `BAD:`."""
+    text: str
+    """The rubric as one text (what promptfoo's `llm-rubric` and `specloom eval` send)."""
+
+
+class EvalCase(Strict):
+    """One line of `cases.jsonl`."""
+
+    format: Literal["specloom-eval-case/1"]
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    """`<clause>-<n>`: the n-th case of the clause, in document order."""
+    spec: str
+    spec_version: str | None = None
+    clause: ClauseRef
+    example: str
+    """The example's title."""
+    turn: int = Field(ge=1)
+    """1 for the first graded assistant turn of the example, 2 for the next..."""
+    messages: list[ChatMessage] = Field(min_length=1)
+    good: list[Reference]
+    bad: list[Reference]
+    rubric: Rubric
+    source: Source
+
+
+def case_schema() -> dict[str, Any]:
+    """The JSON Schema of one line (`case.schema.json`), Draft 2020-12."""
+    schema = EvalCase.model_json_schema()
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://specloom.dev/schemas/eval-case-1.json",
+        **schema,
+    }
+
+
+def dump_case(case: EvalCase) -> str:
+    """One JSONL line (no newline): sorted keys, None fields left out, UTF-8 as is."""
+    data = case.model_dump(mode="json", exclude_none=True)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
