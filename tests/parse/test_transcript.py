@@ -65,7 +65,7 @@ def test_attributes_and_comparison_groups_are_kept() -> None:
         "<comparison>\n<assistant> <!-- GOOD -->\nIt is 42.\n</assistant>\n"
         "<assistant> <!-- BAD -->\nNo idea.\n</assistant>\n</comparison>\n"
         "<user>\nAnd again?\n</user>\n"
-        "<comparison>\n<assistant/>\n<assistant> <!-- GOOD -->\n42 again.\n</assistant>\n"
+        "<comparison>\n<assistant />\n<assistant> <!-- GOOD -->\n42 again.\n</assistant>\n"
         "</comparison>\n"
     )
     msgs = parse_transcript(raw, "f.md", 1).messages
