@@ -43,6 +43,8 @@ class Config(BaseModel):
     """Per-target config tables, validated by each target's `config_model`."""
     llm: dict[str, Any] = Field(default_factory=dict)
     """`[tool.specloom.llm]`: base_url, model, ... (validated by specloom.llm)."""
+    evals: dict[str, Any] = Field(default_factory=dict)
+    """`[tool.specloom.evals]`: `specloom eval` settings (validated by specloom.evals)."""
     root: Path = Path(".")
     """Folder holding the config file (not a TOML key; filled in by `load_config`)."""
 

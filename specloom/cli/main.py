@@ -17,7 +17,7 @@ from rich.console import Console
 
 from specloom.errors import SpecloomError
 
-COMMAND_MODULES = ["ir", "lint", "diff", "build", "verify", "hook", "schedule", "clarify"]
+COMMAND_MODULES = ["ir", "lint", "diff", "build", "verify", "hook", "schedule", "clarify", "eval"]
 """Modules under specloom.cli that each expose `register(app)`. Keep their imports light:
 `specloom lint` must not import Prefect or openai."""
 

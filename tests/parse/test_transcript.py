@@ -60,7 +60,7 @@ def test_malformed_keeps_what_was_read() -> None:
 
 def test_attributes_and_comparison_groups_are_kept() -> None:
     raw = (
-        '<assistant recipient="functions.lookup" end_turn=\'false\'>\nlookup(1)\n</assistant>\n'
+        "<assistant recipient=\"functions.lookup\" end_turn='false'>\nlookup(1)\n</assistant>\n"
         '<tool name="lookup">\n42\n</tool>\n'
         "<comparison>\n<assistant> <!-- GOOD -->\nIt is 42.\n</assistant>\n"
         "<assistant> <!-- BAD -->\nNo idea.\n</assistant>\n</comparison>\n"
