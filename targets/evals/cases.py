@@ -64,7 +64,7 @@ class _Turn:
 
 
 def _graded(m: TranscriptMessage, roles: Mapping[str, str]) -> bool:
-    return m.verdict is not None and roles.get(m.role) == "assistant"
+    return m.verdict in ("GOOD", "BAD") and roles.get(m.role) == "assistant"
 
 
 def graded_turns(messages: list[TranscriptMessage], roles: Mapping[str, str]) -> list[_Turn]:

@@ -145,7 +145,7 @@ def expected_clauses(spec: Spec, roles: Mapping[str, str]) -> dict[str, int]:
         if ex.clause not in known or ex.transcript is None:
             continue
         for m in ex.transcript.messages:
-            if m.verdict is not None and roles.get(m.role) == "assistant":
+            if m.verdict in ("GOOD", "BAD") and roles.get(m.role) == "assistant":
                 out.setdefault(ex.clause, m.pos.line)
                 break
     return out
@@ -300,7 +300,7 @@ def _message_problems(
         if first.comparison is None
         else [m for m in transcript if m.comparison == first.comparison]
     )
-    graded = [m for m in group if m.verdict is not None and roles.get(m.role) == "assistant"]
+    graded = [m for m in group if m.verdict in ("GOOD", "BAD") and roles.get(m.role) == "assistant"]
     for verdict, refs in (("GOOD", case.good), ("BAD", case.bad)):
         want = sorted((m.pos.line, m.text, m.note) for m in graded if m.verdict == verdict)
         got = sorted((r.line, r.content, r.note) for r in refs)
