@@ -59,6 +59,9 @@ class Target(ABC):
     """Generator and template version: bump it when the output for the same IR changes."""
     config_model: ClassVar[type[TargetConfig]] = TargetConfig
     description: ClassVar[str] = ""
+    gate_ids: ClassVar[tuple[str, ...]] = ()
+    """Every gate id `verify` runs (docs/gates.md has one row each); a declared gate with no
+    error, not-run or off finding is listed as `passed` in the report."""
 
     def __init__(self, ctx: BuildContext, config: TargetConfig | None = None) -> None:
         self.ctx = ctx
