@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 
 from specloom.evals.case import EvalCase, case_schema
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec, TranscriptMessage
 
 CASES = "cases.jsonl"
@@ -42,11 +42,6 @@ def _error(
     return Finding(
         rule=rule, severity=Severity.ERROR, message=message, file=file, line=line, clause=clause
     )
-
-
-def _not_run(rule: str, message: str) -> Finding:
-    # the project's "gate that could not run" (a `skipped:` warning until findings.not_run lands)
-    return Finding(rule=rule, severity=Severity.WARNING, message=f"skipped: {message}")
 
 
 def read_cases(root: Path) -> tuple[list[tuple[int, Any]], list[Finding]]:
@@ -93,10 +88,12 @@ def gate_lines(root: Path, rows: list[tuple[int, Any]]) -> list[Finding]:
         import jsonschema
     except ImportError:
         return [
-            _not_run(
+            not_run(
                 "EVL002",
-                "jsonschema is not installed (pip install 'specloom[evals]'); the lines of "
-                f"{CASES} were not validated against {SCHEMA}",
+                f"jsonschema is not installed; the lines of {CASES} were not validated "
+                f"against {SCHEMA}",
+                file=CASES,
+                fix="pip install 'specloom[evals]'",
             )
         ]
     try:
@@ -137,16 +134,35 @@ def _parse(rows: list[tuple[int, Any]]) -> list[tuple[int, EvalCase]]:
     return parsed
 
 
+CHAT_ROLES = frozenset({"system", "developer", "user", "assistant", "tool"})
+
+
+def _sendable(prior: list[TranscriptMessage], roles: Mapping[str, str]) -> bool:
+    """True when the messages before a graded reply can be sent to a chat API: at least one,
+    every role mapped to a chat role, every tool message right after an assistant one."""
+    mapped = [roles.get(m.role) for m in prior]
+    if not mapped or any(r not in CHAT_ROLES for r in mapped):
+        return False
+    return all(r != "tool" or (i and mapped[i - 1] == "assistant") for i, r in enumerate(mapped))
+
+
 def expected_clauses(spec: Spec, roles: Mapping[str, str]) -> dict[str, int]:
-    """Clause id -> the line of its first GOOD/BAD assistant reply, straight from the IR."""
+    """Clause id -> the line of its first GOOD/BAD assistant reply that can be sent (there is
+    input before it, in chat roles), straight from the IR."""
     known = {c.id for c in spec.clauses}
     out: dict[str, int] = {}
     for ex in spec.examples:
-        if ex.clause not in known or ex.transcript is None:
+        if ex.clause not in known or ex.transcript is None or ex.clause in out:
             continue
-        for m in ex.transcript.messages:
-            if m.verdict in ("GOOD", "BAD") and roles.get(m.role) == "assistant":
-                out.setdefault(ex.clause, m.pos.line)
+        messages = ex.transcript.messages
+        for i, m in enumerate(messages):
+            if m.verdict not in ("GOOD", "BAD") or roles.get(m.role) != "assistant":
+                continue
+            prior = [
+                o for o in messages[:i] if m.comparison is None or o.comparison != m.comparison
+            ]
+            if _sendable(prior, roles):
+                out[ex.clause] = m.pos.line
                 break
     return out
 
@@ -393,18 +409,16 @@ def find_promptfoo() -> Path | None:
 def gate_promptfoo_validate(root: Path, enabled: bool, timeout: float = 120.0) -> list[Finding]:
     """EVL007: `promptfoo validate config -c promptfooconfig.yaml` exits 0."""
     if not enabled:
-        return [
-            _not_run(
-                "EVL007", "promptfoo validation is turned off (validate_with_promptfoo = false)"
-            )
-        ]
+        return [turned_off("EVL007", "promptfoo validation (validate_with_promptfoo = false)")]
     exe = find_promptfoo()
     if exe is None:
         return [
-            _not_run(
+            not_run(
                 "EVL007",
-                "promptfoo is not installed (scripts/setup.sh installs it into .venv/tools); "
-                f"{PROMPTFOO} was not checked by promptfoo itself",
+                f"promptfoo is not installed; {PROMPTFOO} was not checked by promptfoo itself",
+                file=PROMPTFOO,
+                fix="run scripts/setup.sh (it installs promptfoo into .venv/tools/promptfoo) "
+                "or put promptfoo on PATH",
             )
         ]
     with tempfile.TemporaryDirectory(prefix="specloom-promptfoo-") as home:
