@@ -29,7 +29,8 @@ class ToolFunction(Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     """The transcript's `recipient`, with characters the API refuses replaced by `_`."""
     arguments: str
-    """A JSON object as a string: `{"input": <the assistant message's text>}`."""
+    """A JSON object as a string: the assistant message's text when it is one, else
+    `{"input": <the text>}`."""
 
 
 class ToolCall(Strict):

@@ -105,6 +105,18 @@ def tool_name(m: TranscriptMessage) -> str:
     return (_UNSAFE_NAME.sub("_", raw) or "tool")[:64]
 
 
+def tool_arguments(text: str) -> str:
+    """The call's arguments: the message itself when it is a JSON object, else
+    `{"input": <text>}` (the API wants a JSON object)."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if isinstance(value, dict):
+        return text
+    return json.dumps({"input": text}, ensure_ascii=False)
+
+
 def chat_messages(
     history: list[TranscriptMessage], roles: Mapping[str, str]
 ) -> list[ChatMessage] | str:
@@ -129,9 +141,7 @@ def chat_messages(
             call = ToolCall(
                 id=call_id,
                 type="function",
-                function=ToolFunction(
-                    name=tool_name(src), arguments=json.dumps({"input": src.text})
-                ),
+                function=ToolFunction(name=tool_name(src), arguments=tool_arguments(src.text)),
             )
             prev.tool_calls = [*(prev.tool_calls or []), call]
             out.append(ChatMessage(role="tool", content=m.text, tool_call_id=call_id))
