@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from specloom.targets.evals import EvalsTarget, gates
+from specloom.targets.evals.cases import build_cases
 
 from specloom.cli.main import main
 from specloom.evals.case import EvalCase
 from specloom.model import Spec, Workspace
 from specloom.parse import load_spec
 from specloom.target import BuildContext
-from specloom.targets.evals import EvalsTarget
-from specloom.targets.evals import gates
-from specloom.targets.evals.cases import build_cases
 
 REPO = Path(__file__).resolve().parents[2]
 DESK = REPO / "tests" / "fixtures" / "evals" / "desk"
