@@ -43,9 +43,6 @@ def _edit(change: str) -> Callable[[MutationContext], None]:
             clause["text"] = clause["text"].replace("MUST", "SHOULD", 1)
         elif change == "schema":
             data["clauses"][0]["level"] = "PERHAPS"
-        elif change == "missing":
-            path.unlink()
-            return
         path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
     return mutate
@@ -75,6 +72,14 @@ MUTANTS: list[Mutant] = [
         kind="published",
         mutate=_edit("text"),
         why="a published IR edited by hand (MUST became SHOULD)",
+    ),
+    Mutant(
+        id="irjson-published-file-deleted",
+        target="ir-json",
+        gate="IR001",
+        kind="published",
+        mutate=lambda ctx: (ctx.root / "ir.json").unlink(),
+        why="the artifact itself missing from a published folder",
     ),
     Mutant(
         id="irjson-published-invalid-level",
