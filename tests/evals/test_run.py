@@ -261,3 +261,35 @@ def test_bad_input_is_exit_2_with_the_place_and_a_fix(
     assert code == 2 and "no model to evaluate" in err
     code, _, err = run(["eval", "--compare", "evals-runs/a", "--compare", "x"], capsys)
     assert code == 2 and "not an eval run report" in err
+
+
+@pytest.mark.slow
+def test_docs_show_an_evals_page_only_for_a_configured_run(
+    server: Any, suite: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(["eval", str(suite), "--model", "good-model", "--no-progress"], capsys)
+    run_dir = Path(out.split("report: ")[1].strip()).parent
+    code, _, err = run(["build", "specs/desk", "-t", "docs"], capsys)
+    assert code == 0, err
+    site = Path("output/desk/docs/site")
+    assert not (site / "evals" / "index.html").exists() and not (site / "evals.html").exists()
+
+    rel = run_dir.relative_to(Path.cwd())
+    with Path("pyproject.toml").open("a", encoding="utf-8") as fh:
+        fh.write(f'\n[tool.specloom.targets.docs]\nevals_runs = {{ desk = "{rel}" }}\n')
+    code, out, err = run(["build", "specs/desk", "-t", "docs", "--format", "json"], capsys)
+    assert code == 0, err
+    page = next(p for p in site.rglob("*.html") if p.parent.name == "evals" or p.stem == "evals")
+    html = page.read_text(encoding="utf-8")
+    assert "5 of 5" in html and "good-model" in html
+
+    # the run is part of the docs input: a changed report rebuilds the docs, an unchanged
+    # one does not
+    code, out, _ = run(["build", "specs/desk", "-t", "docs", "--format", "json"], capsys)
+    assert json.loads(out)["targets"][0]["status"] == "skipped"
+    report = json.loads((run_dir / "report.json").read_text(encoding="utf-8"))
+    report["totals"]["passed"] = 4
+    (run_dir / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    code, out, _ = run(["build", "specs/desk", "-t", "docs", "--format", "json"], capsys)
+    assert json.loads(out)["targets"][0]["status"] == "built"
+    assert "4 of 5" in page.read_text(encoding="utf-8")
