@@ -46,7 +46,7 @@ class ChatMessage(Strict):
 
     role: ChatRole
     content: str
-    """The transcript message's text, byte for byte as in the IR."""
+    """The transcript message's text as in the IR, XML character references decoded."""
     tool_calls: list[ToolCall] | None = None
     """Only on an assistant message that a `tool` message answers."""
     tool_call_id: str | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
@@ -99,6 +100,12 @@ def _history(messages: list[TranscriptMessage], end: int) -> list[TranscriptMess
     return out
 
 
+def message_text(m: TranscriptMessage) -> str:
+    """A message's text as the model reads it: the IR's text with XML character references
+    decoded (a transcript is XML: `&lt;form&gt;` means `<form>`), as the docs site shows it."""
+    return html.unescape(m.text)
+
+
 def tool_name(m: TranscriptMessage) -> str:
     """The function name of an assistant tool call: its `recipient` (else `tool`), API-safe."""
     raw = m.attrs.get("recipient") or m.attrs.get("name") or "tool"
@@ -141,12 +148,14 @@ def chat_messages(
             call = ToolCall(
                 id=call_id,
                 type="function",
-                function=ToolFunction(name=tool_name(src), arguments=tool_arguments(src.text)),
+                function=ToolFunction(
+                    name=tool_name(src), arguments=tool_arguments(message_text(src))
+                ),
             )
             prev.tool_calls = [*(prev.tool_calls or []), call]
-            out.append(ChatMessage(role="tool", content=m.text, tool_call_id=call_id))
+            out.append(ChatMessage(role="tool", content=message_text(m), tool_call_id=call_id))
         else:
-            out.append(ChatMessage(role=role, content=m.text))
+            out.append(ChatMessage(role=role, content=message_text(m)))
     return out
 
 
@@ -232,12 +241,12 @@ def build_cases(spec: Spec, roles: Mapping[str, str] = DEFAULT_ROLES) -> CaseSet
                 msgs = ex.transcript.messages
                 refs = [msgs[i] for i in turn.members if _graded(msgs[i], roles)]
                 good = [
-                    Reference(content=m.text, note=m.note, line=m.pos.line)
+                    Reference(content=message_text(m), note=m.note, line=m.pos.line)
                     for m in refs
                     if m.verdict == "GOOD"
                 ]
                 bad = [
-                    Reference(content=m.text, note=m.note, line=m.pos.line)
+                    Reference(content=message_text(m), note=m.note, line=m.pos.line)
                     for m in refs
                     if m.verdict == "BAD"
                 ]

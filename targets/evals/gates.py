@@ -12,6 +12,7 @@ EVL007 promptfoo's own `validate` accepts the config (when promptfoo is installe
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -298,7 +299,7 @@ def _message_problems(
             problems.append(f"message {i + 1} comes from an example of clause {clause}")
         if roles.get(ir.role) != msg.role:
             problems.append(f"message {i + 1}: role {msg.role!r}, the transcript has <{ir.role}>")
-        if msg.content != ir.text:
+        if msg.content != html.unescape(ir.text):
             problems.append(f"message {i + 1}: content differs from the transcript at line {line}")
         if msg.role == "tool":
             prev = case.messages[i - 1] if i else None
@@ -318,7 +319,9 @@ def _message_problems(
     )
     graded = [m for m in group if m.verdict in ("GOOD", "BAD") and roles.get(m.role) == "assistant"]
     for verdict, refs in (("GOOD", case.good), ("BAD", case.bad)):
-        want = sorted((m.pos.line, m.text, m.note) for m in graded if m.verdict == verdict)
+        want = sorted(
+            (m.pos.line, html.unescape(m.text), m.note) for m in graded if m.verdict == verdict
+        )
         got = sorted((r.line, r.content, r.note) for r in refs)
         if want != got:
             problems.append(
@@ -442,8 +445,10 @@ def gate_promptfoo_validate(root: Path, enabled: bool, timeout: float = 120.0) -
         except subprocess.TimeoutExpired:
             return [_error("EVL007", f"promptfoo validate timed out after {timeout:g}s", PROMPTFOO)]
     if proc.returncode != 0:
+        noise = ("Node.js 20 support", "ExperimentalWarning", "--trace-warnings")
         text = (proc.stdout + proc.stderr).strip().splitlines()
-        detail = " | ".join(line for line in text if line.strip())[-600:]
+        kept = [line.strip() for line in text if line.strip() and not any(n in line for n in noise)]
+        detail = " | ".join(kept)[:600]
         return [_error("EVL007", f"promptfoo validate rejected the config: {detail}", PROMPTFOO)]
     return []
 

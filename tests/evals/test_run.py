@@ -4,39 +4,14 @@ under test and a grader model behind one server, answers and grades over real HT
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from evalkit import DESK, KEY, PYPROJECT, models, references, report_of, run
 
 from specloom.cli.main import main
-
-REPO = Path(__file__).resolve().parents[2]
-DESK = REPO / "tests" / "fixtures" / "evals" / "desk"
-KEY = "sk-specloom-EVAL-KEY-0123456789abcdef"
-NEUTRAL = "I can help with printer questions."
-
-PYPROJECT = """
-[tool.specloom]
-specs = "specs"
-
-[tool.specloom.llm]
-model = "grader-model"
-max_retries = 2
-backoff_base = 0.01
-backoff_max = 0.05
-timeout = 1.0
-"""
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exc:
-        main(args)
-    out, err = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 1), out, err
 
 
 @pytest.fixture(scope="module")
@@ -63,51 +38,6 @@ def suite(built_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     return Path("output/desk/evals")
 
 
-def references(suite: Path) -> dict[str, dict[str, Any]]:
-    """Case id -> its GOOD and BAD texts and its last input message."""
-    out = {}
-    for line in (suite / "cases.jsonl").read_text(encoding="utf-8").splitlines():
-        c = json.loads(line)
-        out[c["id"]] = {
-            "good": [r["content"] for r in c["good"]],
-            "bad": [r["content"] for r in c["bad"]],
-            "messages": c["messages"],
-        }
-    return out
-
-
-def models(suite: Path) -> dict[str, Any]:
-    """`good-model` answers with the GOOD reference, `bad-model` with the BAD one (each
-    answers something neutral when its reference list is empty); `grader-model` passes an
-    answer unless it is one of the case's BAD references."""
-    cases = references(suite)
-
-    def case_of(messages: list[dict[str, Any]]) -> dict[str, Any]:
-        return next(c for c in cases.values() if c["messages"] == messages)
-
-    def answer(kind: str) -> Any:
-        def respond(body: dict[str, Any]) -> str:
-            refs = case_of(body["messages"])[kind]
-            return refs[0] if refs else NEUTRAL
-
-        return respond
-
-    def grade(body: dict[str, Any]) -> dict[str, Any]:
-        text = body["messages"][-1]["content"]
-        said = re.search(r"<answer>\n(.*)\n</answer>\Z", text, re.S)
-        assert said is not None
-        rubric = text.split("</rubric>")[0]
-        bad = any(f"\n{said.group(1)}\n" in p for p in rubric.split("A BAD reference")[1:])
-        return {
-            "verdict": "fail" if bad else "pass",
-            "score": 1 if bad else 5,
-            "closer_to": "bad" if bad else "good",
-            "reason": "Matches a BAD reference." if bad else "Complies with the clause.",
-        }
-
-    return {"good-model": answer("good"), "bad-model": answer("bad"), "grader-model": grade}
-
-
 @pytest.fixture
 def server(fake_openai: Any, suite: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     fake_openai.serve_models(models(suite))
@@ -115,12 +45,6 @@ def server(fake_openai: Any, suite: Path, monkeypatch: pytest.MonkeyPatch) -> An
     monkeypatch.setenv("OPENAI_API_KEY", KEY)
     monkeypatch.delenv("OPENAI_MODEL", raising=False)
     return fake_openai
-
-
-def report_of(out: str) -> dict[str, Any]:
-    folder = re.search(r"report: (.*)/report\.md", out)
-    assert folder is not None, out
-    return json.loads((Path(folder.group(1)) / "report.json").read_text(encoding="utf-8"))
 
 
 def test_good_model_scores_100_and_bad_model_0(

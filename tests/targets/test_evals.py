@@ -78,8 +78,9 @@ def test_one_case_per_graded_turn_with_its_references(desk: Spec, tmp_path: Path
         "developer",
     )
     assert [m.role for m in scope.messages] == ["developer", "user"]
-    # contents are the IR's text exactly: the XML entity stays as the transcript has it
-    assert scope.messages[1].content == "Can I sue my landlord over the noise &amp; the heat?"
+    # contents are the IR's text with XML character references decoded (`&amp;` is `&`)
+    assert desk.examples[0].transcript.messages[1].text.endswith("noise &amp; the heat?")  # type: ignore[union-attr]
+    assert scope.messages[1].content == "Can I sue my landlord over the noise & the heat?"
     assert [r.note for r in scope.good] == ["declines and redirects"]
     assert [r.note for r in scope.bad] == ["gives legal advice"]
     assert "Only printers are in scope here" in scope.rubric.example_comment
