@@ -55,6 +55,13 @@ def run_eval_command(
     from specloom.llm.config import load_llm_config
     from specloom.pipeline.paths import check_name
 
+    import importlib.util
+
+    if importlib.util.find_spec("openai") is None:
+        raise SpecloomError(
+            "specloom eval talks to the model through the `openai` package, which is not installed",
+            hint="pip install 'specloom[llm]'",
+        )
     cfg = load_config(path if path.exists() else None)
     settings = load_eval_settings(cfg.evals)
     base = load_llm_config(cfg.llm)

@@ -39,6 +39,10 @@ class EvalsTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = EvalsConfig
     description: ClassVar[str] = "the spec's GOOD/BAD examples as an eval suite (JSONL, promptfoo)"
+    extra: ClassVar[str | None] = "evals"
+    """`pip install 'specloom[evals]'` (jsonschema, for EVL002); read by the registry."""
+    requires: ClassVar[tuple[str, ...]] = ("jsonschema",)
+    gate_ids: ClassVar[tuple[str, ...]] = tuple(f"EVL00{i}" for i in range(1, 8))
 
     @property
     def cfg(self) -> EvalsConfig:
