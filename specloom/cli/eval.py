@@ -47,6 +47,8 @@ def run_eval_command(
     progress: bool,
 ) -> dict[str, Any]:
     """Plan, execute and report one run; returns the report."""
+    import importlib.util
+
     from specloom.config import load_config
     from specloom.evals.report import build_report, write_report
     from specloom.evals.run import RunPlan, execute, run_name
@@ -54,8 +56,6 @@ def run_eval_command(
     from specloom.evals.suite import load_cases, select
     from specloom.llm.config import load_llm_config
     from specloom.pipeline.paths import check_name
-
-    import importlib.util
 
     if importlib.util.find_spec("openai") is None:
         raise SpecloomError(
