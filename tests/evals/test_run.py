@@ -217,3 +217,13 @@ def test_docs_show_an_evals_page_only_for_a_configured_run(
     code, out, _ = run(["build", "specs/desk", "-t", "docs", "--format", "json"], capsys)
     assert json.loads(out)["targets"][0]["status"] == "built"
     assert "4 of 5" in page.read_text(encoding="utf-8")
+
+
+def test_concurrency_limits_requests_in_flight(
+    server: Any, suite: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server.script(*[server.delay(0.3) for _ in range(10)])  # every request takes 0.3 s
+    args = ["eval", str(suite), "--model", "good-model", "--no-progress", "--concurrency", "2"]
+    code, out, _ = run(args, capsys)
+    assert code == 0, out
+    assert server.max_in_flight == 2

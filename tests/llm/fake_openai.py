@@ -168,6 +168,9 @@ class FakeOpenAI:
         self.queue: deque[Behaviour] = deque()
         self.speech_queue: deque[Behaviour] = deque()
         self.requests: list[Recorded] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        """The most chat requests the server was answering at once."""
         self.responder: Callable[[dict[str, Any]], Any] = self._default_content
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -281,7 +284,14 @@ class FakeOpenAI:
                         Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                     )
                 if self.path.endswith("/chat/completions"):
-                    self._chat(body)
+                    with server._lock:
+                        server.in_flight += 1
+                        server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                    try:
+                        self._chat(body)
+                    finally:
+                        with server._lock:
+                            server.in_flight -= 1
                 elif self.path.endswith("/audio/speech"):
                     self._speech(body)
                 else:
