@@ -170,21 +170,21 @@ def register(app: typer.Typer) -> None:
             max=1.0,
             help="Lowest pass rate of MUST/MUST NOT clauses (default 1.0); below it, exit 1.",
         ),
-        compare_runs: list[Path] | None = typer.Option(
-            None, "--compare", help="Compare two runs: --compare RUN_A --compare RUN_B."
+        compare_runs: tuple[Path, Path] | None = typer.Option(
+            None, "--compare", help="Compare two runs: --compare RUN_A RUN_B (no PATH)."
         ),
         cache_dir: Path | None = typer.Option(None, "--cache-dir", help="LLM answer cache."),
         fmt: EvalFormat = typer.Option(EvalFormat.text, "--format", help="text or json."),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
     ) -> None:
         """Run an eval suite against a model and grade each answer per clause."""
-        if compare_runs:
-            if len(compare_runs) != 2 or path is not None:
+        if compare_runs is not None and any(compare_runs):
+            if path is not None:
                 raise SpecloomError(
-                    "--compare takes exactly two runs and no PATH",
-                    hint="specloom eval --compare evals-runs/A --compare evals-runs/B",
+                    "--compare takes two runs and no PATH",
+                    hint="specloom eval --compare evals-runs/A evals-runs/B",
                 )
-            _compare(compare_runs, fmt)
+            _compare(list(compare_runs), fmt)
             return
         if path is None:
             raise SpecloomError(

@@ -85,7 +85,7 @@ def test_good_model_scores_100_and_bad_model_0(
 
     # compare the two runs: the clauses that got worse
     runs = sorted(p for p in Path("evals-runs").iterdir())
-    code, out, _ = run(["eval", "--compare", str(runs[1]), "--compare", str(runs[0])], capsys)
+    code, out, _ = run(["eval", "--compare", str(runs[1]), str(runs[0])], capsys)
     assert code == 0
     assert "worse (3):" in out and "hd1 [MUST NOT] 100.0% -> 0.0%" in out
 
@@ -183,7 +183,7 @@ def test_bad_input_is_exit_2_with_the_place_and_a_fix(
     assert code == 2 and "broken/cases.jsonl:2:" in err and "Traceback" not in err
     code, _, err = run(["eval", str(suite)], capsys)
     assert code == 2 and "no model to evaluate" in err
-    code, _, err = run(["eval", "--compare", "evals-runs/a", "--compare", "x"], capsys)
+    code, _, err = run(["eval", "--compare", "evals-runs/a", "x"], capsys)
     assert code == 2 and "not an eval run report" in err
 
 
