@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -227,3 +231,33 @@ def test_concurrency_limits_requests_in_flight(
     code, out, _ = run(args, capsys)
     assert code == 0, out
     assert server.max_in_flight == 2
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_where_it_stopped(server: Any, suite: Path) -> None:
+    """kill -9 in the middle of a run (a real process), then the same command finishes it:
+    cases already written are not asked again, and no case is reported twice."""
+    server.script(*[server.delay(0.5) for _ in range(4)])  # the first two cases are slow
+    cmd = [sys.executable, "-m", "specloom", "eval", str(suite), "--model", "good-model"]
+    cmd += ["--no-progress", "--concurrency", "1"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    results: list[Path] = []
+    while time.monotonic() < deadline:
+        results = list(Path("evals-runs").glob("*/results.jsonl"))
+        if results and results[0].read_text(encoding="utf-8").count("\n") >= 1:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert results, "the run wrote no result before the kill"
+    before = results[0].read_text(encoding="utf-8").splitlines()
+    done = {json.loads(line)["case"] for line in before if line.strip().endswith("}")}
+    assert 1 <= len(done) < 5
+    asked = len(server.chat_requests())
+
+    finished = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    rows = [json.loads(x) for x in results[0].read_text(encoding="utf-8").splitlines() if x]
+    assert sorted(r["case"] for r in rows) == sorted(references(suite))
+    assert len(server.chat_requests()) - asked == 2 * (5 - len(done))
