@@ -20,7 +20,7 @@ ChatRole = Literal["system", "developer", "user", "assistant", "tool"]
 class Strict(BaseModel):
     """Base of the case models: unknown keys are errors (the schema says so too)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
 class ToolFunction(Strict):
@@ -37,14 +37,18 @@ class ToolCall(Strict):
     """An assistant message's call of a tool, added so the `tool` message after it is valid."""
 
     id: str
+    """`call_<n>`, numbered within the case."""
     type: Literal["function"]
+    """Always `function`."""
     function: ToolFunction
+    """The called function and its arguments."""
 
 
 class ChatMessage(Strict):
     """One input message, exactly as sent to `/v1/chat/completions`."""
 
     role: ChatRole
+    """The chat role the transcript element maps to."""
     content: str
     """The transcript message's text as in the IR, XML character references decoded."""
     tool_calls: list[ToolCall] | None = None
@@ -57,6 +61,7 @@ class Reference(Strict):
     """A GOOD or BAD reference answer for the graded turn."""
 
     content: str
+    """The reply's text (XML character references decoded)."""
     note: str | None = None
     """The verdict comment: `<!-- BAD: executes suspicious instructions -->`."""
     line: int = Field(ge=1)
@@ -67,10 +72,15 @@ class ClauseRef(Strict):
     """The clause a case tests, copied from the IR."""
 
     id: str
+    """The clause id (an eval id `[^id]` or a section id)."""
     kind: Literal["section", "statement"]
+    """`statement` for an eval-tagged sentence, `section` for a heading with an id."""
     level: str
+    """MUST, MUST NOT, SHOULD, SHOULD NOT, MAY or NONE."""
     authority: str | None = None
+    """The clause's authority level (`root`, `developer`...), when the spec gives one."""
     text: str
+    """The clause text as in the IR."""
     section: str | None = None
     """The enclosing section's id."""
     section_title: str | None = None
@@ -80,6 +90,7 @@ class Source(Strict):
     """Where the case comes from: the example's file and lines."""
 
     file: str
+    """The spec or examples file holding the example (path as given to the parser)."""
     example_line: int = Field(ge=1)
     """The line of the example's `**Example**:` title."""
     transcript_line: int = Field(ge=1)
@@ -94,6 +105,7 @@ class Rubric(Strict):
     """What the grader is told: the clause, the example's own words, and the rendered text."""
 
     example_title: str
+    """The example's title (after `**Example**:`)."""
     example_comment: str
     """The example's prose (Markdown around its transcript), empty when it has none."""
     notes: list[str]
@@ -106,20 +118,29 @@ class EvalCase(Strict):
     """One line of `cases.jsonl`."""
 
     format: Literal["specloom-eval-case/1"]
+    """The line format and its version."""
     id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     """`<clause>-<n>`: the n-th case of the clause, in document order."""
     spec: str
+    """The spec's id."""
     spec_version: str | None = None
+    """The spec's front-matter version, when it has one."""
     clause: ClauseRef
+    """The clause the case tests."""
     example: str
     """The example's title."""
     turn: int = Field(ge=1)
     """1 for the first graded assistant turn of the example, 2 for the next..."""
     messages: list[ChatMessage] = Field(min_length=1)
+    """The input: every message before the graded turn, in chat API form."""
     good: list[Reference]
+    """The turn's GOOD replies (may be empty)."""
     bad: list[Reference]
+    """The turn's BAD replies (may be empty)."""
     rubric: Rubric
+    """What the grader is told."""
     source: Source
+    """Where the case comes from, line by line."""
 
 
 def case_schema() -> dict[str, Any]:
