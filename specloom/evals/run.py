@@ -158,12 +158,12 @@ def execute(
 
     results = plan.folder / RESULTS
     if results.is_file() and results.stat().st_size:
-        with results.open("rb") as fh:
-            fh.seek(-1, 2)
-            torn = fh.read(1) != b"\n"
+        with results.open("rb") as raw:
+            raw.seek(-1, 2)
+            torn = raw.read(1) != b"\n"
         if torn:  # a kill cut the last line: end it, so the next row starts a line of its own
-            with results.open("a", encoding="utf-8") as fh:
-                fh.write("\n")
+            with results.open("a", encoding="utf-8") as text:
+                text.write("\n")
     with results.open("a", encoding="utf-8") as out:
         pool = ThreadPoolExecutor(max_workers=plan.concurrency, thread_name_prefix="eval")
         pending: set[Future[dict[str, Any]]] = set()
