@@ -17,7 +17,8 @@
 #   promptfoo@0.121.20 (the last release for Node 20; the evals gate runs `promptfoo
 #   validate`), optional dependencies omitted, telemetry and update checks off; its one
 #   native module it needs at start-up (@libsql/<platform>) is installed by name
-# Python: .venv at the repository root with specloom installed editable plus dev extras.
+# Python: .venv at the repository root with specloom installed editable with every extra
+# (`.[all,dev]`: docs, podcast, prefect, llm, watch, ...) plus the dev tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -59,7 +60,7 @@ stamp="$VENV/.specloom-installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   log "installing specloom and its dependencies into .venv"
   "$VENV/bin/python" -m pip install -q --upgrade pip setuptools wheel
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  "$VENV/bin/python" -m pip install -q -e ".[all,dev]"
   touch "$stamp"
 fi
 
@@ -89,4 +90,6 @@ if [ ! -x "$pf/node_modules/.bin/promptfoo" ] || ! grep -q "\"version\": \"$PROM
       || log "no @libsql/$plat@$libsql: promptfoo may not start (the evals gate then reports EVL007 as not run)"
   fi
 fi
+# one PATH entry for every tool: link promptfoo next to tsc (idempotent)
+[ -x "$pf/node_modules/.bin/promptfoo" ] && ln -sfn ../../promptfoo/node_modules/.bin/promptfoo "$tools/node_modules/.bin/promptfoo"
 log "ready: $("$VENV/bin/python" --version), tsc $("$tools/node_modules/.bin/tsc" --version 2>/dev/null || echo missing), promptfoo $(PROMPTFOO_DISABLE_TELEMETRY=1 PROMPTFOO_DISABLE_UPDATE=1 NODE_NO_WARNINGS=1 "$pf/node_modules/.bin/promptfoo" --version 2>/dev/null || echo missing), $(cargo --version 2>/dev/null || echo 'cargo missing')"

@@ -15,7 +15,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -27,13 +26,13 @@ import yaml
 from specloom.evals.case import EvalCase, case_schema
 from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec, TranscriptMessage
+from specloom.tools import ToolLookup, missing_hint
 
 CASES = "cases.jsonl"
 SCHEMA = "case.schema.json"
 COVERAGE = "coverage.json"
 PROMPTFOO = "promptfooconfig.yaml"
 
-REPO = Path(__file__).resolve().parents[2]
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -400,28 +399,28 @@ def gate_promptfoo(root: Path, cases: list[tuple[int, EvalCase]]) -> list[Findin
     return out
 
 
-def find_promptfoo() -> Path | None:
-    """`promptfoo` from PATH, else `<repo>/.venv/tools/promptfoo/node_modules/.bin/promptfoo`."""
-    found = shutil.which("promptfoo")
-    if found:
-        return Path(found)
-    local = REPO / ".venv" / "tools" / "promptfoo" / "node_modules" / ".bin" / "promptfoo"
-    return local if local.is_file() and os.access(local, os.X_OK) else None
+def find_promptfoo(tools: ToolLookup | None = None) -> Path | None:
+    """`promptfoo` on PATH, in the project's node_modules/.bin or as configured
+    (specloom.tools); the repository's set-up links it into .venv/tools/node_modules/.bin."""
+    found = (tools or ToolLookup()).find("promptfoo")
+    return found.path if found else None
 
 
-def gate_promptfoo_validate(root: Path, enabled: bool, timeout: float = 120.0) -> list[Finding]:
+def gate_promptfoo_validate(
+    root: Path, enabled: bool, tools: ToolLookup | None = None, timeout: float = 120.0
+) -> list[Finding]:
     """EVL007: `promptfoo validate config -c promptfooconfig.yaml` exits 0."""
     if not enabled:
         return [turned_off("EVL007", "promptfoo validation (validate_with_promptfoo = false)")]
-    exe = find_promptfoo()
+    exe = find_promptfoo(tools)
     if exe is None:
         return [
             not_run(
                 "EVL007",
                 f"promptfoo is not installed; {PROMPTFOO} was not checked by promptfoo itself",
                 file=PROMPTFOO,
-                fix="run scripts/setup.sh (it installs promptfoo into .venv/tools/promptfoo) "
-                "or put promptfoo on PATH",
+                fix=missing_hint("promptfoo") + " (promptfoo@0.121.20 runs on Node 20; "
+                "scripts/setup.sh installs it for this repository)",
             )
         ]
     with tempfile.TemporaryDirectory(prefix="specloom-promptfoo-") as home:
@@ -453,7 +452,13 @@ def gate_promptfoo_validate(root: Path, enabled: bool, timeout: float = 120.0) -
     return []
 
 
-def run_gates(spec: Spec, root: Path, roles: Mapping[str, str], validate: bool) -> list[Finding]:
+def run_gates(
+    spec: Spec,
+    root: Path,
+    roles: Mapping[str, str],
+    validate: bool,
+    tools: ToolLookup | None = None,
+) -> list[Finding]:
     """Every gate, in id order."""
     rows, findings = read_cases(root)
     findings = [*gate_schema(root), *findings, *gate_lines(root, rows)]
@@ -462,5 +467,5 @@ def run_gates(spec: Spec, root: Path, roles: Mapping[str, str], validate: bool) 
     findings += gate_clauses(spec, cases)
     findings += gate_messages(spec, cases, roles)
     findings += gate_promptfoo(root, cases)
-    findings += gate_promptfoo_validate(root, validate)
+    findings += gate_promptfoo_validate(root, validate, tools)
     return findings

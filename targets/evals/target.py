@@ -78,7 +78,9 @@ class EvalsTarget(Target):
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """EVL001-EVL007 (targets/evals/gates.py; docs/gates.md)."""
-        return gates.run_gates(spec, root, self.cfg.roles, self.cfg.validate_with_promptfoo)
+        return gates.run_gates(
+            spec, root, self.cfg.roles, self.cfg.validate_with_promptfoo, self.ctx.tools
+        )
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """The clause ids the published cases carry (one per line of cases.jsonl)."""
