@@ -419,8 +419,8 @@ def gate_promptfoo_validate(
                 "EVL007",
                 f"promptfoo is not installed; {PROMPTFOO} was not checked by promptfoo itself",
                 file=PROMPTFOO,
-                fix=missing_hint("promptfoo") + " (promptfoo@0.121.20 runs on Node 20; "
-                "scripts/setup.sh installs it for this repository)",
+                fix=missing_hint("promptfoo") + " (promptfoo@0.121.20 is the last release "
+                "that runs on Node 20)",
             )
         ]
     with tempfile.TemporaryDirectory(prefix="specloom-promptfoo-") as home:
