@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +96,13 @@ def test_drift004_for_a_missing_or_moved_published_folder(
     m.targets["ir-json"].folder = real
     write_manifest(spec_dir, m)
     assert verify(ws, tmp_path) == []
+    # a missing symlink to an intact recorded folder is an interrupted swap: verify completes
+    # it (VER003, main's crash recovery); with the folder gone too, nothing is published
     (spec_dir / "ir-json").unlink()
+    assert [r for r, _ in verify(ws, tmp_path)] == ["VER003"]
+    assert os.readlink(spec_dir / "ir-json") == real
+    (spec_dir / "ir-json").unlink()
+    shutil.rmtree(spec_dir / real)
     assert verify(ws, tmp_path) == [("DRIFT004", "the published folder is missing")]
     del m.targets["ir-json"]
     write_manifest(spec_dir, m)
