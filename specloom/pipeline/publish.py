@@ -18,8 +18,8 @@ from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, writ
 
 LINK_TMP_PREFIX = ".tmp-link-"
 _VERSION_SUFFIX = re.compile(r"[0-9a-f]{8,64}(-[0-9]+)?|legacy")
-"""The part of a version folder's name after `.<target>-`: the tree digest (DIGEST_HEX
-characters now; 8 in folders published before), a clash counter, or `legacy`."""
+"""A version folder's suffix: its digest (20 hex now, 8 in outputs of older builds), a copy
+number, or `legacy`."""
 VERIFY_PREFIX = ".verify-"
 DIGEST_HEX = 20
 """Hex characters of the tree digest in a version folder's name (80 bits)."""

@@ -99,10 +99,7 @@ def test_drift004_for_a_missing_or_moved_published_folder(
     # a missing symlink to an intact recorded folder is an interrupted swap: verify completes
     # it (VER003, main's crash recovery); with the folder gone too, nothing is published
     (spec_dir / "ir-json").unlink()
-    assert [r for r, _ in verify(ws, tmp_path)] == ["VER003"]
-    assert os.readlink(spec_dir / "ir-json") == real
-    (spec_dir / "ir-json").unlink()
-    shutil.rmtree(spec_dir / real)
+    shutil.rmtree(spec_dir / real)  # gone for good: verify cannot complete a swap (VER003)
     assert verify(ws, tmp_path) == [("DRIFT004", "the published folder is missing")]
     del m.targets["ir-json"]
     write_manifest(spec_dir, m)
