@@ -363,11 +363,16 @@ class PodcastGates:
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-        suffix = f"{self.spec.id}/podcast/episode.mp3"
+
+        def ours(url: str, name: str) -> bool:
+            # a spec's own feed links its files relatively (`episode.mp3`, issue 13) or
+            # through the workspace layout / feed_base_url (`.../<spec>/podcast/episode.mp3`)
+            return url == name or url.endswith(f"{self.spec.id}/podcast/{name}")
+
         items = [
             item
             for item in root.iter("item")
-            if any(e.get("url", "").endswith(suffix) for e in item.iter("enclosure"))
+            if any(ours(e.get("url", ""), "episode.mp3") for e in item.iter("enclosure"))
         ]
         if root.tag != "rss" or len(items) != 1:
             self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
@@ -392,7 +397,7 @@ class PodcastGates:
         for tag, name in (("chapters", "chapters.json"), ("transcript", "transcript.vtt")):
             link = item.find(f"{{{PODCAST_NS}}}{tag}")
             url = link.get("url", "") if link is not None else ""
-            if not url.endswith(f"{self.spec.id}/podcast/{name}"):
+            if not ours(url, name):
                 problems.append(f"podcast:{tag} does not link {name}")
         for problem in problems:
             self.add("POD009", f"feed.xml item for {self.spec.id}: {problem}", "feed.xml")
