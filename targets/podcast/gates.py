@@ -356,68 +356,56 @@ class PodcastGates:
             )
 
     def feed(self, episode: Episode | None) -> None:
-        """POD009: feed.xml is RSS whose item for this spec matches the episode: title,
-        number, guid, the MP3's byte size, and links to this spec's chapters and transcript."""
+        """POD009: feed.xml is RSS with one item, this spec's episode: the MP3's byte size,
+        the episode's title, number and guid, links to its chapters and transcript, and the
+        tags podcast apps require; POD015: says when its URLs are relative (local use only)."""
+        path = self.root / "feed.xml"
         try:
-            root = ET.parse(self.root / "feed.xml").getroot()
+            root = ET.parse(path).getroot()
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-
-        def ours(url: str, name: str) -> bool:
-            # a spec's own feed links its files relatively (`episode.mp3`, issue 13) or
-            # through the workspace layout / feed_base_url (`.../<spec>/podcast/episode.mp3`)
-            return url == name or url.endswith(f"{self.spec.id}/podcast/{name}")
-
-        items = [
-            item
-            for item in root.iter("item")
-            if any(ours(e.get("url", ""), "episode.mp3") for e in item.iter("enclosure"))
-        ]
+        items = root.findall("./channel/item")
         if root.tag != "rss" or len(items) != 1:
             self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
             return
-        if episode is None:
+        item, channel = items[0], root.find("channel")
+        enc = item.find("enclosure")
+        url = enc.get("url", "") if enc is not None else ""
+        if enc is None or not _links(url, self.spec.id, "episode.mp3"):
+            self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
             return
-        item = items[0]
         problems = []
-        enclosure = item.find("enclosure")
         mp3 = self.root / "episode.mp3"
         size = mp3.stat().st_size if mp3.is_file() else None
-        if enclosure is None or size is None or enclosure.get("length") != str(size):
+        if size is None or enc.get("length") != str(size):
             problems.append(f"enclosure length is not the MP3's {size} bytes")
-        title = item.findtext("title") or ""
-        if not title.startswith(episode.title):
-            problems.append(f"title {title!r} is not the episode's {episode.title!r}")
-        if (item.findtext(f"{{{ITUNES}}}episode") or "") != str(episode.number):
-            problems.append(f"itunes:episode is not {episode.number}")
-        guid = f"specloom:{episode.spec}:{episode.version or 'unversioned'}"
-        if (item.findtext("guid") or "") != guid:
-            problems.append(f"guid is not {guid}")
+        for tag, where in (
+            ("image", channel),
+            ("category", channel),
+            ("explicit", channel),
+            ("duration", item),
+        ):
+            if where is None or where.find(f"{{{ITUNES}}}{tag}") is None:
+                problems.append(f"lacks itunes:{tag} (podcast apps require it)")
+        if episode is not None:
+            title = item.findtext("title") or ""
+            if not title.startswith(episode.title):
+                problems.append(f"title {title!r} is not the episode's {episode.title!r}")
+            if (item.findtext(f"{{{ITUNES}}}episode") or "") != str(episode.number):
+                problems.append(f"itunes:episode is not {episode.number}")
+            guid = f"specloom:{episode.spec}:{episode.version or 'unversioned'}"
+            if (item.findtext("guid") or "") != guid:
+                problems.append(f"guid is not {guid}")
+        links = [url]
         for tag, name in (("chapters", "chapters.json"), ("transcript", "transcript.vtt")):
             link = item.find(f"{{{PODCAST_NS}}}{tag}")
-            url = link.get("url", "") if link is not None else ""
-            if not ours(url, name):
+            href = link.get("url", "") if link is not None else ""
+            links.append(href)
+            if not _links(href, self.spec.id, name):
                 problems.append(f"podcast:{tag} does not link {name}")
         for problem in problems:
             self.add("POD009", f"feed.xml item for {self.spec.id}: {problem}", "feed.xml")
-        channel = root.find("channel")
-        required = {
-            "itunes:image": channel is not None and channel.find(f"{{{ITUNES}}}image") is not None,
-            "itunes:category": channel is not None
-            and channel.find(f"{{{ITUNES}}}category") is not None,
-            "itunes:explicit": channel is not None
-            and channel.find(f"{{{ITUNES}}}explicit") is not None,
-            "itunes:duration": bool(item.findtext(f"{{{ITUNES}}}duration")),
-        }
-        for tag, present in required.items():
-            if not present:
-                self.add("POD009", f"feed.xml lacks {tag} (podcast apps require it)", "feed.xml")
-        links = [enclosure.get("url", "") if enclosure is not None else ""] + [
-            e.get("url", "")
-            for e in item
-            if e.tag in (f"{{{PODCAST_NS}}}chapters", f"{{{PODCAST_NS}}}transcript")
-        ]
         image = channel.find(f"{{{ITUNES}}}image") if channel is not None else None
         if image is not None:
             links.append(image.get("href", ""))
@@ -434,9 +422,10 @@ class PodcastGates:
             )
 
 
-def _text(el: ET.Element, tag: str) -> str:
-    found = el.find(tag)
-    return (found.text or "").strip() if found is not None else ""
+def _links(url: str, spec_id: str, name: str) -> bool:
+    """`url` names this spec's file: `<base>/<spec>/podcast/<name>`, or `<name>` beside the
+    feed (relative, local use)."""
+    return url == name or url.endswith(f"/{spec_id}/podcast/{name}")
 
 
 def run_gates(spec: Spec, root: Path, tools: ToolLookup | None = None) -> list[Finding]:

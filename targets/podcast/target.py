@@ -32,8 +32,9 @@ class PodcastTarget(Target):
     description: ClassVar[str] = "A two-host audio episode of the spec, with chapters and a feed."
     extra: ClassVar[str | None] = "podcast"
     requires: ClassVar[tuple[str, ...]] = ("pydub", "mutagen", "audioop")
-    gate_ids: ClassVar[tuple[str, ...]] = tuple(f"POD{n:03d}" for n in range(1, 15) if n != 10)
-    """POD010 (an undated episode) is information, not a gate."""
+    gate_ids: ClassVar[tuple[str, ...]] = tuple(f"POD{n:03d}" for n in range(1, 16) if n != 10)
+    """POD010 (an undated episode) is information, not a gate; POD015 says a feed is for
+    local use only (no feed_base_url)."""
 
     _tts: TtsBackend | None = None
 

@@ -73,4 +73,4 @@ def test_serve_rebuilds_on_save_and_the_page_reloads(ws: Path) -> None:
         assert "makes invoices" in _get(base)
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=60) == 0
+        assert proc.wait(timeout=120) == 0
