@@ -139,7 +139,7 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
     ws = target.ctx.workspace
     order = ws.dependencies(spec.id)
     scope = work / "node_modules" / "@specloom"
-    scope.mkdir(parents=True)
+    scope.mkdir(parents=True, exist_ok=True)
     for dep in [*order, spec.id]:
         pkg = work / dep / "typescript"
         if dep == spec.id:

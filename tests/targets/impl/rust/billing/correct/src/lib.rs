@@ -7,6 +7,15 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 pub struct Billing {
     next: u64,
+    invoices: BTreeMap<String, Invoice>,
+}
+
+impl Billing {
+    /// Keeps the latest state of every invoice the service returns (bil13).
+    fn keep(&mut self, invoice: Invoice) -> Result<Invoice, Error> {
+        self.invoices.insert(invoice.id.clone(), invoice.clone());
+        Ok(invoice)
+    }
 }
 
 impl BillingService for Billing {
@@ -31,7 +40,7 @@ impl BillingService for Billing {
             .map(|l| i64::from(l.quantity) * l.unit_price.amount_minor)
             .sum();
         self.next += 1;
-        Ok(Invoice {
+        self.keep(Invoice {
             id: format!("{INVOICE_ID_PREFIX}{}", self.next),
             customer,
             lines,
@@ -47,7 +56,7 @@ impl BillingService for Billing {
         if invoice.status != InvoiceStatus::Draft {
             return Err(Error::InvoiceNotDraft);
         }
-        Ok(Invoice { status: InvoiceStatus::Issued, ..invoice })
+        self.keep(Invoice { status: InvoiceStatus::Issued, ..invoice })
     }
 
     fn apply_payment(&mut self, invoice: Invoice, amount: Money) -> Result<Invoice, Error> {
@@ -65,7 +74,7 @@ impl BillingService for Billing {
             invoice.status
         };
         let currency = invoice.total.currency.clone();
-        Ok(Invoice { paid: Money { amount_minor: paid, currency }, status, ..invoice })
+        self.keep(Invoice { paid: Money { amount_minor: paid, currency }, status, ..invoice })
     }
 
     fn amount_due(&mut self, invoice: Invoice) -> Result<Money, Error> {
@@ -73,5 +82,9 @@ impl BillingService for Billing {
             amount_minor: invoice.total.amount_minor - invoice.paid.amount_minor,
             currency: invoice.total.currency,
         })
+    }
+
+    fn get_invoice(&mut self, id: String) -> Result<Invoice, Error> {
+        self.invoices.get(&id).cloned().ok_or(Error::UnknownInvoice)
     }
 }

@@ -37,6 +37,10 @@ class Billing implements api.BillingService {
   async amountDue(invoice: api.Invoice): Promise<common.Money> {
     return invoice.total;
   }
+
+  async getInvoice(_id: string): Promise<api.Invoice> {
+    throw new api.UnknownInvoice();
+  }
 }
 
 export function createService(): api.BillingService {
