@@ -113,7 +113,7 @@ def test_script_covers_every_must_clause_and_has_both_hosts(billing: Build) -> N
     musts = {c.id for c in billing.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)}
     assert musts and musts <= episode.clause_ids()
     kinds = [s.kind for s in episode.segments]
-    assert kinds == ["intro", "section", "section", "section", "recap", "outro"]
+    assert kinds == ["intro", "section", "section", "section", "section", "recap", "outro"]
     speakers = {line.speaker for s in episode.segments for line in s.lines}
     assert speakers == {"a", "b"}
     md = billing.files["script.md"].decode()
@@ -223,7 +223,11 @@ def test_feed_lists_every_spec_of_the_workspace(billing: Build) -> None:
     root = ET.fromstring(billing.files["feed.xml"])
     items = root.findall("./channel/item")
     urls = [i.find("enclosure").get("url") for i in items]  # type: ignore[union-attr]
-    assert urls == ["../../common/podcast/episode.mp3", "../../billing/podcast/episode.mp3"]
+    assert urls == [
+        "../../common/podcast/episode.mp3",
+        "../../billing/podcast/episode.mp3",
+        "../../counters/podcast/episode.mp3",
+    ]
     lengths = [i.find("enclosure").get("length") for i in items]  # type: ignore[union-attr]
     assert lengths == ["0", str(len(billing.files["episode.mp3"]))]
 

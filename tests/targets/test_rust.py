@@ -200,7 +200,7 @@ def published(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) ->
 
 @needs_cargo
 @pytest.mark.slow
-@pytest.mark.parametrize("spec_id", ["common", "billing"])
+@pytest.mark.parametrize("spec_id", ["common", "billing", "counters"])
 def test_gates_pass_on_the_example_specs(
     workspace: Workspace, published: Path, tmp_path: Path, cache: Path, spec_id: str
 ) -> None:

@@ -158,7 +158,7 @@ def published(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) ->
 
 @needs_tsc
 @pytest.mark.slow
-@pytest.mark.parametrize("spec_id", ["common", "billing"])
+@pytest.mark.parametrize("spec_id", ["common", "billing", "counters"])
 def test_gates_pass_on_the_example_specs(
     workspace: Workspace, published: Path, tmp_path: Path, spec_id: str
 ) -> None:
@@ -456,15 +456,15 @@ def test_bad_example_values_are_spec_errors(workspace: Workspace, tmp_path: Path
     from specloom.errors import SpecError
 
     spec = workspace.spec("billing").model_copy(deep=True)
-    ex = next(e for e in spec.examples if e.structured and e.structured.call == "amount_due")
+    ex = next(e for e in spec.examples if e.structured and e.structured.call == "create_invoice")
     assert ex.structured is not None
-    ex.structured.with_["invoice"]["status"] = "lost"
+    ex.structured.with_["lines"][0]["quantity"] = "lost"
     t = make_target(workspace, tmp_path)
     with pytest.raises(SpecError) as info:
         t.generate(spec)
     assert info.value.file == ex.structured.pos.file
     assert info.value.line == ex.structured.pos.line
-    assert "`lost` is not a value of `InvoiceStatus`" in info.value.message
+    assert "'lost' is not a valid int32" in info.value.message
 
 
 def test_missing_parameter_is_a_spec_error(workspace: Workspace, tmp_path: Path) -> None:
