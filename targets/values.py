@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+from specloom.check.steps import example_problems
 from specloom.errors import SpecError
 from specloom.model import (
     ErrorDef,
@@ -261,6 +262,10 @@ class ValueBuilder:
                 continue
             base = ex.clause or "example"
             counts[base] = counts.get(base, 0) + 1
+            problems = example_problems(self.spec, self.workspace, st)
+            if problems:  # the lint rule SL012 reports them all; the build stops at the first
+                pos, message = problems[0]
+                raise _bad(pos, message)
             self.bound = {}
             given = [self.call_step(s, ops, errors) for s in st.given]
             main = self.call_step(st, ops, errors)

@@ -28,7 +28,7 @@ def test_default_path_prints_the_workspace(capsys: pytest.CaptureFixture[str]) -
     data = json.loads(out)
     assert data["root"] == "specs"
     assert data["order"] == ["common", "billing", "counters"]
-    assert list(data["specs"]) == ["billing", "common"]
+    assert list(data["specs"]) == ["billing", "common", "counters"]
     # by alias: the structured example's arguments are under `with`
     structured = [e["structured"] for e in data["specs"]["billing"]["examples"] if e["structured"]]
     assert structured and all("with" in s and "with_" not in s for s in structured)

@@ -393,6 +393,11 @@ SAMPLES = [
 HOSTILE = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=200))
 
 
+def as_written(text: str) -> str:
+    """`text` as a spec writes it in an example: a leading `$` doubled (`$x` is a reference)."""
+    return "$" + text if text.startswith("$") else text
+
+
 def hostile_spec(texts: list[str]) -> Spec:
     clauses = [
         Clause(id=f"h{i}", kind="statement", title=t[:60], text=t, level=Level.MUST, pos=POS)
@@ -437,9 +442,9 @@ def hostile_spec(texts: list[str]) -> Spec:
             pos=POS,
             structured=StructuredExample(
                 call="do_it",
-                with_={"type": t},
+                with_={"type": as_written(t)},
                 pos=POS,
-                expect={"f0": t} if i else None,
+                expect={"f0": as_written(t)} if i else None,
                 expect_error=None if i else "Broken",
             ),
         )

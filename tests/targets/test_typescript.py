@@ -348,6 +348,11 @@ def prim(name: str, optional: bool = False) -> TypeRef:
     return TypeRef(kind="primitive", name=name, optional=optional, text=name)
 
 
+def as_written(text: str) -> str:
+    """`text` as a spec writes it in an example: a leading `$` doubled (`$x` is a reference)."""
+    return "$" + text if text.startswith("$") else text
+
+
 def hostile_spec(texts: list[str]) -> Spec:
     """One spec that puts every hostile text in every place text reaches the output."""
     clauses = [
@@ -392,8 +397,8 @@ def hostile_spec(texts: list[str]) -> Spec:
             source="file",
             structured=StructuredExample(
                 call="do_it",
-                with_={"class": t},
-                expect={"f0": t} if i else None,
+                with_={"class": as_written(t)},
+                expect={"f0": as_written(t)} if i else None,
                 expect_error=None if i else "Broken",
                 pos=POS,
             ),
@@ -456,7 +461,11 @@ def test_bad_example_values_are_spec_errors(workspace: Workspace, tmp_path: Path
     from specloom.errors import SpecError
 
     spec = workspace.spec("billing").model_copy(deep=True)
-    ex = next(e for e in spec.examples if e.structured and e.structured.call == "create_invoice")
+    ex = next(
+        e
+        for e in spec.examples
+        if e.structured and e.structured.call == "create_invoice" and e.structured.with_["lines"]
+    )
     assert ex.structured is not None
     ex.structured.with_["lines"][0]["quantity"] = "lost"
     t = make_target(workspace, tmp_path)
@@ -464,7 +473,7 @@ def test_bad_example_values_are_spec_errors(workspace: Workspace, tmp_path: Path
         t.generate(spec)
     assert info.value.file == ex.structured.pos.file
     assert info.value.line == ex.structured.pos.line
-    assert "'lost' is not a valid int32" in info.value.message
+    assert "with.lines[0].quantity: 'lost' is not an int32" in info.value.message
 
 
 def test_missing_parameter_is_a_spec_error(workspace: Workspace, tmp_path: Path) -> None:
@@ -474,7 +483,7 @@ def test_missing_parameter_is_a_spec_error(workspace: Workspace, tmp_path: Path)
     ex = next(e for e in spec.examples if e.structured and e.structured.call == "amount_due")
     assert ex.structured is not None
     del ex.structured.with_["invoice"]
-    with pytest.raises(SpecError, match="gives no value for the parameter `invoice`"):
+    with pytest.raises(SpecError, match="no value for the required parameter `invoice`"):
         make_target(workspace, tmp_path).generate(spec)
 
 

@@ -62,7 +62,7 @@ pub trait CountersService {
     /// `cnt7` (MUST): An identifier the service did not create MUST fail with the error `UnknownCounter`.
     ///
     /// Clauses: `cnt4`, `cnt5`, `cnt7`
-    fn increment(&mut self, id: String, by: i64) -> Result<Counter, Error>;
+    fn increment(&mut self, id: String, by: i32) -> Result<Counter, Error>;
     /// The counter with its current value.
     ///
     /// `cnt6` (MUST): Reading a counter MUST return its current value, which is the value the last increment returned.

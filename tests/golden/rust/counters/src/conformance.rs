@@ -19,7 +19,23 @@ pub fn cnt1_1<S: CountersService + ?Sized>(svc: &mut S) {
         ),
     };
     assert_eq!(got.name, String::from("clicks"), "{}", "got.name");
-    assert_eq!(got.value, 0i64, "{}", "got.value");
+    assert_eq!(got.value, 0i32, "{}", "got.value");
+}
+
+/// a name may start with a dollar sign (written `$$` in an example)
+///
+/// Clauses: `cnt1`
+pub fn cnt1_2<S: CountersService + ?Sized>(svc: &mut S) {
+    let got = match svc.create_counter(String::from("$total")) {
+        Ok(value) => value,
+        Err(error) => panic!(
+            "{}: expected a value, got the error {:?}",
+            "cnt1_2",
+            error,
+        ),
+    };
+    assert_eq!(got.name, String::from("$total"), "{}", "got.name");
+    assert_eq!(got.value, 0i32, "{}", "got.value");
 }
 
 /// incrementing one counter leaves another at zero
@@ -42,7 +58,7 @@ pub fn cnt2_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    let step3 = match svc.increment(v_views.id.clone(), 5i64) {
+    let step3 = match svc.increment(v_views.id.clone(), 5i32) {
         Ok(value) => value,
         Err(error) => panic!(
             "{}: expected a value, got the error {:?}",
@@ -50,7 +66,7 @@ pub fn cnt2_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    assert_eq!(step3.value, 5i64, "{}", "step3.value");
+    assert_eq!(step3.value, 5i32, "{}", "step3.value");
     let got = match svc.read_counter(v_clicks.id.clone()) {
         Ok(value) => value,
         Err(error) => panic!(
@@ -61,7 +77,7 @@ pub fn cnt2_1<S: CountersService + ?Sized>(svc: &mut S) {
     };
     assert_eq!(got.id, v_clicks.id.clone(), "{}", "got.id");
     assert_eq!(got.name, String::from("clicks"), "{}", "got.name");
-    assert_eq!(got.value, 0i64, "{}", "got.value");
+    assert_eq!(got.value, 0i32, "{}", "got.value");
 }
 
 /// the counter after the limit is refused
@@ -132,7 +148,7 @@ pub fn cnt3_2<S: CountersService + ?Sized>(svc: &mut S) {
         ),
     };
     assert_eq!(got.name, String::from("c"), "{}", "got.name");
-    assert_eq!(got.value, 0i64, "{}", "got.value");
+    assert_eq!(got.value, 0i32, "{}", "got.value");
 }
 
 /// increments add up
@@ -147,7 +163,7 @@ pub fn cnt4_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    let step2 = match svc.increment(v_c.id.clone(), 2i64) {
+    let step2 = match svc.increment(v_c.id.clone(), 2i32) {
         Ok(value) => value,
         Err(error) => panic!(
             "{}: expected a value, got the error {:?}",
@@ -155,8 +171,8 @@ pub fn cnt4_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    assert_eq!(step2.value, 2i64, "{}", "step2.value");
-    let got = match svc.increment(v_c.id.clone(), 3i64) {
+    assert_eq!(step2.value, 2i32, "{}", "step2.value");
+    let got = match svc.increment(v_c.id.clone(), 3i32) {
         Ok(value) => value,
         Err(error) => panic!(
             "{}: expected a value, got the error {:?}",
@@ -166,7 +182,7 @@ pub fn cnt4_1<S: CountersService + ?Sized>(svc: &mut S) {
     };
     assert_eq!(got.id, v_c.id.clone(), "{}", "got.id");
     assert_eq!(got.name, String::from("clicks"), "{}", "got.name");
-    assert_eq!(got.value, 5i64, "{}", "got.value");
+    assert_eq!(got.value, 5i32, "{}", "got.value");
 }
 
 /// a step of zero is refused and changes nothing
@@ -181,7 +197,7 @@ pub fn cnt5_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    let step2 = match svc.increment(v_c.id.clone(), 4i64) {
+    let step2 = match svc.increment(v_c.id.clone(), 4i32) {
         Ok(value) => value,
         Err(error) => panic!(
             "{}: expected a value, got the error {:?}",
@@ -189,7 +205,7 @@ pub fn cnt5_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    match svc.increment(v_c.id.clone(), 0i64) {
+    match svc.increment(v_c.id.clone(), 0i32) {
         Err(Error::InvalidStep) => {}
         other => panic!(
             "{}: expected the error {}, got {:?}",
@@ -206,7 +222,7 @@ pub fn cnt5_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    assert_eq!(got.value, 4i64, "{}", "got.value");
+    assert_eq!(got.value, 4i32, "{}", "got.value");
 }
 
 /// reading returns the value of the last increment
@@ -221,7 +237,7 @@ pub fn cnt6_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    let step2 = match svc.increment(v_c.id.clone(), 1i64) {
+    let step2 = match svc.increment(v_c.id.clone(), 1i32) {
         Ok(value) => value,
         Err(error) => panic!(
             "{}: expected a value, got the error {:?}",
@@ -229,7 +245,7 @@ pub fn cnt6_1<S: CountersService + ?Sized>(svc: &mut S) {
             error,
         ),
     };
-    let v_last = match svc.increment(v_c.id.clone(), 1i64) {
+    let v_last = match svc.increment(v_c.id.clone(), 1i32) {
         Ok(value) => value,
         Err(error) => panic!(
             "{}: expected a value, got the error {:?}",
@@ -276,7 +292,7 @@ pub fn cnt7_1<S: CountersService + ?Sized>(svc: &mut S) {
 ///
 /// Clauses: `cnt7`
 pub fn cnt7_2<S: CountersService + ?Sized>(svc: &mut S) {
-    match svc.increment(String::from("no-such-counter"), 1i64) {
+    match svc.increment(String::from("no-such-counter"), 1i32) {
         Err(Error::UnknownCounter) => {}
         other => panic!(
             "{}: expected the error {}, got {:?}",
@@ -298,6 +314,12 @@ macro_rules! conformance_tests {
         fn cnt1_1() {
             let mut svc = $make;
             $crate::conformance::cnt1_1(&mut svc);
+        }
+        #[test]
+        $(#[$attr])*
+        fn cnt1_2() {
+            let mut svc = $make;
+            $crate::conformance::cnt1_2(&mut svc);
         }
         #[test]
         $(#[$attr])*

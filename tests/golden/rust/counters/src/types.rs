@@ -14,6 +14,6 @@
 pub struct Counter {
     pub id: String,
     pub name: String,
-    pub value: i64,
+    pub value: i32,
 }
 

@@ -14,7 +14,7 @@ struct Placeholder;
 
 impl CountersService for Placeholder {
     fn create_counter(&mut self, _: String) -> Result<Counter, Error> { unimplemented!("{}", "create_counter") }
-    fn increment(&mut self, _: String, _: i64) -> Result<Counter, Error> { unimplemented!("{}", "increment") }
+    fn increment(&mut self, _: String, _: i32) -> Result<Counter, Error> { unimplemented!("{}", "increment") }
     fn read_counter(&mut self, _: String) -> Result<Counter, Error> { unimplemented!("{}", "read_counter") }
 }
 

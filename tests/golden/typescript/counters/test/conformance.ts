@@ -16,6 +16,12 @@ export function runConformance(factory: Factory): void {
     assert.deepStrictEqual(got.name, "clicks");
     assert.deepStrictEqual(got.value, 0);
   });
+  test("cnt1_2: a name may start with a dollar sign (written `$$` in an example) [cnt1]", async () => {
+    const svc = await factory();
+    const got = await svc.createCounter("$total");
+    assert.deepStrictEqual(got.name, "$total");
+    assert.deepStrictEqual(got.value, 0);
+  });
   test("cnt2_1: incrementing one counter leaves another at zero [cnt2]", async () => {
     const svc = await factory();
     const $clicks = await svc.createCounter("clicks");

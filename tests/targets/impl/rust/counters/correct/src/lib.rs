@@ -26,7 +26,7 @@ impl CountersService for Counters {
         Ok(counter)
     }
 
-    fn increment(&mut self, id: String, by: i64) -> Result<Counter, Error> {
+    fn increment(&mut self, id: String, by: i32) -> Result<Counter, Error> {
         let counter = self.find(&id)?;
         if by < 1 {
             return Err(Error::InvalidStep);

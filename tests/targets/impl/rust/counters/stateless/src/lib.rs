@@ -11,7 +11,7 @@ impl CountersService for Counters {
         Ok(Counter { id: name.clone(), name, value: 0 })
     }
 
-    fn increment(&mut self, id: String, by: i64) -> Result<Counter, Error> {
+    fn increment(&mut self, id: String, by: i32) -> Result<Counter, Error> {
         if by < 1 {
             return Err(Error::InvalidStep);
         }

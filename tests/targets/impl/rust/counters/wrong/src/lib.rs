@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 #[derive(Default)]
 pub struct Counters {
     names: BTreeMap<String, String>,
-    value: i64,
+    value: i32,
 }
 
 impl CountersService for Counters {
@@ -20,7 +20,7 @@ impl CountersService for Counters {
         Ok(Counter { id, name, value: self.value })
     }
 
-    fn increment(&mut self, id: String, by: i64) -> Result<Counter, Error> {
+    fn increment(&mut self, id: String, by: i32) -> Result<Counter, Error> {
         self.value += by;
         self.read_counter(id)
     }
