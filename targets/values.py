@@ -130,6 +130,23 @@ class Case:
     given: list[CallStep] = field(default_factory=list)
     """The `given` steps, run in order on the same service before the call."""
 
+    @property
+    def main(self) -> CallStep:
+        """The example's own call, as a step."""
+        return CallStep(self.op, self.args, self.expect, self.error, None, True, self.pos)
+
+
+def has_reference(v: Value) -> bool:
+    """True when `v` is, or contains, a `$name` reference to an earlier result."""
+    if isinstance(v, RefValue):
+        return True
+    if isinstance(v, ListValue):
+        return any(has_reference(x) for x in v.items)
+    if isinstance(v, MapValue | RecordValue):
+        items = v.items if isinstance(v, MapValue) else v.fields
+        return any(has_reference(x) for _, x in items)
+    return False
+
 
 class ValueBuilder:
     """Turns YAML values into typed values for one spec (and the specs it imports)."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from specloom import __version__
 from specloom.errors import SpecloomError
-from specloom.findings import Finding, Severity, has_errors
+from specloom.findings import Finding, Severity, has_errors, strict
 from specloom.model import Spec
 from specloom.pipeline.manifest import Manifest, TargetRecord, update_manifest
 from specloom.pipeline.paths import check_name
@@ -50,6 +50,8 @@ def run_job(job: Job) -> JobResult:
         timings["generate"] = round(time.perf_counter() - t0, 3)
         t1 = time.perf_counter()
         gates = target.verify(spec, staging)
+        if job.strict:
+            gates = strict(gates)
         result.gates = gates
         result.covered = sorted(target.covered_clauses(spec, staging))
         timings["verify"] = round(time.perf_counter() - t1, 3)

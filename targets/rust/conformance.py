@@ -193,8 +193,7 @@ def case_fn(lits: RustLiterals, case: Case, fn_name: str) -> str:
     for n, step in enumerate(case.given, 1):
         result = bound_name(step.bind) if step.bind is not None else f"step{n}"
         lines += call_lines(lits, step, result, f"{fn_name} (given step {n})")
-    main = CallStep(case.op, case.args, case.expect, case.error, None, True, case.pos)
-    lines += call_lines(lits, main, "got", fn_name)
+    lines += call_lines(lits, case.main, "got", fn_name)
     doc = doc_comment(case.title, [case.clause] if case.clause else [])
     body = "".join(f"    {line}\n" for line in lines)
     return f"{doc}pub fn {fn_name}<S: {service_name(spec)} + ?Sized>(svc: &mut S) {{\n{body}}}\n"

@@ -129,8 +129,7 @@ def render_case(spec: Spec, case: Case, int64: str) -> str:
         else:
             result = f"step{n}" if step.expect is not None else None
         body += call_lines(step, result, int64)
-    main = CallStep(case.op, case.args, case.expect, case.error, None, True, case.pos)
-    body += call_lines(main, None if case.expect is None else "got", int64)
+    body += call_lines(case.main, None if case.expect is None else "got", int64)
     inner = "".join(f"    {line}\n" for line in body)
     return f"  test({title}, async () => {{\n{inner}  }});\n"
 
