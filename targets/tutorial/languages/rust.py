@@ -42,10 +42,10 @@ class RustLesson(Language):
         lines = [
             f"specloom build {folders} --target rust",
             "mkdir -p "
-            + " ".join(f"{root}/vendor/{s}" for s in specs)
+            + " ".join(f"stubs/{s}" for s in specs)
             + f" {root}/src/examples {root}/tests",
         ]
-        lines += [f"cp -RL output/{s}/rust {root}/vendor/{s}/" for s in specs]
+        lines += [f"rm -rf stubs/{s}/rust && cp -RL output/{s}/rust stubs/{s}/" for s in specs]
         lines += [
             f"cd {root}",
             "cat > Cargo.toml <<'EOF'",
@@ -59,7 +59,7 @@ class RustLesson(Language):
         ]
         lines += [
             f'{sig.crate_name(s)} = {{ package = "{sig.package_name(s)}", '
-            f'path = "vendor/{s}/rust" }}'
+            f'path = "../stubs/{s}/rust" }}'
             for s in specs
         ]
         lines += ["", "[workspace]", "EOF"]

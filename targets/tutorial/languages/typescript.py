@@ -43,13 +43,20 @@ class TypeScriptLesson(Language):
         root = self.project()
         folders = " ".join(spec_folder(self.spec, s) for s in specs)
         deps = ",\n".join(
-            f'    {json_string(self.package(s))}: "file:vendor/{s}/typescript"' for s in specs
+            f'    {json_string(self.package(s))}: "file:../stubs/{s}/typescript"' for s in specs
         )
         lines = [
             f"specloom build {folders} --target typescript",
-            "mkdir -p " + " ".join(f"{root}/vendor/{s}" for s in specs) + f" {root}/src/examples",
+            "mkdir -p " + " ".join(f"stubs/{s}" for s in specs) + f" {root}/src/examples",
         ]
-        lines += [f"cp -RL output/{s}/typescript {root}/vendor/{s}/" for s in specs]
+        lines += [
+            f"rm -rf stubs/{s}/typescript && cp -RL output/{s}/typescript stubs/{s}/" for s in specs
+        ]
+        if len(specs) > 1:  # the stub packages find each other through stubs/node_modules
+            lines.append("mkdir -p stubs/node_modules/@specloom")
+            lines += [
+                f"ln -sfn ../../{s}/typescript stubs/node_modules/{self.package(s)}" for s in specs
+            ]
         lines += [
             f"cd {root}",
             "cat > package.json <<'EOF'",
@@ -74,9 +81,12 @@ class TypeScriptLesson(Language):
             "npm install --no-audit --no-fund",
         ]
         for s in specs:
-            lines.append(f"npx tsc -p vendor/{s}/typescript/tsconfig.json")
+            lines.append(f"npx tsc -p ../stubs/{s}/typescript/tsconfig.json")
         if self.spec.operations:
-            lines.append(f"npx tsc -p vendor/{self.spec.id}/typescript/tsconfig.test.json")
+            lines.append(
+                f"npx tsc -p ../stubs/{self.spec.id}/typescript/tsconfig.test.json"
+                " --typeRoots node_modules/@types"
+            )
         return "\n".join(lines)
 
     def _type_imports(self) -> list[str]:
