@@ -19,6 +19,7 @@ from .lesson import Lesson, OperationStep, build_lesson
 from .narrative import llm_narrative
 
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>[^)#\s]*)#?(?P<target>[^)\s]*)\)")
 FENCE = "```"
 TUTORIAL_PAGE = "tutorial/index.md"
 """Where the docs site puts the tutorial (its links are relative to it)."""
@@ -124,8 +125,11 @@ def build_guide(spec: Spec, workspace: Workspace | None, ctx: BuildContext | Non
 
 
 def one_line(c: Clause) -> str:
-    """A clause's text on one line, without footnote markers."""
-    text = " ".join(_FOOTNOTE.sub("", c.text or c.title).split())
+    """A clause's text on one line, without footnote markers or links (the tutorial's page
+    is not the spec's: its relative links would not resolve)."""
+    text = _FOOTNOTE.sub("", c.text or c.title)
+    text = _LINK.sub(lambda m: m["target"] if m["text"] == "?" else m["text"], text)
+    text = " ".join(text.split())
     return text if len(text) <= 160 else text[:157] + "..."
 
 

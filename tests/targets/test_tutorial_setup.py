@@ -72,7 +72,7 @@ def _setup(tmp: Path, specs_dir: Path, spec_id: str, lang: str) -> tuple[Path, s
         dest = project / path
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text("\n".join(t for _, t in body) + "\n", encoding="utf-8")
-    (sec, _) = read.implement[lang]
+    assert lang in read.implement
     run = re.search(
         r"then run `([^`]+)` after each operation", text[text.index("{#sl-implement-" + lang) :]
     )
