@@ -3,13 +3,39 @@ and compares it with the IR; none computes what the tutorial should say in its p
 
 from __future__ import annotations
 
-from specloom.findings import Finding, Severity, is_not_run
+from specloom.findings import Finding, Severity
 from specloom.model import Level, Spec
 
+from ..values import Case
 from .compile import project_files
 from .languages import FILE_MARK, Language
 from .lesson import MUST_LEVELS, Lesson
 from .readback import ReadStep, ReadTutorial
+
+
+class Truth:
+    """What the IR says each item of the tutorial must carry, worked out here from the spec
+    and its structured examples (never taken from the generator's plan)."""
+
+    def __init__(self, spec: Spec, cases: list[Case]) -> None:
+        errors = {e.name: e for e in spec.errors}
+        self.op_clauses: dict[str, list[str]] = {}
+        for op in spec.operations:
+            ids = list(op.clauses)
+            for name in op.errors:
+                ids += errors[name].clauses if name in errors else []
+            self.op_clauses[op.name] = list(dict.fromkeys(ids))
+        self.op_cases = {
+            op.name: [c.name for c in cases if c.op.name == op.name] for op in spec.operations
+        }
+        carried = {cid for ids in self.op_clauses.values() for cid in ids}
+        named = [cid for item in spec.interface_items() for cid in item.clauses]
+        self.data_clauses = [cid for cid in dict.fromkeys(named) if cid not in carried]
+        self.must_cases = {
+            c.id: [case.name for case in cases if case.clause == c.id]
+            for c in spec.clauses
+            if c.level in MUST_LEVELS
+        }
 
 
 def _error(
@@ -46,19 +72,23 @@ def must_in_steps(spec: Spec, read: ReadTutorial, shown: str) -> list[Finding]:
     return out
 
 
-def coverage(spec: Spec, read: ReadTutorial, compiled: dict[str, str]) -> Finding:
-    """TUT004 (info): what the published steps list, and how each language's blocks fared."""
-    listed = {cid for s in read.steps for cid, _ in s.clauses}
-    known = [c for c in spec.clauses if c.id in listed]
-    must = [c for c in spec.clauses if c.level in MUST_LEVELS]
-    in_must = sum(c.id in listed for c in must)
-    langs = ", ".join(f"{state} {title}" for title, state in compiled.items())
-    return Finding(
-        rule="TUT004",
-        severity=Severity.INFO,
-        message=f"tutorial coverage: {len(known)} of {len(spec.clauses)} clauses in steps "
-        f"({in_must} of {len(must)} MUST); code blocks: {langs}",
-    )
+def blocks_checked(langs: list[Language], read: ReadTutorial, shown: str) -> list[Finding]:
+    """TUT004: every code block is checked: a `sh` block (the set-up, run in a test) or a block
+    of a tutorial language that names the project file it is (`// file: <path>`), so the
+    compile gates place it; nothing is shown that no gate reads."""
+    fences = {lang.fence: lang for lang in langs}
+    out = []
+    for b in read.blocks:
+        if b.lang == "sh":
+            continue
+        lang = fences.get(b.lang)
+        if lang is None:
+            message = f"a code block in `{b.lang or 'no language'}`, which no gate compiles"
+            out.append(_error("TUT004", message, shown, b.line))
+        elif b.path is None:
+            message = f"a {lang.title} code block that names no file (`{FILE_MARK}<path>`)"
+            out.append(_error("TUT004", message, shown, b.line))
+    return out
 
 
 def _step_problems(
@@ -89,27 +119,26 @@ def _step_problems(
 
 
 def steps_match(
-    spec: Spec, lesson: Lesson, langs: list[Language], read: ReadTutorial, shown: str
+    spec: Spec, truth: Truth, langs: list[Language], read: ReadTutorial, shown: str
 ) -> list[Finding]:
-    """TUT006: one step per operation, each listing exactly its clauses (at their level) and
-    its conformance cases, and holding, per language, a code block that calls it; the data
-    types step lists exactly the clauses no operation carries."""
+    """TUT006: one step per operation, each listing exactly its clauses (its own and its
+    errors', at their level) and its conformance cases, and holding, per language, a code
+    block that calls it; the data types step lists exactly the clauses no operation carries."""
     out: list[Finding] = []
     by_op: dict[str | None, list[ReadStep]] = {}
     for s in read.steps:
         by_op.setdefault(s.op, []).append(s)
-    ops = {o.name for o in spec.operations}
-    for op_name in sorted(n for n in by_op if n is not None and n not in ops):
+    for op_name in sorted(n for n in by_op if n is not None and n not in truth.op_clauses):
         for s in by_op[op_name]:
             message = f"step for `{op_name}`, which is no operation"
             out.append(_error("TUT006", message, shown, s.line))
-    for step in lesson.steps:
-        found = by_op.get(step.op.name, [])
+    for op in spec.operations:
+        found = by_op.get(op.name, [])
         if len(found) != 1:
             out.append(
                 _error(
                     "TUT006",
-                    f"the operation `{step.op.name}` has {len(found)} steps in the tutorial "
+                    f"the operation `{op.name}` has {len(found)} steps in the tutorial "
                     "(one expected)",
                     shown,
                     found[1].line if len(found) > 1 else None,
@@ -117,11 +146,11 @@ def steps_match(
             )
             continue
         read_step = found[0]
-        want = [c.id for c in step.clauses]
-        for problem in _step_problems(spec, read_step, want, step.cases):
-            out.append(_error("TUT006", f"step `{step.op.name}` {problem}", shown, read_step.line))
+        want = truth.op_clauses[op.name]
+        for problem in _step_problems(spec, read_step, want, truth.op_cases[op.name]):
+            out.append(_error("TUT006", f"step `{op.name}` {problem}", shown, read_step.line))
         for lang in langs:
-            member = lang.member(step)
+            member = lang.member(op)
             calls = [
                 b
                 for b in read_step.blocks
@@ -131,67 +160,45 @@ def steps_match(
                 out.append(
                     _error(
                         "TUT006",
-                        f"step `{step.op.name}` has no {lang.title} code block calling `{member}`",
+                        f"step `{op.name}` has no {lang.title} code block calling `{member}`",
                         shown,
                         read_step.line,
                     )
                 )
     data = by_op.get(None, [])
-    want_data = [c.id for c in lesson.data_clauses]
-    if want_data and not data:
-        out.append(
-            _error("TUT006", "no data types step lists " + ", ".join(want_data), shown, None)
-        )
+    if truth.data_clauses and not data:
+        message = "no data types step lists " + ", ".join(truth.data_clauses)
+        out.append(_error("TUT006", message, shown, None))
     for s in data:
-        for problem in _step_problems(spec, s, want_data, None):
+        for problem in _step_problems(spec, s, truth.data_clauses, None):
             out.append(_error("TUT006", f"the data types step {problem}", shown, s.line))
     return out
 
 
-def must_table(spec: Spec, lesson: Lesson, read: ReadTutorial, shown: str) -> list[Finding]:
+def must_table(spec: Spec, truth: Truth, read: ReadTutorial, shown: str) -> list[Finding]:
     """TUT007: the MUST table has a row per MUST / MUST NOT clause, at its level, listing
     exactly the conformance cases of that clause's examples."""
     out: list[Finding] = []
-    for row in lesson.must:
-        cid = row.clause.id
+    for cid, want in truth.must_cases.items():
+        clause = spec.clause(cid)
+        assert clause is not None
         got = read.must.get(cid)
         if got is None:
             out.append(_error("TUT007", f"the MUST table has no row for {cid}", shown, None, cid))
             continue
         level, cases, line = got
-        if level != row.clause.level.value:
-            out.append(
-                _error(
-                    "TUT007",
-                    f"the MUST table states {cid} as {level}, the spec says "
-                    f"{row.clause.level.value}",
-                    shown,
-                    line,
-                    cid,
-                )
+        if level != clause.level.value:
+            message = f"the MUST table states {cid} as {level}, the spec says {clause.level.value}"
+            out.append(_error("TUT007", message, shown, line, cid))
+        if cases != want:
+            message = (
+                f"the MUST table lists the cases {', '.join(cases) or 'none'} for {cid}; its "
+                f"examples' cases are {', '.join(want) or 'none'}"
             )
-        if cases != row.cases:
-            out.append(
-                _error(
-                    "TUT007",
-                    f"the MUST table lists the cases {', '.join(cases) or 'none'} for {cid}; its "
-                    f"examples' cases are {', '.join(row.cases) or 'none'}",
-                    shown,
-                    line,
-                    cid,
-                )
-            )
-    wanted = {r.clause.id for r in lesson.must}
-    for cid in sorted(set(read.must) - wanted):
-        out.append(
-            _error(
-                "TUT007",
-                f"the MUST table lists {cid}, which is no MUST clause",
-                shown,
-                read.must[cid][2],
-                cid,
-            )
-        )
+            out.append(_error("TUT007", message, shown, line, cid))
+    for cid in sorted(set(read.must) - set(truth.must_cases)):
+        message = f"the MUST table lists {cid}, which is no MUST clause"
+        out.append(_error("TUT007", message, shown, read.must[cid][2], cid))
     return out
 
 
@@ -230,24 +237,16 @@ def languages_complete(
                 )
         impl = read.implement.get(lang.name)
         listed = impl[1] if impl else []
-        want = [lang.member(s) for s in lesson.steps]
-        if listed != want:
+        order = [s.op for s in read.steps if s.op is not None]
+        want = [lang.member(op) for name in order for op in spec.operations if op.name == name]
+        if sorted(listed) != sorted(lang.member(op) for op in spec.operations) or listed != want:
             out.append(
                 _error(
                     "TUT008",
                     f"the {lang.title} implement-it section lists {', '.join(listed) or 'nothing'};"
-                    f" the operations in step order are {', '.join(want)}",
+                    " every operation is due, in the order of the steps",
                     shown,
                     impl[0].line if impl else None,
                 )
             )
     return out
-
-
-def compile_state(blocks: int, found: list[Finding]) -> str:
-    """How the summary reports one language's blocks: compiled, not run or failed."""
-    if any(is_not_run(f) for f in found):
-        return f"{blocks} NOT compiled (not run)"
-    if any(f.severity is Severity.ERROR for f in found):
-        return f"{blocks} failed to compile"
-    return f"{blocks} compiled"

@@ -90,7 +90,7 @@ def _step_view(step: OperationStep, langs: list[Language]) -> StepView:
         clauses=step.clauses,
         cases=step.cases,
         calls=[(lang.title, code(lang, lang.call(step))) for lang in langs],
-        members=[(lang.title, lang.member(step)) for lang in langs],
+        members=[(lang.title, lang.member(step.op)) for lang in langs],
     )
 
 

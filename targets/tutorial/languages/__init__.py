@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from specloom.findings import Finding
-from specloom.model import Spec, Workspace
+from specloom.model import Operation, Spec, Workspace
 from specloom.target import BuildContext
 
 from ..lesson import Lesson, OperationStep
@@ -79,7 +79,7 @@ class Language(ABC):
         """A module holding a sample value of each type of `lesson.data_values`."""
 
     @abstractmethod
-    def member(self, step: OperationStep) -> str:
+    def member(self, op: Operation) -> str:
         """The operation's name in this language: `createInvoice`."""
 
     @abstractmethod

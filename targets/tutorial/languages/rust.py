@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from specloom.findings import Finding
+from specloom.model import Operation
 from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
 
 from ...rust import signatures as sig
@@ -114,8 +115,8 @@ class RustLesson(Language):
         path = "src/examples/data_types.rs" if self.spec.operations else "src/lib.rs"
         return SourceFile(path, "\n".join(lines))
 
-    def member(self, step: OperationStep) -> str:
-        return rust_field_name(step.op.name)
+    def member(self, op: Operation) -> str:
+        return rust_field_name(op.name)
 
     def _call(self, lits: RustLiterals, call: CallStep) -> str:
         args = ", ".join(

@@ -6,6 +6,7 @@ from pathlib import PurePosixPath
 from typing import ClassVar
 
 from specloom.findings import Finding
+from specloom.model import Operation
 from specloom.naming import json_string, ts_member_name, ts_property_key, ts_type_name
 
 from ...typescript import signatures as sig
@@ -145,8 +146,8 @@ class TypeScriptLesson(Language):
             )
         return SourceFile("src/examples/data-types.ts", "\n".join(lines))
 
-    def member(self, step: OperationStep) -> str:
-        return ts_member_name(step.op.name)
+    def member(self, op: Operation) -> str:
+        return ts_member_name(op.name)
 
     def call(self, step: OperationStep) -> SourceFile:
         pkg = self.package(self.spec.id)
