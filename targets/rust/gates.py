@@ -14,6 +14,7 @@ from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 
 from ..clausedocs import carried_clauses, item_clause_findings
+from ..constvalues import constant_findings
 from . import items as rs_items
 from .signatures import service_name
 
@@ -64,6 +65,12 @@ def coverage(spec: Spec, root: Path) -> list[Finding]:
     clause ids the spec gives it on its `/// Clauses:` line (and states each at its level)."""
     carried = rs_items.read_items(root, service_name(spec))
     return item_clause_findings(spec, carried, rs_items.source_name, "RS002", "`{cid}`")
+
+
+def constants(spec: Spec, root: Path) -> list[Finding]:
+    """RS006: each constant's literal in the source equals the spec's value."""
+    carried = rs_items.read_items(root, service_name(spec))
+    return constant_findings(spec, carried, rs_items.source_name, rs_items.parse_literal, "RS006")
 
 
 def covered(spec: Spec, root: Path) -> set[str]:
@@ -191,7 +198,7 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     check turned off by config an `off` one."""
     from .target import RustConfig
 
-    findings = coverage(spec, root)
+    findings = coverage(spec, root) + constants(spec, root)
     cargo = find_cargo()
     if cargo is None:
         findings.append(

@@ -14,6 +14,7 @@ from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 
 from ..clausedocs import carried_clauses, item_clause_findings
+from ..constvalues import constant_findings
 from . import items as ts_items
 from .signatures import service_name
 
@@ -117,6 +118,12 @@ def coverage(spec: Spec, root: Path) -> list[Finding]:
     return item_clause_findings(spec, carried, ts_items.source_name, "TS002")
 
 
+def constants(spec: Spec, root: Path) -> list[Finding]:
+    """TS005: each constant's literal in the source equals the spec's value."""
+    carried = ts_items.read_items(root, service_name(spec))
+    return constant_findings(spec, carried, ts_items.source_name, ts_items.parse_literal, "TS005")
+
+
 def covered(spec: Spec, root: Path) -> set[str]:
     """The clause ids the generated items carry (the report's coverage)."""
     return carried_clauses(spec, ts_items.read_items(root, service_name(spec)))
@@ -149,7 +156,7 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
 
 def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
     """All gates; a missing tool gives a `not_run` finding, never a pass."""
-    findings = coverage(spec, root)
+    findings = coverage(spec, root) + constants(spec, root)
     tsc = find_tsc()
     if tsc is None:
         findings.append(

@@ -52,6 +52,19 @@ def _serde_attribute_broken(ctx: MutationContext) -> None:
     )
 
 
+def _constant_value_changed(ctx: MutationContext) -> None:
+    from specloom.targets.rust import signatures
+
+    real = signatures.constant_value
+
+    def constant_value(const: Any) -> str:
+        if isinstance(const.value, int) and not isinstance(const.value, bool):
+            const = const.model_copy(update={"value": const.value + 1})
+        return real(const)
+
+    ctx.monkeypatch.setattr(signatures, "constant_value", constant_value)
+
+
 def _edit(path: str, old: str, new: str) -> Callable[[MutationContext], None]:
     def mutate(ctx: MutationContext) -> None:
         f = ctx.root / path
@@ -97,6 +110,15 @@ MUTANTS: list[Mutant] = [
         mutate=_serde_attribute_broken,
         spec="common",
         why="code that only breaks behind the serde feature",
+    ),
+    Mutant(
+        id="rs-generator-constant-value-changed",
+        target="rust",
+        gate="RS006",
+        kind="generator",
+        mutate=_constant_value_changed,
+        spec="common",
+        why="a constant whose value differs from the spec (off by one)",
     ),
     Mutant(
         id="rs-published-syntax-error",
@@ -160,5 +182,13 @@ MUTANTS: list[Mutant] = [
         ),
         spec="common",
         why="a documented derive removed from a published type",
+    ),
+    Mutant(
+        id="rs-published-constant-value-edited",
+        target="rust",
+        gate="RS006",
+        kind="published",
+        mutate=_edit("src/api.rs", '= "inv_";', '= "INV_";'),
+        why="a published constant edited",
     ),
 ]

@@ -75,6 +75,19 @@ def _enum_values_upper_case(ctx: MutationContext) -> None:
     ctx.monkeypatch.setattr(signatures, "type_signature", type_signature)
 
 
+def _constant_value_changed(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.constant_value
+
+    def constant_value(const: Any, int64: str = "number") -> str:
+        if isinstance(const.value, str):
+            const = const.model_copy(update={"value": const.value.upper()})
+        return real(const, int64)
+
+    ctx.monkeypatch.setattr(signatures, "constant_value", constant_value)
+
+
 def _edit(path: str, old: str, new: str, count: int = 1) -> Callable[[MutationContext], None]:
     def mutate(ctx: MutationContext) -> None:
         f = ctx.root / path
@@ -135,6 +148,14 @@ MUTANTS: list[Mutant] = [
         why="enum wire values that differ from the spec",
     ),
     Mutant(
+        id="ts-generator-constant-value-changed",
+        target="typescript",
+        gate="TS005",
+        kind="generator",
+        mutate=_constant_value_changed,
+        why="a constant whose value differs from the spec",
+    ),
+    Mutant(
         id="ts-published-misspelt-type",
         target="typescript",
         gate="TS001",
@@ -173,5 +194,25 @@ MUTANTS: list[Mutant] = [
         kind="published",
         mutate=_edit("src/types.ts", "readonly quantity: number;", "readonly quantity: string;"),
         why="a record field whose type no longer matches the spec",
+    ),
+    Mutant(
+        id="ts-published-constant-value-edited",
+        target="typescript",
+        gate="TS005",
+        kind="published",
+        mutate=_edit("src/api.ts", '= "inv_";', '= "inv-";'),
+        why="a published constant edited",
+    ),
+    Mutant(
+        id="ts-published-operation-parameter-retyped",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/api.ts",
+            "amountDue(invoice: Invoice): Promise<common.Money>;",
+            "amountDue(invoice: string): Promise<common.Money>;",
+        ),
+        why="an operation whose parameter type no longer matches the spec",
     ),
 ]
