@@ -180,6 +180,7 @@ class TypeScriptTarget(Target):
         builder = FixtureBuilder(spec, self.ctx.workspace)
         return {
             "service": sig.service_name(spec),
+            "exact": self._exact_types(spec),
             "fixtures": [
                 {
                     "name": f.name,
@@ -207,6 +208,52 @@ class TypeScriptTarget(Target):
                 for e in builder.errors()
             ],
         }
+
+    def _exact_types(self, spec: Spec) -> list[dict[str, str]]:
+        """`Exactly<actual, expected>` pairs: each record's keys and field types, each enum's
+        values, each alias's target, written from the IR (not from the signatures)."""
+        int64 = self.int64
+        out: list[dict[str, str]] = []
+        for td in spec.types:
+            name = ts_type_name(td.name)
+            base = _snake(td.name)
+            if td.kind == "record":
+                keys = [json_string(ts_member_name(f.name)) for f in td.fields]
+                out.append(
+                    {
+                        "name": f"keys_{base}",
+                        "actual": f"keyof {name}",
+                        "expected": " | ".join(keys) or "never",
+                    }
+                )
+                for f in td.fields:
+                    want = sig.ts_type(f.type, int64, bare=True)
+                    if f.type.optional:
+                        want += " | undefined"
+                    out.append(
+                        {
+                            "name": f"field_{base}__{_snake(f.name)}",
+                            "actual": f"{name}[{json_string(ts_member_name(f.name))}]",
+                            "expected": want,
+                        }
+                    )
+            elif td.kind == "enum":
+                values = " | ".join(json_string(v.name) for v in td.values) or "never"
+                out.append({"name": f"type_{base}", "actual": name, "expected": values})
+            elif td.alias is not None:
+                out.append(
+                    {
+                        "name": f"type_{base}",
+                        "actual": name,
+                        "expected": sig.ts_type(td.alias, int64),
+                    }
+                )
+        seen: dict[str, int] = {}
+        for e in out:  # names that still collide after snake-casing get a number
+            seen[e["name"]] = seen.get(e["name"], 0) + 1
+            if seen[e["name"]] > 1:
+                e["name"] += f"_{seen[e['name']]}"
+        return out
 
     def _package_json(self, spec: Spec, has_tests: bool) -> str:
         exports: dict[str, Any] = {

@@ -88,6 +88,19 @@ def _constant_value_changed(ctx: MutationContext) -> None:
     ctx.monkeypatch.setattr(signatures, "constant_value", constant_value)
 
 
+def _enum_widened_to_string(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.type_signature
+
+    def type_signature(spec: Any, typedef: Any, **kw: Any) -> str:
+        if typedef.kind == "enum":
+            return f"export type {signatures.ts_type_name(typedef.name)} = string;"
+        return real(spec, typedef, **kw)
+
+    ctx.monkeypatch.setattr(signatures, "type_signature", type_signature)
+
+
 def _edit(path: str, old: str, new: str, count: int = 1) -> Callable[[MutationContext], None]:
     def mutate(ctx: MutationContext) -> None:
         f = ctx.root / path
@@ -214,5 +227,35 @@ MUTANTS: list[Mutant] = [
             "amountDue(invoice: string): Promise<common.Money>;",
         ),
         why="an operation whose parameter type no longer matches the spec",
+    ),
+    Mutant(
+        id="ts-generator-enum-widened-to-string",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_enum_widened_to_string,
+        why="a type wider than the spec (every value still assigns)",
+    ),
+    Mutant(
+        id="ts-published-field-widened",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/types.ts", "readonly quantity: number;", "readonly quantity: number | string;"
+        ),
+        why="a field type widened (every fixture value still assigns)",
+    ),
+    Mutant(
+        id="ts-published-extra-optional-field",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/types.ts",
+            "readonly quantity: number;",
+            "readonly quantity: number;\n  readonly discount?: number;",
+        ),
+        why="a field the spec does not have (optional, so every value still assigns)",
     ),
 ]
