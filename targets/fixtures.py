@@ -137,7 +137,9 @@ class FixtureBuilder:
                     for v in td.values
                 ]
                 continue
-            variants = [("full", True), ("minimal", False)] if td.kind == "record" else [("", True)]
+            variants = (
+                [("full", True), ("minimal", False)] if td.kind == "record" else [("value", True)]
+            )
             built: list[Value] = []
             for suffix, full in variants:
                 try:
@@ -146,7 +148,7 @@ class FixtureBuilder:
                     continue  # a required cycle: the type check reports it; no value exists
                 if value not in built:  # a record with no optional field: one value
                     built.append(value)
-                    out.append(Fixture(f"{base}_{suffix}".rstrip("_"), ref, value, td))
+                    out.append(Fixture(f"{base}_{suffix}", ref, value, td))
         if self.spec.operations:
             for case in self.values.cases():
                 for (name, value), param in zip(case.args, case.op.params, strict=True):

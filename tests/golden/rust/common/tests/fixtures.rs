@@ -17,8 +17,8 @@ fn error_bounds<T: std::fmt::Debug + Clone + PartialEq + std::fmt::Display + std
 #[test]
 fn every_type_has_a_value() {
     let money_full: Money = Money { amount_minor: 9007199254i64, currency: String::from("text") };
-    let currency_code: CurrencyCode = String::from("text");
-    let customer_id: CustomerId = String::from("text");
+    let currency_code_value: CurrencyCode = String::from("text");
+    let customer_id_value: CustomerId = String::from("text");
 }
 
 
