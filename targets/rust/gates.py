@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 
+from ..checkfiles import restore_check_files
 from ..clausedocs import carried_clauses, item_clause_findings
 from ..constvalues import constant_findings
 from . import items as rs_items
@@ -87,6 +88,14 @@ def _strip_serde(cargo_toml: Path) -> None:
         if not ln.startswith("serde = {")
     ]
     cargo_toml.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+CHECK_FILES = {
+    "tests/fixtures.rs": "RS005",
+    "tests/conformance.rs": "RS003",
+    "src/conformance.rs": "RS003",
+}
+"""Files that hold the crate's checks, each with the gate that compiles it."""
 
 
 def assemble(target: RustTarget, spec: Spec, root: Path, work: Path, *, serde: bool) -> Path:
@@ -172,17 +181,8 @@ def run_cargo(
 
 
 def fixtures(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
-    """RS005: the typed fixtures (a value of every type, every example value) and the
-    documented derives of every type compile."""
-    if not (crate / "tests" / "fixtures.rs").is_file():
-        return [
-            Finding(
-                rule="RS005",
-                severity=Severity.ERROR,
-                message="tests/fixtures.rs is missing: the types and derives were not exercised",
-                file="tests/fixtures.rs",
-            )
-        ]
+    """RS005: the typed fixtures (a value of every type, every example value, a sample call
+    of every operation, every error) and the documented derives of every type compile."""
     return run_cargo(
         cargo,
         crate,
@@ -215,6 +215,7 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     target_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="specloom-rs-") as tmp:
         crate = assemble(target, spec, root, Path(tmp), serde=serde)
+        findings += restore_check_files(target.generate(spec), root, crate, CHECK_FILES)
         main = run_cargo(cargo, crate, ["check"], "RS001", target_dir, "cargo check")
         findings += main
         if main:

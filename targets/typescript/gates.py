@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 
+from ..checkfiles import restore_check_files
 from ..clausedocs import carried_clauses, item_clause_findings
 from ..constvalues import constant_findings
 from . import items as ts_items
@@ -129,6 +130,15 @@ def covered(spec: Spec, root: Path) -> set[str]:
     return carried_clauses(spec, ts_items.read_items(root, service_name(spec)))
 
 
+CHECK_FILES = {
+    "fixtures/fixtures.ts": "TS004",
+    "tsconfig.fixtures.json": "TS004",
+    "test/conformance.ts": "TS003",
+    "tsconfig.test.json": "TS003",
+}
+"""Files that hold the package's checks, each with the gate that compiles it."""
+
+
 def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Path:
     """Lay out the package and the packages of its imports as published, under `work`.
 
@@ -188,6 +198,7 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
                 )
                 return findings
         pkg = work / spec.id / "typescript"
+        findings += restore_check_files(target.generate(spec), root, pkg, CHECK_FILES)
         main = run_tsc(tsc, pkg / "tsconfig.json", "TS001", pkg, work)
         findings += main
         if main:
@@ -210,15 +221,6 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
 
 
 def fixtures(tsc: Path, pkg: Path, work: Path) -> list[Finding]:
-    """TS004: the typed fixtures (a value of every type, every example value) compile."""
-    cfg = pkg / "tsconfig.fixtures.json"
-    if not cfg.is_file():
-        return [
-            Finding(
-                rule="TS004",
-                severity=Severity.ERROR,
-                message="tsconfig.fixtures.json is missing: the types were not exercised",
-                file="tsconfig.fixtures.json",
-            )
-        ]
-    return run_tsc(tsc, cfg, "TS004", pkg, work)
+    """TS004: the typed fixtures (a value of every type, every example value, a sample call
+    of every operation, every error, the exact type of every field) compile."""
+    return run_tsc(tsc, pkg / "tsconfig.fixtures.json", "TS004", pkg, work)

@@ -192,3 +192,19 @@ MUTANTS: list[Mutant] = [
         why="a published constant edited",
     ),
 ]
+
+
+def _empty_the_fixtures(ctx: MutationContext) -> None:
+    (ctx.root / "tests" / "fixtures.rs").write_text("// nothing\n", encoding="utf-8")
+
+
+MUTANTS += [
+    Mutant(
+        id="rs-published-fixtures-emptied",
+        target="rust",
+        gate="RS005",
+        kind="published",
+        mutate=_empty_the_fixtures,
+        why="the crate's own checks edited so that they check nothing",
+    ),
+]

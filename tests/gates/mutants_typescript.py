@@ -259,3 +259,35 @@ MUTANTS: list[Mutant] = [
         why="a field the spec does not have (optional, so every value still assigns)",
     ),
 ]
+
+
+def _empty_the_fixtures(ctx: MutationContext) -> None:
+    (ctx.root / "fixtures" / "fixtures.ts").write_text("export {};\n", encoding="utf-8")
+
+
+def _drop_a_conformance_case(ctx: MutationContext) -> None:
+    f = ctx.root / "test" / "conformance.ts"
+    lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, x in enumerate(lines) if x.lstrip().startswith("test("))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == "});")
+    f.write_text("".join(lines[:start] + lines[end + 1 :]), encoding="utf-8")
+
+
+MUTANTS += [
+    Mutant(
+        id="ts-published-fixtures-emptied",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_empty_the_fixtures,
+        why="the package's own checks edited so that they check nothing",
+    ),
+    Mutant(
+        id="ts-published-conformance-case-dropped",
+        target="typescript",
+        gate="TS003",
+        kind="published",
+        mutate=_drop_a_conformance_case,
+        why="a structured example missing from the shipped conformance suite",
+    ),
+]
