@@ -208,3 +208,69 @@ MUTANTS += [
         why="the crate's own checks edited so that they check nothing",
     ),
 ]
+
+
+def _enum_loses_copy(ctx: MutationContext) -> None:
+    from specloom.targets.rust import signatures
+
+    real = signatures.type_signature
+
+    def type_signature(spec: Any, typedef: Any, **kw: Any) -> str:
+        return real(spec, typedef, **kw).replace("Clone, Copy, PartialEq", "Clone, PartialEq")
+
+    ctx.monkeypatch.setattr(signatures, "type_signature", type_signature)
+
+
+def _result_type_changed(ctx: MutationContext) -> None:
+    from specloom.targets.rust import signatures
+
+    real = signatures.operation_signature
+
+    def operation_signature(spec: Any, op: Any) -> str:
+        out = real(spec, op)
+        return out.replace("-> Result<common::Money, Error>", "-> Result<i64, Error>")
+
+    ctx.monkeypatch.setattr(signatures, "operation_signature", operation_signature)
+
+
+def _constant_gains_a_clause(ctx: MutationContext) -> None:
+    from specloom.targets.rust.target import RustTarget
+
+    from specloom.model import Constant
+
+    real = RustTarget.item_doc
+
+    def item_doc(self: RustTarget, spec: Any, item: Any, indent: str = "") -> str:
+        if isinstance(item, Constant):
+            item = item.model_copy(update={"clauses": [*item.clauses, spec.clauses[0].id]})
+        return real(self, spec, item, indent)
+
+    ctx.monkeypatch.setattr(RustTarget, "item_doc", item_doc)
+
+
+MUTANTS += [
+    Mutant(
+        id="rs-generator-enum-loses-copy",
+        target="rust",
+        gate="RS005",
+        kind="generator",
+        mutate=_enum_loses_copy,
+        why="a documented derive dropped from an enum",
+    ),
+    Mutant(
+        id="rs-generator-result-type-changed",
+        target="rust",
+        gate="RS001",
+        kind="generator",
+        mutate=_result_type_changed,
+        why="an operation returning another type than the spec's",
+    ),
+    Mutant(
+        id="rs-generator-constant-gains-a-clause",
+        target="rust",
+        gate="RS002",
+        kind="generator",
+        mutate=_constant_gains_a_clause,
+        why="an item carrying a clause the spec does not give it",
+    ),
+]

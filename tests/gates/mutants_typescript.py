@@ -291,3 +291,92 @@ MUTANTS += [
         why="a structured example missing from the shipped conformance suite",
     ),
 ]
+
+
+def _error_kind_lowercased(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.error_signature
+
+    def error_signature(spec: Any, err: Any, **kw: Any) -> str:
+        out = real(spec, err, **kw)
+        return out.replace(f'readonly kind = "{err.name}"', f'readonly kind = "{err.name.lower()}"')
+
+    ctx.monkeypatch.setattr(signatures, "error_signature", error_signature)
+
+
+def _field_renamed(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    from specloom.model import FieldDef
+
+    real = signatures._field
+
+    def field(f: FieldDef, int64: str, docs: bool, indent: str = "  ") -> str:
+        if f.name == "quantity":
+            f = f.model_copy(update={"name": "qty"})
+        return real(f, int64, docs, indent)
+
+    ctx.monkeypatch.setattr(signatures, "_field", field)
+
+
+def _last_parameter_dropped(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.operation_signature
+
+    def operation_signature(spec: Any, op: Any, **kw: Any) -> str:
+        if op.params:
+            op = op.model_copy(update={"params": op.params[:-1]})
+        return real(spec, op, **kw)
+
+    ctx.monkeypatch.setattr(signatures, "operation_signature", operation_signature)
+
+
+def _service_doc_names_a_clause(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.doc_comment
+
+    def doc_comment(text: str | None, clauses: list[str], indent: str = "") -> str:
+        if text and text.startswith("The operations of the spec") and not clauses:
+            clauses = ["bil1"]
+        return real(text, clauses, indent)
+
+    ctx.monkeypatch.setattr(signatures, "doc_comment", doc_comment)
+
+
+MUTANTS += [
+    Mutant(
+        id="ts-generator-error-kind-lowercased",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_error_kind_lowercased,
+        why="an error discriminant that differs from the spec's error name",
+    ),
+    Mutant(
+        id="ts-generator-field-renamed",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_field_renamed,
+        why="a record field emitted under another name",
+    ),
+    Mutant(
+        id="ts-generator-operation-drops-last-parameter",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_last_parameter_dropped,
+        why="an operation signature missing a parameter",
+    ),
+    Mutant(
+        id="ts-generator-service-doc-names-a-clause",
+        target="typescript",
+        gate="TS002",
+        kind="generator",
+        mutate=_service_doc_names_a_clause,
+        why="a clause id on a declaration the spec does not give it to",
+    ),
+]
