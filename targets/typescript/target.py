@@ -180,6 +180,7 @@ class TypeScriptTarget(Target):
         builder = FixtureBuilder(spec, self.ctx.workspace)
         return {
             "service": sig.service_name(spec),
+            "has_operations": bool(spec.operations),
             "exact": self._exact_types(spec),
             "fixtures": [
                 {
@@ -211,7 +212,8 @@ class TypeScriptTarget(Target):
 
     def _exact_types(self, spec: Spec) -> list[dict[str, str]]:
         """`Exactly<actual, expected>` pairs: each record's keys and field types, each enum's
-        values, each alias's target, written from the IR (not from the signatures)."""
+        values, each alias's target, each operation's parameter tuple and result, written
+        from the IR (not from the signatures)."""
         int64 = self.int64
         out: list[dict[str, str]] = []
         for td in spec.types:
@@ -248,6 +250,33 @@ class TypeScriptTarget(Target):
                         "expected": sig.ts_type(td.alias, int64),
                     }
                 )
+        service = sig.service_name(spec)
+        for op in spec.operations:
+            key = f"{service}[{json_string(ts_member_name(op.name))}]"
+            elems: list[str] = []
+            trailing = True
+            for p in reversed(op.params):  # optional (`?`) only where every later one is
+                trailing = trailing and p.type.optional
+                t = sig.ts_type(p.type, int64, bare=True)
+                elems.append(
+                    f"{t}?" if trailing else (f"{t} | undefined" if p.type.optional else t)
+                )
+            ret = sig.ts_type(op.returns, int64) if op.returns is not None else "void"
+            base = _snake(op.name)
+            out.append(
+                {
+                    "name": f"params_{base}",
+                    "actual": f"Parameters<{key}>",
+                    "expected": "[" + ", ".join(reversed(elems)) + "]",
+                }
+            )
+            out.append(
+                {
+                    "name": f"result_{base}",
+                    "actual": f"ReturnType<{key}>",
+                    "expected": f"Promise<{ret}>",
+                }
+            )
         seen: dict[str, int] = {}
         for e in out:  # names that still collide after snake-casing get a number
             seen[e["name"]] = seen.get(e["name"], 0) + 1

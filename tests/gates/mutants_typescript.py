@@ -380,3 +380,18 @@ MUTANTS += [
         why="a clause id on a declaration the spec does not give it to",
     ),
 ]
+
+MUTANTS += [
+    Mutant(
+        id="ts-published-operation-parameter-widened",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/api.ts",
+            "amountDue(invoice: Invoice): Promise<common.Money>;",
+            "amountDue(invoice: Invoice | string): Promise<common.Money>;",
+        ),
+        why="an operation parameter wider than the spec (every sample argument still fits)",
+    ),
+]
