@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 
+from ..checkfiles import restore_check_files
 from ..clausedocs import carried_clauses, item_clause_findings
+from ..constvalues import constant_findings
 from . import items as rs_items
 from .signatures import service_name
 
@@ -66,6 +68,12 @@ def coverage(spec: Spec, root: Path) -> list[Finding]:
     return item_clause_findings(spec, carried, rs_items.source_name, "RS002", "`{cid}`")
 
 
+def constants(spec: Spec, root: Path) -> list[Finding]:
+    """RS006: each constant's literal in the source equals the spec's value."""
+    carried = rs_items.read_items(root, service_name(spec))
+    return constant_findings(spec, carried, rs_items.source_name, rs_items.parse_literal, "RS006")
+
+
 def covered(spec: Spec, root: Path) -> set[str]:
     """The clause ids the generated items carry (the report's coverage)."""
     return carried_clauses(spec, rs_items.read_items(root, service_name(spec)))
@@ -80,6 +88,14 @@ def _strip_serde(cargo_toml: Path) -> None:
         if not ln.startswith("serde = {")
     ]
     cargo_toml.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
+CHECK_FILES = {
+    "tests/fixtures.rs": "RS005",
+    "tests/conformance.rs": "RS003",
+    "src/conformance.rs": "RS003",
+}
+"""Files that hold the crate's checks, each with the gate that compiles it."""
 
 
 def assemble(target: RustTarget, spec: Spec, root: Path, work: Path, *, serde: bool) -> Path:
@@ -166,17 +182,8 @@ def run_cargo(
 
 
 def fixtures(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
-    """RS005: the typed fixtures (a value of every type, every example value) and the
-    documented derives of every type compile."""
-    if not (crate / "tests" / "fixtures.rs").is_file():
-        return [
-            Finding(
-                rule="RS005",
-                severity=Severity.ERROR,
-                message="tests/fixtures.rs is missing: the types and derives were not exercised",
-                file="tests/fixtures.rs",
-            )
-        ]
+    """RS005: the typed fixtures (a value of every type, every example value, a sample call
+    of every operation, every error) and the documented derives of every type compile."""
     return run_cargo(
         cargo,
         crate,
@@ -192,7 +199,7 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     check turned off by config an `off` one."""
     from .target import RustConfig
 
-    findings = coverage(spec, root)
+    findings = coverage(spec, root) + constants(spec, root)
     cargo = find_cargo()
     if cargo is None:
         findings.append(
@@ -209,6 +216,7 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     target_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="specloom-rs-") as tmp:
         crate = assemble(target, spec, root, Path(tmp), serde=serde)
+        findings += restore_check_files(target.generate(spec), root, crate, CHECK_FILES)
         main = run_cargo(cargo, crate, ["check"], "RS001", target_dir, "cargo check")
         findings += main
         if main:

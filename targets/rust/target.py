@@ -97,7 +97,7 @@ class RustTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = RustConfig
     description: ClassVar[str] = "a Cargo crate: types, Error enum, service trait, conformance"
-    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004", "RS005")
+    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004", "RS005", "RS006")
 
     def item_doc(self, spec: Spec, item: InterfaceItem, indent: str = "") -> str:
         """The doc comment of an item: its doc, the text of each clause it names, the ids."""
@@ -232,6 +232,7 @@ class RustTarget(Target):
         specs = dict(self.ctx.workspace.specs)
         specs[spec.id] = spec
         lits = RustLiterals(spec, specs)
+        builder = FixtureBuilder(spec, self.ctx.workspace)
         return _render(
             "fixtures.rs.jinja",
             header=header,
@@ -243,7 +244,35 @@ class RustTarget(Target):
                     "type": sig.rust_type(f.type),
                     "value": lits.lit(f.value, optional=f.type.optional),
                 }
-                for f in FixtureBuilder(spec, self.ctx.workspace).fixtures()
+                for f in builder.fixtures()
+            ],
+            service=sig.service_name(spec),
+            calls=[
+                {
+                    "name": rust_field_name(c.op.name).removeprefix("r#"),
+                    "method": rust_field_name(c.op.name),
+                    "args": [lits.lit(v, optional=p.type.optional) for p, v in c.args],
+                    "returns": sig.rust_type(c.op.returns) if c.op.returns is not None else "()",
+                }
+                for c in builder.calls()
+            ],
+            errors=[
+                {
+                    "name": rust_field_name(e.error.name).removeprefix("r#"),
+                    "value": "Error::"
+                    + rust_variant_name(e.error.name)
+                    + (
+                        " { "
+                        + ", ".join(
+                            f"{rust_field_name(f.name)}: {lits.lit(v, optional=f.type.optional)}"
+                            for f, v in e.fields
+                        )
+                        + " }"
+                        if e.fields
+                        else ""
+                    ),
+                }
+                for e in builder.errors()
             ],
             records=[rust_type_name(t.name) for t in spec.types if t.kind == "record"],
             enums=[rust_type_name(t.name) for t in spec.types if t.kind == "enum"],

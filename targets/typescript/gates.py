@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 
+from ..checkfiles import restore_check_files
 from ..clausedocs import carried_clauses, item_clause_findings
+from ..constvalues import constant_findings
 from . import items as ts_items
 from .signatures import service_name
 
@@ -118,9 +120,24 @@ def coverage(spec: Spec, root: Path) -> list[Finding]:
     return item_clause_findings(spec, carried, ts_items.source_name, "TS002")
 
 
+def constants(spec: Spec, root: Path) -> list[Finding]:
+    """TS005: each constant's literal in the source equals the spec's value."""
+    carried = ts_items.read_items(root, service_name(spec))
+    return constant_findings(spec, carried, ts_items.source_name, ts_items.parse_literal, "TS005")
+
+
 def covered(spec: Spec, root: Path) -> set[str]:
     """The clause ids the generated items carry (the report's coverage)."""
     return carried_clauses(spec, ts_items.read_items(root, service_name(spec)))
+
+
+CHECK_FILES = {
+    "fixtures/fixtures.ts": "TS004",
+    "tsconfig.fixtures.json": "TS004",
+    "test/conformance.ts": "TS003",
+    "tsconfig.test.json": "TS003",
+}
+"""Files that hold the package's checks, each with the gate that compiles it."""
 
 
 def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Path:
@@ -150,7 +167,7 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
 
 def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
     """All gates; a missing tool gives a `not_run` finding, never a pass."""
-    findings = coverage(spec, root)
+    findings = coverage(spec, root) + constants(spec, root)
     tsc = find_tsc()
     if tsc is None:
         findings.append(
@@ -182,6 +199,7 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
                 )
                 return findings
         pkg = work / spec.id / "typescript"
+        findings += restore_check_files(target.generate(spec), root, pkg, CHECK_FILES)
         main = run_tsc(tsc, pkg / "tsconfig.json", "TS001", pkg, work)
         findings += main
         if main:
@@ -204,15 +222,6 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
 
 
 def fixtures(tsc: Path, pkg: Path, work: Path) -> list[Finding]:
-    """TS004: the typed fixtures (a value of every type, every example value) compile."""
-    cfg = pkg / "tsconfig.fixtures.json"
-    if not cfg.is_file():
-        return [
-            Finding(
-                rule="TS004",
-                severity=Severity.ERROR,
-                message="tsconfig.fixtures.json is missing: the types were not exercised",
-                file="tsconfig.fixtures.json",
-            )
-        ]
-    return run_tsc(tsc, cfg, "TS004", pkg, work)
+    """TS004: the typed fixtures (a value of every type, every example value, a sample call
+    of every operation, every error, the exact type of every field) compile."""
+    return run_tsc(tsc, pkg / "tsconfig.fixtures.json", "TS004", pkg, work)

@@ -90,7 +90,7 @@ class Baseline:
         self.specs = root / "specs"
         shutil.copytree(specs, self.specs)
         self.output = root / "output"
-        self.cache = root / "cache"
+        self.cache = root / ".specloom-cache"  # where `verify` looks too (config root)
         self.built: dict[str, BuildResult] = {}
 
     def config(self) -> Config:
