@@ -91,6 +91,11 @@ fn call_amount_due<S: BillingService + ?Sized>(svc: &mut S) -> Result<common::Mo
     svc.amount_due(Invoice { id: String::from("text"), customer: String::from("text"), lines: vec![LineItem { description: String::from("text"), quantity: 7i32, unit_price: common::Money { amount_minor: 9007199254i64, currency: String::from("text") } }], total: common::Money { amount_minor: 9007199254i64, currency: String::from("text") }, paid: common::Money { amount_minor: 9007199254i64, currency: String::from("text") }, status: InvoiceStatus::Draft, due: None, labels: std::collections::BTreeMap::from([(String::from("key"), String::from("text"))]) })
 }
 
+/// `get_invoice` takes these argument values and returns `Invoice`.
+fn call_get_invoice<S: BillingService + ?Sized>(svc: &mut S) -> Result<Invoice, Error> {
+    svc.get_invoice(String::from("text"))
+}
+
 #[test]
 fn every_error_has_a_value() {
     let error_empty_invoice: Error = Error::EmptyInvoice;
@@ -99,6 +104,7 @@ fn every_error_has_a_value() {
     let error_invoice_not_draft: Error = Error::InvoiceNotDraft;
     let error_currency_mismatch: Error = Error::CurrencyMismatch;
     let error_overpayment: Error = Error::Overpayment;
+    let error_unknown_invoice: Error = Error::UnknownInvoice;
 }
 
 #[test]
