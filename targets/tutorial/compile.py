@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity, not_run
@@ -245,7 +248,7 @@ def compile_rust(
         return [_no_code(rule, "Rust", tutorial)]
     try:
         from ..rust import RustTarget
-        from ..rust.gates import find_cargo
+        from ..rust.gates import crate_home, find_cargo, sync_tree
         from ..rust.signatures import crate_name, package_name
     except ImportError:
         return [_skipped(rule, "the rust target is not installed", "pip install specloom")]
@@ -253,30 +256,37 @@ def compile_rust(
     if cargo is None:
         return [_skipped(rule, "cargo not found", "install Rust: scripts/setup.sh")]
     target = RustTarget(ctx)
-    with tempfile.TemporaryDirectory(prefix="specloom-tut-rs-") as tmp:
-        work = Path(tmp)
+    # A stable folder per spec under the cache (not a temporary one): files are synced, so
+    # cargo's fingerprints reuse the stub crates' compilation from one build to the next.
+    home = crate_home(ctx.cache_dir, spec.id, "tutorial")
+    home.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home / ".lock")):
+        work = home / "work"
         deps = []
         for dep in [*ctx.workspace.dependencies(spec.id), spec.id]:
             try:
-                _write(target.generate(ctx.workspace.specs[dep]), work / dep / "rust")
+                stubs = {f.path: f.data for f in target.generate(ctx.workspace.specs[dep])}
             except SpecloomError as exc:
                 return [_no_stubs(rule, "Rust", exc)]
+            sync_tree(stubs, work / dep / "rust")
             deps.append(
                 f'{crate_name(dep)} = {{ path = "../{dep}/rust", package = "{package_name(dep)}" }}'
             )
         crate = work / "tutorial"
-        (crate / "src").mkdir(parents=True)
-        (crate / "Cargo.toml").write_text(
+        manifest = (
             f'[package]\nname = "{project}"\nversion = "0.0.0"\nedition = "2021"\n'
             "publish = false\n\n[workspace]\n\n[dependencies]\n" + "\n".join(deps) + "\n"
         )
-        _write_files(files, crate)
-        if not (crate / "src" / "lib.rs").is_file():
-            (crate / "src" / "lib.rs").write_text("")
+        tree = {path: _text(body).encode("utf-8") for path, body in files.items()}
+        lib = tree.get("src/lib.rs", b"")
         if "src/tutorial.rs" in files:
-            with (crate / "src" / "lib.rs").open("a", encoding="utf-8") as lib:
-                lib.write("\nmod tutorial;\n")
-        env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_TERM_COLOR="never")
+            lib += b"\nmod tutorial;\n"
+        tree["src/lib.rs"] = lib
+        # Exactly the project's files: a stale file of an earlier tutorial must not compile.
+        shutil.rmtree(crate / "src", ignore_errors=True)
+        shutil.rmtree(crate / "tests", ignore_errors=True)
+        sync_tree({"Cargo.toml": manifest.encode(), **tree}, crate)
+        env = dict(os.environ, CARGO_TARGET_DIR=str(home / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
             [
                 str(Path(cargo).absolute()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
@@ -63,11 +64,18 @@ class TutorialTarget(Target):
             "typescript": self.settings.compile_typescript,
             "rust": self.settings.compile_rust,
         }
-        for lang in langs:
-            if enabled.get(lang.name, True):
-                findings += gates.compiles(lang, read, shown)
-            else:
-                findings.append(turned_off(lang.rule, f"compile_{lang.name} = false in config"))
+        # The compilations are independent: tsc and cargo run at the same time.
+        with ThreadPoolExecutor(max_workers=max(1, len(langs))) as pool:
+            runs = [
+                pool.submit(gates.compiles, lang, read, shown)
+                for lang in langs
+                if enabled.get(lang.name, True)
+            ]
+            for lang in langs:
+                if not enabled.get(lang.name, True):
+                    findings.append(turned_off(lang.rule, f"compile_{lang.name} = false in config"))
+            for run in runs:
+                findings += run.result()
         findings += gates.blocks_checked(langs, read, shown)
         findings += gates.must_in_steps(spec, read, shown)
         cases = ValueBuilder(spec, self.ctx.workspace).cases() if spec.operations else []
