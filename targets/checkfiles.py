@@ -42,7 +42,8 @@ def restore_check_files(
         dest = work / path
         if want is None:
             dest.unlink(missing_ok=True)
-        else:
+        elif not (dest.is_file() and dest.read_bytes() == want):
+            # Unchanged bytes keep their modification time: cargo's fingerprints stay valid.
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(want)
     return out
