@@ -1,4 +1,4 @@
-"""The constant-value gate of the stub targets (TS005/RS006): each constant's literal, read
+"""The constant-value gate of the stub targets (TS006/RS006): each constant's literal, read
 back from the generated source and parsed, equals the value the spec gives it."""
 
 from __future__ import annotations

@@ -146,6 +146,50 @@ def run(
         return run_build(req, executor, progress=progress)
 
 
+def _report(result: BuildResult, fmt: OutputFormat) -> None:
+    """Print the build's result: JSON, or warnings, the summary table and what failed."""
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
+    else:
+        from rich.console import Console  # lazily: start-up time (issue 14)
+        from rich.markup import escape
+
+        out = Console(highlight=False, soft_wrap=True)
+        for w in result.warnings:
+            out.print(f"[yellow]warning:[/] {escape(w)}", markup=True)
+        if not result.rows:
+            out.print("nothing to build (no spec selected)")
+        else:
+            out.print(summary_table(result))
+        for r in result.rows:
+            if r.status == "built":  # every rebuild names what changed
+                out.print(f"{r.spec}/{r.target} built: {r.reason}", markup=False)
+        print_problems(out, result)
+
+
+def _watch(
+    req: BuildRequest,
+    runner: Runner,
+    task_runner: TaskRunnerName,
+    dask_address: str | None,
+    jobs: int | None,
+) -> None:
+    """Rebuild on every save of the specs or the config, one line per rebuild."""
+    from specloom.config import find_config_file, load_config
+    from specloom.pipeline.watch import watch_and_rebuild
+
+    config = load_config(req.paths[0] if req.paths else None)
+    watched = list(req.paths) or [Path(config.root) / config.specs]
+    cfg_file = find_config_file(Path.cwd())
+    if cfg_file is not None:
+        watched.append(cfg_file)
+    watch_and_rebuild(
+        watched,
+        lambda: run(req, runner, task_runner, dask_address, jobs, quiet=True),
+        lambda line: print(line, flush=True),
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add `specloom build` to the app."""
 
@@ -184,6 +228,9 @@ def register(app: typer.Typer) -> None:
         ),
         jobs: int = typer.Option(None, "--jobs", "-j", help="Local runner: targets at once."),
         cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (LLM, audio)."),
+        watch: bool = typer.Option(
+            False, "--watch", help="After the build, rebuild on every save (one line each)."
+        ),
         strict: bool = typer.Option(
             False,
             "--strict",
@@ -204,8 +251,6 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
-        from rich.console import Console
-        from rich.markup import escape
 
         from specloom.pipeline.build import BuildRequest
 
@@ -226,8 +271,8 @@ def register(app: typer.Typer) -> None:
             return run(r, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
 
         if staged or committed:
-            if (staged and committed) or changed:
-                raise typer.BadParameter("use one of --staged, --committed and --changed")
+            if (staged and committed) or changed or watch:
+                raise typer.BadParameter("use one of --staged, --committed, --changed and --watch")
             from specloom.pipeline.staged import COMMITTED, STAGED, git_build
 
             if staged and output is not None:
@@ -235,20 +280,10 @@ def register(app: typer.Typer) -> None:
             result = git_build(req, STAGED if staged else COMMITTED, go)
         else:
             result = go(req)
-        if fmt is OutputFormat.json:
-            typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
-        else:
-            out = Console(highlight=False, soft_wrap=True)
-            for w in result.warnings:
-                out.print(f"[yellow]warning:[/] {escape(w)}", markup=True)
-            if not result.rows:
-                out.print("nothing to build (no spec selected)")
-            else:
-                out.print(summary_table(result))
-            for r in result.rows:
-                if r.status == "built":  # every rebuild names what changed
-                    out.print(f"{r.spec}/{r.target} built: {r.reason}", markup=False)
-            print_problems(out, result)
+        _report(result, fmt)
+        if watch:
+            _watch(req, chosen, task_runner, dask_address, jobs)
+            raise typer.Exit(0)
         raise typer.Exit(result.exit_code)
 
 

@@ -36,7 +36,7 @@ from specloom.pipeline.plan import (
     parts_hash,
 )
 from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
-from specloom.pipeline.registry import available_targets, resolve_targets
+from specloom.pipeline.registry import TargetInfo, available_targets, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.target import Target
 
@@ -81,6 +81,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     output: Path = Path("output")
     seconds: float = 0.0
+    left_out: list[str] = field(default_factory=list)
+    """Default targets not built because their extra is not installed."""
 
     @property
     def exit_code(self) -> int:
@@ -95,6 +97,7 @@ class BuildResult:
             "output": self.output.as_posix(),
             "seconds": round(self.seconds, 3),
             "warnings": self.warnings,
+            "left_out": self.left_out,
             "check": [f.as_dict() for f in self.check],
             "targets": [r.as_dict() for r in self.rows],
         }
@@ -208,7 +211,11 @@ def run_build(
     ]
     for sid in spec_ids:
         check_name(sid, "spec id", file=ws.specs[sid].path)
-    classes, broken = resolve_targets(req.targets)
+    left_out: list[TargetInfo] = []
+    classes, broken = resolve_targets(req.targets, left_out)
+    for info in left_out:
+        result.warnings.append(f"left out: {info.reason()}")
+    result.left_out = [i.name for i in left_out]
     for _name, exc in sorted(broken.items()):
         result.warnings.append(exc.message)
 
@@ -226,7 +233,7 @@ def run_build(
     spec_dirs = {sid: output / sid for sid in spec_ids}
     for sid, d in spec_dirs.items():
         claim(output, d, sid)  # ours, inside the output root, not through a symlink
-    settings = config.model_dump(mode="json", exclude={"root"})
+    settings = config.settings()
     with lock_outputs(
         list(spec_dirs.values()),
         wait=req.wait,

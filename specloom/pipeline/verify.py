@@ -163,9 +163,10 @@ def verify_target(
         output.absolute(),
         cache.absolute(),
         "template",
-        config.model_dump(mode="json", exclude={"root"}),
+        config.settings(),
         config.targets.get(name, {}),
     )
+    target.ctx.mode = "verify"  # gates check what is published (TS005: dist/ must be there)
     settings = config.model_dump(mode="json", exclude={"root"})
     key = gatecache.gate_key(name, actual, input_parts(target, sid, code_files(cls)), settings)
     cached = gatecache.load(cache, sid, name, key) if reuse else None

@@ -18,6 +18,7 @@ from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 from specloom.target import BuildContext
+from specloom.tools import missing_hint
 
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$")
 _TSC_DIAG = re.compile(
@@ -95,7 +96,7 @@ def _write_files(files: Files, dest: Path) -> None:
         p.write_text(_text(body), encoding="utf-8")
 
 
-def _skipped(rule: str, why: str, fix: str) -> Finding:
+def _skipped(rule: str, why: str, fix: str = "see `specloom doctor`") -> Finding:
     return not_run(rule, f"{why}; the tutorial's code was not compiled", fix=fix)
 
 
@@ -166,10 +167,10 @@ def compile_typescript(
         from ..typescript import TypeScriptTarget
         from ..typescript.gates import assemble, find_tsc, node_types_dir, run_tsc
     except ImportError:
-        return [_skipped(rule, "the typescript target is not installed", "pip install specloom")]
-    tsc = find_tsc()
+        return [_skipped(rule, "the typescript target is not installed")]
+    tsc = find_tsc(ctx.tools)
     if tsc is None:
-        return [_skipped(rule, "tsc not found", "run scripts/setup.sh")]
+        return [_skipped(rule, f"tsc not found ({missing_hint('tsc')})")]
     target = TypeScriptTarget(ctx)
     with tempfile.TemporaryDirectory(prefix="specloom-tut-ts-") as tmp:
         work = Path(tmp)
@@ -188,7 +189,7 @@ def compile_typescript(
         # conformance suite its test module imports needs it too.
         types = node_types_dir(tsc)
         if types is None:
-            return [_skipped(rule, "@types/node not found next to tsc", "scripts/setup.sh")]
+            return [_skipped(rule, "@types/node not found next to tsc")]
         (work / "stubs" / "node_modules" / "@types").symlink_to(types)
         suite = work / "stubs" / spec.id / "typescript" / "tsconfig.test.json"
         if suite.is_file():
@@ -251,10 +252,10 @@ def compile_rust(
         from ..rust.gates import crate_home, find_cargo, sync_tree
         from ..rust.signatures import crate_name, package_name
     except ImportError:
-        return [_skipped(rule, "the rust target is not installed", "pip install specloom")]
-    cargo = find_cargo()
+        return [_skipped(rule, "the rust target is not installed")]
+    cargo = find_cargo(ctx.tools)
     if cargo is None:
-        return [_skipped(rule, "cargo not found", "install Rust: scripts/setup.sh")]
+        return [_skipped(rule, f"cargo not found ({missing_hint('cargo')})")]
     target = RustTarget(ctx)
     # A stable folder per spec under the cache (not a temporary one): files are synced, so
     # cargo's fingerprints reuse the stub crates' compilation from one build to the next.

@@ -1,4 +1,4 @@
-"""Mutants of the typescript target (gates TS001-TS004)."""
+"""Mutants of the typescript target (gates TS001-TS006)."""
 
 from __future__ import annotations
 
@@ -163,7 +163,7 @@ MUTANTS: list[Mutant] = [
     Mutant(
         id="ts-generator-constant-value-changed",
         target="typescript",
-        gate="TS005",
+        gate="TS006",
         kind="generator",
         mutate=_constant_value_changed,
         why="a constant whose value differs from the spec",
@@ -211,7 +211,7 @@ MUTANTS: list[Mutant] = [
     Mutant(
         id="ts-published-constant-value-edited",
         target="typescript",
-        gate="TS005",
+        gate="TS006",
         kind="published",
         mutate=_edit("src/api.ts", '= "inv_";', '= "inv-";'),
         why="a published constant edited",
@@ -393,5 +393,21 @@ MUTANTS += [
             "amountDue(invoice: Invoice | string): Promise<common.Money>;",
         ),
         why="an operation parameter wider than the spec (every sample argument still fits)",
+    ),
+    Mutant(
+        id="ts-published-dist-file-missing",
+        target="typescript",
+        gate="TS005",
+        kind="published",
+        mutate=lambda ctx: (ctx.root / "dist" / "index.js").unlink(),
+        why="a package whose entry point is gone: consumers cannot import it",
+    ),
+    Mutant(
+        id="ts-published-dist-edited",
+        target="typescript",
+        gate="TS005",
+        kind="published",
+        mutate=_edit("dist/api.js", "export class", "export class Injected {}\nexport class"),
+        why="shipped JavaScript that is not the compile of the checked sources",
     ),
 ]
