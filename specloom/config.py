@@ -22,6 +22,9 @@ class LintConfig(BaseModel):
     """Rule ids to turn off."""
     severity: dict[str, str] = Field(default_factory=dict)
     """Per-rule severity override: {"SL001": "error"}."""
+    targets: list[str] | None = None
+    """Targets whose lint hooks apply (`typescript`, `rust`...); default: the targets a
+    build without `--target` runs. `specloom build` sets it to the targets it builds."""
     ts_int64: str = "number"
     """Not a lint key: copied by `load_config` from `[tool.specloom.targets.typescript]
     int64`, so every caller of the check (lint, build, flows) applies the same policy."""
@@ -41,6 +44,9 @@ class Config(BaseModel):
     strict_gates: bool = False
     """Strict gates (as `build --strict` / `verify --strict`): a gate that could not run (a
     tool missing) is an error, so nothing unchecked is published and verify exits 1."""
+    read_outside: list[str] = Field(default_factory=list)
+    """Folders outside the workspace that specs may read (symlinked specs or examples),
+    relative to the config file. Empty: specloom reads only inside the workspace."""
     lint: LintConfig = Field(default_factory=LintConfig)
     targets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-target config tables, validated by each target's `config_model`."""

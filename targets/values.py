@@ -6,6 +6,7 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+from specloom.check.values import call_problems
 from specloom.errors import SpecError
 from specloom.model import (
     ErrorDef,
@@ -175,6 +176,16 @@ class ValueBuilder:
             st = ex.structured
             if st is None:
                 continue
+            problems = call_problems(
+                self.spec,
+                self.workspace,
+                st.call,
+                st.with_,
+                expect=st.expect,
+                expect_error=st.expect_error,
+            )
+            if problems:  # the lint rule SL112 reports them all; the build stops at the first
+                raise _bad(st.pos, problems[0])
             op = ops.get(st.call)
             if op is None:
                 raise _bad(st.pos, f"the example calls `{st.call}`, which is not an operation")

@@ -110,8 +110,10 @@ _RULES = [
         "SL012",
         "bad-example-call",
         E,
-        "A structured example calls an unknown operation or expects an unknown error.",
-        "Use the name of an operation (`call:`) or error (`expect: {error: ...}`) of the spec.",
+        "A structured example calls an unknown operation or parameter, gives a value of the"
+        " wrong type (enum member, int range, date, record field...), or expects an error the"
+        " operation does not declare.",
+        "Make the example's `call`, `with` and `expect` match the operation in the spec.",
     ),
     Rule(
         "SL013",
@@ -129,6 +131,14 @@ _RULES = [
         default_enabled=False,
     ),
     # -- SL1xx: type check ------------------------------------------------------------
+    Rule(
+        "SL015",
+        "confusable-id",
+        E,
+        "Two ids or names differ only by confusable Unicode characters (look-alike letters,"
+        " invisible characters, compatibility forms).",
+        "Use plain ASCII letters and digits in ids and names, or make the two clearly different.",
+    ),
     Rule(
         "SL101",
         "unknown-type",
@@ -206,6 +216,14 @@ _RULES = [
         "A constant's value does not match its declared type.",
         "Change the value or the type so they agree.",
     ),
+    Rule(
+        "SL112",
+        "generated-name-collision",
+        E,
+        "A type, error, constant or enum becomes a name the target's generated code already"
+        " declares (`SvcService`, `SvcError` in spec `svc`).",
+        "Rename the item; the message names what the target declares under that name.",
+    ),
     # -- SL2xx: cross-spec conflicts --------------------------------------------------
     Rule(
         "SL201",
@@ -234,6 +252,13 @@ _RULES = [
         E,
         "A lower-authority clause contradicts a higher-authority one.",
         "Remove the lower-authority clause or make it consistent with the higher one.",
+    ),
+    Rule(
+        "SL205",
+        "redefined-import",
+        E,
+        "A clause id or a type is defined both in a spec and in a spec it imports.",
+        "Use the imported definition (`<spec>.<Type>`) or give the clause or type its own name.",
     ),
 ]
 

@@ -14,8 +14,16 @@ from specloom.errors import BuildError, ConfigError
 from specloom.findings import Finding, is_not_run
 from specloom.model import Workspace
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
+from specloom.pipeline.job import target_record
 from specloom.pipeline.lock import lock_outputs
-from specloom.pipeline.manifest import Manifest, TargetRecord, read_manifest, write_manifest
+from specloom.pipeline.manifest import (
+    Manifest,
+    TargetRecord,
+    read_manifest,
+    recorded_folders,
+    update_manifest,
+)
+from specloom.pipeline.ownership import claim
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import (
     Job,
@@ -26,8 +34,8 @@ from specloom.pipeline.plan import (
     job_input_hash,
     make_target,
 )
-from specloom.pipeline.publish import clean_leftovers, ensure_dir
-from specloom.pipeline.registry import resolve_targets
+from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
+from specloom.pipeline.registry import available_targets, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.target import Target
 
@@ -140,6 +148,8 @@ def named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
 def resolve_request(req: BuildRequest, config: Config) -> tuple[list[Path], Path, Path]:
     """(paths, output root, cache folder) with the config's defaults filled in."""
     root = Path(config.root)
+    if root.is_absolute() and root == Path.cwd():
+        root = Path()  # relative paths: the IR (and its hashes) as for `specloom build specs`
     paths = req.paths or [root / config.specs]
     output = req.output if req.output is not None else root / config.output
     cache = req.cache_dir if req.cache_dir is not None else root / ".specloom-cache"
@@ -187,13 +197,20 @@ def run_build(
     for _name, exc in sorted(broken.items()):
         result.warnings.append(exc.message)
 
-    findings, warnings = (checker or _check)(ws, config.lint, cache)
+    lint = config.lint
+    if lint.targets is None:  # the lint hooks of exactly the targets this build runs
+        known = set(available_targets())  # (a class handed in by a test has no hook)
+        names = [cls.name for cls in classes if cls.name in known]
+        lint = lint.model_copy(update={"targets": names})
+    findings, warnings = (checker or _check)(ws, lint, cache)
     result.check = findings
     result.warnings += warnings
     blocked = blocked_specs(ws, findings)
 
     ensure_dir(output)
     spec_dirs = {sid: output / sid for sid in spec_ids}
+    for sid, d in spec_dirs.items():
+        claim(output, d, sid)  # ours, inside the output root, not through a symlink
     settings = config.model_dump(mode="json", exclude={"root"})
     with lock_outputs(
         list(spec_dirs.values()),
@@ -203,9 +220,13 @@ def run_build(
         plan: list[PlanEntry] = []
         manifests: dict[str, Manifest | None] = {}
         code = {cls.name: code_digest(cls) for cls in classes}
+        known = {cls.name for cls in classes} | set(available_targets())
         for sid in spec_ids:
-            clean_leftovers(spec_dirs[sid])
-            manifests[sid] = read_manifest(spec_dirs[sid])
+            m = manifests[sid] = read_manifest(spec_dirs[sid])
+            mine = set(m.targets) if m is not None else set()
+            if m is not None:
+                complete_interrupted(spec_dirs[sid], recorded_folders(m))
+            clean_leftovers(spec_dirs[sid], known | mine)
             for cls in classes:
                 raw = config.targets.get(cls.name, {})
                 t = make_target(cls, ws, output, cache, backend, settings, raw)
@@ -290,21 +311,19 @@ def _record(
     done: dict[tuple[str, str], JobResult],
     declared: dict[str, list[str]],
 ) -> list[TargetRow]:
-    """Update the manifest with what was published; return the rows of this spec."""
+    """The rows of this spec; the manifest gets the spec's hash and version when a target
+    was built (each job recorded its own target right after publishing it)."""
     spec = ws.specs[sid]
     total = len(spec.clauses)
-    m = manifest or Manifest(
-        spec=sid, spec_hash=spec.hash, spec_version=spec.version, specloom_version=__version__
-    )
-    before = m.model_dump_json()
     rows: list[TargetRow] = []
-    any_built = False
+    built: dict[str, TargetRecord] = {}
     for e in (p for p in plan if p.spec_id == sid):
         if e.action == "blocked":
             rows.append(TargetRow(sid, e.target, "blocked", e.reason, clauses_total=total))
             continue
         if e.action == "skip":
-            rec = m.targets[e.target]
+            assert manifest is not None  # fresh means recorded
+            rec = manifest.targets[e.target]
             rows.append(
                 TargetRow(
                     sid,
@@ -329,18 +348,7 @@ def _record(
             continue
         secs = sum(r.timings.values())
         if r.status == "built" and r.folder is not None:
-            any_built = True
-            m.targets[e.target] = TargetRecord(
-                target_version=r.target_version,
-                input_hash=r.input_hash,
-                backend=e.job.backend if e.job else "template",
-                folder=r.folder,
-                files=r.files,
-                gates=r.gates,
-                covered_clauses=r.covered,
-                grades=r.grades,
-                timings=r.timings,
-            )
+            built[e.target] = target_record(r, e.job.backend if e.job else "template")
         rows.append(
             TargetRow(
                 sid,
@@ -356,11 +364,19 @@ def _record(
                 gate_ids=declared.get(e.target, []),
             )
         )
-    if any_built:
-        m.spec_hash, m.spec_version = spec.hash, spec.version
-        m.specloom_version = __version__
-    if m.model_dump_json() != before or manifest is None:
-        write_manifest(spec_dir, m)
+
+    def fresh() -> Manifest:
+        return Manifest(
+            spec=sid, spec_hash=spec.hash, spec_version=spec.version, specloom_version=__version__
+        )
+
+    def change(m: Manifest) -> None:
+        m.targets.update(built)  # (already there: each job recorded its own)
+        if built:
+            m.spec_hash, m.spec_version = spec.hash, spec.version
+            m.specloom_version = __version__
+
+    update_manifest(spec_dir, fresh, change)
     return rows
 
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from specloom.findings import Finding
-from specloom.pipeline.stage import write_error
+from specloom.pipeline.stage import create_new, no_symlink, write_error
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -81,6 +84,8 @@ def tree_digest(files: dict[str, str]) -> str:
 def read_manifest(spec_dir: Path) -> Manifest | None:
     """The manifest of `output/<spec>/`, or None when absent or unreadable (rebuild then)."""
     path = spec_dir / MANIFEST
+    if path.is_symlink():
+        return None  # never ours: read nothing through it (the next write replaces it)
     try:
         return Manifest.model_validate_json(path.read_bytes())
     except (OSError, ValidationError, ValueError):
@@ -91,11 +96,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temp file next to `path`, fsync, then os.replace: readers see old or new."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with tmp.open("wb") as fh:
+        with os.fdopen(create_new(tmp), "wb") as fh:  # never through a planted symlink
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # (replaces a symlink at `path` itself, never its target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise write_error(path, exc) from None
@@ -109,3 +114,42 @@ def write_manifest(spec_dir: Path, manifest: Manifest) -> None:
     data = json.loads(manifest.model_dump_json())
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     write_atomic(spec_dir / MANIFEST, text.encode("utf-8"))
+
+
+MANIFEST_LOCK = ".manifest.lock"
+"""Serialises read-modify-write of manifest.json between jobs (threads, processes, Dask
+workers): the build's own `.lock` is held by the build process for the whole build."""
+
+
+@contextmanager
+def manifest_locked(spec_dir: Path) -> Iterator[None]:
+    """Hold the manifest's file lock (a clear error when the folder is not writable)."""
+    lock = FileLock(str(spec_dir / MANIFEST_LOCK))
+    try:
+        no_symlink(spec_dir / MANIFEST_LOCK)
+        lock.acquire()
+    except OSError as exc:
+        raise write_error(spec_dir / MANIFEST_LOCK, exc) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def update_manifest(
+    spec_dir: Path, fresh: Callable[[], Manifest], change: Callable[[Manifest], None]
+) -> Manifest:
+    """Read the manifest (or start `fresh()`), apply `change`, write it back atomically, all
+    under the manifest lock, so concurrent jobs never lose each other's records."""
+    with manifest_locked(spec_dir):
+        m = read_manifest(spec_dir) or fresh()
+        before = m.model_dump_json()
+        change(m)
+        if m.model_dump_json() != before or not (spec_dir / MANIFEST).is_file():
+            write_manifest(spec_dir, m)
+        return m
+
+
+def recorded_folders(m: Manifest) -> dict[str, tuple[str, dict[str, str]]]:
+    """target -> (version folder, file hashes) as the manifest records them."""
+    return {t: (r.folder, r.files) for t, r in m.targets.items()}

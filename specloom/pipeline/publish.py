@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from specloom.errors import BuildError
@@ -16,8 +17,10 @@ from specloom.pipeline.manifest import hash_tree, tree_digest
 from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, write_error
 
 LINK_TMP_PREFIX = ".tmp-link-"
-_VERSION = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*-([0-9a-f]{8,64}(-[0-9]+)?|legacy)$")
+_VERSION_SUFFIX = re.compile(r"[0-9a-f]{8,64}(-[0-9]+)?|legacy")
 VERIFY_PREFIX = ".verify-"
+TEMP_OF = ("manifest.json", "report.md", "report.json", ".specloom-output")
+"""Files the build writes atomically in a spec's output folder (temp file, then rename)."""
 DIGEST_HEX = 20
 """Hex characters of the tree digest in a version folder's name (80 bits)."""
 
@@ -46,13 +49,25 @@ def current_folder(spec_dir: Path, target: str) -> str | None:
     if not link.is_symlink():
         return None
     dest = os.readlink(link)
-    if "/" in dest or not dest.startswith(f".{target}-"):
-        return None
+    if "/" in dest or not dest.startswith(f".{target}-") or (spec_dir / dest).is_symlink():
+        return None  # not a version folder of ours (a link to a link may lead anywhere)
     return dest
 
 
-def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, str]]:
-    """Move the verified staging folder into place; returns (version folder, file hashes)."""
+Recorder = Callable[[str, dict[str, str]], None]
+"""record(version folder, file hashes): writes the target's manifest record."""
+
+
+def publish(
+    spec_dir: Path, target: str, staging: Path, record: Recorder | None = None
+) -> tuple[str, dict[str, str]]:
+    """Move the verified staging folder into place; returns (version folder, file hashes).
+
+    Order: rename staging to its version folder, `record` it in the manifest, swap the
+    symlink, delete the old folder. A kill between the record and the swap leaves a manifest
+    naming a complete, verified folder the symlink does not point at yet:
+    `complete_interrupted` finishes that swap under the next build's or verify's lock.
+    """
     files = hash_tree(staging)
     folder = version_folder_name(target, files)
     link = spec_dir / target
@@ -60,6 +75,8 @@ def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, 
     if old == folder:
         if hash_tree(spec_dir / folder) == files:
             remove_tree(staging)  # identical bytes are already published
+            if record is not None:
+                record(folder, files)
             return folder, files
         n = 1  # the published copy was edited by hand: publish beside it, then swap
         while (spec_dir / f"{folder}-{n}").exists():
@@ -70,6 +87,9 @@ def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, 
         os.rename(staging, spec_dir / folder)
         fsync_dir(spec_dir)
         faults.hold("publish")
+        if record is not None:
+            record(folder, files)
+            faults.hold("recorded")
         if link.exists() and not link.is_symlink():
             # an output from before symlinked publishing: move it aside, swap, delete
             aside = spec_dir / f".{target}-legacy"
@@ -91,10 +111,40 @@ def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, 
     return folder, files
 
 
-def clean_leftovers(spec_dir: Path) -> list[str]:
-    """Remove staging, temp-link, verify and unreferenced version folders; returns their names."""
-    if not spec_dir.is_dir():
+def complete_interrupted(
+    spec_dir: Path, records: dict[str, tuple[str, dict[str, str]]]
+) -> list[str]:
+    """Finish publishes a kill cut between the manifest record and the symlink swap: for each
+    `target -> (folder, files)` the manifest records, when `<target>` points elsewhere and the
+    recorded folder is there with exactly the recorded files, point `<target>` at it. Returns
+    the targets completed. A folder that differs from its record is never published."""
+    done: list[str] = []
+    for target, (folder, files) in sorted(records.items()):
+        link = spec_dir / target
+        if current_folder(spec_dir, target) == folder or (link.exists() and not link.is_symlink()):
+            continue
+        where = spec_dir / folder
+        if where.is_symlink() or not where.is_dir() or hash_tree(where) != files:
+            continue
+        tmp = spec_dir / f"{LINK_TMP_PREFIX}{target}-{os.getpid()}"
+        try:
+            remove_tree(tmp)
+            os.symlink(folder, tmp)
+            os.replace(tmp, link)
+            fsync_dir(spec_dir)
+        except OSError as exc:
+            raise write_error(link, exc) from None
+        done.append(target)
+    return done
+
+
+def clean_leftovers(spec_dir: Path, targets: Iterable[str]) -> list[str]:
+    """Remove what killed builds of `targets` left in a folder specloom owns (staging,
+    temp-link, verify and unreferenced version folders, each named after one of those
+    targets); returns their names. Anything else, and any folder not ours, is left alone."""
+    if not spec_dir.is_dir() or spec_dir.is_symlink():
         return []
+    names = sorted(set(targets), key=len, reverse=True)
     live: set[str] = set()
     for entry in spec_dir.iterdir():
         if entry.is_symlink() and not entry.name.startswith("."):
@@ -102,14 +152,34 @@ def clean_leftovers(spec_dir: Path) -> list[str]:
     removed: list[str] = []
     for entry in sorted(spec_dir.iterdir()):
         name = entry.name
-        if not name.startswith(".") or name in live or name == ".lock":
+        if name in live or not any(_leftover_of(name, t) for t in names):
             continue
-        if name.startswith((STAGING_PREFIX, LINK_TMP_PREFIX, VERIFY_PREFIX)) or (
-            _VERSION.match(name) and not entry.is_symlink()
-        ):
-            remove_tree(entry)
-            removed.append(name)
-    return removed
+        if entry.is_symlink() and not name.startswith(LINK_TMP_PREFIX):
+            continue
+        remove_tree(entry)
+        removed.append(name)
+    return removed + _temp_files(spec_dir)
+
+
+def _temp_files(spec_dir: Path) -> list[str]:
+    """`write_atomic`'s temp files (`.manifest.json.tmp-<pid>`) a kill left behind."""
+    out: list[str] = []
+    for name in TEMP_OF:
+        for entry in sorted(spec_dir.glob(f".{name}.tmp-*")):
+            if entry.name.rpartition("-")[2].isdigit():  # (unlink: a symlink itself)
+                entry.unlink(missing_ok=True)
+                out.append(entry.name)
+    return out
+
+
+def _leftover_of(name: str, target: str) -> bool:
+    """`name` is a folder a build of `target` creates and may leave behind when killed."""
+    for prefix in (STAGING_PREFIX, LINK_TMP_PREFIX, VERIFY_PREFIX):
+        rest = name.removeprefix(f"{prefix}{target}-")
+        if rest != name and rest.isdigit():
+            return True
+    rest = name.removeprefix(f".{target}-")
+    return rest != name and _VERSION_SUFFIX.fullmatch(rest) is not None
 
 
 def ensure_dir(path: Path) -> None:

@@ -15,10 +15,17 @@ from specloom.model import Workspace
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
 from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
-from specloom.pipeline.manifest import hash_tree, read_manifest, tree_digest
+from specloom.pipeline.manifest import hash_tree, read_manifest, recorded_folders, tree_digest
+from specloom.pipeline.ownership import inside_root
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import make_target
-from specloom.pipeline.publish import DIGEST_HEX, VERIFY_PREFIX, current_folder, folder_digest
+from specloom.pipeline.publish import (
+    DIGEST_HEX,
+    VERIFY_PREFIX,
+    complete_interrupted,
+    current_folder,
+    folder_digest,
+)
 from specloom.pipeline.registry import load_target
 from specloom.pipeline.stage import remove_tree
 
@@ -144,13 +151,14 @@ def verify_target(
     target = make_target(
         cls,
         ws,
-        output,
-        cache,
+        output.absolute(),
+        cache.absolute(),
         "template",
         config.model_dump(mode="json", exclude={"root"}),
         config.targets.get(name, {}),
     )
-    copy = spec_dir / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
+    # absolute: gates run tools (mkdocs, tsc, cargo) in other working folders
+    copy = spec_dir.absolute() / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
     remove_tree(copy)
     try:
         shutil.copytree(spec_dir / folder, copy, symlinks=True)
@@ -165,6 +173,16 @@ def verify_target(
     if has_errors(gates):
         status = "failed"
     return VerifyRow(sid, name, status, findings, list(cls.gate_ids))
+
+
+def _interrupted(spec_dir: Path, name: str) -> Finding:
+    return _finding(
+        "VER003",
+        "a killed build had recorded this version but not yet swapped the symlink to it;"
+        " the swap was completed (the folder matched its record)",
+        f"{spec_dir.as_posix()}/{name}",
+        Severity.INFO,
+    )
 
 
 def run_verify(
@@ -186,6 +204,8 @@ def run_verify(
     rows: list[VerifyRow] = []
     for sid in [s for s in ws.order if s in named]:
         spec_dir = out / check_name(sid, "spec id", file=ws.specs[sid].path)
+        if spec_dir.exists() or spec_dir.is_symlink():
+            inside_root(out, spec_dir)  # never read (or lock) through a symlink elsewhere
         manifest = read_manifest(spec_dir)
         if manifest is None:
             rows.append(
@@ -205,8 +225,13 @@ def run_verify(
             continue
         names = targets or sorted(manifest.targets)
         with lock_outputs([spec_dir]):
-            rows += [
-                verify_target(ws, sid, n, spec_dir, config, out, cache, strict_gates=strict_gates)
-                for n in names
-            ]
+            manifest = read_manifest(spec_dir) or manifest
+            completed = complete_interrupted(spec_dir, recorded_folders(manifest))
+            for n in names:
+                row = verify_target(
+                    ws, sid, n, spec_dir, config, out, cache, strict_gates=strict_gates
+                )
+                if n in completed:
+                    row.findings.insert(0, _interrupted(spec_dir, n))
+                rows.append(row)
     return rows

@@ -169,7 +169,7 @@ def compile_typescript(
             ' "files": ["tutorial.ts"]}\n'
         )
         proc = subprocess.run(
-            [str(tsc), "-p", "tsconfig.json", "--pretty", "false"],
+            [str(Path(tsc).absolute()), "-p", "tsconfig.json", "--pretty", "false"],
             cwd=tut,
             capture_output=True,
             text=True,
@@ -224,7 +224,10 @@ def compile_rust(
         (crate / "src" / "lib.rs").write_text(prog.text, encoding="utf-8")
         env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
-            [str(cargo), "check", "--tests", "--offline", "--quiet", "--message-format", "short"],
+            [
+                str(Path(cargo).absolute()),
+                *("check", "--tests", "--offline", "--quiet", "--message-format", "short"),
+            ],
             cwd=crate,
             env=env,
             capture_output=True,

@@ -65,6 +65,7 @@ def run_tsc(
 
     Paths inside the temporary build folder `work` are shown relative to it.
     """
+    tsc, config = tsc.absolute(), config.absolute()  # tsc runs in another working folder
     proc = subprocess.run(
         [str(tsc), "-p", str(config), "--pretty", "false"],
         capture_output=True,

@@ -490,7 +490,7 @@ def test_bad_example_values_are_spec_errors(workspace: Workspace, tmp_path: Path
         t.generate(spec)
     assert info.value.file == ex.structured.pos.file
     assert info.value.line == ex.structured.pos.line
-    assert "`lost` is not a value of `InvoiceStatus`" in info.value.message
+    assert "'lost' is not a value of the enum `InvoiceStatus`" in info.value.message
 
 
 def test_missing_parameter_is_a_spec_error(workspace: Workspace, tmp_path: Path) -> None:
@@ -500,7 +500,7 @@ def test_missing_parameter_is_a_spec_error(workspace: Workspace, tmp_path: Path)
     ex = next(e for e in spec.examples if e.structured and e.structured.call == "amount_due")
     assert ex.structured is not None
     del ex.structured.with_["invoice"]
-    with pytest.raises(SpecError, match="gives no value for the parameter `invoice`"):
+    with pytest.raises(SpecError, match="no value for the required parameter `invoice`"):
         make_target(workspace, tmp_path).generate(spec)
 
 
