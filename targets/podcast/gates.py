@@ -17,7 +17,9 @@ from specloom.findings import Finding, Severity
 from specloom.model import Spec
 
 from .builder import FALLBACK_DATE
-from .script import Episode, missing_must_clauses, script_problems
+from .forms import SpokenLine, expected_lines, first_difference, script_md_lines, vtt_cues
+from .script import Episode, script_problems
+from .script_gates import script_findings
 from .vtt import cue_times
 
 SILENCE_DBFS = -50.0
@@ -26,7 +28,11 @@ MIN_WPM, MAX_WPM = 90.0, 260.0
 """Speaking rates that bound the plausible duration of a script."""
 TIME_TOLERANCE_S = 0.25
 """Chapters and cues may end this far past the decoded audio (MP3 frame rounding)."""
+CHAPTER_END_TOLERANCE_S = 0.5
+"""The last chapter ends this close to the decoded audio's end (either way)."""
 DECODE_RATE = 22050
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 REQUIRED_TAGS = {"TIT2": "title", "TALB": "show", "TRCK": "episode", "TDRC": "date"}
 
 
@@ -126,12 +132,16 @@ class PodcastGates:
         decoded = self.audio(episode)
         if episode is not None and decoded is not None:
             self.loudness(episode, decoded)
-        self.timing(decoded.duration if decoded is not None and decoded.pcm else None)
-        self.feed()
+        duration = decoded.duration if decoded is not None and decoded.pcm else None
+        self.timing(duration)
+        if episode is not None:
+            self.forms(episode, duration)
+        self.feed(episode)
         return self.findings
 
     def script(self) -> Episode | None:
-        """POD001 script well-formed, POD002 every MUST clause named by id."""
+        """POD001 well-formed, POD002 every MUST clause said, POD013 nothing unspeakable,
+        POD014 each segment's clauses."""
         path = self.root / "script.json"
         try:
             episode = Episode.model_validate_json(path.read_bytes())
@@ -152,16 +162,59 @@ class PodcastGates:
                 self.spec.path,
                 Severity.INFO,
             )
-        for cid in missing_must_clauses(episode, self.spec):
-            clause = self.spec.clause(cid)
-            self.add(
-                "POD002",
-                f"MUST clause {cid} is not in the script",
-                clause.pos.file if clause else self.spec.path,
-                clause=cid,
-                line=clause.pos.line if clause else None,
-            )
+        self.findings += script_findings(episode, self.spec)
         return episode
+
+    def forms(self, episode: Episode, duration: float | None) -> None:
+        """POD011 script.md, POD012 transcript.vtt and POD006 chapters.json agree with
+        script.json: same lines in the same order, one contiguous chapter per segment."""
+        try:
+            md = script_md_lines((self.root / "script.md").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            self.add("POD011", f"script.md is missing or unreadable: {exc}", "script.md")
+        else:
+            diff = first_difference(expected_lines(episode, by_title=True), md)
+            if diff:
+                self.add("POD011", f"script.md differs from script.json: {diff}", "script.md")
+        try:
+            cues = vtt_cues((self.root / "transcript.vtt").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            self.add("POD012", f"transcript.vtt is missing or malformed: {exc}", "transcript.vtt")
+        else:
+            got = [SpokenLine(c.segment, c.speaker, c.text, c.clauses) for c in cues]
+            diff = first_difference(expected_lines(episode), got)
+            if diff:
+                self.add(
+                    "POD012", f"transcript.vtt differs from script.json: {diff}", "transcript.vtt"
+                )
+        chapters = self._chapters()
+        titles = [(t, tuple(c)) for _, _, t, c in chapters]
+        want = [(seg.title, tuple(seg.clause_ids())) for seg in episode.segments]
+        if chapters and titles != want:
+            self.add(
+                "POD006",
+                f"chapters.json has {len(chapters)} chapters, script.json {len(want)} segments; "
+                "they must match one to one (title and clauses, in order)",
+                "chapters.json",
+            )
+        prev = 0.0
+        for n, (start, end, title, _) in enumerate(chapters, 1):
+            if abs(start - prev) > 0.001:
+                self.add(
+                    "POD006",
+                    f"chapter {n} ({title!r}) starts at {start:.3f} s, the previous one ends at "
+                    f"{prev:.3f} s: chapters must be contiguous",
+                    "chapters.json",
+                )
+                break
+            prev = end
+        if chapters and duration is not None and abs(prev - duration) > CHAPTER_END_TOLERANCE_S:
+            self.add(
+                "POD006",
+                f"the last chapter ends at {prev:.2f} s, the audio at {duration:.2f} s "
+                f"(more than {CHAPTER_END_TOLERANCE_S} s apart)",
+                "chapters.json",
+            )
 
     def audio(self, episode: Episode | None) -> Decoded | None:
         """POD003 the MP3 decodes, POD005 plausible duration, POD008 tags present."""
@@ -300,18 +353,47 @@ class PodcastGates:
                 file,
             )
 
-    def feed(self) -> None:
-        """POD009: feed.xml is well-formed RSS with an enclosure for this spec."""
+    def feed(self, episode: Episode | None) -> None:
+        """POD009: feed.xml is RSS whose item for this spec matches the episode: title,
+        number, guid, the MP3's byte size, and links to this spec's chapters and transcript."""
         try:
             root = ET.parse(self.root / "feed.xml").getroot()
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-        urls = [e.get("url", "") for e in root.iter("enclosure")]
-        if root.tag != "rss" or not any(
-            u.endswith(f"{self.spec.id}/podcast/episode.mp3") for u in urls
-        ):
+        suffix = f"{self.spec.id}/podcast/episode.mp3"
+        items = [
+            item
+            for item in root.iter("item")
+            if any(e.get("url", "").endswith(suffix) for e in item.iter("enclosure"))
+        ]
+        if root.tag != "rss" or len(items) != 1:
             self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
+            return
+        if episode is None:
+            return
+        item = items[0]
+        problems = []
+        enclosure = item.find("enclosure")
+        mp3 = self.root / "episode.mp3"
+        size = mp3.stat().st_size if mp3.is_file() else None
+        if enclosure is None or size is None or enclosure.get("length") != str(size):
+            problems.append(f"enclosure length is not the MP3's {size} bytes")
+        title = item.findtext("title") or ""
+        if not title.startswith(episode.title):
+            problems.append(f"title {title!r} is not the episode's {episode.title!r}")
+        if (item.findtext(f"{{{ITUNES}}}episode") or "") != str(episode.number):
+            problems.append(f"itunes:episode is not {episode.number}")
+        guid = f"specloom:{episode.spec}:{episode.version or 'unversioned'}"
+        if (item.findtext("guid") or "") != guid:
+            problems.append(f"guid is not {guid}")
+        for tag, name in (("chapters", "chapters.json"), ("transcript", "transcript.vtt")):
+            link = item.find(f"{{{PODCAST_NS}}}{tag}")
+            url = link.get("url", "") if link is not None else ""
+            if not url.endswith(f"{self.spec.id}/podcast/{name}"):
+                problems.append(f"podcast:{tag} does not link {name}")
+        for problem in problems:
+            self.add("POD009", f"feed.xml item for {self.spec.id}: {problem}", "feed.xml")
 
 
 def run_gates(spec: Spec, root: Path) -> list[Finding]:

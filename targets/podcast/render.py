@@ -28,8 +28,8 @@ def xml_text(value: object) -> str:
 
 
 def md_text(value: object) -> str:
-    """Escape Markdown-significant characters in plain text."""
-    out = str(value)
+    """Escape Markdown-significant characters in plain text, on one line."""
+    out = " ".join(str(value).split())
     for ch in "\\`*_[]<>|#":
         out = out.replace(ch, "\\" + ch)
     return out

@@ -28,6 +28,8 @@ class PodcastTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = PodcastConfig
     description: ClassVar[str] = "A two-host audio episode of the spec, with chapters and a feed."
+    gate_ids: ClassVar[tuple[str, ...]] = tuple(f"POD{n:03d}" for n in range(1, 15) if n != 10)
+    """POD010 (an undated episode) is information, not a gate."""
 
     _tts: TtsBackend | None = None
 
