@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
@@ -196,7 +198,7 @@ def compile_rust(
     """`cargo check --offline` on the tutorial's Rust, as a crate using the rust target's crates."""
     try:
         from ..rust import RustTarget
-        from ..rust.gates import find_cargo
+        from ..rust.gates import crate_home, find_cargo, sync_tree
         from ..rust.signatures import crate_name, package_name
     except ImportError:
         return [_skipped(rule, "the rust target is not installed")]
@@ -204,25 +206,29 @@ def compile_rust(
     if cargo is None:
         return [_skipped(rule, "cargo not found (install Rust: scripts/setup.sh)")]
     target = RustTarget(ctx)
-    with tempfile.TemporaryDirectory(prefix="specloom-tut-rs-") as tmp:
-        work = Path(tmp)
+    # A stable folder per spec under the cache (not a temporary one): files are synced, so
+    # cargo's fingerprints reuse the stub crates' compilation from one build to the next.
+    home = crate_home(ctx.cache_dir, spec.id, "tutorial")
+    home.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home / ".lock")):
+        work = home / "work"
         deps = []
         for dep in [*ctx.workspace.dependencies(spec.id), spec.id]:
             try:
-                _write(target.generate(ctx.workspace.specs[dep]), work / dep / "rust")
+                files = {f.path: f.data for f in target.generate(ctx.workspace.specs[dep])}
             except SpecloomError as exc:
                 return [_no_stubs(rule, "Rust", exc)]
+            sync_tree(files, work / dep / "rust")
             deps.append(
                 f'{crate_name(dep)} = {{ path = "../{dep}/rust", package = "{package_name(dep)}" }}'
             )
         crate = work / "tutorial"
-        (crate / "src").mkdir(parents=True)
-        (crate / "Cargo.toml").write_text(
+        manifest = (
             '[package]\nname = "specloom-tutorial"\nversion = "0.0.0"\nedition = "2021"\n'
             "publish = false\n\n[workspace]\n\n[dependencies]\n" + "\n".join(deps) + "\n"
         )
-        (crate / "src" / "lib.rs").write_text(prog.text, encoding="utf-8")
-        env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_TERM_COLOR="never")
+        sync_tree({"Cargo.toml": manifest.encode(), "src/lib.rs": prog.text.encode("utf-8")}, crate)
+        env = dict(os.environ, CARGO_TARGET_DIR=str(home / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
             [
                 str(Path(cargo).absolute()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
@@ -75,29 +76,42 @@ class TutorialTarget(Target):
 
             findings += prose_findings(self.ctx, self.name)
         compiled: list[str] = []
-        for rule, lang, option, on, compile_ in (
-            (
-                "TUT001",
-                "ts",
-                "compile_typescript",
-                self.settings.compile_typescript,
-                compile_typescript,
-            ),
-            ("TUT002", "rust", "compile_rust", self.settings.compile_rust, compile_rust),
-        ):
-            found = (
-                compile_(self.ctx, spec, programs[lang], shown, rule)
-                if on
-                else [
-                    Finding(
-                        rule=rule,
-                        severity=Severity.WARNING,
-                        message=f"skipped: {option} = false in config",
-                    )
-                ]
-            )
-            findings += found
-            compiled.append(_compile_state(programs[lang].blocks, found))
+        # The two compilations are independent: tsc and cargo run at the same time.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            runs = [
+                (
+                    lang,
+                    pool.submit(compile_, self.ctx, spec, programs[lang], shown, rule)
+                    if on
+                    else None,
+                    rule,
+                    option,
+                )
+                for rule, lang, option, on, compile_ in (
+                    (
+                        "TUT001",
+                        "ts",
+                        "compile_typescript",
+                        self.settings.compile_typescript,
+                        compile_typescript,
+                    ),
+                    ("TUT002", "rust", "compile_rust", self.settings.compile_rust, compile_rust),
+                )
+            ]
+            for lang, run, rule, option in runs:
+                found = (
+                    run.result()
+                    if run is not None
+                    else [
+                        Finding(
+                            rule=rule,
+                            severity=Severity.WARNING,
+                            message=f"skipped: {option} = false in config",
+                        )
+                    ]
+                )
+                findings += found
+                compiled.append(_compile_state(programs[lang].blocks, found))
         in_steps, missing = step_coverage(spec)
         for cid in missing:
             clause = spec.clause(cid)
