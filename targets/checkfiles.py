@@ -42,7 +42,7 @@ def restore_check_files(
         dest = work / path
         if want is None:
             dest.unlink(missing_ok=True)
-        else:
+        elif not dest.is_file() or dest.read_bytes() != want:  # unchanged: keep its mtime
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(want)
     return out
