@@ -340,7 +340,7 @@ class RustTarget(Target):
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """RS001 cargo check, RS002 per-item clauses, RS003 the conformance suite compiles,
-        RS004 the serde feature (only when serde is on), RS005 the typed fixtures and derives
+        RS004 the serde feature (off unless serde is on), RS005 the typed fixtures and derives
         compile, RS006 constant values."""
         from .gates import run_gates
 

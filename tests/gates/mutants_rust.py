@@ -42,16 +42,6 @@ def _int64_as_i32(ctx: MutationContext) -> None:
     ctx.monkeypatch.setitem(signatures.PRIMITIVES, "int64", "i32")
 
 
-def _serde_attribute_broken(ctx: MutationContext) -> None:
-    from specloom.targets.rust import signatures
-
-    ctx.monkeypatch.setattr(
-        signatures,
-        "SERDE",
-        signatures.SERDE + '\n#[cfg_attr(feature = "serde", serde(rename_all = "bogus"))]',
-    )
-
-
 def _constant_value_changed(ctx: MutationContext) -> None:
     from specloom.targets.rust import signatures
 
@@ -103,15 +93,6 @@ MUTANTS: list[Mutant] = [
         why="a field typed wrongly in a spec with no operations",
     ),
     Mutant(
-        id="rs-generator-serde-attribute-broken",
-        target="rust",
-        gate="RS004",
-        kind="generator",
-        mutate=_serde_attribute_broken,
-        spec="common",
-        why="code that only breaks behind the serde feature",
-    ),
-    Mutant(
         id="rs-generator-constant-value-changed",
         target="rust",
         gate="RS006",
@@ -147,19 +128,6 @@ MUTANTS: list[Mutant] = [
         kind="published",
         mutate=_edit("tests/conformance.rs", "(Placeholder, #[ignore])", "(Nothing)"),
         why="a conformance suite that no longer compiles against the stubs",
-    ),
-    Mutant(
-        id="rs-published-serde-attribute-broken",
-        target="rust",
-        gate="RS004",
-        kind="published",
-        mutate=_edit(
-            "src/types.rs",
-            "pub struct Money {",
-            '#[cfg_attr(feature = "serde", serde(rename_all = "bogus"))]\npub struct Money {',
-        ),
-        spec="common",
-        why="a published crate that only breaks with the serde feature",
     ),
     Mutant(
         id="rs-published-field-type-changed",

@@ -66,8 +66,9 @@ def test_clean_output_gives_no_finding(target: str, gate_baseline: Baseline) -> 
     """The clean build and a verify of it report nothing: no error, no warning, no gate that
     could not run (so a mutant's finding is the mutant's doing)."""
     result = gate_baseline.build(target)
-    assert [(r.spec, g.as_dict()) for r in result.rows for g in r.gates] == []
+    # a gate turned off by config (RS004 with serde off) is a listed fact, not a finding
+    assert [(r.spec, g.as_dict()) for r in result.rows for g in r.gates if g.state != "off"] == []
     for spec in sorted({r.spec for r in result.rows}):
         rows = verify_rows(gate_baseline, gate_baseline.output, target, spec)
         assert [r.status for r in rows] == ["ok"]
-        assert [f.as_dict() for r in rows for f in r.findings] == []
+        assert [f.as_dict() for r in rows for f in r.findings if f.state != "off"] == []
