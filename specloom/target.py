@@ -163,5 +163,7 @@ class Target(ABC):
 
 
 def _token(clause_id: str) -> re.Pattern[str]:
-    """`clause_id` as a whole token (not inside a longer id or word)."""
-    return re.compile(rf"(?<![\w.:-]){re.escape(clause_id)}(?![\w:-]|\.\w)")
+    """`clause_id` as a whole token: not inside a longer id or word (ids may hold `.`, `:`
+    and `-` between word characters, so `bil1` is not in `bil12` or `bil1.2`, but is in
+    `Clause bil1:` and `(bil1)`)."""
+    return re.compile(rf"(?<!\w)(?<!\w[.:-]){re.escape(clause_id)}(?!\w)(?![.:-]\w)")

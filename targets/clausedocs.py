@@ -42,6 +42,8 @@ class CarriedItem:
     doc: str
     file: str
     line: int
+    value: str | None = None
+    """A constant's literal as written (None for other kinds)."""
 
 
 ITEM_KINDS = ("type", "operation", "error", "constant")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from specloom.model import Spec, TypeDef, TypeRef, Workspace
+from specloom.model import ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef, Workspace
 from specloom.naming import snake_case, union_variant_labels
 
 from .values import (
@@ -21,6 +21,7 @@ from .values import (
     UnionValue,
     Value,
     ValueBuilder,
+    has_reference,
 )
 
 SAMPLES: dict[str, object] = {
@@ -46,6 +47,23 @@ class Fixture:
     value: Value
     typedef: TypeDef | None = None
     """The spec's type this value samples (None for a structured example's value)."""
+
+
+@dataclass(frozen=True)
+class CallFixture:
+    """Sample arguments and a sample result of one operation (None: it returns nothing)."""
+
+    op: Operation
+    args: list[tuple[FieldDef, Value]]
+    returns: Value | None
+
+
+@dataclass(frozen=True)
+class ErrorFixture:
+    """A sample payload of one error."""
+
+    error: ErrorDef
+    fields: list[tuple[FieldDef, Value]]
 
 
 class Unbuildable(Exception):
@@ -151,7 +169,9 @@ class FixtureBuilder:
                     for v in td.values
                 ]
                 continue
-            variants = [("full", True), ("minimal", False)] if td.kind == "record" else [("", True)]
+            variants = (
+                [("full", True), ("minimal", False)] if td.kind == "record" else [("value", True)]
+            )
             built: list[Value] = []
             for suffix, full in variants:
                 try:
@@ -160,16 +180,45 @@ class FixtureBuilder:
                     continue  # a required cycle: the type check reports it; no value exists
                 if value not in built:  # a record with no optional field: one value
                     built.append(value)
-                    out.append(Fixture(f"{base}_{suffix}".rstrip("_"), ref, value, td))
+                    out.append(Fixture(f"{base}_{suffix}", ref, value, td))
         if self.spec.operations:
             for case in self.values.cases():
-                for (name, value), param in zip(case.args, case.op.params, strict=True):
-                    if isinstance(value, Null):
-                        continue
-                    out.append(
-                        Fixture(f"example_{_ident(case.name)}_{_ident(name)}", param.type, value)
-                    )
+                # Every call of the example, `given` steps first; a value holding a
+                # `$name` reference has no meaning outside its test (TS003/RS003 compile it).
+                calls = [(f"{case.name}_given{n}", s) for n, s in enumerate(case.given, 1)]
+                calls.append((case.name, case.main))
+                for label, call in calls:
+                    for (name, value), param in zip(call.args, call.op.params, strict=True):
+                        if isinstance(value, Null) or has_reference(value):
+                            continue
+                        out.append(
+                            Fixture(f"example_{_ident(label)}_{_ident(name)}", param.type, value)
+                        )
         return _unique(out)
+
+    def calls(self) -> list[CallFixture]:
+        """One sample call of every operation: a value of every parameter and of the result."""
+        out: list[CallFixture] = []
+        for op in self.spec.operations:
+            try:
+                args = [(p, self.sample(p.type, self.spec.id, (), False)) for p in op.params]
+                ret = op.returns
+                result = self.sample(ret, self.spec.id, (), False) if ret is not None else None
+            except Unbuildable:
+                continue
+            out.append(CallFixture(op, args, result))
+        return out
+
+    def errors(self) -> list[ErrorFixture]:
+        """A sample payload of every error (every field given)."""
+        out: list[ErrorFixture] = []
+        for err in self.spec.errors:
+            try:
+                fields = [(f, self.sample(f.type, self.spec.id, (), False)) for f in err.fields]
+            except Unbuildable:
+                continue
+            out.append(ErrorFixture(err, fields))
+        return out
 
 
 def _ident(text: str) -> str:

@@ -39,9 +39,9 @@ def spec_with(*ids: str) -> Spec:
 def test_default_coverage_counts_whole_ids_only(tmp_path: Path) -> None:
     spec = spec_with("bil1", "bil12", "bil2")
     t = Plain(BuildContext(workspace=Workspace(root="."), output_dir=tmp_path, cache_dir=tmp_path))
-    (tmp_path / "a.md").write_text("Traces bil12 and (bil2).\n")
+    (tmp_path / "a.md").write_text("Traces bil12 and (bil2), not bil1.2 or x.bil1.\n")
     assert t.covered_clauses(spec, tmp_path) == {"bil12", "bil2"}
-    (tmp_path / "b.md").write_text('<a id="bil1"></a>\n')
+    (tmp_path / "b.md").write_text('Clause bil1: holds, see <a id="bil1"></a>.\n')
     assert t.covered_clauses(spec, tmp_path) == {"bil1", "bil12", "bil2"}
     empty = tmp_path / "empty"
     empty.mkdir()

@@ -252,11 +252,13 @@ def call_problems(
     expect: Any = MISSING,
     expect_error: str | None = None,
     skip: Skip | None = None,
+    checker: ValueChecker | None = None,
 ) -> list[str]:
     """Every reason a target would refuse `call` with `args` (expecting `expect` or the
     error `expect_error`) in `spec`; empty when it is fine. `skip(value)` True accepts a
-    value whatever its type (a `given` step's reference to an earlier result)."""
-    checker = ValueChecker(spec, workspace, skip)
+    value whatever its type; `checker` replaces the plain value checker (the `given` steps'
+    one follows `$name.field` references, specloom.check.steps)."""
+    checker = checker or ValueChecker(spec, workspace, skip)
     op = next((o for o in spec.operations if o.name == call), None)
     if op is None:
         known = ", ".join(o.name for o in spec.operations) or "none"
@@ -303,21 +305,14 @@ def _error_problems(checker: ValueChecker, op: Operation, name: str) -> Iterator
 
 
 def check_example(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
-    """SL012: every structured example of the spec, checked as a target would."""
+    """SL012: every structured example of the spec (each `given` step too), as a target would."""
+    from specloom.check.steps import example_problems
+
     for ex in spec.examples:
-        st = ex.structured
-        if st is None:
+        if ex.structured is None:
             continue
-        problems = call_problems(
-            spec,
-            ctx.workspace,
-            st.call,
-            st.with_,
-            expect=st.expect,
-            expect_error=st.expect_error,
-        )
-        for msg in problems:
-            yield example_finding(msg, st.pos, ex.clause)
+        for pos, msg in example_problems(spec, ctx.workspace, ex.structured):
+            yield example_finding(msg, pos, ex.clause)
 
 
 def example_finding(message: str, pos: SourcePos, clause: str | None) -> Finding:

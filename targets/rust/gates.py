@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 
 from filelock import FileLock
 
-from specloom.findings import Finding, Severity, not_run
+from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 from specloom.tools import ToolLookup, missing_hint
 
+from ..checkfiles import restore_check_files
 from ..clausedocs import carried_clauses, item_clause_findings
+from ..constvalues import constant_findings
 from . import items as rs_items
 from .signatures import service_name
 
@@ -63,6 +65,12 @@ def coverage(spec: Spec, root: Path) -> list[Finding]:
     clause ids the spec gives it on its `/// Clauses:` line (and states each at its level)."""
     carried = rs_items.read_items(root, service_name(spec))
     return item_clause_findings(spec, carried, rs_items.source_name, "RS002", "`{cid}`")
+
+
+def constants(spec: Spec, root: Path) -> list[Finding]:
+    """RS006: each constant's literal in the source equals the spec's value."""
+    carried = rs_items.read_items(root, service_name(spec))
+    return constant_findings(spec, carried, rs_items.source_name, rs_items.parse_literal, "RS006")
 
 
 def covered(spec: Spec, root: Path) -> set[str]:
@@ -118,6 +126,14 @@ def _published(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and p.relative_to(root).parts[0] not in KEEP
     }
+
+
+CHECK_FILES = {
+    "tests/fixtures.rs": "RS005",
+    "tests/conformance.rs": "RS003",
+    "src/conformance.rs": "RS003",
+}
+"""Files that hold the crate's checks, each with the gate that compiles it."""
 
 
 def assemble(target: RustTarget, spec: Spec, root: Path, work: Path, *, serde: bool) -> Path:
@@ -209,11 +225,25 @@ def run_cargo(
     return out
 
 
+def fixtures(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
+    """RS005: the typed fixtures (a value of every type, every example value, a sample call
+    of every operation, every error) and the documented derives of every type compile."""
+    return run_cargo(
+        cargo,
+        crate,
+        ["test", "--no-run", "--test", "fixtures"],
+        "RS005",
+        target_dir,
+        "cargo test --no-run --test fixtures",
+    )
+
+
 def _check(
     target: RustTarget, spec: Spec, root: Path, cargo: Path, flavour: str, serde: bool
 ) -> list[Finding]:
-    """One flavour of the crate, under its own lock: `plain` runs RS001 then RS003 (the
-    conformance suite compiles only if the crate does); `serde` runs RS004."""
+    """One flavour of the crate, under its own lock: `plain` puts the spec's check files in
+    place (reporting published ones that differ), then runs RS001, then RS005 and RS003
+    (the fixtures and the suite compile only if the crate does); `serde` runs RS004."""
     home = crate_home(target.ctx.cache_dir, spec.id, flavour)
     home.mkdir(parents=True, exist_ok=True)
     with FileLock(str(home / ".lock")):
@@ -227,10 +257,21 @@ def _check(
                 home / "target",
                 "cargo check --features serde",
             )
-        found = run_cargo(cargo, crate, ["check"], "RS001", home / "target", "cargo check")
-        if not found and (crate / "tests").is_dir():
+        # The checks the gate runs come from the IR, never from the published copy.
+        found = restore_check_files(target.generate(spec), root, crate, CHECK_FILES)
+        main = run_cargo(cargo, crate, ["check"], "RS001", home / "target", "cargo check")
+        found += main
+        if main:
+            return found
+        found += fixtures(cargo, crate, home / "target")
+        if (crate / "tests" / "conformance.rs").is_file():
             found += run_cargo(
-                cargo, crate, ["test", "--no-run"], "RS003", home / "target", "cargo test --no-run"
+                cargo,
+                crate,
+                ["test", "--no-run", "--test", "conformance"],
+                "RS003",
+                home / "target",
+                "cargo test --no-run --test conformance",
             )
         return found
 
@@ -242,7 +283,7 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     With serde on, the plain check (RS001, RS003) and the serde check (RS004) run at once,
     each in its own stable crate folder with its own cargo target folder.
     """
-    findings = coverage(spec, root)
+    findings = coverage(spec, root) + constants(spec, root)
     cargo = find_cargo(target.ctx.tools)
     if cargo is None:
         findings.append(
@@ -254,7 +295,8 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
         )
         return findings
     if not target.serde(spec):
-        return findings + _check(target, spec, root, cargo, "plain", serde=False)
+        off = turned_off("RS004", "serde = false: the crate holds no serde code to check")
+        return findings + _check(target, spec, root, cargo, "plain", serde=False) + [off]
     if not debian_serde_available():
         findings += _check(target, spec, root, cargo, "plain", serde=False)
         findings.append(

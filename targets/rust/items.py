@@ -3,6 +3,7 @@ declaration with the clause ids of the `/// Clauses:` line of the doc comment ri
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -10,13 +11,14 @@ from specloom.model import InterfaceItem
 from specloom.naming import rust_const_name, rust_field_name, rust_type_name, rust_variant_name
 
 from ..clausedocs import CarriedItem
+from ..constvalues import BadLiteral
 
 _CLAUSES_LINE = re.compile(r"^\s*///\s*Clauses: (.*)$")
 _TICKED = re.compile(r"`([^`]+)`")
 _IDENT = r"(?:r#)?[A-Za-z_][A-Za-z0-9_]*"
 _TOP = [
     ("type", re.compile(rf"^pub (?:struct|enum|type) ({_IDENT})\b")),
-    ("constant", re.compile(rf"^pub const ({_IDENT})\s*:")),
+    ("constant", re.compile(rf"^pub const ({_IDENT})\s*:[^=]*=\s*(.*?);?\s*$")),
 ]
 _BLOCK = re.compile(rf"^pub (enum|trait) ({_IDENT})\b.*\{{\s*$")
 _VARIANT = re.compile(rf"^    ({_IDENT})\s*(?:[,{{(]|$)")
@@ -70,7 +72,8 @@ def _read_file(text: str, rel: str, service: str) -> list[CarriedItem]:
             if not (b and (b.group(1), b.group(2)) == ("enum", "Error")):
                 for kind, pattern in _TOP:
                     if m := pattern.match(line):
-                        out.append(_item(kind, m.group(1), doc, rel, n))
+                        value = m.group(2) if kind == "constant" else None
+                        out.append(_item(kind, m.group(1), doc, rel, n, value))
                         break
             if b:
                 block = (b.group(1), b.group(2))
@@ -78,10 +81,39 @@ def _read_file(text: str, rel: str, service: str) -> list[CarriedItem]:
     return out
 
 
-def _item(kind: str, name: str, doc: list[str], rel: str, line: int) -> CarriedItem:
+def _item(
+    kind: str, name: str, doc: list[str], rel: str, line: int, value: str | None = None
+) -> CarriedItem:
     ids: tuple[str, ...] = ()
     for d in doc:
         if m := _CLAUSES_LINE.match(d):
             ids += tuple(_TICKED.findall(m.group(1)))
     text = " ".join(d.removeprefix("///").strip() for d in doc)
-    return CarriedItem(kind, name, ids, text, rel, line)
+    return CarriedItem(kind, name, ids, text, rel, line, value)
+
+
+_ESCAPE = re.compile(r'\\(u\{([0-9a-fA-F]{1,6})\}|["\\ntr0])')
+_SIMPLE = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r", "0": "\0"}
+_FLOATS = {"f64::NAN": math.nan, "f64::INFINITY": math.inf, "f64::NEG_INFINITY": -math.inf}
+
+
+def parse_literal(text: str) -> object:
+    """The value of a constant's literal as the rust target writes it."""
+    text = text.strip()
+    if text in ("true", "false"):
+        return text == "true"
+    if text in _FLOATS:
+        return _FLOATS[text]
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        body = text[1:-1]
+        if "\\" in _ESCAPE.sub("", body):
+            raise BadLiteral(f"unknown escape in {text}")
+        return _ESCAPE.sub(
+            lambda m: chr(int(m.group(2), 16)) if m.group(2) else _SIMPLE[m.group(1)], body
+        )
+    if re.fullmatch(r"-?\d+", text):
+        return int(text)
+    try:
+        return float(text)
+    except ValueError:
+        raise BadLiteral(f"not a literal: {text}") from None

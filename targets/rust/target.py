@@ -125,7 +125,7 @@ class RustTarget(Target):
     """2: lib.rs re-exports the crates of imported specs (`billing::common::Money`)."""
     config_model: ClassVar[type[TargetConfig]] = RustConfig
     description: ClassVar[str] = "a Cargo crate: types, Error enum, service trait, conformance"
-    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004", "RS005")
+    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004", "RS005", "RS006")
 
     def serde(self, spec: Spec) -> bool:
         """Whether this spec's crate carries serde derives; every import then needs them too."""
@@ -282,6 +282,7 @@ class RustTarget(Target):
         specs = dict(self.ctx.workspace.specs)
         specs[spec.id] = spec
         lits = RustLiterals(spec, specs)
+        builder = FixtureBuilder(spec, self.ctx.workspace)
         return _render(
             "fixtures.rs.jinja",
             header=header,
@@ -293,7 +294,35 @@ class RustTarget(Target):
                     "type": sig.rust_type(f.type),
                     "value": lits.lit(f.value, optional=f.type.optional, nullable=f.type.nullable),
                 }
-                for f in FixtureBuilder(spec, self.ctx.workspace).fixtures()
+                for f in builder.fixtures()
+            ],
+            service=sig.service_name(spec),
+            calls=[
+                {
+                    "name": rust_field_name(c.op.name).removeprefix("r#"),
+                    "method": rust_field_name(c.op.name),
+                    "args": [lits.lit(v, optional=p.type.optional) for p, v in c.args],
+                    "returns": sig.rust_type(c.op.returns) if c.op.returns is not None else "()",
+                }
+                for c in builder.calls()
+            ],
+            errors=[
+                {
+                    "name": rust_field_name(e.error.name).removeprefix("r#"),
+                    "value": "Error::"
+                    + rust_variant_name(e.error.name)
+                    + (
+                        " { "
+                        + ", ".join(
+                            f"{rust_field_name(f.name)}: {lits.lit(v, optional=f.type.optional)}"
+                            for f, v in e.fields
+                        )
+                        + " }"
+                        if e.fields
+                        else ""
+                    ),
+                }
+                for e in builder.errors()
             ],
             records=[rust_type_name(t.name) for t in spec.types if t.kind == "record"],
             enums=[rust_type_name(t.name) for t in spec.types if t.kind == "enum"],
@@ -310,8 +339,9 @@ class RustTarget(Target):
         )
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """RS001 cargo check, RS002 coverage, RS003 cargo test --no-run, RS004 serde feature
-        (only when serde is on)."""
+        """RS001 cargo check, RS002 per-item clauses, RS003 the conformance suite compiles,
+        RS004 the serde feature (off unless serde is on), RS005 the typed fixtures and derives
+        compile, RS006 constant values."""
         from .gates import run_gates
 
         return run_gates(self, spec, root)

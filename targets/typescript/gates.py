@@ -14,7 +14,9 @@ from specloom.findings import Finding, Severity, has_errors, not_run
 from specloom.model import Spec
 from specloom.tools import ToolLookup, missing_hint
 
+from ..checkfiles import restore_check_files
 from ..clausedocs import carried_clauses, item_clause_findings
+from ..constvalues import constant_findings
 from . import items as ts_items
 from .signatures import service_name
 
@@ -119,9 +121,24 @@ def coverage(spec: Spec, root: Path) -> list[Finding]:
     return item_clause_findings(spec, carried, ts_items.source_name, "TS002")
 
 
+def constants(spec: Spec, root: Path) -> list[Finding]:
+    """TS006: each constant's literal in the source equals the spec's value."""
+    carried = ts_items.read_items(root, service_name(spec))
+    return constant_findings(spec, carried, ts_items.source_name, ts_items.parse_literal, "TS006")
+
+
 def covered(spec: Spec, root: Path) -> set[str]:
     """The clause ids the generated items carry (the report's coverage)."""
     return carried_clauses(spec, ts_items.read_items(root, service_name(spec)))
+
+
+CHECK_FILES = {
+    "fixtures/fixtures.ts": "TS004",
+    "tsconfig.fixtures.json": "TS004",
+    "test/conformance.ts": "TS003",
+    "tsconfig.test.json": "TS003",
+}
+"""Files that hold the package's checks, each with the gate that compiles it."""
 
 
 def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Path:
@@ -133,7 +150,7 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
     ws = target.ctx.workspace
     order = ws.dependencies(spec.id)
     scope = work / "node_modules" / "@specloom"
-    scope.mkdir(parents=True)
+    scope.mkdir(parents=True, exist_ok=True)
     for dep in [*order, spec.id]:
         pkg = work / dep / "typescript"
         if dep == spec.id:
@@ -151,7 +168,7 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
 
 def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
     """All gates; a missing tool gives a `not_run` finding, never a pass."""
-    findings = coverage(spec, root)
+    findings = coverage(spec, root) + constants(spec, root)
     tsc = find_tsc(target.ctx.tools)
     if tsc is None:
         findings.append(
@@ -183,6 +200,7 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
                 )
                 return findings
         pkg = work / spec.id / "typescript"
+        findings += restore_check_files(target.generate(spec), root, pkg, CHECK_FILES)
         main = run_tsc(tsc, pkg / "tsconfig.json", "TS001", pkg, work)
         findings += main
         if main:
@@ -247,15 +265,6 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 
 def fixtures(tsc: Path, pkg: Path, work: Path) -> list[Finding]:
-    """TS004: the typed fixtures (a value of every type, every example value) compile."""
-    cfg = pkg / "tsconfig.fixtures.json"
-    if not cfg.is_file():
-        return [
-            Finding(
-                rule="TS004",
-                severity=Severity.ERROR,
-                message="tsconfig.fixtures.json is missing: the types were not exercised",
-                file="tsconfig.fixtures.json",
-            )
-        ]
-    return run_tsc(tsc, cfg, "TS004", pkg, work)
+    """TS004: the typed fixtures (a value of every type, every example value, a sample call
+    of every operation, every error, the exact type of every field) compile."""
+    return run_tsc(tsc, pkg / "tsconfig.fixtures.json", "TS004", pkg, work)

@@ -3,6 +3,7 @@ declaration with the `@see` clause ids of the doc comment right above it."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,13 +11,14 @@ from specloom.model import InterfaceItem
 from specloom.naming import ts_const_name, ts_member_name, ts_property_key, ts_type_name
 
 from ..clausedocs import CarriedItem
+from ..constvalues import BadLiteral
 
 _SEE_LINE = re.compile(r"^\s*\*\s@see ([A-Za-z0-9_.:-]+)\s*$")
 _IDENT = r"[A-Za-z_$][\w$]*"
 _TOP = [
     ("type", re.compile(rf"^export (?:interface|type) ({_IDENT})\b")),
     ("error", re.compile(rf"^export class ({_IDENT}) extends SpecloomError\b")),
-    ("constant", re.compile(rf"^export const ({_IDENT})\s*:")),
+    ("constant", re.compile(rf"^export const ({_IDENT})\s*:[^=]*=\s*(.*?);?\s*$")),
 ]
 _INTERFACE = re.compile(rf"^export interface ({_IDENT})\b.*\{{\s*$")
 _METHOD = re.compile(rf'^\s+("(?:[^"\\]|\\.)*"|{_IDENT})\(')
@@ -71,7 +73,8 @@ def _read_file(text: str, rel: str, service: str) -> list[CarriedItem]:
         elif not line[:1].isspace():
             for kind, pattern in _TOP:
                 if m := pattern.match(line):
-                    out.append(_item(kind, m.group(1), pending, rel, n))
+                    value = m.group(2) if kind == "constant" else None
+                    out.append(_item(kind, m.group(1), pending, rel, n, value))
                     break
             if m := _INTERFACE.match(line):
                 interface = m.group(1)
@@ -79,7 +82,24 @@ def _read_file(text: str, rel: str, service: str) -> list[CarriedItem]:
     return out
 
 
-def _item(kind: str, name: str, doc: list[str], rel: str, line: int) -> CarriedItem:
+def _item(
+    kind: str, name: str, doc: list[str], rel: str, line: int, value: str | None = None
+) -> CarriedItem:
     ids = tuple(m.group(1) for d in doc if (m := _SEE_LINE.match(d)))
     text = " ".join(d.strip().removeprefix("/**").removesuffix("*/").lstrip("* ") for d in doc)
-    return CarriedItem(kind, name, ids, text, rel, line)
+    return CarriedItem(kind, name, ids, text, rel, line, value)
+
+
+def parse_literal(text: str) -> object:
+    """The value of a constant's literal as the typescript target writes it."""
+    text = text.strip()
+    if text in ("true", "false"):
+        return text == "true"
+    if text in ("NaN", "Infinity", "-Infinity"):
+        return float(text.replace("Infinity", "inf").replace("NaN", "nan"))
+    if re.fullmatch(r"-?\d+n", text):
+        return int(text[:-1])
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise BadLiteral(str(exc)) from None

@@ -12,7 +12,7 @@ import jinja2
 
 from specloom.findings import Finding
 from specloom.model import InterfaceItem, Spec
-from specloom.naming import comment_safe, json_string, ts_type_name
+from specloom.naming import comment_safe, json_string, snake_case, ts_member_name, ts_type_name
 from specloom.target import GeneratedFile, Target, TargetConfig
 
 from ..clausedocs import item_doc_text
@@ -58,7 +58,7 @@ class TypeScriptTarget(Target):
     """2: the package ships `dist/` emitted by the TS001/TS003 tsc run (TS005)."""
     config_model: ClassVar[type[TargetConfig]] = TypeScriptConfig
     description: ClassVar[str] = "an npm package: types, service interface, errors, conformance"
-    gate_ids: ClassVar[tuple[str, ...]] = ("TS001", "TS002", "TS003", "TS004")
+    gate_ids: ClassVar[tuple[str, ...]] = ("TS001", "TS002", "TS003", "TS004", "TS005", "TS006")
 
     @property
     def int64(self) -> str:
@@ -167,14 +167,7 @@ class TypeScriptTarget(Target):
             header=header,
             namespaces=namespaces,
             type_names=sorted({t["name"] for t in types}),
-            fixtures=[
-                {
-                    "name": f.name,
-                    "type": sig.ts_type(f.type, int64),
-                    "value": conf.literal(f.value, int64),
-                }
-                for f in FixtureBuilder(spec, self.ctx.workspace).fixtures()
-            ],
+            **self._fixtures(spec),
         )
         files["package.json"] = self._package_json(spec, has_tests)
         files["tsconfig.json"] = _json(_tsconfig())
@@ -182,6 +175,116 @@ class TypeScriptTarget(Target):
         if has_tests:
             files["tsconfig.test.json"] = _json(_tsconfig_test())
         return [GeneratedFile(p, files[p].encode("utf-8")) for p in sorted(files)]
+
+    def _fixtures(self, spec: Spec) -> dict[str, Any]:
+        """The data of fixtures/fixtures.ts: typed values, sample calls and errors."""
+        int64 = self.int64
+        builder = FixtureBuilder(spec, self.ctx.workspace)
+        return {
+            "service": sig.service_name(spec),
+            "has_operations": bool(spec.operations),
+            "exact": self._exact_types(spec),
+            "fixtures": [
+                {
+                    "name": f.name,
+                    "type": sig.ts_type(f.type, int64),
+                    "value": conf.literal(f.value, int64),
+                }
+                for f in builder.fixtures()
+            ],
+            "calls": [
+                {
+                    "name": _snake(c.op.name),
+                    "key": json_string(ts_member_name(c.op.name)),
+                    "args": [conf.literal(v, int64) for _, v in c.args],
+                    "returns": conf.literal(c.returns, int64) if c.returns is not None else "",
+                }
+                for c in builder.calls()
+            ],
+            "errors": [
+                {
+                    "name": _snake(e.error.name),
+                    "class": ts_type_name(e.error.name),
+                    "kind": json_string(e.error.name),
+                    "args": [conf.literal(v, int64) for _, v in e.fields],
+                }
+                for e in builder.errors()
+            ],
+        }
+
+    def _exact_types(self, spec: Spec) -> list[dict[str, str]]:
+        """`Exactly<actual, expected>` pairs: each record's keys and field types, each enum's
+        values, each alias's target, each operation's parameter tuple and result, written
+        from the IR (not from the signatures)."""
+        int64 = self.int64
+        out: list[dict[str, str]] = []
+        for td in spec.types:
+            name = ts_type_name(td.name)
+            base = _snake(td.name)
+            if td.kind == "record":
+                keys = [json_string(ts_member_name(f.name)) for f in td.fields]
+                out.append(
+                    {
+                        "name": f"keys_{base}",
+                        "actual": f"keyof {name}",
+                        "expected": " | ".join(keys) or "never",
+                    }
+                )
+                for f in td.fields:
+                    want = sig.ts_type(f.type, int64, bare=True)
+                    if f.type.optional:
+                        want += " | undefined"
+                    out.append(
+                        {
+                            "name": f"field_{base}__{_snake(f.name)}",
+                            "actual": f"{name}[{json_string(ts_member_name(f.name))}]",
+                            "expected": want,
+                        }
+                    )
+            elif td.kind == "enum":
+                values = " | ".join(json_string(v.name) for v in td.values) or "never"
+                out.append({"name": f"type_{base}", "actual": name, "expected": values})
+            elif td.alias is not None:
+                out.append(
+                    {
+                        "name": f"type_{base}",
+                        "actual": name,
+                        "expected": sig.ts_type(td.alias, int64),
+                    }
+                )
+        service = sig.service_name(spec)
+        for op in spec.operations:
+            key = f"{service}[{json_string(ts_member_name(op.name))}]"
+            elems: list[str] = []
+            trailing = True
+            for p in reversed(op.params):  # optional (`?`) only where every later one is
+                trailing = trailing and p.type.optional
+                t = sig.ts_type(p.type, int64, bare=True)
+                elems.append(
+                    f"{t}?" if trailing else (f"{t} | undefined" if p.type.optional else t)
+                )
+            ret = sig.ts_type(op.returns, int64) if op.returns is not None else "void"
+            base = _snake(op.name)
+            out.append(
+                {
+                    "name": f"params_{base}",
+                    "actual": f"Parameters<{key}>",
+                    "expected": "[" + ", ".join(reversed(elems)) + "]",
+                }
+            )
+            out.append(
+                {
+                    "name": f"result_{base}",
+                    "actual": f"ReturnType<{key}>",
+                    "expected": f"Promise<{ret}>",
+                }
+            )
+        seen: dict[str, int] = {}
+        for e in out:  # names that still collide after snake-casing get a number
+            seen[e["name"]] = seen.get(e["name"], 0) + 1
+            if seen[e["name"]] > 1:
+                e["name"] += f"_{seen[e['name']]}"
+        return out
 
     def _package_json(self, spec: Spec, has_tests: bool) -> str:
         exports: dict[str, Any] = {
@@ -233,6 +336,10 @@ class TypeScriptTarget(Target):
         from .gates import covered
 
         return covered(spec, root)
+
+
+def _snake(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in snake_case(name).lower()).strip("_") or "x"
 
 
 def _json(data: Any) -> str:

@@ -90,7 +90,7 @@ class Baseline:
         self.specs = root / "specs"
         shutil.copytree(specs, self.specs)
         self.output = root / "output"
-        self.cache = root / "cache"
+        self.cache = root / ".specloom-cache"  # where `verify` looks too (config root)
         self.built: dict[str, BuildResult] = {}
 
     def config(self) -> Config:
@@ -127,15 +127,16 @@ class Baseline:
         """A copy of the output tree (symlinks kept) and a cache folder for one mutant.
 
         The cache is fresh (a patched generator must not poison the shared TTS/LLM caches)
-        except the cargo target folder, which is shared: it only holds build artifacts keyed
-        by content, and rebuilding it would cost each Rust mutant a cold compile."""
+        except the rust target's stable crate folders (`<cache>/rust`), which are shared:
+        files are synced into them before every check, and rebuilding them would cost each
+        Rust mutant a cold compile."""
         out = dest / "output"
         shutil.copytree(self.output, out, symlinks=True)
         cache = dest / "cache"
         cache.mkdir()
-        shared = self.cache / "rust-target"
+        shared = self.cache / "rust"
         shared.mkdir(parents=True, exist_ok=True)
-        (cache / "rust-target").symlink_to(shared, target_is_directory=True)
+        (cache / "rust").symlink_to(shared, target_is_directory=True)
         return out, cache
 
 

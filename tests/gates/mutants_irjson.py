@@ -34,6 +34,18 @@ def _truncate(ctx: MutationContext) -> None:
     ctx.monkeypatch.setattr(IrJsonTarget, "generate", generate)
 
 
+def _invalid_level(ctx: MutationContext) -> None:
+    from specloom.targets.irjson import IrJsonTarget
+
+    real = IrJsonTarget.generate
+
+    def generate(self: IrJsonTarget, spec: Spec) -> list[GeneratedFile]:
+        (f,) = real(self, spec)
+        return [GeneratedFile(f.path, f.data.replace(b'"level": "MUST"', b'"level": "must"', 1))]
+
+    ctx.monkeypatch.setattr(IrJsonTarget, "generate", generate)
+
+
 def _edit(change: str) -> Callable[[MutationContext], None]:
     def mutate(ctx: MutationContext) -> None:
         path = ctx.root / "ir.json"
@@ -64,6 +76,14 @@ MUTANTS: list[Mutant] = [
         kind="generator",
         mutate=_truncate,
         why="a half-written file",
+    ),
+    Mutant(
+        id="irjson-generator-writes-an-invalid-level",
+        target="ir-json",
+        gate="IR002",
+        kind="generator",
+        mutate=_invalid_level,
+        why="a serialiser that writes values the IR does not allow",
     ),
     Mutant(
         id="irjson-published-weakens-clause-text",

@@ -44,7 +44,8 @@ def _retitle(folder: Path) -> None:
 
 
 def _symlink_to_another_version(ctx: MutationContext) -> None:
-    """The symlink swapped to another complete, self-consistent version folder."""
+    """The symlink swapped to another complete, self-consistent version folder, and the
+    recorded one deleted (with it present, verify would finish the publish: VER003)."""
     spec_dir = _spec_dir(ctx)
     other = spec_dir / ".other"
     shutil.copytree(ctx.root, other)
@@ -54,6 +55,7 @@ def _symlink_to_another_version(ctx: MutationContext) -> None:
     tmp = spec_dir / ".tmp-mutant-link"
     os.symlink(name, tmp)
     os.replace(tmp, spec_dir / TARGET)
+    shutil.rmtree(ctx.root)
 
 
 def _rehash_without_rename(ctx: MutationContext) -> None:

@@ -42,14 +42,17 @@ def _int64_as_i32(ctx: MutationContext) -> None:
     ctx.monkeypatch.setitem(signatures.PRIMITIVES, "int64", "i32")
 
 
-def _serde_attribute_broken(ctx: MutationContext) -> None:
+def _constant_value_changed(ctx: MutationContext) -> None:
     from specloom.targets.rust import signatures
 
-    ctx.monkeypatch.setattr(
-        signatures,
-        "SERDE",
-        signatures.SERDE + '\n#[cfg_attr(feature = "serde", serde(rename_all = "bogus"))]',
-    )
+    real = signatures.constant_value
+
+    def constant_value(const: Any) -> str:
+        if isinstance(const.value, int) and not isinstance(const.value, bool):
+            const = const.model_copy(update={"value": const.value + 1})
+        return real(const)
+
+    ctx.monkeypatch.setattr(signatures, "constant_value", constant_value)
 
 
 def _edit(path: str, old: str, new: str) -> Callable[[MutationContext], None]:
@@ -90,13 +93,13 @@ MUTANTS: list[Mutant] = [
         why="a field typed wrongly in a spec with no operations",
     ),
     Mutant(
-        id="rs-generator-serde-attribute-broken",
+        id="rs-generator-constant-value-changed",
         target="rust",
-        gate="RS004",
+        gate="RS006",
         kind="generator",
-        mutate=_serde_attribute_broken,
+        mutate=_constant_value_changed,
         spec="common",
-        why="code that only breaks behind the serde feature",
+        why="a constant whose value differs from the spec (off by one)",
     ),
     Mutant(
         id="rs-published-syntax-error",
@@ -127,19 +130,6 @@ MUTANTS: list[Mutant] = [
         why="a conformance suite that no longer compiles against the stubs",
     ),
     Mutant(
-        id="rs-published-serde-attribute-broken",
-        target="rust",
-        gate="RS004",
-        kind="published",
-        mutate=_edit(
-            "src/types.rs",
-            "pub struct Money {",
-            '#[cfg_attr(feature = "serde", serde(rename_all = "bogus"))]\npub struct Money {',
-        ),
-        spec="common",
-        why="a published crate that only breaks with the serde feature",
-    ),
-    Mutant(
         id="rs-published-field-type-changed",
         target="rust",
         gate="RS005",
@@ -160,5 +150,95 @@ MUTANTS: list[Mutant] = [
         ),
         spec="common",
         why="a documented derive removed from a published type",
+    ),
+    Mutant(
+        id="rs-published-constant-value-edited",
+        target="rust",
+        gate="RS006",
+        kind="published",
+        mutate=_edit("src/api.rs", '= "inv_";', '= "INV_";'),
+        why="a published constant edited",
+    ),
+]
+
+
+def _empty_the_fixtures(ctx: MutationContext) -> None:
+    (ctx.root / "tests" / "fixtures.rs").write_text("// nothing\n", encoding="utf-8")
+
+
+MUTANTS += [
+    Mutant(
+        id="rs-published-fixtures-emptied",
+        target="rust",
+        gate="RS005",
+        kind="published",
+        mutate=_empty_the_fixtures,
+        why="the crate's own checks edited so that they check nothing",
+    ),
+]
+
+
+def _enum_loses_copy(ctx: MutationContext) -> None:
+    from specloom.targets.rust import signatures
+
+    real = signatures.type_signature
+
+    def type_signature(spec: Any, typedef: Any, **kw: Any) -> str:
+        return real(spec, typedef, **kw).replace("Clone, Copy, PartialEq", "Clone, PartialEq")
+
+    ctx.monkeypatch.setattr(signatures, "type_signature", type_signature)
+
+
+def _result_type_changed(ctx: MutationContext) -> None:
+    from specloom.targets.rust import signatures
+
+    real = signatures.operation_signature
+
+    def operation_signature(spec: Any, op: Any) -> str:
+        out = real(spec, op)
+        return out.replace("-> Result<common::Money, Error>", "-> Result<i64, Error>")
+
+    ctx.monkeypatch.setattr(signatures, "operation_signature", operation_signature)
+
+
+def _constant_gains_a_clause(ctx: MutationContext) -> None:
+    from specloom.targets.rust.target import RustTarget
+
+    from specloom.model import Constant
+
+    real = RustTarget.item_doc
+
+    def item_doc(self: RustTarget, spec: Any, item: Any, indent: str = "") -> str:
+        if isinstance(item, Constant):
+            item = item.model_copy(update={"clauses": [*item.clauses, spec.clauses[0].id]})
+        return real(self, spec, item, indent)
+
+    ctx.monkeypatch.setattr(RustTarget, "item_doc", item_doc)
+
+
+MUTANTS += [
+    Mutant(
+        id="rs-generator-enum-loses-copy",
+        target="rust",
+        gate="RS005",
+        kind="generator",
+        mutate=_enum_loses_copy,
+        why="a documented derive dropped from an enum",
+    ),
+    Mutant(
+        id="rs-generator-result-type-changed",
+        target="rust",
+        gate="RS001",
+        kind="generator",
+        mutate=_result_type_changed,
+        why="an operation returning another type than the spec's",
+    ),
+    Mutant(
+        id="rs-generator-constant-gains-a-clause",
+        target="rust",
+        gate="RS002",
+        kind="generator",
+        mutate=_constant_gains_a_clause,
+        why="an item carrying a clause the spec does not give it",
     ),
 ]

@@ -1,4 +1,4 @@
-"""Mutants of the typescript target (gates TS001-TS005)."""
+"""Mutants of the typescript target (gates TS001-TS006)."""
 
 from __future__ import annotations
 
@@ -75,6 +75,32 @@ def _enum_values_upper_case(ctx: MutationContext) -> None:
     ctx.monkeypatch.setattr(signatures, "type_signature", type_signature)
 
 
+def _constant_value_changed(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.constant_value
+
+    def constant_value(const: Any, int64: str = "number") -> str:
+        if isinstance(const.value, str):
+            const = const.model_copy(update={"value": const.value.upper()})
+        return real(const, int64)
+
+    ctx.monkeypatch.setattr(signatures, "constant_value", constant_value)
+
+
+def _enum_widened_to_string(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.type_signature
+
+    def type_signature(spec: Any, typedef: Any, **kw: Any) -> str:
+        if typedef.kind == "enum":
+            return f"export type {signatures.ts_type_name(typedef.name)} = string;"
+        return real(spec, typedef, **kw)
+
+    ctx.monkeypatch.setattr(signatures, "type_signature", type_signature)
+
+
 def _edit(path: str, old: str, new: str, count: int = 1) -> Callable[[MutationContext], None]:
     def mutate(ctx: MutationContext) -> None:
         f = ctx.root / path
@@ -135,6 +161,14 @@ MUTANTS: list[Mutant] = [
         why="enum wire values that differ from the spec",
     ),
     Mutant(
+        id="ts-generator-constant-value-changed",
+        target="typescript",
+        gate="TS006",
+        kind="generator",
+        mutate=_constant_value_changed,
+        why="a constant whose value differs from the spec",
+    ),
+    Mutant(
         id="ts-published-misspelt-type",
         target="typescript",
         gate="TS001",
@@ -173,6 +207,192 @@ MUTANTS: list[Mutant] = [
         kind="published",
         mutate=_edit("src/types.ts", "readonly quantity: number;", "readonly quantity: string;"),
         why="a record field whose type no longer matches the spec",
+    ),
+    Mutant(
+        id="ts-published-constant-value-edited",
+        target="typescript",
+        gate="TS006",
+        kind="published",
+        mutate=_edit("src/api.ts", '= "inv_";', '= "inv-";'),
+        why="a published constant edited",
+    ),
+    Mutant(
+        id="ts-published-operation-parameter-retyped",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/api.ts",
+            "amountDue(invoice: Invoice): Promise<common.Money>;",
+            "amountDue(invoice: string): Promise<common.Money>;",
+        ),
+        why="an operation whose parameter type no longer matches the spec",
+    ),
+    Mutant(
+        id="ts-generator-enum-widened-to-string",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_enum_widened_to_string,
+        why="a type wider than the spec (every value still assigns)",
+    ),
+    Mutant(
+        id="ts-published-field-widened",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/types.ts", "readonly quantity: number;", "readonly quantity: number | string;"
+        ),
+        why="a field type widened (every fixture value still assigns)",
+    ),
+    Mutant(
+        id="ts-published-extra-optional-field",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/types.ts",
+            "readonly quantity: number;",
+            "readonly quantity: number;\n  readonly discount?: number;",
+        ),
+        why="a field the spec does not have (optional, so every value still assigns)",
+    ),
+]
+
+
+def _empty_the_fixtures(ctx: MutationContext) -> None:
+    (ctx.root / "fixtures" / "fixtures.ts").write_text("export {};\n", encoding="utf-8")
+
+
+def _drop_a_conformance_case(ctx: MutationContext) -> None:
+    f = ctx.root / "test" / "conformance.ts"
+    lines = f.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, x in enumerate(lines) if x.lstrip().startswith("test("))
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == "});")
+    f.write_text("".join(lines[:start] + lines[end + 1 :]), encoding="utf-8")
+
+
+MUTANTS += [
+    Mutant(
+        id="ts-published-fixtures-emptied",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_empty_the_fixtures,
+        why="the package's own checks edited so that they check nothing",
+    ),
+    Mutant(
+        id="ts-published-conformance-case-dropped",
+        target="typescript",
+        gate="TS003",
+        kind="published",
+        mutate=_drop_a_conformance_case,
+        why="a structured example missing from the shipped conformance suite",
+    ),
+]
+
+
+def _error_kind_lowercased(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.error_signature
+
+    def error_signature(spec: Any, err: Any, **kw: Any) -> str:
+        out = real(spec, err, **kw)
+        return out.replace(f'readonly kind = "{err.name}"', f'readonly kind = "{err.name.lower()}"')
+
+    ctx.monkeypatch.setattr(signatures, "error_signature", error_signature)
+
+
+def _field_renamed(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    from specloom.model import FieldDef
+
+    real = signatures._field
+
+    def field(f: FieldDef, int64: str, docs: bool, indent: str = "  ") -> str:
+        if f.name == "quantity":
+            f = f.model_copy(update={"name": "qty"})
+        return real(f, int64, docs, indent)
+
+    ctx.monkeypatch.setattr(signatures, "_field", field)
+
+
+def _last_parameter_dropped(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.operation_signature
+
+    def operation_signature(spec: Any, op: Any, **kw: Any) -> str:
+        if op.params:
+            op = op.model_copy(update={"params": op.params[:-1]})
+        return real(spec, op, **kw)
+
+    ctx.monkeypatch.setattr(signatures, "operation_signature", operation_signature)
+
+
+def _service_doc_names_a_clause(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.doc_comment
+
+    def doc_comment(text: str | None, clauses: list[str], indent: str = "") -> str:
+        if text and text.startswith("The operations of the spec") and not clauses:
+            clauses = ["bil1"]
+        return real(text, clauses, indent)
+
+    ctx.monkeypatch.setattr(signatures, "doc_comment", doc_comment)
+
+
+MUTANTS += [
+    Mutant(
+        id="ts-generator-error-kind-lowercased",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_error_kind_lowercased,
+        why="an error discriminant that differs from the spec's error name",
+    ),
+    Mutant(
+        id="ts-generator-field-renamed",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_field_renamed,
+        why="a record field emitted under another name",
+    ),
+    Mutant(
+        id="ts-generator-operation-drops-last-parameter",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_last_parameter_dropped,
+        why="an operation signature missing a parameter",
+    ),
+    Mutant(
+        id="ts-generator-service-doc-names-a-clause",
+        target="typescript",
+        gate="TS002",
+        kind="generator",
+        mutate=_service_doc_names_a_clause,
+        why="a clause id on a declaration the spec does not give it to",
+    ),
+]
+
+MUTANTS += [
+    Mutant(
+        id="ts-published-operation-parameter-widened",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit(
+            "src/api.ts",
+            "amountDue(invoice: Invoice): Promise<common.Money>;",
+            "amountDue(invoice: Invoice | string): Promise<common.Money>;",
+        ),
+        why="an operation parameter wider than the spec (every sample argument still fits)",
     ),
     Mutant(
         id="ts-published-dist-file-missing",

@@ -108,3 +108,14 @@ def test_drift004_for_a_missing_or_moved_published_folder(
         [], tmp_path / "output", ["ir-json"], workspace=ws, config=Config(root=tmp_path)
     )
     assert [(f.rule, r.status) for r in rows for f in r.findings] == [("DRIFT004", "failed")]
+
+
+def test_ver001_when_the_spec_changed_since_the_build(
+    build_ir: Any, ir: Any, tmp_path: Path
+) -> None:
+    ws = ir.workspace(ir.spec("common", {"cmn1": "x MUST y."}))
+    assert build_ir(ws).exit_code == 0
+    newer = ir.workspace(ir.spec("common", {"cmn1": "x MUST y.", "cmn2": "z MUST w."}))
+    rows = run_verify([], tmp_path / "output", None, workspace=newer, config=Config(root=tmp_path))
+    found = [(f.rule, f.severity.value) for r in rows for f in r.findings]
+    assert ("VER001", "warning") in found and ("IR003", "error") in found

@@ -115,7 +115,7 @@ def test_script_covers_every_must_clause_and_has_both_hosts(billing: Build) -> N
     musts = {c.id for c in billing.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)}
     assert musts and musts <= episode.clause_ids()
     kinds = [s.kind for s in episode.segments]
-    assert kinds == ["intro", "section", "section", "section", "recap", "outro"]
+    assert kinds == ["intro", "section", "section", "section", "section", "recap", "outro"]
     speakers = {line.speaker for s in episode.segments for line in s.lines}
     assert speakers == {"a", "b"}
     md = billing.files["script.md"].decode()
@@ -251,7 +251,7 @@ def test_feed_escapes_and_uses_the_base_url(workspace: Any, tmp_path: Path) -> N
     root = ET.fromstring(feed_xml(spec, 123, 61_500, workspace, cfg))
     item = root.find("./channel/item")
     assert item is not None
-    assert item.findtext("title") == 'Bills & <"quotes"> (version 1.2.0)'
+    assert item.findtext("title") == 'Bills & <"quotes"> (version 1.3.0)'
     assert root.findtext("./channel/title") == 'A & B: Bills & <"quotes">'
     enc = item.find("enclosure")
     assert enc is not None
