@@ -51,6 +51,28 @@ def parse_reference(value: object) -> Reference | str | None:
     return Reference(m.group("name"), tuple(path), value)
 
 
+def resolved_literal(value: object) -> object:
+    """`value` with every `$$` escape undone; LookupError when it holds a `$name`
+    reference (its meaning lives only inside the example's steps)."""
+    if isinstance(value, dict):
+        return {k: resolved_literal(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [resolved_literal(v) for v in value]
+    ref = parse_reference(value)
+    if isinstance(ref, Reference):
+        raise LookupError(ref.text)
+    return value if ref is None else ref
+
+
+def literal_or_none(value: object) -> tuple[bool, object]:
+    """(True, the literal value with `$$` escapes undone), or (False, None) when `value`
+    holds a reference to an earlier step's result (a value only its test can know)."""
+    try:
+        return True, resolved_literal(value)
+    except (LookupError, BadReference):
+        return False, None
+
+
 Lookup = Callable[[TypeRef, str], tuple[str, TypeDef]]
 """(type reference, owning spec id) -> (defining spec id, definition); KeyError if unknown."""
 

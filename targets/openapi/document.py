@@ -7,6 +7,7 @@ from typing import Any
 
 from specloom.check.values import ValueChecker
 from specloom.model import Operation, Spec, StructuredExample, TypeRef, Workspace
+from specloom.references import literal_or_none
 
 from ..clausedocs import item_doc_text
 from .schemas import CLAUSES, Json, RefOf, error_schema, object_schema, ref_schema, type_schema
@@ -63,7 +64,16 @@ def example_cases(spec: Spec) -> list[tuple[str, str, StructuredExample]]:
             continue
         base = ex.clause or "example"
         counts[base] = counts.get(base, 0) + 1
-        out.append((f"{base}_{counts[base]}", ex.title, ex.structured))
+        st = ex.structured
+        # A value that refers to an earlier `given` step's result (`$inv.id`) has no meaning
+        # outside its test: such examples are not OpenAPI/JSON Schema examples. `$$` escapes
+        # are undone, so the document shows the literal the spec means.
+        ok_with, with_ = literal_or_none(st.with_)
+        ok_expect, expect = literal_or_none(st.expect)
+        if not (ok_with and ok_expect):
+            continue
+        st = st.model_copy(update={"with_": with_, "expect": expect})
+        out.append((f"{base}_{counts[base]}", ex.title, st))
     return out
 
 

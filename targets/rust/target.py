@@ -301,7 +301,10 @@ class RustTarget(Target):
                 {
                     "name": rust_field_name(c.op.name).removeprefix("r#"),
                     "method": rust_field_name(c.op.name),
-                    "args": [lits.lit(v, optional=p.type.optional) for p, v in c.args],
+                    "args": [
+                        lits.lit(v, optional=p.type.optional, nullable=p.type.nullable)
+                        for p, v in c.args
+                    ],
                     "returns": sig.rust_type(c.op.returns) if c.op.returns is not None else "()",
                 }
                 for c in builder.calls()
@@ -314,7 +317,8 @@ class RustTarget(Target):
                     + (
                         " { "
                         + ", ".join(
-                            f"{rust_field_name(f.name)}: {lits.lit(v, optional=f.type.optional)}"
+                            f"{rust_field_name(f.name)}: "
+                            f"{lits.lit(v, optional=f.type.optional, nullable=f.type.nullable)}"
                             for f, v in e.fields
                         )
                         + " }"
