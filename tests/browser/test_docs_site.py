@@ -219,7 +219,11 @@ def test_workspace_index_links_each_site(browser: object, server: str) -> None:
         (a.get_attribute("href") or "").removeprefix(server)
         for a in browser.find_elements(By.TAG_NAME, "a")
     )
-    assert hrefs == ["/billing/docs/site/index.html", "/common/docs/site/index.html"]
+    assert hrefs == [
+        "/billing/docs/site/index.html",
+        "/common/docs/site/index.html",
+        "/counters/docs/site/index.html",
+    ]
 
 
 def test_copy_link_copies_the_clause_url(browser: object, server: str) -> None:

@@ -563,5 +563,6 @@ def test_cli_build_publishes_both_code_targets(specs_dir: Path, tmp_path: Path) 
     assert rows["typescript"]["status"] == "built"
     assert rows["rust"]["status"] == "built"
     assert {"bil1", "bil12"} <= set(rows["rust"]["covered_clauses"])
-    assert rows["rust"]["gates"] == []  # serde is off by default: no RS004 to run
-    assert rows["rust"]["off"] == [] and rows["rust"]["skipped"] == []
+    # serde is off by default: RS004 is reported off (turned off by config, never a pass)
+    assert [(g["rule"], g.get("state")) for g in rows["rust"]["gates"]] == [("RS004", "off")]
+    assert rows["rust"]["off"] == ["RS004"] and rows["rust"]["skipped"] == []

@@ -16,7 +16,7 @@ from ..lesson import Lesson, OperationStep
 from . import Language, SourceFile
 
 TS_VERSION = "7.0.2"
-"""The compiler the user's project installs (the one the gates use, scripts/setup.sh)."""
+"""The compiler the user's project installs (the one the gates use; see `specloom doctor`)."""
 TYPES_NODE = "22"
 
 
