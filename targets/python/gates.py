@@ -1,0 +1,574 @@
+"""Gates of the python target, one function per gate id (docs/gates.md has the table).
+
+PY001 `mypy --strict` on the package and its suite; PY002 every item carries exactly its
+clauses; PY003 the package imports from the staging folder and every example's values
+validate into the models; PY004 the CLAUSES catalogue is the spec's clauses.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from specloom.findings import Finding, Severity
+from specloom.model import InterfaceItem, Spec
+from specloom.naming import py_const_name, py_method_name, py_module_name, py_type_name
+from specloom.target import BuildContext, GeneratedFile
+
+from ..values import ValueBuilder
+from . import conformance as conf
+from .signatures import service_name
+
+CLAUSES_PREFIX = "Clauses: "
+_MYPY_DIAG = re.compile(r"^(?P<file>[^:\n]+\.pyi?):(?P<line>\d+):(?:\d+:)? error: (?P<msg>.*)$")
+Generate = Callable[[str], list[GeneratedFile]]
+
+
+def not_run(rule: str, message: str, fix: str) -> Finding:
+    """A gate that could not run: never a pass."""
+    return Finding(rule=rule, severity=Severity.WARNING, message=f"skipped: {message} (fix: {fix})")
+
+
+def _error(
+    rule: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    clause: str | None = None,
+) -> Finding:
+    return Finding(
+        rule=rule, severity=Severity.ERROR, message=message, file=file, line=line, clause=clause
+    )
+
+
+# -- reading the package --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Declared:
+    """One item as the package declares it: where, and what its docstring says."""
+
+    file: str
+    line: int
+    end: int
+    doc: str | None
+
+
+def package_dir(root: Path, spec: Spec) -> Path:
+    """`<root>/src/<module>`."""
+    return root / "src" / py_module_name(spec.id)
+
+
+def _parse(path: Path) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def _attr_docs(body: list[ast.stmt]) -> Iterator[tuple[str, ast.stmt, str | None]]:
+    """(name, statement, attribute docstring) of every annotated or plain assignment."""
+    for i, stmt in enumerate(body):
+        name: str | None = None
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            name = stmt.target.id
+        elif (
+            isinstance(stmt, ast.Assign)
+            and len(stmt.targets) == 1
+            and isinstance(stmt.targets[0], ast.Name)
+        ):
+            name = stmt.targets[0].id
+        if name is None:
+            continue
+        doc: str | None = None
+        nxt = body[i + 1] if i + 1 < len(body) else None
+        if (
+            isinstance(nxt, ast.Expr)
+            and isinstance(nxt.value, ast.Constant)
+            and isinstance(nxt.value.value, str)
+        ):
+            doc = nxt.value.value
+        yield name, stmt, doc
+
+
+def declarations(root: Path, spec: Spec) -> dict[str, Declared]:
+    """Every declared item of the package by key (`type:Invoice`, `op:create_invoice`...),
+    keyed by the spec's own item names."""
+    pkg = package_dir(root, spec)
+    out: dict[str, Declared] = {}
+    rel = root.resolve()
+
+    def shown(p: Path) -> str:
+        return p.resolve().relative_to(rel).as_posix()
+
+    def classes(tree: ast.Module | None) -> dict[str, ast.ClassDef]:
+        if tree is None:
+            return {}
+        return {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+
+    def attrs(tree: ast.Module | None) -> dict[str, tuple[ast.stmt, str | None]]:
+        if tree is None:
+            return {}
+        return {n: (s, d) for n, s, d in _attr_docs(tree.body)}
+
+    models_path, api_path = pkg / "models.py", pkg / "api.py"
+    models, api = _parse(models_path), _parse(api_path)
+    model_classes, model_attrs = classes(models), attrs(models)
+    api_classes, api_attrs = classes(api), attrs(api)
+
+    def cls(
+        key: str, path: Path, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> None:
+        out[key] = Declared(
+            shown(path),
+            node.lineno,
+            node.end_lineno or node.lineno,
+            ast.get_docstring(node, clean=False),
+        )
+
+    for td in spec.types:
+        name = py_type_name(td.name)
+        if td.kind == "alias" and name in model_attrs:
+            stmt, doc = model_attrs[name]
+            out[f"type:{td.name}"] = Declared(
+                shown(models_path), stmt.lineno, stmt.end_lineno or stmt.lineno, doc
+            )
+        elif td.kind != "alias" and name in model_classes:
+            cls(f"type:{td.name}", models_path, model_classes[name])
+    for e in spec.errors:
+        if py_type_name(e.name) in api_classes:
+            cls(f"error:{e.name}", api_path, api_classes[py_type_name(e.name)])
+    svc = api_classes.get(service_name(spec))
+    if svc is not None:
+        methods = {
+            n.name: n for n in svc.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        for op in spec.operations:
+            if py_method_name(op.name) in methods:
+                cls(f"op:{op.name}", api_path, methods[py_method_name(op.name)])
+    for c in spec.constants:
+        if py_const_name(c.name) in api_attrs:
+            stmt, doc = api_attrs[py_const_name(c.name)]
+            out[f"const:{c.name}"] = Declared(
+                shown(api_path), stmt.lineno, stmt.end_lineno or stmt.lineno, doc
+            )
+    return out
+
+
+def item_key(spec: Spec, item: InterfaceItem) -> str:
+    """The key of an IR item in `declarations`."""
+    if item in spec.types:
+        return f"type:{item.name}"
+    if item in spec.errors:
+        return f"error:{item.name}"
+    if item in spec.operations:
+        return f"op:{item.name}"
+    return f"const:{item.name}"
+
+
+def clause_ids(doc: str | None) -> list[str] | None:
+    """The ids of a docstring's last line `Clauses: a, b` (`-`: none); None without one."""
+    if doc is None:
+        return None
+    lines = [line.strip() for line in doc.strip().split("\n")]
+    if not lines or not lines[-1].startswith(CLAUSES_PREFIX):
+        return None
+    rest = lines[-1].removeprefix(CLAUSES_PREFIX).strip()
+    return [] if rest == "-" else [x.strip() for x in rest.split(",")]
+
+
+def carried_clauses(root: Path, spec: Spec) -> dict[str, list[str]]:
+    """Clause ids each declared item carries, by item key; the ids of CLAUSES under `*`."""
+    out = {k: clause_ids(d.doc) or [] for k, d in declarations(root, spec).items()}
+    out["*"] = [c["id"] for c in catalogue_entries(root, spec) or []]
+    return out
+
+
+# -- PY002 ------------------------------------------------------------------------------
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def traceability(spec: Spec, root: Path) -> list[Finding]:
+    """PY002: every interface item is declared, and its docstring carries the text and the
+    ids of exactly the clauses the spec gives it (checked item by item)."""
+    found = declarations(root, spec)
+    out: list[Finding] = []
+    for item in spec.interface_items():
+        where = f"{item.pos.file}:{item.pos.line}"
+        decl = found.get(item_key(spec, item))
+        first = item.clauses[0] if item.clauses else None
+        if decl is None:
+            out.append(
+                _error(
+                    "PY002",
+                    f"{item.name} ({where}) is not declared in the package",
+                    file=item.pos.file,
+                    line=item.pos.line,
+                    clause=first,
+                )
+            )
+            continue
+        ids = clause_ids(decl.doc)
+        if ids is None:
+            out.append(
+                _error(
+                    "PY002",
+                    f"{item.name} ({where}) has no `{CLAUSES_PREFIX}...` line ending its docstring",
+                    file=decl.file,
+                    line=decl.line,
+                    clause=first,
+                )
+            )
+            continue
+        missing = [c for c in item.clauses if c not in ids]
+        extra = [c for c in ids if c not in item.clauses]
+        if missing or extra or len(ids) != len(set(ids)):
+            out.append(
+                _error(
+                    "PY002",
+                    f"{item.name} ({where}) carries clauses {ids or '-'} but the spec gives it "
+                    f"{item.clauses or '-'}",
+                    file=decl.file,
+                    line=decl.line,
+                    clause=(missing or extra or [first])[0],
+                )
+            )
+            continue
+        text = _norm(decl.doc or "")
+        for cid in item.clauses:
+            clause = spec.clause(cid)
+            if clause is not None and _norm(clause.text) not in text:
+                out.append(
+                    _error(
+                        "PY002",
+                        f"{item.name} ({where}) names clause {cid} without its text",
+                        file=decl.file,
+                        line=decl.line,
+                        clause=cid,
+                    )
+                )
+    return out
+
+
+# -- PY004 ------------------------------------------------------------------------------
+
+
+def catalogue_entries(root: Path, spec: Spec) -> list[dict[str, str]] | None:
+    """The `Clause(...)` entries of CLAUSES in clauses.py, as literals; None when unreadable."""
+    tree = _parse(package_dir(root, spec) / "clauses.py")
+    if tree is None:
+        return None
+    for name, stmt, _doc in _attr_docs(tree.body):
+        value = getattr(stmt, "value", None)
+        if name != "CLAUSES" or not isinstance(value, ast.Tuple):
+            continue
+        out: list[dict[str, str]] = []
+        for elt in value.elts:
+            if not isinstance(elt, ast.Call):
+                return None
+            try:
+                out.append({k.arg or "": ast.literal_eval(k.value) for k in elt.keywords})
+            except ValueError:
+                return None
+        return out
+    return None
+
+
+def catalogue(spec: Spec, root: Path) -> list[Finding]:
+    """PY004: CLAUSES lists every clause of the spec, in order, with its level, title, text."""
+    shown = (package_dir(root, spec) / "clauses.py").relative_to(root).as_posix()
+    entries = catalogue_entries(root, spec)
+    if entries is None:
+        return [_error("PY004", "CLAUSES is missing or not a tuple of literals", file=shown)]
+    out: list[Finding] = []
+    got = {e.get("id"): e for e in entries}
+    for c in spec.clauses:
+        e = got.get(c.id)
+        want = {"id": c.id, "level": c.level.value, "title": c.title, "text": c.text}
+        if e != want:
+            what = "is missing" if e is None else "differs from the spec"
+            out.append(
+                _error(
+                    "PY004",
+                    f"CLAUSES entry {c.id} {what}",
+                    file=shown,
+                    clause=c.id,
+                )
+            )
+    extra = [e.get("id") for e in entries if e.get("id") not in {c.id for c in spec.clauses}]
+    for cid in extra:
+        out.append(_error("PY004", f"CLAUSES lists {cid!r}, which is not a clause", file=shown))
+    return out
+
+
+# -- PY001 ------------------------------------------------------------------------------
+
+
+def find_mypy() -> list[str] | None:
+    """How to run mypy: this interpreter's `-m mypy`, else `mypy` on PATH, else None."""
+    if importlib.util.find_spec("mypy") is not None:
+        return [sys.executable, "-m", "mypy"]
+    found = shutil.which("mypy")
+    return [found] if found else None
+
+
+def _environ(paths: list[Path]) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    env["PYTHONSAFEPATH"] = "1"
+    env.pop("PYTHONPATH", None)
+    env["MYPYPATH"] = os.pathsep.join(str(p) for p in paths)
+    return env
+
+
+def assemble(spec: Spec, ws_order: list[str], generate: Generate, work: Path) -> list[Path]:
+    """The `src` folders of the imported specs' packages, generated from the IR under `work`."""
+    out: list[Path] = []
+    for dep in ws_order:
+        pkg = work / dep / "python"
+        for f in generate(dep):
+            dest = pkg / f.path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(f.data)
+        out.append(pkg / "src")
+    return out
+
+
+def clause_at(root: Path, spec: Spec, file: str, line: int) -> str | None:
+    """The first clause of the item whose declaration holds `file:line`."""
+    best: Declared | None = None
+    for d in declarations(root, spec).values():
+        if d.file == file and d.line <= line <= d.end and (best is None or d.line >= best.line):
+            best = d
+    ids = clause_ids(best.doc) if best else None
+    return ids[0] if ids else None
+
+
+def type_check(spec: Spec, root: Path, deps: list[Path], work: Path, cache: Path) -> list[Finding]:
+    """PY001: `mypy --strict` on the package and its suite (no plugin, imports resolved
+    against the imported specs' packages)."""
+    cmd = find_mypy()
+    if cmd is None:
+        return [
+            not_run(
+                "PY001",
+                "mypy is not installed; the package was not type-checked",
+                "pip install 'specloom[python]'",
+            )
+        ]
+    config = work / "mypy.ini"
+    config.write_text("[mypy]\nstrict = True\n", encoding="utf-8")
+    proc = subprocess.run(
+        [
+            *cmd,
+            "--config-file",
+            str(config),
+            "--strict",
+            "--cache-dir",
+            str(cache),
+            "--no-color-output",
+            "--no-error-summary",
+            "--show-absolute-path",
+            "-p",
+            py_module_name(spec.id),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=_environ([root / "src", *deps]),
+        timeout=900,
+    )
+    if proc.returncode == 0:
+        return []
+    out: list[Finding] = []
+    for raw in proc.stdout.splitlines():
+        m = _MYPY_DIAG.match(raw.strip())
+        if m is None:
+            continue
+        path = Path(m["file"]).resolve()
+        line = int(m["line"])
+        try:
+            shown = path.relative_to(root.resolve()).as_posix()
+            clause = clause_at(root, spec, shown, line)
+        except ValueError:
+            shown = _strip(m["file"], work)
+            clause = None
+        out.append(
+            _error(
+                "PY001",
+                "mypy --strict: " + _strip(m["msg"], work),
+                file=shown,
+                line=line,
+                clause=clause,
+            )
+        )
+    if not out:
+        text = _strip((proc.stdout + proc.stderr).strip()[:2000], work)
+        out.append(_error("PY001", f"mypy failed (exit {proc.returncode}): {text}"))
+    return out
+
+
+def _strip(text: str, work: Path) -> str:
+    return text.replace(str(work.resolve()) + "/", "").replace(str(work) + "/", "")
+
+
+# -- PY003 ------------------------------------------------------------------------------
+
+_PROBE = '''
+class Reached(Exception):
+    """The suite reached the service: every value before the call was built."""
+
+
+class Probe:
+    def __getattr__(self, name):
+        def call(*args, **kwargs):
+            raise Reached(name)
+
+        return call
+
+
+def make():
+    return Probe()
+'''
+
+_RUNNER = """
+import importlib, json, os, sys, traceback
+module, variable, names = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+os.environ[variable] = "specloom_probe:make"
+import specloom_probe
+out = {"import": None, "defined": [], "cases": {}}
+try:
+    pkg = importlib.import_module(module)
+    for name in getattr(pkg, "__all__", []):
+        getattr(pkg, name)
+    suite = importlib.import_module(module + ".tests.conformance") if names else None
+except BaseException as e:
+    out["import"] = "".join(traceback.format_exception_only(type(e), e)).strip()
+    print(json.dumps(out))
+    sys.exit(0)
+if suite is not None:
+    out["defined"] = [n for n, f in vars(suite).items() if n.startswith("test_") and callable(f)]
+    for name in names:
+        fn = getattr(suite, name, None)
+        if fn is None:
+            continue
+        try:
+            fn()
+        except specloom_probe.Reached:
+            out["cases"][name] = None
+        except BaseException as e:
+            out["cases"][name] = "".join(traceback.format_exception_only(type(e), e)).strip()
+        else:
+            out["cases"][name] = "the test returned without calling the service"
+print(json.dumps(out))
+"""
+
+
+def values(
+    ctx: BuildContext, spec: Spec, root: Path, deps: list[Path], work: Path
+) -> list[Finding]:
+    """PY003: the package imports from the staging folder (nothing installed, nothing
+    written), and each test of the suite builds its example's values (arguments and
+    expected values, through the models' validating constructors) before it calls the
+    service: a probe service stops every test at the call."""
+    cases = ValueBuilder(spec, ctx.workspace).cases() if spec.operations else []
+    names = conf.function_names(cases)
+    probe = work / "probe"
+    probe.mkdir()
+    (probe / "specloom_probe.py").write_text(_PROBE, encoding="utf-8")
+    (probe / "runner.py").write_text(_RUNNER, encoding="utf-8")
+    env = _environ([])
+    env.pop("MYPYPATH")
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [root / "src", *deps, probe])
+    module = py_module_name(spec.id)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(probe / "runner.py"),
+            module,
+            conf.factory_variable(spec.id),
+            json.dumps(names),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=probe,
+        env=env,
+        timeout=300,
+    )
+    try:
+        result = json.loads(proc.stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        text = _strip((proc.stdout + proc.stderr).strip()[-2000:], work)
+        return [_error("PY003", f"the import check crashed (exit {proc.returncode}): {text}")]
+    if result["import"]:
+        return [
+            _error(
+                "PY003",
+                f"`import {module}` from the staging folder failed: "
+                + _strip(result["import"], work),
+            )
+        ]
+    out: list[Finding] = []
+    suite = f"src/{module}/tests/conformance.py"
+    for case, name in zip(cases, names, strict=True):
+        where = f"{case.pos.file}:{case.pos.line}"
+        if name not in result["defined"]:
+            out.append(
+                _error(
+                    "PY003",
+                    f"the suite has no test {name} for the example at {where}",
+                    file=suite,
+                    clause=case.clause,
+                )
+            )
+        elif result["cases"].get(name):
+            out.append(
+                _error(
+                    "PY003",
+                    f"{name} (example at {where}) does not build its values: "
+                    + _strip(str(result["cases"][name]), work)[:500],
+                    file=case.pos.file,
+                    line=case.pos.line,
+                    clause=case.clause,
+                )
+            )
+    for name in result["defined"]:
+        if name not in names:
+            out.append(
+                _error(
+                    "PY003",
+                    f"the suite defines {name}, which no example of the spec gives",
+                    file=suite,
+                )
+            )
+    return out
+
+
+# -- all --------------------------------------------------------------------------------
+
+
+def run_gates(ctx: BuildContext, spec: Spec, root: Path, generate: Generate) -> list[Finding]:
+    """Every gate; a missing mypy is reported as not run, never as a pass."""
+    findings = traceability(spec, root) + catalogue(spec, root)
+    cache = ctx.cache_dir / "mypy"
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="specloom-py-") as tmp:
+        work = Path(tmp)
+        deps = assemble(spec, ctx.workspace.dependencies(spec.id), generate, work)
+        findings += type_check(spec, root, deps, work, cache)
+        findings += values(ctx, spec, root, deps, work)
+    return findings
