@@ -2,7 +2,8 @@
 
 PY001 `mypy --strict` on the package and its suite; PY002 every item carries exactly its
 clauses; PY003 the package imports from the staging folder and every example's values
-validate into the models; PY004 the CLAUSES catalogue is the spec's clauses.
+validate into the models; PY004 the CLAUSES catalogue is the spec's clauses; PY005 the package builds into a wheel
+offline and the wheel holds every module.
 """
 
 from __future__ import annotations
@@ -558,6 +559,72 @@ def values(
     return out
 
 
+# -- PY005 ------------------------------------------------------------------------------
+
+
+def wheel(spec: Spec, root: Path, work: Path) -> list[Finding]:
+    """PY005: a copy of the package builds into a wheel offline (`pip wheel --no-deps
+    --no-build-isolation --no-index`) holding every module of the package and `py.typed`."""
+    import zipfile
+
+    if importlib.util.find_spec("setuptools") is None:
+        return [
+            not_run(
+                "PY005",
+                "setuptools is not installed; the package was not built",
+                "pip install setuptools",
+            )
+        ]
+    src = work / "wheel-src"
+    shutil.copytree(root, src)
+    dist = work / "wheel-dist"
+    env = _environ([])
+    env.pop("MYPYPATH")
+    env["PIP_NO_INDEX"] = "1"
+    env["PIP_DISABLE_PIP_VERSION_CHECK"] = "1"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--no-index",
+            "-q",
+            "-w",
+            str(dist),
+            str(src),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=work,
+        env=env,
+        timeout=600,
+    )
+    wheels = sorted(dist.glob("*.whl")) if dist.is_dir() else []
+    if proc.returncode != 0 or len(wheels) != 1:
+        text = _strip((proc.stdout + proc.stderr).strip()[-1500:], work)
+        return [
+            _error(
+                "PY005", f"the package does not build into a wheel: {text}", file="pyproject.toml"
+            )
+        ]
+    with zipfile.ZipFile(wheels[0]) as zf:
+        inside = set(zf.namelist())
+    pkg = package_dir(root, spec)
+    want = sorted(
+        p.relative_to(root / "src").as_posix()
+        for p in pkg.rglob("*")
+        if p.is_file() and (p.suffix == ".py" or p.name == "py.typed")
+    )
+    return [
+        _error("PY005", f"the wheel lacks {name}", file="pyproject.toml")
+        for name in want
+        if name not in inside
+    ]
+
+
 # -- all --------------------------------------------------------------------------------
 
 
@@ -571,4 +638,5 @@ def run_gates(ctx: BuildContext, spec: Spec, root: Path, generate: Generate) -> 
         deps = assemble(spec, ctx.workspace.dependencies(spec.id), generate, work)
         findings += type_check(spec, root, deps, work, cache)
         findings += values(ctx, spec, root, deps, work)
+        findings += wheel(spec, root, work)
     return findings

@@ -31,6 +31,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 PYDANTIC = "pydantic>=2.11,<3"
 """The models' one runtime dependency (2.11 brought `validate_by_name`/`serialize_by_alias`)."""
 NO_CLAUSES = "-"
+DEEP_RECORDS = 40
+"""Above this many records, models.py raises the recursion limit while it resolves forward
+references: pydantic builds a chain of references recursively (about 15 frames a model)."""
 
 
 class PythonConfig(TargetConfig):
@@ -41,9 +44,10 @@ class PythonConfig(TargetConfig):
 
 
 def toml_str(text: object) -> str:
-    """A TOML basic string (JSON escaping is valid TOML; control characters dropped)."""
+    """A TOML basic string: `\\` and `"` escaped, non-printable characters dropped (TOML
+    forbids control characters; JSON's surrogate-pair escapes are not valid TOML)."""
     clean = "".join(ch for ch in str(text) if ch.isprintable())
-    return json.dumps(clean, ensure_ascii=True)
+    return '"' + clean.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @cache
@@ -176,6 +180,7 @@ class PythonTarget(Target):
             description=title,
             dependencies=deps,
             module=module,
+            has_tests=has_tests,
         )
         files["README.md"] = _render(
             "README.md.jinja",
@@ -217,6 +222,11 @@ class PythonTarget(Target):
         pydantic_names = sorted(
             {"ConfigDict", *pydantic_names, *(["Field"] if "Field(" in body else [])}
         )
+        n_records = sum(1 for t in spec.types if t.kind == "record")
+        deep = 1000 + 30 * n_records if n_records > DEEP_RECORDS else 0
+        std = _std_imports(body)
+        if deep:
+            std.append("import sys as _sys")
         typing_imports = []
         if "(StrEnum)" in body:
             typing_imports.append("from enum import StrEnum")
@@ -226,12 +236,13 @@ class PythonTarget(Target):
             "models.py.jinja",
             header=header,
             module_doc=sig.docstring(f"The types of the spec {title}.", ""),
-            std_imports=_std_imports(body),
+            std_imports=std,
             typing_imports=typing_imports,
             pydantic_names=pydantic_names,
             imports=[(m, a) for m, a in imports if f"{a}." in body],
             types=types,
-            records=[py_type_name(t.name) for t in spec.types if t.kind == "record"],
+            records=[py_type_name(t.name) for t in reversed(spec.types) if t.kind == "record"],
+            deep=deep,
         )
 
     def _api(self, spec: Spec, header: str, imports: list[tuple[str, str]], title: str) -> str:
