@@ -122,6 +122,7 @@ def build_flow(
     changed_since: str | None = None,
     wait: bool = True,
     workdir: str | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Build specs (default: the configured workspace) into the output folder.
 
@@ -139,6 +140,7 @@ def build_flow(
         backend=backend,
         wait=wait,
         changed_since=changed_since,
+        strict=strict,
     )
     result = run_build(req, prefect_executor, progress=current_progress(), checker=cached_check)
     if result.exit_code:
@@ -157,5 +159,6 @@ def request_parameters(req: BuildRequest, workdir: Path | None = None) -> dict[s
         "backend": req.backend,
         "changed_since": req.changed_since,
         "wait": req.wait,
+        "strict": req.strict,
         "workdir": str(workdir.resolve()) if workdir else None,
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -59,6 +60,9 @@ class Target(ABC):
     """Generator and template version: bump it when the output for the same IR changes."""
     config_model: ClassVar[type[TargetConfig]] = TargetConfig
     description: ClassVar[str] = ""
+    gate_ids: ClassVar[tuple[str, ...]] = ()
+    """Every gate id `verify` runs (docs/gates.md has one row each); a declared gate with no
+    error, not-run or off finding is listed as `passed` in the report."""
 
     def __init__(self, ctx: BuildContext, config: TargetConfig | None = None) -> None:
         self.ctx = ctx
@@ -99,7 +103,9 @@ class Target(ABC):
         """Run the gates on the files written under `root`; error findings block publication."""
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
-        """Clause ids this artifact traces (default: ids that occur in any text file)."""
+        """Clause ids this artifact traces, read from its files (default: ids that occur as
+        whole tokens in any text file: `bil1` is not found inside `bil12`). Targets whose
+        files also list clauses they do not trace (a catalogue) override this."""
         ids = {c.id for c in spec.clauses}
         found: set[str] = set()
         for f in sorted(root.rglob("*")):
@@ -109,5 +115,10 @@ class Target(ABC):
                 text = f.read_text(encoding="utf-8")
             except (UnicodeDecodeError, OSError):
                 continue
-            found |= {i for i in ids if i in text}
+            found |= {i for i in ids if i in text and _token(i).search(text)}
         return found
+
+
+def _token(clause_id: str) -> re.Pattern[str]:
+    """`clause_id` as a whole token (not inside a longer id or word)."""
+    return re.compile(rf"(?<![\w.:-]){re.escape(clause_id)}(?![\w:-]|\.\w)")

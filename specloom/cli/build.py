@@ -177,6 +177,12 @@ def register(app: typer.Typer) -> None:
         ),
         jobs: int = typer.Option(None, "--jobs", "-j", help="Local runner: targets at once."),
         cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (LLM, audio)."),
+        strict: bool = typer.Option(
+            False,
+            "--strict",
+            help="A gate that could not run (a tool missing) is an error: nothing unchecked "
+            "is published (also \\[tool.specloom] strict_gates = true).",
+        ),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
         req = BuildRequest(
@@ -188,6 +194,7 @@ def register(app: typer.Typer) -> None:
             backend=backend.value if backend else None,
             wait=not no_wait,
             changed_since=since if changed else None,
+            strict=strict,
         )
         chosen = runner or default_runner()
         result = run(req, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)

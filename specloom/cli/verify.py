@@ -34,17 +34,27 @@ def register(app: typer.Typer) -> None:
             None, "--target", "-t", help="Verify only this target (repeatable)."
         ),
         fmt: OutputFormat = typer.Option(OutputFormat.text, "--format", help="text or json."),
+        strict: bool = typer.Option(
+            False,
+            "--strict",
+            help="A gate that could not run (a tool missing) is an error, exit 1 "
+            "(also \\[tool.specloom] strict_gates = true).",
+        ),
     ) -> None:
-        """Compare published files with the manifest and re-run the gates; exit 1 on either."""
+        """Check each version folder's digest (INT001), compare published files with the
+        manifest (DRIFT00x) and re-run the gates; exit 1 on any error. A gate that could not
+        run makes `ok` false (and is an error with --strict)."""
         from specloom.pipeline.report import is_skip
         from specloom.pipeline.verify import run_verify
 
-        rows = run_verify(list(paths or []), output, list(target) if target else None)
+        rows = run_verify(
+            list(paths or []), output, list(target) if target else None, strict_gates=strict
+        )
         bad = any(r.status != "ok" for r in rows)
         if fmt is OutputFormat.json:
             typer.echo(
                 json.dumps(
-                    {"ok": not bad, "targets": [r.as_dict() for r in rows]},
+                    {"ok": all(r.ok for r in rows), "targets": [r.as_dict() for r in rows]},
                     indent=2,
                     sort_keys=True,
                 )

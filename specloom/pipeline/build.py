@@ -11,7 +11,7 @@ from typing import Any
 from specloom import __version__
 from specloom.config import Config, LintConfig, load_config
 from specloom.errors import BuildError, ConfigError
-from specloom.findings import Finding
+from specloom.findings import Finding, is_not_run
 from specloom.model import Workspace
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
 from specloom.pipeline.lock import lock_outputs
@@ -59,6 +59,8 @@ class BuildRequest:
     """Restrict to these spec ids; None means every spec found."""
     changed_since: str | None = None
     """`--changed --since REF`: only specs changed since REF, plus the specs importing them."""
+    strict: bool = False
+    """`--strict`: a gate that could not run is an error (also `strict_gates = true`)."""
 
 
 @dataclass
@@ -77,9 +79,9 @@ class BuildResult:
         return 1 if any(r.status in {"failed", "blocked"} for r in self.rows) else 0
 
     def as_dict(self) -> dict[str, Any]:
-        """The `--format json` document."""
+        """The `--format json` document (`ok` is false when a gate could not run)."""
         return {
-            "ok": self.exit_code == 0,
+            "ok": self.exit_code == 0 and all(r.gates_ok for r in self.rows),
             "specloom_version": __version__,
             "output": self.output.as_posix(),
             "seconds": round(self.seconds, 3),
@@ -167,6 +169,7 @@ def run_build(
         )
     ws = workspace if workspace is not None else load_workspaces(paths)
     result = BuildResult(output=output)
+    strict = req.strict or config.strict_gates
 
     named = named_specs(ws, paths) if workspace is None else set(ws.specs)
     if req.changed_since is not None:
@@ -216,6 +219,7 @@ def run_build(
                     backend=backend,
                     settings=settings,
                     config=raw,
+                    strict=strict,
                 )
                 plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], blocked, req.force))
         for e in plan:
@@ -232,7 +236,8 @@ def run_build(
             done[(r.spec_id, r.target)] = r
 
         for sid in spec_ids:
-            rows = _record(ws, sid, spec_dirs[sid], manifests[sid], plan, done)
+            declared = {c.name: list(c.gate_ids) for c in classes}
+            rows = _record(ws, sid, spec_dirs[sid], manifests[sid], plan, done, declared)
             rows += [_broken_row(ws, sid, n, exc) for n, exc in sorted(broken.items())]
             spec_findings = [f for f in findings if _concerns(ws, sid, f)]
             write_reports(spec_dirs[sid], sid, rows, spec_findings, result.warnings)
@@ -268,6 +273,9 @@ def _plan_one(
     if sid in blocked:
         return PlanEntry(sid, t.name, "blocked", blocked[sid])
     fresh, why = is_fresh(manifest, spec_dir, t, job.input_hash)
+    rec = manifest.targets.get(t.name) if manifest else None
+    if fresh and job.strict and rec is not None and any(is_not_run(g) for g in rec.gates):
+        return PlanEntry(sid, t.name, "run", "strict: a gate could not run in the last build", job)
     if fresh and not force:
         return PlanEntry(sid, t.name, "skip", why)
     return PlanEntry(sid, t.name, "run", "forced" if fresh else why, job)
@@ -280,6 +288,7 @@ def _record(
     manifest: Manifest | None,
     plan: list[PlanEntry],
     done: dict[tuple[str, str], JobResult],
+    declared: dict[str, list[str]],
 ) -> list[TargetRow]:
     """Update the manifest with what was published; return the rows of this spec."""
     spec = ws.specs[sid]
@@ -306,6 +315,7 @@ def _record(
                     covered=rec.covered_clauses,
                     clauses_total=total,
                     grades=rec.grades,
+                    gate_ids=declared.get(e.target, []),
                 )
             )
             continue
@@ -343,6 +353,7 @@ def _record(
                 total,
                 llm=r.llm_usage,
                 grades=r.grades,
+                gate_ids=declared.get(e.target, []),
             )
         )
     if any_built:

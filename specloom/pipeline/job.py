@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom.errors import SpecloomError
-from specloom.findings import Finding, Severity, has_errors
+from specloom.findings import Finding, Severity, has_errors, strict
 from specloom.model import Spec
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import Job, JobResult, make_target
@@ -48,6 +48,8 @@ def run_job(job: Job) -> JobResult:
         timings["generate"] = round(time.perf_counter() - t0, 3)
         t1 = time.perf_counter()
         gates = target.verify(spec, staging)
+        if job.strict:
+            gates = strict(gates)
         result.gates = gates
         result.covered = sorted(target.covered_clauses(spec, staging))
         timings["verify"] = round(time.perf_counter() - t1, 3)

@@ -27,7 +27,7 @@ class TargetRecord(BaseModel):
     backend: str = "template"
     """The generation backend the output was made with; a different one rebuilds."""
     folder: str
-    """The version folder the `<target>` symlink points at (`.<target>-<hash8>`)."""
+    """The version folder the `<target>` symlink points at (`.<target>-<digest20>`)."""
     files: dict[str, str] = Field(default_factory=dict)
     """POSIX path relative to the target folder -> sha256 hex, sorted."""
     gates: list[Finding] = Field(default_factory=list)

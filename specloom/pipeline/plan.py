@@ -33,6 +33,8 @@ class Job:
     backend: str = "template"
     settings: dict[str, Any] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    strict: bool = False
+    """Strict gates: a gate that could not run is an error (nothing is published)."""
 
 
 @dataclass

@@ -16,13 +16,28 @@ from specloom.pipeline.manifest import hash_tree, tree_digest
 from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, write_error
 
 LINK_TMP_PREFIX = ".tmp-link-"
-_VERSION = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*-([0-9a-f]{8}(-[0-9]+)?|legacy)$")
+_VERSION = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*-([0-9a-f]{8,64}(-[0-9]+)?|legacy)$")
 VERIFY_PREFIX = ".verify-"
+DIGEST_HEX = 20
+"""Hex characters of the tree digest in a version folder's name (80 bits)."""
 
 
 def version_folder_name(target: str, files: dict[str, str]) -> str:
-    """`.<target>-<hash8>`: named after the content, so republishing the same bytes is a no-op."""
-    return f".{target}-{tree_digest(files)[:8]}"
+    """`.<target>-<digest20>`: named after the content, so republishing the same bytes is a
+    no-op, and `verify` can check that a folder still holds what its name says."""
+    return f".{target}-{tree_digest(files)[:DIGEST_HEX]}"
+
+
+def folder_digest(target: str, folder: str) -> str | None:
+    """The digest part of a version folder's name (`-<n>` copy suffix dropped), or None when
+    the name is not a version folder name of `target`."""
+    prefix = f".{target}-"
+    if not folder.startswith(prefix):
+        return None
+    digest = folder[len(prefix) :].split("-", 1)[0]
+    if len(digest) != DIGEST_HEX or not all(c in "0123456789abcdef" for c in digest):
+        return None
+    return digest
 
 
 def current_folder(spec_dir: Path, target: str) -> str | None:

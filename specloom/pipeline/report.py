@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import Any
 
 from specloom import __version__
-from specloom.findings import Finding
+from specloom.findings import Finding, gate_outcomes, is_not_run, is_off
 from specloom.pipeline.manifest import write_atomic
 
 
 def is_skip(finding: Finding) -> bool:
-    """A gate's report that it did not run (its message starts with "skipped")."""
-    return finding.message.lstrip().lower().startswith("skipped")
+    """A gate's report that it could not run (`not_run`, or a legacy "skipped" message)."""
+    return is_not_run(finding)
 
 
 @dataclass
@@ -34,17 +34,32 @@ class TargetRow:
     """LLM usage of this build of the target (tokens, requests, cache hits, cost), if any."""
     grades: list[dict[str, Any]] = field(default_factory=list)
     """Per-clause grades (score, threshold, passed, grader, rationale)."""
+    gate_ids: list[str] = field(default_factory=list)
+    """The gates the target declares (Target.gate_ids): those that ran clean are `passed`."""
+
+    def outcomes(self) -> dict[str, list[str]]:
+        """passed / failed / skipped (could not run) / off gate ids."""
+        ran = self.status in {"built", "skipped"}
+        return gate_outcomes(self.gate_ids if ran else [], self.gates)
+
+    @property
+    def gates_ok(self) -> bool:
+        """Every gate ran (none could not run) and the target is built or up to date."""
+        return self.status in {"built", "skipped"} and not any(is_skip(g) for g in self.gates)
 
     def gate_summary(self) -> str:
-        """`2 errors, 1 warning, 1 skipped` or `passed` or `-`.
+        """`2 errors, 1 warning, 1 skipped, 1 off` or `passed` or `-`.
 
-        A gate that did not run (tool missing, check turned off) reports a non-error finding
-        whose message starts with "skipped"; it is counted as skipped, whatever its
-        severity, so the summary never says `passed` for a check that did not run."""
-        errors = sum(1 for g in self.gates if g.severity == "error")
-        skipped = sum(1 for g in self.gates if g.severity != "error" and is_skip(g))
-        warnings = sum(1 for g in self.gates if g.severity == "warning" and not is_skip(g))
-        if not errors and not warnings and not skipped:
+        A gate that could not run (`not_run`, tool missing) is counted as skipped and one
+        turned off by config as off, whatever its severity, so the summary never says
+        `passed` for a check that did not run."""
+        errors = sum(1 for g in self.gates if g.severity == "error" and not is_skip(g))
+        skipped = sum(1 for g in self.gates if is_skip(g))
+        off = sum(1 for g in self.gates if is_off(g))
+        warnings = sum(
+            1 for g in self.gates if g.severity == "warning" and not is_skip(g) and not is_off(g)
+        )
+        if not errors and not warnings and not skipped and not off:
             return "passed" if self.status in {"built", "skipped"} else "-"
         parts = []
         if errors:
@@ -53,6 +68,8 @@ class TargetRow:
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
         if skipped:
             parts.append(f"{skipped} skipped")
+        if off:
+            parts.append(f"{off} off")
         return ", ".join(parts)
 
     def as_dict(self) -> dict[str, Any]:
@@ -64,6 +81,7 @@ class TargetRow:
             "reason": self.reason,
             "seconds": round(self.seconds, 3),
             "gates": [g.as_dict() for g in self.gates],
+            **self.outcomes(),
             "covered_clauses": self.covered,
             "clauses_total": self.clauses_total,
             "llm": self.llm,
@@ -78,11 +96,30 @@ def report_json(
     return {
         "spec": spec,
         "specloom_version": __version__,
-        "ok": all(r.status in {"built", "skipped"} for r in rows),
+        "ok": all(r.gates_ok for r in rows),
         "check": [f.as_dict() for f in check],
         "warnings": warnings,
         "targets": [r.as_dict() for r in rows],
     }
+
+
+def _outcome_lines(rows: list[TargetRow]) -> list[str]:
+    """Per target: the gates that passed, could not run (skipped) and were turned off."""
+    out = [
+        "| target | gates passed | skipped (could not run) | off (by config) |",
+        "| --- | --- | --- | --- |",
+    ]
+    for r in rows:
+        o = r.outcomes()
+        cells = [", ".join(o[k]) or "-" for k in ("passed", "skipped", "off")]
+        out.append(f"| {r.target} | {' | '.join(cells)} |")
+    if any(r.outcomes()["skipped"] for r in rows):
+        out += [
+            "",
+            "> not ok: a gate could not run, so part of this output is unchecked "
+            "(install the tool, or build with --strict to make this an error)",
+        ]
+    return [*out, ""]
 
 
 def _md_cell(text: str) -> str:
@@ -113,6 +150,7 @@ def report_markdown(
             f"| {r.target} | {r.status} | {r.seconds:.2f} | {r.gate_summary()} | {cov} | {graded} |"
         )
     lines.append("")
+    lines += _outcome_lines(rows)
     llm_rows = [r for r in rows if r.llm]
     if llm_rows:
         lines += [

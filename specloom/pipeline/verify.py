@@ -10,15 +10,15 @@ from typing import Any
 
 from specloom.config import Config, load_config
 from specloom.errors import BuildError
-from specloom.findings import Finding, Severity, has_errors
+from specloom.findings import Finding, Severity, has_errors, is_not_run, strict
 from specloom.model import Workspace
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
 from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
-from specloom.pipeline.manifest import hash_tree, read_manifest
+from specloom.pipeline.manifest import hash_tree, read_manifest, tree_digest
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import make_target
-from specloom.pipeline.publish import VERIFY_PREFIX, current_folder
+from specloom.pipeline.publish import DIGEST_HEX, VERIFY_PREFIX, current_folder, folder_digest
 from specloom.pipeline.registry import load_target
 from specloom.pipeline.stage import remove_tree
 
@@ -31,15 +31,43 @@ class VerifyRow:
     target: str
     status: str
     findings: list[Finding] = field(default_factory=list)
+    gate_ids: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Nothing failed, nothing drifted, and every gate ran."""
+        return self.status == "ok" and not any(is_not_run(f) for f in self.findings)
 
     def as_dict(self) -> dict[str, Any]:
         """The `--format json` form."""
+        from specloom.findings import gate_outcomes
+
+        gates = [f for f in self.findings if not f.rule.startswith(("DRIFT", "INT", "VER"))]
         return {
             "spec": self.spec,
             "target": self.target,
             "status": self.status,
             "findings": [f.as_dict() for f in self.findings],
+            **gate_outcomes(self.gate_ids if self.status == "ok" else [], gates),
         }
+
+
+def integrity(target: str, folder: str, files: dict[str, str], where: str) -> list[Finding]:
+    """INT001: the version folder's name is the digest of the files it holds."""
+    named = folder_digest(target, folder)
+    actual = tree_digest(files)[:DIGEST_HEX]
+    if named == actual:
+        return []
+    said = f"says {named}" if named else f"is not `.{target}-<{DIGEST_HEX} hex digest>`"
+    return [
+        _finding(
+            "INT001",
+            f"the version folder {folder} {said}, but its files digest to {actual}: the "
+            "published files are not the ones that were built and gated "
+            "(rebuild with specloom build --force)",
+            where,
+        )
+    ]
 
 
 def _finding(
@@ -63,10 +91,19 @@ def drift(expected: dict[str, str], actual: dict[str, str], where: str) -> list[
 
 
 def verify_target(
-    ws: Workspace, sid: str, name: str, spec_dir: Path, config: Config, output: Path, cache: Path
+    ws: Workspace,
+    sid: str,
+    name: str,
+    spec_dir: Path,
+    config: Config,
+    output: Path,
+    cache: Path,
+    *,
+    strict_gates: bool = False,
 ) -> VerifyRow:
-    """Compare one published target with its manifest record, then re-run its gates on a
-    private copy (gates may write, and the published tree must not change)."""
+    """Check the version folder's integrity (INT001) and compare it with its manifest record
+    (DRIFT00x), then re-run its gates on a private copy (gates may write, and the published
+    tree must not change). `strict_gates`: a gate that could not run is an error."""
     manifest = read_manifest(spec_dir)
     where = f"{spec_dir.as_posix()}/{name}"
     rec = manifest.targets.get(name) if manifest else None
@@ -84,7 +121,9 @@ def verify_target(
         findings.append(
             _finding("DRIFT004", f"points at {folder}, the manifest at {rec.folder}", where)
         )
-    findings += drift(rec.files, hash_tree(spec_dir / folder), where)
+    actual = hash_tree(spec_dir / folder)
+    findings += integrity(name, folder, actual, where)
+    findings += drift(rec.files, actual, where)
     spec = ws.specs[sid]
     if manifest is not None and manifest.spec_hash != spec.hash:
         findings.append(
@@ -116,6 +155,8 @@ def verify_target(
     try:
         shutil.copytree(spec_dir / folder, copy, symlinks=True)
         gates = target.verify(spec, copy)
+        if strict_gates:
+            gates = strict(gates)
         if not has_errors(gates):  # as in a build: grades only for what passed its gates
             gates += review(spec, target, copy)[1]
     finally:
@@ -123,7 +164,7 @@ def verify_target(
     findings += gates
     if has_errors(gates):
         status = "failed"
-    return VerifyRow(sid, name, status, findings)
+    return VerifyRow(sid, name, status, findings, list(cls.gate_ids))
 
 
 def run_verify(
@@ -133,9 +174,12 @@ def run_verify(
     *,
     workspace: Workspace | None = None,
     config: Config | None = None,
+    strict_gates: bool = False,
 ) -> list[VerifyRow]:
-    """Verify every published target of the named specs (waits for a running build)."""
+    """Verify every published target of the named specs (waits for a running build).
+    Strict gates when `strict_gates` or `[tool.specloom] strict_gates = true`."""
     config = config or load_config(paths[0] if paths else None)
+    strict_gates = strict_gates or config.strict_gates
     paths, out, cache = resolve_request(BuildRequest(paths=paths, output=output), config)
     ws = workspace if workspace is not None else load_workspaces(paths)
     named = named_specs(ws, paths) if workspace is None else set(ws.specs)
@@ -161,5 +205,8 @@ def run_verify(
             continue
         names = targets or sorted(manifest.targets)
         with lock_outputs([spec_dir]):
-            rows += [verify_target(ws, sid, n, spec_dir, config, out, cache) for n in names]
+            rows += [
+                verify_target(ws, sid, n, spec_dir, config, out, cache, strict_gates=strict_gates)
+                for n in names
+            ]
     return rows

@@ -27,6 +27,7 @@ class IrJsonTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = IrJsonConfig
     description: ClassVar[str] = "the spec's intermediate representation as JSON"
+    gate_ids: ClassVar[tuple[str, ...]] = ("IR001", "IR002", "IR003")
 
     FILE: ClassVar[str] = "ir.json"
 

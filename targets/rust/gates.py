@@ -10,10 +10,12 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 
-from ..clausedocs import missing_clauses
+from ..clausedocs import carried_clauses, item_clause_findings
+from . import items as rs_items
+from .signatures import service_name
 
 if TYPE_CHECKING:
     from .target import RustTarget
@@ -43,19 +45,6 @@ def debian_serde_available(registry: Path = DEBIAN_REGISTRY) -> bool:
     return {"serde", "serde_derive", "syn", "quote", "proc-macro2"} <= names
 
 
-def doc_clauses(root: Path) -> set[str]:
-    """Clause ids listed on `/// Clauses:` lines of the crate's sources."""
-    found: set[str] = set()
-    for f in sorted(root.rglob("*.rs")):
-        if "target" in f.relative_to(root).parts:
-            continue
-        for line in f.read_text(encoding="utf-8").splitlines():
-            m = _CLAUSES_LINE.match(line)
-            if m:
-                found |= set(_TICKED.findall(m.group(1)))
-    return found
-
-
 def clause_near(path: Path, line: int) -> str | None:
     """The first clause of the nearest `/// Clauses:` line at or above `line`."""
     try:
@@ -71,10 +60,15 @@ def clause_near(path: Path, line: int) -> str | None:
 
 
 def coverage(spec: Spec, root: Path) -> list[Finding]:
-    """RS002: every clause an interface item names is listed in a doc comment."""
-    return missing_clauses(
-        spec, doc_clauses(root), "RS002", "is not named in a doc comment of the generated crate"
-    )
+    """RS002: each interface item, read back from the generated source, carries exactly the
+    clause ids the spec gives it on its `/// Clauses:` line (and states each at its level)."""
+    carried = rs_items.read_items(root, service_name(spec))
+    return item_clause_findings(spec, carried, rs_items.source_name, "RS002", "`{cid}`")
+
+
+def covered(spec: Spec, root: Path) -> set[str]:
+    """The clause ids the generated items carry (the report's coverage)."""
+    return carried_clauses(spec, rs_items.read_items(root, service_name(spec)))
 
 
 def _strip_serde(cargo_toml: Path) -> None:
@@ -170,19 +164,41 @@ def run_cargo(
     return out
 
 
+def fixtures(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
+    """RS005: the typed fixtures (a value of every type, every example value) and the
+    documented derives of every type compile."""
+    if not (crate / "tests" / "fixtures.rs").is_file():
+        return [
+            Finding(
+                rule="RS005",
+                severity=Severity.ERROR,
+                message="tests/fixtures.rs is missing: the types and derives were not exercised",
+                file="tests/fixtures.rs",
+            )
+        ]
+    return run_cargo(
+        cargo,
+        crate,
+        ["test", "--no-run", "--test", "fixtures"],
+        "RS005",
+        target_dir,
+        "cargo test --no-run --test fixtures",
+    )
+
+
 def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
-    """All gates; a missing cargo or missing Debian crates give `skipped` warnings."""
+    """All gates; a missing cargo or missing Debian crates give `not_run` findings, the serde
+    check turned off by config an `off` one."""
     from .target import RustConfig
 
     findings = coverage(spec, root)
     cargo = find_cargo()
     if cargo is None:
         findings.append(
-            Finding(
-                rule="RS001",
-                severity=Severity.WARNING,
-                message="skipped: cargo not found (install a Rust toolchain; see "
-                "scripts/setup.sh); the crate was not compiled",
+            not_run(
+                "RS001",
+                "cargo not found; the crate was not compiled",
+                fix="install a Rust toolchain; see scripts/setup.sh",
             )
         )
         return findings
@@ -196,26 +212,27 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
         findings += main
         if main:
             return findings
-        if (crate / "tests").is_dir():
+        findings += fixtures(cargo, crate, target_dir)
+        if (crate / "tests" / "conformance.rs").is_file():
             findings += run_cargo(
-                cargo, crate, ["test", "--no-run"], "RS003", target_dir, "cargo test --no-run"
+                cargo,
+                crate,
+                ["test", "--no-run", "--test", "conformance"],
+                "RS003",
+                target_dir,
+                "cargo test --no-run",
             )
         if not target.config.check_serde:
             findings.append(
-                Finding(
-                    rule="RS004",
-                    severity=Severity.INFO,
-                    message="skipped: the serde feature check is turned off (check_serde)",
-                )
+                turned_off("RS004", "the serde feature check is turned off (check_serde = false)")
             )
         elif not serde:
             findings.append(
-                Finding(
-                    rule="RS004",
-                    severity=Severity.WARNING,
-                    message="skipped: Debian's serde crates are not installed under "
-                    f"{DEBIAN_REGISTRY} (run scripts/setup.sh); `--features serde` was not "
-                    "checked",
+                not_run(
+                    "RS004",
+                    f"Debian's serde crates are not installed under {DEBIAN_REGISTRY}; "
+                    "`--features serde` was not checked",
+                    fix="run scripts/setup.sh",
                 )
             )
         else:

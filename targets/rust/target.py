@@ -11,10 +11,11 @@ import jinja2
 
 from specloom.findings import Finding
 from specloom.model import InterfaceItem, Spec
-from specloom.naming import rust_field_name, rust_string, rust_variant_name
+from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
 from specloom.target import GeneratedFile, Target, TargetConfig
 
 from ..clausedocs import item_doc_text
+from ..fixtures import FixtureBuilder
 from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import signatures as sig
@@ -96,6 +97,7 @@ class RustTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = RustConfig
     description: ClassVar[str] = "a Cargo crate: types, Error enum, service trait, conformance"
+    gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004", "RS005")
 
     def item_doc(self, spec: Spec, item: InterfaceItem, indent: str = "") -> str:
         """The doc comment of an item: its doc, the text of each clause it names, the ids."""
@@ -211,6 +213,7 @@ class RustTarget(Target):
                 service=sig.service_name(spec),
                 stubs=[self._stub(op) for op in spec.operations],
             )
+        files["tests/fixtures.rs"] = self._fixtures(spec, header, crate)
         files["README.md"] = _render(
             "README.md.jinja",
             package=sig.package_name(spec.id),
@@ -224,6 +227,28 @@ class RustTarget(Target):
         )
         return [GeneratedFile(p, files[p].encode("utf-8")) for p in sorted(files)]
 
+    def _fixtures(self, spec: Spec, header: str, crate: str) -> str:
+        """tests/fixtures.rs: a value of every type and the derives of every type."""
+        specs = dict(self.ctx.workspace.specs)
+        specs[spec.id] = spec
+        lits = RustLiterals(spec, specs)
+        return _render(
+            "fixtures.rs.jinja",
+            header=header,
+            crate=crate,
+            recursion_limit=recursion_limit(spec),
+            fixtures=[
+                {
+                    "name": f.name,
+                    "type": sig.rust_type(f.type),
+                    "value": lits.lit(f.value, optional=f.type.optional),
+                }
+                for f in FixtureBuilder(spec, self.ctx.workspace).fixtures()
+            ],
+            records=[rust_type_name(t.name) for t in spec.types if t.kind == "record"],
+            enums=[rust_type_name(t.name) for t in spec.types if t.kind == "enum"],
+        )
+
     @staticmethod
     def _stub(op: Any) -> str:
         params = "".join(f", _: {sig.rust_type(p.type)}" for p in op.params)
@@ -235,7 +260,15 @@ class RustTarget(Target):
         )
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """RS001 cargo check, RS002 coverage, RS003 cargo test --no-run, RS004 serde feature."""
+        """RS001 cargo check, RS002 per-item clauses, RS003 the conformance suite compiles,
+        RS004 the serde feature, RS005 the typed fixtures and derives compile."""
         from .gates import run_gates
 
         return run_gates(self, spec, root)
+
+    def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
+        """Clause ids carried by a generated item's `/// Clauses:` line (read from the files;
+        the CLAUSES catalogue lists every clause and traces none)."""
+        from .gates import covered
+
+        return covered(spec, root)

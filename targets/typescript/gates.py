@@ -10,17 +10,18 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 
-from ..clausedocs import missing_clauses
+from ..clausedocs import carried_clauses, item_clause_findings
+from . import items as ts_items
+from .signatures import service_name
 
 if TYPE_CHECKING:
     from .target import TypeScriptTarget
 
 REPO = Path(__file__).resolve().parents[2]
 _DIAG = re.compile(r"^(?P<file>[^()\s][^()]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>.*)$")
-_SEE = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
 _SEE_NEAR = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
 
 
@@ -40,20 +41,6 @@ def node_types_dir(tsc: Path) -> Path | None:
         return types
     local = REPO / ".venv" / "tools" / "node_modules" / "@types"
     return local if (local / "node").is_dir() else None
-
-
-def see_tags(root: Path) -> set[str]:
-    """Every clause id named by a `@see` tag in the package's TypeScript sources."""
-    found: set[str] = set()
-    for f in sorted(root.rglob("*.ts")):
-        if "node_modules" in f.parts or "dist" in f.parts:
-            continue
-        found |= set(_SEE.findall(f.read_text(encoding="utf-8")))
-    return found
-
-
-def _skipped(rule: str, message: str) -> Finding:
-    return Finding(rule=rule, severity=Severity.WARNING, message=message)
 
 
 def clause_near(path: Path, line: int) -> str | None:
@@ -124,10 +111,15 @@ def _strip(text: str, work: Path | None) -> str:
 
 
 def coverage(spec: Spec, root: Path) -> list[Finding]:
-    """TS002: every clause an interface item names appears as a `@see` tag."""
-    return missing_clauses(
-        spec, see_tags(root), "TS002", "has no `@see {cid}` in the generated package"
-    )
+    """TS002: each interface item, read back from the generated source, carries exactly the
+    clause ids the spec gives it as `@see` tags (and states each clause at its level)."""
+    carried = ts_items.read_items(root, service_name(spec))
+    return item_clause_findings(spec, carried, ts_items.source_name, "TS002")
+
+
+def covered(spec: Spec, root: Path) -> set[str]:
+    """The clause ids the generated items carry (the report's coverage)."""
+    return carried_clauses(spec, ts_items.read_items(root, service_name(spec)))
 
 
 def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Path:
@@ -156,15 +148,15 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
 
 
 def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
-    """All gates; tools that are missing give a `skipped` warning, never a pass."""
+    """All gates; a missing tool gives a `not_run` finding, never a pass."""
     findings = coverage(spec, root)
     tsc = find_tsc()
     if tsc is None:
         findings.append(
-            _skipped(
+            not_run(
                 "TS001",
-                "skipped: tsc not found (run scripts/setup.sh: it installs TypeScript "
-                "into .venv/tools); the package was not compiled",
+                "tsc not found; the package was not compiled",
+                fix="run scripts/setup.sh: it installs TypeScript into .venv/tools",
             )
         )
         return findings
@@ -191,17 +183,35 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
         pkg = work / spec.id / "typescript"
         main = run_tsc(tsc, pkg / "tsconfig.json", "TS001", pkg, work)
         findings += main
+        if main:
+            return findings
+        findings += fixtures(tsc, pkg, work)
         test_cfg = pkg / "tsconfig.test.json"
-        if main or not test_cfg.is_file():
+        if not test_cfg.is_file():
             return findings
         if types is None:
             findings.append(
-                _skipped(
+                not_run(
                     "TS003",
-                    "skipped: @types/node not found next to tsc (run scripts/setup.sh); "
-                    "the conformance suite was not compiled",
+                    "@types/node not found next to tsc; the conformance suite was not compiled",
+                    fix="run scripts/setup.sh",
                 )
             )
             return findings
         findings += run_tsc(tsc, test_cfg, "TS003", pkg, work)
     return findings
+
+
+def fixtures(tsc: Path, pkg: Path, work: Path) -> list[Finding]:
+    """TS004: the typed fixtures (a value of every type, every example value) compile."""
+    cfg = pkg / "tsconfig.fixtures.json"
+    if not cfg.is_file():
+        return [
+            Finding(
+                rule="TS004",
+                severity=Severity.ERROR,
+                message="tsconfig.fixtures.json is missing: the types were not exercised",
+                file="tsconfig.fixtures.json",
+            )
+        ]
+    return run_tsc(tsc, cfg, "TS004", pkg, work)

@@ -82,13 +82,13 @@ def test_verify_reports_each_kind_of_drift(ws: Path, capsys: pytest.CaptureFixtu
         return code, {f["rule"] for t in doc["targets"] for f in t["findings"]}
 
     (pub / "extra.txt").write_text("hand-made")
-    assert rules() == (1, {"DRIFT002"})
+    assert rules() == (1, {"DRIFT002", "INT001"})
     (pub / "extra.txt").unlink()
     original = (pub / "ir.json").read_text()
     (pub / "ir.json").write_text(original.replace('"Common types"', '"Edited"'))
-    assert rules() == (1, {"DRIFT001", "IR003"})
+    assert rules() == (1, {"DRIFT001", "INT001", "IR003"})
     (pub / "ir.json").unlink()
-    assert rules() == (1, {"DRIFT003", "IR001"})
+    assert rules() == (1, {"DRIFT003", "INT001", "IR001"})
     (pub / "ir.json").write_text(original)
     assert rules() == (0, set())
 

@@ -286,7 +286,33 @@ def test_coverage_gate_names_the_clause(
     for f in root.rglob("*.rs"):
         f.write_text(f.read_text().replace("`bil9`", "`nothing`"))
     found = rs_gates.coverage(workspace.spec("billing"), root)
-    assert [(f.rule, f.clause) for f in found] == [("RS002", "bil9")]
+    assert [(f.rule, f.clause) for f in found] == [("RS002", "bil9"), ("RS002", "nothing")]
+    assert found[0].file == "src/api.rs" and "operation issue_invoice" in found[0].message
+
+
+def test_coverage_is_checked_per_item_not_per_package(
+    workspace: Workspace, published: Path, tmp_path: Path
+) -> None:
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "rust", root)
+    api = root / "src" / "api.rs"
+    text = api.read_text()
+    api.write_text(text.replace("/// Clauses: `bil1`\n    EmptyInvoice", "EmptyInvoice", 1))
+    found = rs_gates.coverage(workspace.spec("billing"), root)
+    assert [(f.rule, f.clause, f.file) for f in found] == [("RS002", "bil1", "src/api.rs")]
+    assert "error EmptyInvoice" in found[0].message
+
+
+def test_coverage_comes_from_the_files(
+    workspace: Workspace, published: Path, tmp_path: Path, cache: Path
+) -> None:
+    t = make_target(workspace, tmp_path, cache)
+    spec = workspace.spec("billing")
+    full = t.covered_clauses(spec, published / "billing" / "rust")
+    assert full == {c for item in spec.interface_items() for c in item.clauses}
+    empty = tmp_path / "empty"
+    (empty / "src").mkdir(parents=True)
+    assert t.covered_clauses(spec, empty) == set()
 
 
 @needs_cargo

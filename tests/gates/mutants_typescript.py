@@ -1,0 +1,177 @@
+"""Mutants of the typescript target (gates TS001-TS004)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from harness import Mutant, MutationContext
+
+
+def _no_see_tags(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.doc_comment
+
+    def doc_comment(text: str | None, clauses: list[str], indent: str = "") -> str:
+        return real(text, [], indent)
+
+    ctx.monkeypatch.setattr(signatures, "doc_comment", doc_comment)
+
+
+def _operation_loses_a_clause(ctx: MutationContext) -> None:
+    """create_invoice drops bil1, which Invoice and EmptyInvoice still carry: a per-package
+    check would pass."""
+    from specloom.targets.typescript.target import TypeScriptTarget
+
+    from specloom.model import Operation
+
+    real = TypeScriptTarget.item_doc
+
+    def item_doc(self: TypeScriptTarget, spec: Any, item: Any, indent: str = "") -> str:
+        if isinstance(item, Operation) and "bil1" in item.clauses:
+            item = item.model_copy(update={"clauses": [c for c in item.clauses if c != "bil1"]})
+        return real(self, spec, item, indent)
+
+    ctx.monkeypatch.setattr(TypeScriptTarget, "item_doc", item_doc)
+
+
+def _int64_as_string(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    ctx.monkeypatch.setitem(signatures.PRIMITIVES, "int64", "string")
+
+
+def _optional_marker_dropped(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    from specloom.model import FieldDef
+
+    real = signatures._field
+
+    def field(f: FieldDef, int64: str, docs: bool, indent: str = "  ") -> str:
+        return real(
+            f.model_copy(update={"type": f.type.model_copy(update={"optional": False})}),
+            int64,
+            docs,
+            indent,
+        )
+
+    ctx.monkeypatch.setattr(signatures, "_field", field)
+
+
+def _enum_values_upper_case(ctx: MutationContext) -> None:
+    from specloom.targets.typescript import signatures
+
+    real = signatures.type_signature
+
+    def type_signature(spec: Any, typedef: Any, **kw: Any) -> str:
+        out = real(spec, typedef, **kw)
+        if typedef.kind == "enum":
+            for v in typedef.values:
+                out = out.replace(f'"{v.name}"', f'"{v.name.upper()}"')
+        return out
+
+    ctx.monkeypatch.setattr(signatures, "type_signature", type_signature)
+
+
+def _edit(path: str, old: str, new: str, count: int = 1) -> Callable[[MutationContext], None]:
+    def mutate(ctx: MutationContext) -> None:
+        f = ctx.root / path
+        text = f.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {path}"
+        f.write_text(text.replace(old, new, count), encoding="utf-8")
+
+    return mutate
+
+
+def _error_loses_its_see(ctx: MutationContext) -> None:
+    f = ctx.root / "src" / "api.ts"
+    head, tail = f.read_text(encoding="utf-8").split("export class EmptyInvoice", 1)
+    assert " * @see bil1\n" in head
+    f.write_text(head.replace(" * @see bil1\n", "", 1) + "export class EmptyInvoice" + tail)
+
+
+MUTANTS: list[Mutant] = [
+    Mutant(
+        id="ts-generator-drops-every-see-tag",
+        target="typescript",
+        gate="TS002",
+        kind="generator",
+        mutate=_no_see_tags,
+        why="doc comments that lose their clause ids",
+    ),
+    Mutant(
+        id="ts-generator-operation-loses-a-clause-other-items-keep",
+        target="typescript",
+        gate="TS002",
+        kind="generator",
+        mutate=_operation_loses_a_clause,
+        why="one item loses a clause that other items still name (per-package check passes)",
+    ),
+    Mutant(
+        id="ts-generator-int64-typed-as-string",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_int64_as_string,
+        spec="common",
+        why="a field typed wrongly in a spec with no operations",
+    ),
+    Mutant(
+        id="ts-generator-optional-field-made-required",
+        target="typescript",
+        gate="TS004",
+        kind="generator",
+        mutate=_optional_marker_dropped,
+        why="an optional field emitted as required",
+    ),
+    Mutant(
+        id="ts-template-enum-values-renamed",
+        target="typescript",
+        gate="TS001",
+        kind="generator",
+        mutate=_enum_values_upper_case,
+        why="enum wire values that differ from the spec",
+    ),
+    Mutant(
+        id="ts-published-misspelt-type",
+        target="typescript",
+        gate="TS001",
+        kind="published",
+        mutate=_edit("src/types.ts", ": string", ": strnig"),
+        why="a published source that no longer compiles",
+    ),
+    Mutant(
+        id="ts-published-error-loses-its-see",
+        target="typescript",
+        gate="TS002",
+        kind="published",
+        mutate=_error_loses_its_see,
+        why="one item's @see removed while other items still name the clause",
+    ),
+    Mutant(
+        id="ts-published-clause-level-weakened",
+        target="typescript",
+        gate="TS002",
+        kind="published",
+        mutate=_edit("src/api.ts", "bil11 (MUST NOT):", "bil11 (SHOULD NOT):"),
+        why="a doc comment that states a clause weaker than the spec",
+    ),
+    Mutant(
+        id="ts-published-conformance-value-mistyped",
+        target="typescript",
+        gate="TS003",
+        kind="published",
+        mutate=_edit("test/conformance.ts", '"c_1"', "12"),
+        why="a conformance suite that no longer matches the stubs",
+    ),
+    Mutant(
+        id="ts-published-field-type-changed",
+        target="typescript",
+        gate="TS004",
+        kind="published",
+        mutate=_edit("src/types.ts", "readonly quantity: number;", "readonly quantity: string;"),
+        why="a record field whose type no longer matches the spec",
+    ),
+]
