@@ -2,8 +2,8 @@
 
 PY001 `mypy --strict` on the package and its suite; PY002 every item carries exactly its
 clauses; PY003 the package imports from the staging folder and every example's values
-validate into the models; PY004 the CLAUSES catalogue is the spec's clauses; PY005 the package builds into a wheel
-offline and the wheel holds every module.
+validate into the models; PY004 the CLAUSES catalogue is the spec's clauses; PY005 the
+package builds into a wheel offline and the wheel holds every module.
 """
 
 from __future__ import annotations
@@ -18,26 +18,20 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run
 from specloom.model import InterfaceItem, Spec
 from specloom.naming import py_const_name, py_method_name, py_module_name, py_type_name
 from specloom.target import BuildContext, GeneratedFile
 
+from ..clausedocs import CarriedItem, carried_clauses, item_clause_findings, spec_items
 from ..values import ValueBuilder
 from . import conformance as conf
-from .signatures import service_name
 
 CLAUSES_PREFIX = "Clauses: "
 _MYPY_DIAG = re.compile(r"^(?P<file>[^:\n]+\.pyi?):(?P<line>\d+):(?:\d+:)? error: (?P<msg>.*)$")
 Generate = Callable[[str], list[GeneratedFile]]
-
-
-def not_run(rule: str, message: str, fix: str) -> Finding:
-    """A gate that could not run: never a pass."""
-    return Finding(rule=rule, severity=Severity.WARNING, message=f"skipped: {message} (fix: {fix})")
 
 
 def _error(
@@ -54,16 +48,6 @@ def _error(
 
 
 # -- reading the package --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Declared:
-    """One item as the package declares it: where, and what its docstring says."""
-
-    file: str
-    line: int
-    end: int
-    doc: str | None
 
 
 def package_dir(root: Path, spec: Spec) -> Path:
@@ -103,81 +87,6 @@ def _attr_docs(body: list[ast.stmt]) -> Iterator[tuple[str, ast.stmt, str | None
         yield name, stmt, doc
 
 
-def declarations(root: Path, spec: Spec) -> dict[str, Declared]:
-    """Every declared item of the package by key (`type:Invoice`, `op:create_invoice`...),
-    keyed by the spec's own item names."""
-    pkg = package_dir(root, spec)
-    out: dict[str, Declared] = {}
-    rel = root.resolve()
-
-    def shown(p: Path) -> str:
-        return p.resolve().relative_to(rel).as_posix()
-
-    def classes(tree: ast.Module | None) -> dict[str, ast.ClassDef]:
-        if tree is None:
-            return {}
-        return {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-
-    def attrs(tree: ast.Module | None) -> dict[str, tuple[ast.stmt, str | None]]:
-        if tree is None:
-            return {}
-        return {n: (s, d) for n, s, d in _attr_docs(tree.body)}
-
-    models_path, api_path = pkg / "models.py", pkg / "api.py"
-    models, api = _parse(models_path), _parse(api_path)
-    model_classes, model_attrs = classes(models), attrs(models)
-    api_classes, api_attrs = classes(api), attrs(api)
-
-    def cls(
-        key: str, path: Path, node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef
-    ) -> None:
-        out[key] = Declared(
-            shown(path),
-            node.lineno,
-            node.end_lineno or node.lineno,
-            ast.get_docstring(node, clean=False),
-        )
-
-    for td in spec.types:
-        name = py_type_name(td.name)
-        if td.kind == "alias" and name in model_attrs:
-            stmt, doc = model_attrs[name]
-            out[f"type:{td.name}"] = Declared(
-                shown(models_path), stmt.lineno, stmt.end_lineno or stmt.lineno, doc
-            )
-        elif td.kind != "alias" and name in model_classes:
-            cls(f"type:{td.name}", models_path, model_classes[name])
-    for e in spec.errors:
-        if py_type_name(e.name) in api_classes:
-            cls(f"error:{e.name}", api_path, api_classes[py_type_name(e.name)])
-    svc = api_classes.get(service_name(spec))
-    if svc is not None:
-        methods = {
-            n.name: n for n in svc.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-        }
-        for op in spec.operations:
-            if py_method_name(op.name) in methods:
-                cls(f"op:{op.name}", api_path, methods[py_method_name(op.name)])
-    for c in spec.constants:
-        if py_const_name(c.name) in api_attrs:
-            stmt, doc = api_attrs[py_const_name(c.name)]
-            out[f"const:{c.name}"] = Declared(
-                shown(api_path), stmt.lineno, stmt.end_lineno or stmt.lineno, doc
-            )
-    return out
-
-
-def item_key(spec: Spec, item: InterfaceItem) -> str:
-    """The key of an IR item in `declarations`."""
-    if item in spec.types:
-        return f"type:{item.name}"
-    if item in spec.errors:
-        return f"error:{item.name}"
-    if item in spec.operations:
-        return f"op:{item.name}"
-    return f"const:{item.name}"
-
-
 def clause_ids(doc: str | None) -> list[str] | None:
     """The ids of a docstring's last line `Clauses: a, b` (`-`: none); None without one."""
     if doc is None:
@@ -189,11 +98,9 @@ def clause_ids(doc: str | None) -> list[str] | None:
     return [] if rest == "-" else [x.strip() for x in rest.split(",")]
 
 
-def carried_clauses(root: Path, spec: Spec) -> dict[str, list[str]]:
-    """Clause ids each declared item carries, by item key; the ids of CLAUSES under `*`."""
-    out = {k: clause_ids(d.doc) or [] for k, d in declarations(root, spec).items()}
-    out["*"] = [c["id"] for c in catalogue_entries(root, spec) or []]
-    return out
+def covered(spec: Spec, root: Path) -> set[str]:
+    """Clause ids some generated item carries (CLAUSES lists every clause and traces none)."""
+    return carried_clauses(spec, carried_items(root, spec))
 
 
 # -- PY002 ------------------------------------------------------------------------------
@@ -203,62 +110,68 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
+def carried_items(root: Path, spec: Spec) -> list[CarriedItem]:
+    """Every declaration of the package whose docstring ends in a `Clauses:` line, read
+    back from the source: classes and aliases of models.py (types), exception classes,
+    Protocol methods and constants of api.py."""
+    pkg = package_dir(root, spec)
+    out: list[CarriedItem] = []
+
+    def add(kind: str, name: str, doc: str | None, path: Path, line: int) -> None:
+        ids = clause_ids(doc)
+        if ids is None or doc is None:
+            return
+        rel = path.relative_to(root).as_posix()
+        out.append(CarriedItem(kind, name, tuple(ids), doc, rel, line))
+
+    for path, module_kind in ((pkg / "models.py", "type"), (pkg / "api.py", "api")):
+        tree = _parse(path)
+        if tree is None:
+            continue
+        for node in tree.body:
+            if isinstance(node, ast.ClassDef):
+                kind = "type" if module_kind == "type" else "error"
+                add(kind, node.name, ast.get_docstring(node, clean=False), path, node.lineno)
+                for sub in node.body:
+                    if isinstance(sub, ast.FunctionDef | ast.AsyncFunctionDef):
+                        doc = ast.get_docstring(sub, clean=False)
+                        add("operation", sub.name, doc, path, sub.lineno)
+        for name, stmt, doc in _attr_docs(tree.body):
+            add("type" if module_kind == "type" else "constant", name, doc, path, stmt.lineno)
+    return out
+
+
+def source_name(kind: str, item: InterfaceItem) -> str:
+    """The name the python target gives an item."""
+    if kind == "operation":
+        return py_method_name(item.name)
+    if kind == "constant":
+        return py_const_name(item.name)
+    return py_type_name(item.name)
+
+
 def traceability(spec: Spec, root: Path) -> list[Finding]:
-    """PY002: every interface item is declared, and its docstring carries the text and the
-    ids of exactly the clauses the spec gives it (checked item by item)."""
-    found = declarations(root, spec)
-    out: list[Finding] = []
-    for item in spec.interface_items():
-        where = f"{item.pos.file}:{item.pos.line}"
-        decl = found.get(item_key(spec, item))
-        first = item.clauses[0] if item.clauses else None
-        if decl is None:
-            out.append(
-                _error(
-                    "PY002",
-                    f"{item.name} ({where}) is not declared in the package",
-                    file=item.pos.file,
-                    line=item.pos.line,
-                    clause=first,
-                )
-            )
-            continue
-        ids = clause_ids(decl.doc)
-        if ids is None:
-            out.append(
-                _error(
-                    "PY002",
-                    f"{item.name} ({where}) has no `{CLAUSES_PREFIX}...` line ending its docstring",
-                    file=decl.file,
-                    line=decl.line,
-                    clause=first,
-                )
-            )
-            continue
-        missing = [c for c in item.clauses if c not in ids]
-        extra = [c for c in ids if c not in item.clauses]
-        if missing or extra or len(ids) != len(set(ids)):
-            out.append(
-                _error(
-                    "PY002",
-                    f"{item.name} ({where}) carries clauses {ids or '-'} but the spec gives it "
-                    f"{item.clauses or '-'}",
-                    file=decl.file,
-                    line=decl.line,
-                    clause=(missing or extra or [first])[0],
-                )
-            )
-            continue
-        text = _norm(decl.doc or "")
+    """PY002: each interface item, found in the source by its Python name, carries exactly
+    the clause ids the spec gives it (its docstring's last line), each stated with its level
+    and its text; no other declaration carries clause ids."""
+    carried = carried_items(root, spec)
+    out = item_clause_findings(spec, carried, source_name, "PY002")
+    if out:
+        return out
+    by_key = {(c.kind, c.name): c for c in carried}
+    for kind, item in spec_items(spec):
+        got = by_key.get((kind, source_name(kind, item)))
+        text = _norm(got.doc) if got else ""
         for cid in item.clauses:
             clause = spec.clause(cid)
-            if clause is not None and _norm(clause.text) not in text:
+            if got is not None and clause is not None and _norm(clause.text) not in text:
                 out.append(
                     _error(
                         "PY002",
-                        f"{item.name} ({where}) names clause {cid} without its text",
-                        file=decl.file,
-                        line=decl.line,
+                        f"{kind} {item.name} ({item.pos.file}:{item.pos.line}) names clause "
+                        f"{cid} without its text",
+                        file=got.file,
+                        line=got.line,
                         clause=cid,
                     )
                 )
@@ -350,13 +263,12 @@ def assemble(spec: Spec, ws_order: list[str], generate: Generate, work: Path) ->
 
 
 def clause_at(root: Path, spec: Spec, file: str, line: int) -> str | None:
-    """The first clause of the item whose declaration holds `file:line`."""
-    best: Declared | None = None
-    for d in declarations(root, spec).values():
-        if d.file == file and d.line <= line <= d.end and (best is None or d.line >= best.line):
-            best = d
-    ids = clause_ids(best.doc) if best else None
-    return ids[0] if ids else None
+    """The first clause of the nearest item declared at or above `file:line`."""
+    best: CarriedItem | None = None
+    for c in carried_items(root, spec):
+        if c.file == file and c.line <= line and (best is None or c.line > best.line):
+            best = c
+    return best.clauses[0] if best and best.clauses else None
 
 
 def type_check(spec: Spec, root: Path, deps: list[Path], work: Path, cache: Path) -> list[Finding]:
@@ -368,7 +280,7 @@ def type_check(spec: Spec, root: Path, deps: list[Path], work: Path, cache: Path
             not_run(
                 "PY001",
                 "mypy is not installed; the package was not type-checked",
-                "pip install 'specloom[python]'",
+                fix="pip install 'specloom[python]'",
             )
         ]
     config = work / "mypy.ini"
@@ -572,7 +484,7 @@ def wheel(spec: Spec, root: Path, work: Path) -> list[Finding]:
             not_run(
                 "PY005",
                 "setuptools is not installed; the package was not built",
-                "pip install setuptools",
+                fix="pip install setuptools",
             )
         ]
     src = work / "wheel-src"

@@ -184,10 +184,11 @@ def test_docstrings_and_strings_survive_hostile_text() -> None:
 def test_every_item_carries_its_clause_ids(workspace: Workspace, tmp_path: Path) -> None:
     spec = workspace.spec("billing")
     root = write(make_target(workspace, tmp_path), spec, tmp_path / "billing")
-    carried = py_gates.carried_clauses(root, spec)
-    for item in spec.interface_items():
-        assert carried[py_gates.item_key(spec, item)] == item.clauses, item.name
-    assert carried["*"] == [c.id for c in spec.clauses]
+    carried = {(c.kind, c.name): list(c.clauses) for c in py_gates.carried_items(root, spec)}
+    for kind, item in py_gates.spec_items(spec):
+        assert carried[(kind, py_gates.source_name(kind, item))] == item.clauses, item.name
+    assert len(carried) == len(spec.interface_items())
+    assert py_gates.covered(spec, root) == {c for i in spec.interface_items() for c in i.clauses}
     assert py_gates.traceability(spec, root) == []
     assert py_gates.catalogue(spec, root) == []
 
@@ -208,8 +209,8 @@ def published(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) ->
 def test_traceability_is_checked_item_by_item(
     workspace: Workspace, published: Path, tmp_path: Path
 ) -> None:
-    """bil9 stays on other items' docstrings? No: it is only on issue_invoice. Dropping it
-    there, and adding bil1 to a type that does not name it, gives one finding each."""
+    """Dropping bil8's neighbour bil9 from issue_invoice, and adding bil1 to a type that does
+    not name it (other items carry both), gives one finding each."""
     spec = workspace.spec("billing")
     root = tmp_path / "billing"
     shutil.copytree(published / "billing" / "python", root)
@@ -239,8 +240,18 @@ def test_traceability_needs_the_clause_text_and_the_item(
     text = text.replace("class Overpayment(BillingError):", "class OverPaid(BillingError):")
     api.write_text(text)
     found = py_gates.traceability(spec, root)
-    assert sorted((f.rule, f.clause) for f in found) == [("PY002", "bil11"), ("PY002", "bil9")]
-    assert any("not declared" in f.message for f in found)
+    assert sorted((f.rule, f.clause) for f in found) == [
+        ("PY002", "bil11"),
+        ("PY002", "bil11"),
+    ]
+    assert any("missing from the generated source" in f.message for f in found)
+    assert any("`OverPaid` carries clauses bil11" in f.message for f in found)
+    api.write_text(
+        text.replace("class OverPaid(BillingError):", "class Overpayment(BillingError):")
+    )
+    found = py_gates.traceability(spec, root)
+    assert [(f.rule, f.clause) for f in found] == [("PY002", "bil9")]
+    assert "without its text" in found[0].message
 
 
 def test_catalogue_gate(workspace: Workspace, published: Path, tmp_path: Path) -> None:
