@@ -14,7 +14,8 @@
 #   nodejs, npm          only when node is missing (TypeScript gate and conformance tests)
 # Node packages (npm, into .venv/tools, never global):
 #   typescript@7 (native tsc), @types/node (types for the generated node:test tests)
-# Python: .venv at the repository root with specloom installed editable plus dev extras.
+# Python: .venv at the repository root with specloom installed editable with every extra
+# (`.[all,dev]`: docs, podcast, prefect, llm, watch, ...) plus the dev tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -55,7 +56,7 @@ stamp="$VENV/.specloom-installed"
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   log "installing specloom and its dependencies into .venv"
   "$VENV/bin/python" -m pip install -q --upgrade pip setuptools wheel
-  "$VENV/bin/python" -m pip install -q -e ".[dev]"
+  "$VENV/bin/python" -m pip install -q -e ".[all,dev]"
   touch "$stamp"
 fi
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,13 @@ class LintConfig(BaseModel):
 
 
 class Config(BaseModel):
-    """The whole `[tool.specloom]` table; sections owned by one feature stay raw dicts here."""
+    """The whole `[tool.specloom]` table; sections owned by one feature stay raw dicts here.
 
-    model_config = ConfigDict(extra="allow")
+    Unknown keys are errors (a typo like `spces` must not be ignored): a new setting is a
+    new field here, with its docstring.
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     specs: str = "specs"
     """The workspace folder, relative to the config file."""
@@ -46,8 +51,18 @@ class Config(BaseModel):
     """Per-target config tables, validated by each target's `config_model`."""
     llm: dict[str, Any] = Field(default_factory=dict)
     """`[tool.specloom.llm]`: base_url, model, ... (validated by specloom.llm)."""
+    tools: dict[str, str] = Field(default_factory=dict)
+    """`[tool.specloom.tools]`: tool name -> executable path (relative to the config file),
+    tried after PATH and the project's node_modules/.bin (specloom.tools)."""
     root: Path = Path(".")
     """Folder holding the config file (not a TOML key; filled in by `load_config`)."""
+
+    def settings(self) -> dict[str, Any]:
+        """The table as a build hands it to targets (`BuildContext.settings`): JSON values,
+        plus the project folder under `root` for tool lookup (specloom.tools)."""
+        data = self.model_dump(mode="json", exclude={"root"})
+        data["root"] = str(Path(self.root).resolve())
+        return data
 
 
 def find_config_file(start: Path) -> Path | None:
@@ -82,16 +97,66 @@ def load_config(start: Path | None = None) -> Config:
             f"invalid TOML: {exc}", file=str(path), hint="fix the TOML syntax"
         ) from None
     table = data if path.name == "specloom.toml" else data.get("tool", {}).get("specloom", {})
+    if isinstance(table, dict) and "root" in table:
+        raise ConfigError(
+            "[tool.specloom] root: unknown key (the project folder is where the config file is)",
+            file=str(path),
+            line=key_line(path, "root"),
+            hint="remove the key `root`",
+        )
     try:
         cfg = Config.model_validate(table)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        loc = [str(p) for p in first["loc"]]
+        where = ".".join(loc)
+        if first["type"] == "extra_forbidden":
+            raise ConfigError(
+                f"[tool.specloom] {where}: unknown key",
+                file=str(path),
+                line=key_line(path, loc[-1]),
+                hint=unknown_key_hint(loc[-1], valid_keys(loc[:-1])),
+            ) from None
         raise ConfigError(
             f"[tool.specloom] {where}: {first['msg']}",
             file=str(path),
+            line=key_line(path, loc[-1]) if loc else None,
             hint="see README, section Configuration",
         ) from None
     cfg.root = path.parent
     cfg.lint.ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
     return cfg
+
+
+def valid_keys(section: list[str]) -> list[str]:
+    """The keys allowed in `[tool.specloom]` (section []) or one of its typed sub-tables."""
+    model: type[BaseModel] = Config
+    if section == ["lint"]:
+        model = LintConfig
+    elif section:
+        return []
+    hidden = {"root", "ts_int64"}
+    return sorted(k for k in model.model_fields if k not in hidden)
+
+
+def unknown_key_hint(key: str, valid: list[str]) -> str:
+    """`did you mean ...?` with the closest valid key, else the list of valid keys."""
+    close = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`? (valid keys: {', '.join(valid)})"
+    return f"remove it; valid keys: {', '.join(valid) or '(none)'}"
+
+
+def key_line(path: Path, key: str) -> int | None:
+    """The first line of the config file that sets `key` (for file:line in messages)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    for n, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if stripped.startswith((f"{key} ", f"{key}=", f'"{key}"')) or stripped.endswith(
+            (f".{key}]", f"[{key}]")
+        ):
+            return n
+    return None

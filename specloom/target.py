@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import re
 from abc import ABC, abstractmethod
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict
 
 from specloom.findings import Finding
 from specloom.model import Spec, Workspace
+from specloom.tools import ToolLookup
 
 
 class TargetConfig(BaseModel):
@@ -50,6 +52,15 @@ class BuildContext:
     """The whole `[tool.specloom]` table, for targets that read shared settings (llm, ...)."""
     llm: Any = None
     """The build's LLM session (specloom.llm.session.LlmSession), made on first use."""
+    mode: str = "build"
+    """`build`: the gates run on freshly generated files in staging (a gate may add what
+    its tool emits, like the TypeScript `dist/`); `verify`: on a copy of what is published,
+    where everything must already be there."""
+
+    @property
+    def tools(self) -> ToolLookup:
+        """Where this build finds external tools (PATH, node_modules/.bin, config)."""
+        return ToolLookup.from_settings(self.settings)
 
 
 class Target(ABC):
@@ -60,6 +71,27 @@ class Target(ABC):
     """Generator and template version: bump it when the output for the same IR changes."""
     config_model: ClassVar[type[TargetConfig]] = TargetConfig
     description: ClassVar[str] = ""
+    extra: ClassVar[str | None] = None
+    """The pip extra that installs what this target imports (`docs` for
+    `pip install 'specloom[docs]'`); None when the core install is enough."""
+    requires: ClassVar[tuple[str, ...]] = ()
+    """Top-level modules that must be importable for the target to run (`("mkdocs",
+    "material")`). The registry checks them without importing them; a target imports them
+    lazily, inside the functions that use them, never at module import."""
+
+    @classmethod
+    def missing_modules(cls) -> list[str]:
+        """The modules of `requires` that are not installed (found without importing them)."""
+        missing = []
+        for mod in cls.requires:
+            try:
+                found = importlib.util.find_spec(mod) is not None
+            except (ImportError, ValueError):  # a parent package missing or broken
+                found = False
+            if not found:
+                missing.append(mod)
+        return missing
+
     gate_ids: ClassVar[tuple[str, ...]] = ()
     """Every gate id `verify` runs (docs/gates.md has one row each); a declared gate with no
     error, not-run or off finding is listed as `passed` in the report."""

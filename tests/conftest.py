@@ -15,8 +15,11 @@ from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO / "specs"
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = Path(os.environ.get("SPECLOOM_CORPUS") or REPO.parent / "shared" / "corpus")
+"""The one setting for the Model Spec corpus: SPECLOOM_CORPUS, default ../shared/corpus."""
 MODEL_SPEC = CORPUS / "model_spec"
+REQUIRE_CORPUS = os.environ.get("SPECLOOM_REQUIRE_CORPUS", "") not in ("", "0")
+"""Set by .ci/run: a missing corpus fails the corpus tests instead of skipping them."""
 GOLDEN = REPO / "tests" / "golden"
 TOOLS_BIN = REPO / ".venv" / "tools" / "node_modules" / ".bin"
 
@@ -65,11 +68,36 @@ def ws(tmp_path: Path, specs_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     return tmp_path
 
 
+def corpus_missing() -> str | None:
+    """Why the corpus tests cannot run (None when the corpus is there)."""
+    if (MODEL_SPEC / "model_spec.md").is_file():
+        return None
+    return (
+        f"the Model Spec corpus is not at {MODEL_SPEC} "
+        "(set SPECLOOM_CORPUS to the folder holding model_spec/)"
+    )
+
+
 @pytest.fixture(scope="session")
 def model_spec_dir() -> Path:
-    if not (MODEL_SPEC / "model_spec.md").is_file():
-        pytest.fail(f"the Model Spec corpus is missing at {MODEL_SPEC}")
+    """The Model Spec folder; the test is skipped without it, or fails when
+    SPECLOOM_REQUIRE_CORPUS=1 (.ci/run sets it)."""
+    why = corpus_missing()
+    if why is not None:
+        if REQUIRE_CORPUS:
+            pytest.fail(f"{why}; SPECLOOM_REQUIRE_CORPUS is set, so this is a failure")
+        pytest.skip(why)
     return MODEL_SPEC
+
+
+@pytest.fixture(scope="session")
+def optional_model_spec_dir() -> Path | None:
+    """The Model Spec folder for tests that also run without it; required like
+    `model_spec_dir` when SPECLOOM_REQUIRE_CORPUS is set."""
+    why = corpus_missing()
+    if why is not None and REQUIRE_CORPUS:
+        pytest.fail(f"{why}; SPECLOOM_REQUIRE_CORPUS is set, so this is a failure")
+    return None if why else MODEL_SPEC
 
 
 @pytest.fixture

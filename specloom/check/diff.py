@@ -12,7 +12,6 @@ Classes (see docs/diff.md for the full table):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from typing import Any, Literal, TypeVar
@@ -33,6 +32,7 @@ from specloom.model import (
     TypeDef,
     TypeRef,
 )
+from specloom.semver import SemVer, parse_semver
 
 
 class Bump(StrEnum):
@@ -89,27 +89,32 @@ class SpecDiff(BaseModel):
         return {k: sum(c.impact == k for c in self.changes) for k in ("breaking", "minor", "patch")}
 
 
-_SEMVER = re.compile(r"^v?(\d+)\.(\d+)\.(\d+)(?:[-+].*)?$")
+def parse_version(text: str | None) -> SemVer | None:
+    """The front-matter version (`1.2.3`, `v`-prefix, pre-release, build metadata)."""
+    return parse_semver(text)
 
 
-def parse_version(text: str | None) -> tuple[int, int, int] | None:
-    """`1.2.3` (optionally `v`-prefixed, with pre-release/build suffix) as a tuple."""
-    m = _SEMVER.match(str(text).strip()) if text is not None else None
-    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+def version_bump(old: SemVer, new: SemVer) -> Bump:
+    """The bump from `old` to `new` in semver precedence (NONE when `new` is not higher).
 
-
-def version_bump(old: tuple[int, int, int], new: tuple[int, int, int]) -> Bump:
-    """The bump from `old` to `new` (NONE when `new` is not higher)."""
-    if new <= old:
+    A release of a pre-release's own version (`2.0.0-rc.1` -> `2.0.0`), or a later
+    pre-release of it, is the bump that version stands for: X.0.0 major, X.Y.0 minor, else
+    patch (as npm's semver.diff); the pre-release tag is never dropped.
+    """
+    if new.precedence() <= old.precedence():
         return Bump.NONE
-    if new[0] > old[0]:
+    if new.core == old.core:
+        if new.minor == 0 and new.patch == 0:
+            return Bump.MAJOR
+        return Bump.MINOR if new.patch == 0 else Bump.PATCH
+    if new.major > old.major:
         return Bump.MAJOR
-    if new[1] > old[1]:
+    if new.minor > old.minor:
         return Bump.MINOR
     return Bump.PATCH
 
 
-def required_bump(changes: Sequence[Change], old: tuple[int, int, int] | None) -> Bump:
+def required_bump(changes: Sequence[Change], old: SemVer | None) -> Bump:
     """The smallest bump the changes need; a breaking change in 0.y.z needs a minor bump
     (semver: anything may change before 1.0.0, by convention the minor part signals it)."""
     worst = max((_IMPACT_ORDER[c.impact] for c in changes), default=0)
@@ -155,7 +160,7 @@ def diff_specs(old: Spec, new: Spec) -> SpecDiff:
     )
 
 
-def _suggest(v: tuple[int, int, int], bump: Bump) -> str:
+def _suggest(v: SemVer, bump: Bump) -> str:
     if bump is Bump.MAJOR:
         return f"{v[0] + 1}.0.0"
     if bump is Bump.MINOR:

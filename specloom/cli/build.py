@@ -139,6 +139,52 @@ def run(
         return run_build(req, executor, progress=progress)
 
 
+def _report(result: BuildResult, fmt: OutputFormat) -> None:
+    """Print the build's result: JSON, or warnings, the summary table and what failed."""
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
+    else:
+        out = Console(highlight=False, soft_wrap=True)
+        for w in result.warnings:
+            out.print(f"[yellow]warning:[/] {escape(w)}", markup=True)
+        if not result.rows:
+            out.print("nothing to build (no spec selected)")
+        else:
+            out.print(summary_table(result))
+        for r in result.rows:
+            if r.status in {"failed", "blocked"}:
+                out.print(
+                    f"[red]{r.spec}/{r.target} {r.status}:[/] {escape(r.reason)}", markup=True
+                )
+                for g in r.gates:
+                    if g.severity == "error":
+                        where = f" clause {g.clause}" if g.clause else ""
+                        out.print(f"  {g.rule}{where} {g.location()}: {g.message}", markup=False)
+
+
+def _watch(
+    req: BuildRequest,
+    runner: Runner,
+    task_runner: TaskRunnerName,
+    dask_address: str | None,
+    jobs: int | None,
+) -> None:
+    """Rebuild on every save of the specs or the config, one line per rebuild."""
+    from specloom.config import find_config_file, load_config
+    from specloom.pipeline.watch import watch_and_rebuild
+
+    config = load_config(req.paths[0] if req.paths else None)
+    watched = list(req.paths) or [Path(config.root) / config.specs]
+    cfg_file = find_config_file(Path.cwd())
+    if cfg_file is not None:
+        watched.append(cfg_file)
+    watch_and_rebuild(
+        watched,
+        lambda: run(req, runner, task_runner, dask_address, jobs, quiet=True),
+        lambda line: print(line, flush=True),
+    )
+
+
 def register(app: typer.Typer) -> None:
     """Add `specloom build` to the app."""
 
@@ -177,6 +223,9 @@ def register(app: typer.Typer) -> None:
         ),
         jobs: int = typer.Option(None, "--jobs", "-j", help="Local runner: targets at once."),
         cache_dir: Path = typer.Option(None, "--cache-dir", help="Cache folder (LLM, audio)."),
+        watch: bool = typer.Option(
+            False, "--watch", help="After the build, rebuild on every save (one line each)."
+        ),
         strict: bool = typer.Option(
             False,
             "--strict",
@@ -198,25 +247,9 @@ def register(app: typer.Typer) -> None:
         )
         chosen = runner or default_runner()
         result = run(req, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
-        if fmt is OutputFormat.json:
-            typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
-        else:
-            out = Console(highlight=False, soft_wrap=True)
-            for w in result.warnings:
-                out.print(f"[yellow]warning:[/] {escape(w)}", markup=True)
-            if not result.rows:
-                out.print("nothing to build (no spec selected)")
-            else:
-                out.print(summary_table(result))
-            for r in result.rows:
-                if r.status in {"failed", "blocked"}:
-                    out.print(
-                        f"[red]{r.spec}/{r.target} {r.status}:[/] {escape(r.reason)}", markup=True
-                    )
-                    for g in r.gates:
-                        if g.severity == "error":
-                            where = f" clause {g.clause}" if g.clause else ""
-                            out.print(
-                                f"  {g.rule}{where} {g.location()}: {g.message}", markup=False
-                            )
+        if watch:
+            _report(result, fmt)
+            _watch(req, chosen, task_runner, dask_address, jobs)
+            raise typer.Exit(0)
+        _report(result, fmt)
         raise typer.Exit(result.exit_code)

@@ -17,7 +17,20 @@ from rich.console import Console
 
 from specloom.errors import SpecloomError
 
-COMMAND_MODULES = ["ir", "lint", "diff", "build", "verify", "hook", "schedule", "clarify"]
+COMMAND_MODULES = [
+    "ir",
+    "lint",
+    "diff",
+    "build",
+    "verify",
+    "hook",
+    "schedule",
+    "clarify",
+    "targets",
+    "doctor",
+    "init",
+    "docs",
+]
 """Modules under specloom.cli that each expose `register(app)`. Keep their imports light:
 `specloom lint` must not import Prefect or openai."""
 
@@ -25,7 +38,7 @@ app = typer.Typer(
     name="specloom",
     help="Compile one specification into verified artifacts.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 

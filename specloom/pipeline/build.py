@@ -27,7 +27,7 @@ from specloom.pipeline.plan import (
     make_target,
 )
 from specloom.pipeline.publish import clean_leftovers, ensure_dir
-from specloom.pipeline.registry import resolve_targets
+from specloom.pipeline.registry import TargetInfo, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.target import Target
 
@@ -72,6 +72,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     output: Path = Path("output")
     seconds: float = 0.0
+    left_out: list[str] = field(default_factory=list)
+    """Default targets not built because their extra is not installed."""
 
     @property
     def exit_code(self) -> int:
@@ -86,6 +88,7 @@ class BuildResult:
             "output": self.output.as_posix(),
             "seconds": round(self.seconds, 3),
             "warnings": self.warnings,
+            "left_out": self.left_out,
             "check": [f.as_dict() for f in self.check],
             "targets": [r.as_dict() for r in self.rows],
         }
@@ -183,7 +186,11 @@ def run_build(
     ]
     for sid in spec_ids:
         check_name(sid, "spec id", file=ws.specs[sid].path)
-    classes, broken = resolve_targets(req.targets)
+    left_out: list[TargetInfo] = []
+    classes, broken = resolve_targets(req.targets, left_out)
+    for info in left_out:
+        result.warnings.append(f"left out: {info.reason()}")
+    result.left_out = [i.name for i in left_out]
     for _name, exc in sorted(broken.items()):
         result.warnings.append(exc.message)
 
@@ -194,7 +201,7 @@ def run_build(
 
     ensure_dir(output)
     spec_dirs = {sid: output / sid for sid in spec_ids}
-    settings = config.model_dump(mode="json", exclude={"root"})
+    settings = config.settings()
     with lock_outputs(
         list(spec_dirs.values()),
         wait=req.wait,

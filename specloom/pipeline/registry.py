@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
 from specloom.errors import BuildError
@@ -103,23 +104,131 @@ def default_targets() -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class TargetInfo:
+    """What `specloom targets` shows: a target, the extra it needs, and whether it can run."""
+
+    name: str
+    description: str
+    extra: str | None
+    missing: tuple[str, ...]
+    """Modules of the target's `requires` that are not installed."""
+    distribution: str
+    """The distribution that provides the target (`specloom` for the built-ins)."""
+    error: str | None = None
+    """Why the target failed to load, when it did."""
+
+    @property
+    def available(self) -> bool:
+        return not self.missing and self.error is None
+
+    @property
+    def install(self) -> str:
+        """The exact line that makes the target available (empty when it is)."""
+        if self.available:
+            return ""
+        if self.extra:
+            return f"pip install '{self.distribution}[{self.extra}]'"
+        return f"pip install --force-reinstall '{self.distribution}'"
+
+    def reason(self) -> str:
+        """One line: why the target is unavailable and how to fix it."""
+        if self.error is not None:
+            return self.error
+        return (
+            f"target {self.name!r} needs {', '.join(self.missing)} (not installed): {self.install}"
+        )
+
+
+def _distribution(name: str) -> str:
+    ep = _entry_points().get(name)
+    dist = getattr(ep, "dist", None) if ep is not None else None
+    return str(getattr(dist, "name", None) or "specloom")
+
+
+def target_info(name: str) -> TargetInfo:
+    """Availability of one registered target (loads its class, never its heavy modules)."""
+    dist = _distribution(name) if name not in _extra else "specloom"
+    try:
+        cls = load_target(name)
+    except BuildError as exc:
+        missing = _missing_module(exc)
+        return TargetInfo(
+            name=name,
+            description="",
+            extra=None,
+            missing=(missing,) if missing else (),
+            distribution=dist,
+            error=None if missing else exc.message,
+        )
+    return TargetInfo(
+        name=name,
+        description=cls.description,
+        extra=cls.extra,
+        missing=tuple(cls.missing_modules()),
+        distribution=dist,
+    )
+
+
+def _missing_module(exc: BuildError) -> str | None:
+    """The third-party module whose absence stopped a target from loading, if that was it.
+
+    A missing module of the plugin itself (a broken entry point) is not "unavailable": the
+    plugin is broken and the build reports it as failed.
+    """
+    cause = exc.__context__
+    if not (isinstance(cause, ModuleNotFoundError) and cause.name):
+        return None
+    own = {ep.module.split(".")[0] for ep in _entry_points().values()} | {"specloom"}
+    top = cause.name.split(".")[0]
+    return None if top in own else top
+
+
+def target_infos() -> list[TargetInfo]:
+    """Every registered target, sorted by name."""
+    return [target_info(n) for n in available_targets()]
+
+
+def unavailable_error(info: TargetInfo) -> BuildError:
+    """The exit-2 error for naming a target that cannot run here."""
+    return BuildError(
+        f"target {info.name!r} is not available: "
+        + (info.error or f"{', '.join(info.missing)} not installed"),
+        hint=info.install or "run `specloom targets` to see what is available",
+    )
+
+
 def resolve_targets(
     names: list[str] | None,
+    left_out: list[TargetInfo] | None = None,
 ) -> tuple[list[type[Target]], dict[str, BuildError]]:
     """Classes for `names` (deduplicated, in order), or for every registered target when None.
 
-    Named targets must load (an unknown or broken one raises). For the default set, a
-    target that fails to load is returned in the second value, so the build reports it as
-    failed and still builds the others.
+    Named targets must load and be available (an unknown, broken or unavailable one
+    raises). For the default set, a target whose extra is not installed is left out and
+    appended to `left_out` (the build says so), and a target that fails to load is
+    returned in the second value, so the build reports it as failed and builds the others.
     """
     if names:
         ordered = list(dict.fromkeys(names))
-        return [load_target(n) for n in ordered], {}
-    classes: list[type[Target]] = []
+        classes = [load_target(n) for n in ordered]
+        for cls in classes:
+            if cls.missing_modules():
+                raise unavailable_error(target_info(cls.name))
+        return classes, {}
+    found: list[type[Target]] = []
     broken: dict[str, BuildError] = {}
     for n in default_targets():
         try:
-            classes.append(load_target(n))
+            cls = load_target(n)
         except BuildError as exc:
-            broken[n] = exc
-    return classes, broken
+            if _missing_module(exc) is not None and left_out is not None:
+                left_out.append(target_info(n))
+            else:
+                broken[n] = exc
+            continue
+        if cls.missing_modules() and left_out is not None:
+            left_out.append(target_info(n))
+            continue
+        found.append(cls)
+    return found, broken

@@ -147,9 +147,10 @@ def verify_target(
         output,
         cache,
         "template",
-        config.model_dump(mode="json", exclude={"root"}),
+        config.settings(),
         config.targets.get(name, {}),
     )
+    target.ctx.mode = "verify"
     copy = spec_dir / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
     remove_tree(copy)
     try:

@@ -57,6 +57,8 @@ class DocsTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = DocsConfig
     description: ClassVar[str] = "MkDocs + Material site with clause anchors and a built site/"
+    extra: ClassVar[str | None] = "docs"
+    requires: ClassVar[tuple[str, ...]] = ("mkdocs", "material")
 
     @property
     def settings(self) -> DocsConfig:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -10,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom.errors import ToolMissingError
+from specloom.tools import ToolLookup
 
 from .config import PodcastConfig
 from .script import Episode
@@ -121,16 +121,16 @@ def assemble(
     return pcm, timeline
 
 
-def ffmpeg() -> str:
+def ffmpeg(tools: ToolLookup | None = None) -> str:
     """The ffmpeg executable, or a ToolMissingError naming the Debian package."""
-    exe = shutil.which("ffmpeg")
-    if exe is None:
+    found = (tools or ToolLookup()).find("ffmpeg")
+    if found is None:
         raise ToolMissingError(
             "ffmpeg is not installed: the podcast target encodes MP3 with it",
             hint="install the Debian package: sudo apt-get install ffmpeg "
-            "(or run scripts/setup.sh)",
+            "(`specloom doctor` lists every tool)",
         )
-    return exe
+    return str(found.path)
 
 
 def encode_mp3(
@@ -139,6 +139,7 @@ def encode_mp3(
     episode: Episode,
     timeline: Timeline | None = None,
     workdir: Path | None = None,
+    tools: ToolLookup | None = None,
 ) -> bytes:
     """MP3 bytes with ID3v2.3 tags (and ID3 chapters from `timeline`); bit-exact ffmpeg
     flags so equal input gives equal bytes. The MP3 is written to a temporary folder under
@@ -148,7 +149,7 @@ def encode_mp3(
     with tempfile.TemporaryDirectory(prefix="specloom-podcast-", dir=workdir) as tmp:
         out = Path(tmp) / "episode.mp3"
         cmd = [
-            ffmpeg(),
+            ffmpeg(tools),
             "-nostdin",
             "-hide_banner",
             "-loglevel",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -15,8 +14,10 @@ from pydantic import ValidationError
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
 from .builder import FALLBACK_DATE
+from .feed import ITUNES, PODCAST
 from .script import Episode, missing_must_clauses, script_problems
 from .vtt import cue_times
 
@@ -70,11 +71,12 @@ class Decoded:
         return 20 * math.log10(rms / 32768)
 
 
-def decode(mp3: Path) -> Decoded | None:
+def decode(mp3: Path, tools: ToolLookup | None = None) -> Decoded | None:
     """Decode with ffmpeg (None when ffmpeg is not installed)."""
-    exe = shutil.which("ffmpeg")
-    if exe is None:
+    found = (tools or ToolLookup()).find("ffmpeg")
+    if found is None:
         return None
+    exe = str(found.path)
     proc = subprocess.run(
         [
             exe,
@@ -112,9 +114,10 @@ def duration_range(episode: Episode) -> tuple[float, float]:
 class PodcastGates:
     """Runs every gate over a published (or staged) podcast folder."""
 
-    def __init__(self, spec: Spec, root: Path) -> None:
+    def __init__(self, spec: Spec, root: Path, tools: ToolLookup | None = None) -> None:
         self.spec = spec
         self.root = root
+        self.tools = tools
         self.findings: list[Finding] = []
 
     def add(self, *args: Any, **kwargs: Any) -> None:
@@ -169,14 +172,14 @@ class PodcastGates:
         if not mp3.is_file():
             self.add("POD003", "episode.mp3 is missing", "episode.mp3")
             return None
-        decoded = decode(mp3)
+        decoded = decode(mp3, self.tools)
         if decoded is None:
             self.add(
                 "POD003",
                 "skipped: ffmpeg is not installed, so the MP3 was not decoded and these "
                 "checks did not run: decoding (POD003), audible chapters (POD004), duration "
                 "(POD005), chapters and cues within the audio (POD006, POD007); "
-                "apt-get install ffmpeg",
+                f"{missing_hint('ffmpeg')}",
                 "episode.mp3",
                 Severity.WARNING,
             )
@@ -301,19 +304,71 @@ class PodcastGates:
             )
 
     def feed(self) -> None:
-        """POD009: feed.xml is well-formed RSS with an enclosure for this spec."""
+        """POD009: feed.xml is RSS with this spec's episode, its real size and the tags
+        podcast apps require; POD011: says when its URLs are relative (local use only)."""
+        path = self.root / "feed.xml"
         try:
-            root = ET.parse(self.root / "feed.xml").getroot()
+            root = ET.parse(path).getroot()
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-        urls = [e.get("url", "") for e in root.iter("enclosure")]
-        if root.tag != "rss" or not any(
-            u.endswith(f"{self.spec.id}/podcast/episode.mp3") for u in urls
-        ):
-            self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
+        items = root.findall("./channel/item")
+        if root.tag != "rss" or len(items) != 1:
+            self.add(
+                "POD009", f"feed.xml must be RSS with one item, for {self.spec.id}", "feed.xml"
+            )
+            return
+        item, channel = items[0], root.find("channel")
+        enc = item.find("enclosure")
+        url = enc.get("url", "") if enc is not None else ""
+        if enc is None or not url.endswith("episode.mp3"):
+            self.add("POD009", "feed.xml's item has no enclosure of episode.mp3", "feed.xml")
+            return
+        mp3 = self.root / "episode.mp3"
+        size = mp3.stat().st_size if mp3.is_file() else -1
+        if enc.get("length") != str(size):
+            self.add(
+                "POD009",
+                f"the enclosure length is {enc.get('length')!r}, episode.mp3 has {size} bytes",
+                "feed.xml",
+            )
+        required = {
+            "itunes:image": channel is not None and channel.find(f"{{{ITUNES}}}image") is not None,
+            "itunes:category": channel is not None
+            and channel.find(f"{{{ITUNES}}}category") is not None,
+            "itunes:explicit": channel is not None
+            and channel.find(f"{{{ITUNES}}}explicit") is not None,
+            "itunes:duration": bool(_text(item, f"{{{ITUNES}}}duration")),
+        }
+        for tag, present in required.items():
+            if not present:
+                self.add("POD009", f"feed.xml lacks {tag} (podcast apps require it)", "feed.xml")
+        links = [url] + [
+            e.get("url", "")
+            for e in item
+            if e.tag in (f"{{{PODCAST}}}chapters", f"{{{PODCAST}}}transcript")
+        ]
+        image = channel.find(f"{{{ITUNES}}}image") if channel is not None else None
+        if image is not None:
+            links.append(image.get("href", ""))
+        relative = [u for u in links if not u.startswith(("https://", "http://"))]
+        if relative:
+            self.add(
+                "POD011",
+                "feed.xml is for local use only: its URLs are relative ("
+                + ", ".join(relative)
+                + "), which podcast apps do not resolve; set [tool.specloom.targets.podcast] "
+                "feed_base_url to publish absolute URLs",
+                "feed.xml",
+                severity=Severity.INFO,
+            )
 
 
-def run_gates(spec: Spec, root: Path) -> list[Finding]:
+def _text(el: ET.Element, tag: str) -> str:
+    found = el.find(tag)
+    return (found.text or "").strip() if found is not None else ""
+
+
+def run_gates(spec: Spec, root: Path, tools: ToolLookup | None = None) -> list[Finding]:
     """Every podcast gate over the folder `root`."""
-    return PodcastGates(spec, root).run()
+    return PodcastGates(spec, root, tools).run()

@@ -7,7 +7,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 import wave
@@ -17,6 +16,7 @@ from typing import Any, ClassVar
 
 from specloom.errors import ConfigError, ToolMissingError
 from specloom.target import BuildContext
+from specloom.tools import ToolLookup
 
 from .config import PodcastConfig, VoiceConfig
 
@@ -57,16 +57,16 @@ class EspeakBackend(TtsBackend):
     name = "espeak"
     program = "espeak-ng"
 
-    def __init__(self) -> None:
+    def __init__(self, tools: ToolLookup | None = None) -> None:
         super().__init__()
-        exe = shutil.which(self.program)
-        if exe is None:
+        found = (tools or ToolLookup()).find(self.program)
+        if found is None:
             raise ToolMissingError(
                 "espeak-ng is not installed: the podcast target's offline TTS needs it",
                 hint="install the Debian package: sudo apt-get install espeak-ng "
-                "(or run scripts/setup.sh)",
+                "(`specloom doctor` lists every tool)",
             )
-        self.exe = exe
+        self.exe = str(found.path)
         self._version: str | None = None
 
     def engine_version(self) -> str:
@@ -232,7 +232,7 @@ def make_backend(config: PodcastConfig, ctx: BuildContext) -> TtsBackend:
         return PiperBackend(config.piper_model)
     if config.tts == "openai":
         return OpenAiSpeechBackend.from_context(ctx, config)
-    return EspeakBackend()
+    return EspeakBackend(ctx.tools)
 
 
 class LineCache:

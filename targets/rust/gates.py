@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
 from ..clausedocs import carried_clauses, item_clause_findings
 from . import items as rs_items
@@ -28,13 +29,10 @@ _CLAUSES_LINE = re.compile(r"^\s*///\s*Clauses: (.*)$")
 _TICKED = re.compile(r"`([^`]+)`")
 
 
-def find_cargo() -> Path | None:
-    """`cargo` on PATH or in ~/.cargo/bin, else None."""
-    found = shutil.which("cargo")
-    if found:
-        return Path(found)
-    home = Path.home() / ".cargo" / "bin" / "cargo"
-    return home if home.is_file() else None
+def find_cargo(tools: ToolLookup | None = None) -> Path | None:
+    """`cargo` on PATH, in node_modules/.bin, as configured, or in ~/.cargo/bin (tools.py)."""
+    found = (tools or ToolLookup()).find("cargo")
+    return found.path if found else None
 
 
 def debian_serde_available(registry: Path = DEBIAN_REGISTRY) -> bool:
@@ -192,13 +190,13 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
     from .target import RustConfig
 
     findings = coverage(spec, root)
-    cargo = find_cargo()
+    cargo = find_cargo(target.ctx.tools)
     if cargo is None:
         findings.append(
             not_run(
                 "RS001",
                 "cargo not found; the crate was not compiled",
-                fix="install a Rust toolchain; see scripts/setup.sh",
+                fix=missing_hint("cargo"),
             )
         )
         return findings
@@ -232,7 +230,8 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
                     "RS004",
                     f"Debian's serde crates are not installed under {DEBIAN_REGISTRY}; "
                     "`--features serde` was not checked",
-                    fix="run scripts/setup.sh",
+                    fix="install librust-serde-dev librust-serde-derive-dev "
+                    "librust-serde-json-dev (see `specloom doctor`)",
                 )
             )
         else:

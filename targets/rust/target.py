@@ -94,7 +94,8 @@ class RustTarget(Target):
     """A Cargo crate per spec, checked with `cargo check`/`cargo test --no-run` offline."""
 
     name: ClassVar[str] = "rust"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
+    """2: lib.rs re-exports the crates of imported specs (`billing::common::Money`)."""
     config_model: ClassVar[type[TargetConfig]] = RustConfig
     description: ClassVar[str] = "a Cargo crate: types, Error enum, service trait, conformance"
     gate_ids: ClassVar[tuple[str, ...]] = ("RS001", "RS002", "RS003", "RS004", "RS005")
@@ -139,6 +140,7 @@ class RustTarget(Target):
             crate_doc=crate_doc,
             has_tests=has_tests,
             recursion_limit=recursion_limit(spec),
+            reexports=[sig.crate_name(i) for i in sorted(spec.imports)],
         )
         files["src/types.rs"] = _render(
             "types.rs.jinja",

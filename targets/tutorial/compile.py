@@ -14,6 +14,7 @@ from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 from specloom.target import BuildContext
+from specloom.tools import missing_hint
 
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$")
 _TSC_DIAG = re.compile(
@@ -123,9 +124,9 @@ def compile_typescript(
         from ..typescript.gates import assemble, find_tsc, node_types_dir, run_tsc
     except ImportError:
         return [_skipped(rule, "the typescript target is not installed")]
-    tsc = find_tsc()
+    tsc = find_tsc(ctx.tools)
     if tsc is None:
-        return [_skipped(rule, "tsc not found (run scripts/setup.sh)")]
+        return [_skipped(rule, f"tsc not found ({missing_hint('tsc')})")]
     target = TypeScriptTarget(ctx)
     with tempfile.TemporaryDirectory(prefix="specloom-tut-ts-") as tmp:
         work = Path(tmp)
@@ -144,7 +145,7 @@ def compile_typescript(
         if suite.is_file():  # the conformance suite the tutorial's test module imports
             types = node_types_dir(tsc)
             if types is None:
-                return [_skipped(rule, "@types/node not found next to tsc (scripts/setup.sh)")]
+                return [_skipped(rule, "@types/node not found next to tsc (see `specloom doctor`)")]
             (work / "stubs" / "node_modules" / "@types").symlink_to(types)
             configs.append(suite)
         for config in configs:
@@ -200,9 +201,9 @@ def compile_rust(
         from ..rust.signatures import crate_name, package_name
     except ImportError:
         return [_skipped(rule, "the rust target is not installed")]
-    cargo = find_cargo()
+    cargo = find_cargo(ctx.tools)
     if cargo is None:
-        return [_skipped(rule, "cargo not found (install Rust: scripts/setup.sh)")]
+        return [_skipped(rule, f"cargo not found ({missing_hint('cargo')})")]
     target = RustTarget(ctx)
     with tempfile.TemporaryDirectory(prefix="specloom-tut-rs-") as tmp:
         work = Path(tmp)

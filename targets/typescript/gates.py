@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import functools
 import re
 import shutil
 import subprocess
@@ -10,8 +10,9 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specloom.findings import Finding, Severity, not_run
+from specloom.findings import Finding, Severity, has_errors, not_run
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
 from ..clausedocs import carried_clauses, item_clause_findings
 from . import items as ts_items
@@ -20,27 +21,27 @@ from .signatures import service_name
 if TYPE_CHECKING:
     from .target import TypeScriptTarget
 
-REPO = Path(__file__).resolve().parents[2]
 _DIAG = re.compile(r"^(?P<file>[^()\s][^()]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>.*)$")
 _SEE_NEAR = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
 
 
-def find_tsc() -> Path | None:
-    """`<repo>/.venv/tools/node_modules/.bin/tsc`, else `tsc` on PATH, else None."""
-    local = REPO / ".venv" / "tools" / "node_modules" / ".bin" / "tsc"
-    if local.is_file() and os.access(local, os.X_OK):
-        return local
-    found = shutil.which("tsc")
-    return Path(found) if found else None
+def find_tsc(tools: ToolLookup | None = None) -> Path | None:
+    """`tsc` on PATH, in the project's node_modules/.bin or as configured (specloom.tools)."""
+    found = (tools or ToolLookup()).find("tsc")
+    return found.path if found else None
+
+
+@functools.cache
+def tsc_version(tsc: str) -> str:
+    """`tsc --version` (`Version 7.0.2` -> `7.0.2`), once per executable and process."""
+    proc = subprocess.run([tsc, "--version"], capture_output=True, text=True, timeout=60)
+    return proc.stdout.strip().removeprefix("Version ") or f"unknown (exit {proc.returncode})"
 
 
 def node_types_dir(tsc: Path) -> Path | None:
     """The `@types` folder next to the tsc install, when it holds `@types/node`."""
     types = tsc.resolve().parents[2] / "@types"
-    if (types / "node").is_dir():
-        return types
-    local = REPO / ".venv" / "tools" / "node_modules" / "@types"
-    return local if (local / "node").is_dir() else None
+    return types if (types / "node").is_dir() else None
 
 
 def clause_near(path: Path, line: int) -> str | None:
@@ -150,13 +151,13 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
 def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]:
     """All gates; a missing tool gives a `not_run` finding, never a pass."""
     findings = coverage(spec, root)
-    tsc = find_tsc()
+    tsc = find_tsc(target.ctx.tools)
     if tsc is None:
         findings.append(
             not_run(
                 "TS001",
                 "tsc not found; the package was not compiled",
-                fix="run scripts/setup.sh: it installs TypeScript into .venv/tools",
+                fix=missing_hint("tsc"),
             )
         )
         return findings
@@ -188,18 +189,60 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
         findings += fixtures(tsc, pkg, work)
         test_cfg = pkg / "tsconfig.test.json"
         if not test_cfg.is_file():
-            return findings
+            if has_errors(findings):
+                return findings
+            return findings + ship_dist(target, pkg / "dist", root)
         if types is None:
             findings.append(
                 not_run(
                     "TS003",
                     "@types/node not found next to tsc; the conformance suite was not compiled",
-                    fix="run scripts/setup.sh",
+                    fix="npm install @types/node where tsc is installed (see `specloom doctor`)",
                 )
             )
             return findings
         findings += run_tsc(tsc, test_cfg, "TS003", pkg, work)
+        if not has_errors(findings):
+            findings += ship_dist(target, pkg / "dist", root)
     return findings
+
+
+def ship_dist(target: TypeScriptTarget, emitted: Path, root: Path) -> list[Finding]:
+    """TS005: the package ships `dist/` exactly as this gate's own tsc run emitted it.
+
+    In a build, `root` (staging) has no `dist/` yet: the emitted files are copied in, so
+    the published package needs no build step. In `verify`, the published `dist/` must be
+    byte-identical to what tsc emits now, with no file missing or extra.
+    """
+    shipped = root / "dist"
+    if target.ctx.mode == "build" and not shipped.exists():
+        shutil.copytree(emitted, shipped)
+        return []
+    want = _tree(emitted)
+    have = _tree(shipped) if shipped.is_dir() else {}
+    out: list[Finding] = []
+    for rel in sorted(want.keys() | have.keys()):
+        shown = f"dist/{rel}"
+        if rel not in have:
+            problem = "is missing (tsc emits it; the package cannot be imported without it)"
+        elif rel not in want:
+            problem = "is not emitted by tsc from the sources (a stray or stale file)"
+        elif want[rel] != have[rel]:
+            problem = "differs from what tsc emits from the sources"
+        else:
+            continue
+        out.append(
+            Finding(rule="TS005", severity=Severity.ERROR, message=f"{shown} {problem}", file=shown)
+        )
+    return out
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        f.relative_to(folder).as_posix(): f.read_bytes()
+        for f in sorted(folder.rglob("*"))
+        if f.is_file()
+    }
 
 
 def fixtures(tsc: Path, pkg: Path, work: Path) -> list[Finding]:

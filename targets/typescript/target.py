@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import cache
 from pathlib import Path
@@ -53,7 +54,8 @@ class TypeScriptTarget(Target):
     """An npm package per spec, checked with strict `tsc`; imported specs are dependencies."""
 
     name: ClassVar[str] = "typescript"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
+    """2: the package ships `dist/` emitted by the TS001/TS003 tsc run (TS005)."""
     config_model: ClassVar[type[TargetConfig]] = TypeScriptConfig
     description: ClassVar[str] = "an npm package: types, service interface, errors, conformance"
     gate_ids: ClassVar[tuple[str, ...]] = ("TS001", "TS002", "TS003", "TS004")
@@ -208,6 +210,14 @@ class TypeScriptTarget(Target):
             | ({"@types/node": "^20"} if has_tests else {}),
         }
         return _json(data)
+
+    def input_hash(self, spec: Spec) -> str:
+        """The base hash plus the tsc version: the published `dist/` is tsc's output."""
+        from .gates import find_tsc, tsc_version
+
+        tsc = find_tsc(self.ctx.tools)
+        version = tsc_version(str(tsc)) if tsc else "none"
+        return hashlib.sha256(f"{super().input_hash(spec)}:tsc {version}".encode()).hexdigest()
 
     # -- verify ---------------------------------------------------------------------
     def verify(self, spec: Spec, root: Path) -> list[Finding]:

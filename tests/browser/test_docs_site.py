@@ -23,7 +23,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def output(specs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def output(
+    specs_dir: Path, optional_model_spec_dir: Path | None, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """Both example specs' sites built as the pipeline publishes them, plus the index."""
     out = tmp_path_factory.mktemp("browser") / "output"
     ws = load_workspace(specs_dir)
@@ -36,8 +38,8 @@ def output(specs_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         errors = [f for f in target.verify(ws.specs[spec_id], root) if f.severity is Severity.ERROR]
         assert errors == []
     write_workspace_index(ws, out)
-    corpus = specs_dir.parent.parent / "shared" / "corpus" / "model_spec"
-    if (corpus / "model_spec.md").is_file():  # the big real site, for search at scale
+    corpus = optional_model_spec_dir
+    if corpus is not None:  # the big real site, for search at scale
         ms = load_workspace(corpus)
         (sid,) = ms.specs
         target = DocsTarget(BuildContext(workspace=ms, output_dir=out, cache_dir=out / ".c"))

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from specloom.check.diff import Bump, diff_specs, parse_version, required_bump, version_bump
 from specloom.model import EnumVariant, Level, TypeDef
+from specloom.semver import SemVer
 
 
 def base(ir: Any, version: str = "1.2.0", **over: Any) -> Any:
@@ -154,13 +157,46 @@ def test_polarity_flip_is_breaking(ir: Any) -> None:
 
 
 def test_version_rules() -> None:
-    assert parse_version("v1.2.3-rc.1") == (1, 2, 3)
-    assert parse_version("1.2") is None and parse_version(None) is None
-    assert version_bump((1, 2, 3), (1, 2, 3)) is Bump.NONE
-    assert version_bump((1, 2, 3), (1, 1, 9)) is Bump.NONE
-    assert version_bump((1, 2, 3), (1, 3, 0)) is Bump.MINOR
-    assert version_bump((1, 2, 3), (2, 0, 0)) is Bump.MAJOR
-    assert required_bump([], (1, 0, 0)) is Bump.NONE
+    v = parse_version
+    assert v("v1.2.3-rc.1") == SemVer(1, 2, 3, ("rc", "1"))
+    assert v("1.2") is None and v(None) is None and v("1.2.3-") is None
+    assert v("1.2.3+build.7") == SemVer(1, 2, 3)
+
+    def bump(a: str, b: str) -> Bump:
+        old, new = v(a), v(b)
+        assert old is not None and new is not None
+        return version_bump(old, new)
+
+    assert bump("1.2.3", "1.2.3") is Bump.NONE
+    assert bump("1.2.3", "1.1.9") is Bump.NONE
+    assert bump("1.2.3", "1.3.0") is Bump.MINOR
+    assert bump("1.2.3", "2.0.0") is Bump.MAJOR
+    assert required_bump([], SemVer(1, 0, 0)) is Bump.NONE
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "bump"),
+    [
+        ("2.0.0-rc.1", "2.0.0", Bump.MAJOR),  # was "none": the tag was dropped
+        ("2.0.0-rc.1", "2.0.0-rc.2", Bump.MAJOR),
+        ("2.0.0-rc.2", "2.0.0-rc.1", Bump.NONE),
+        ("2.0.0", "2.0.0-rc.9", Bump.NONE),  # a pre-release sorts below its release
+        ("1.3.0-beta", "1.3.0", Bump.MINOR),
+        ("1.2.4-alpha.1", "1.2.4-alpha.beta", Bump.PATCH),  # numeric < alphanumeric
+        ("1.2.4-alpha.10", "1.2.4-alpha.9", Bump.NONE),  # numeric by value
+        ("1.0.0-alpha", "1.0.0-alpha.1", Bump.MAJOR),  # more fields sort higher
+        ("1.2.3", "2.0.0-rc.1", Bump.MAJOR),
+    ],
+)
+def test_pre_release_precedence(old: str, new: str, bump: Bump) -> None:
+    a, b = parse_version(old), parse_version(new)
+    assert a is not None and b is not None
+    assert version_bump(a, b) is bump
+
+
+def test_releasing_a_pre_release_covers_a_breaking_change(ir: Any) -> None:
+    d = diff_specs(base(ir, "2.0.0-rc.1"), base(ir, "2.0.0", constants=[]))
+    assert d.required is Bump.MAJOR and d.actual is Bump.MAJOR and d.ok
 
 
 def test_breaking_before_1_0_needs_minor(ir: Any) -> None:

@@ -50,3 +50,35 @@ def test_input_error_names_the_file_and_the_fix(tmp_path: Path) -> None:
     assert str(bad) in res.stderr
     assert "fix:" in res.stderr
     assert "Traceback" not in res.stdout + res.stderr
+
+
+def test_shell_completion_completes_commands() -> None:
+    import os
+
+    res = subprocess.run(
+        [sys.executable, "-m", "specloom"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "_SPECLOOM_COMPLETE": "complete_bash",
+            "COMP_WORDS": "specloom doc",
+            "COMP_CWORD": "1",
+        },
+    )
+    assert res.returncode == 0
+    assert res.stdout.split() == ["doctor"]
+
+
+def test_targets_lists_extras_and_availability() -> None:
+    import json
+
+    res = run("targets", "--format", "json")
+    assert res.returncode == 0, res.stderr
+    rows = {r["name"]: r for r in json.loads(res.stdout)}
+    assert rows["typescript"]["extra"] is None and rows["typescript"]["available"]
+    assert rows["docs"]["extra"] == "docs"
+    assert rows["podcast"]["extra"] == "podcast"
+    text = run("targets").stdout
+    assert "typescript" in text and "(core)" in text

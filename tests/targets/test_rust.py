@@ -237,7 +237,7 @@ def test_missing_cargo_is_skipped_not_passed(
     cache: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(rs_gates, "find_cargo", lambda: None)
+    monkeypatch.setattr(rs_gates, "find_cargo", lambda *_a: None)
     t = make_target(workspace, tmp_path, cache)
     findings = t.verify(workspace.spec("billing"), published / "billing" / "rust")
     assert [(f.rule, f.severity) for f in findings] == [("RS001", Severity.WARNING)]

@@ -114,8 +114,8 @@ def test_missing_compilers_are_skipped_not_passed(
     from specloom.targets.typescript import gates as ts_gates
 
     target, root, _ = billing
-    monkeypatch.setattr(ts_gates, "find_tsc", lambda: None)
-    monkeypatch.setattr(rs_gates, "find_cargo", lambda: None)
+    monkeypatch.setattr(ts_gates, "find_tsc", lambda *_a: None)
+    monkeypatch.setattr(rs_gates, "find_cargo", lambda *_a: None)
     findings = target.verify(workspace.specs["billing"], root)
     skipped = {f.rule: f for f in findings if f.severity is Severity.WARNING}
     assert set(skipped) == {"TUT001", "TUT002"}

@@ -7,6 +7,8 @@ mod clauses;
 pub mod conformance;
 mod types;
 
+/// The crate of the imported spec, so a consumer needs only this crate as a dependency.
+pub use common;
 pub use api::*;
 pub use clauses::*;
 pub use types::*;
