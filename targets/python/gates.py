@@ -400,6 +400,14 @@ def values(
     service: a probe service stops every test at the call."""
     cases = ValueBuilder(spec, ctx.workspace).cases() if spec.operations else []
     names = conf.function_names(cases)
+    if names and importlib.util.find_spec("pytest") is None:
+        return [
+            not_run(
+                "PY003",
+                "pytest is not installed; the conformance suite was not imported",
+                fix="pip install 'specloom[python]'",
+            )
+        ]
     probe = work / "probe"
     probe.mkdir()
     (probe / "specloom_probe.py").write_text(_PROBE, encoding="utf-8")

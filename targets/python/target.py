@@ -118,6 +118,9 @@ class PythonTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = PythonConfig
     description: ClassVar[str] = "a Python package: pydantic models, Protocol, errors, pytest suite"
+    extra: ClassVar[str | None] = "python"
+    """Generation needs only the core; the gates need mypy, pytest and setuptools (a missing
+    one is a gate that could not run, never a pass)."""
 
     @property
     def style(self) -> Literal["sync", "async"]:
