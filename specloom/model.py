@@ -76,9 +76,33 @@ class Transcript(Node):
     pos: SourcePos
 
 
-class StructuredExample(Node):
-    """A `specloom-example` block: call an operation with arguments, expect a value or an error."""
+class Step(Node):
+    """One `given` step of a structured example: a call run before the example's own call.
 
+    Strings of the form `$name` or `$name.field[0].sub` in `with` and `expect` refer to the
+    result an earlier step bound with `as:` (`specloom.references` reads them).
+    """
+
+    call: str
+    with_: dict[str, Any] = Field(default_factory=dict, alias="with")
+    as_: str | None = Field(default=None, alias="as")
+    """The name the step's result is bound to, for later `$name` references."""
+    checks: bool = False
+    """True when the step has an `expect` (its result is then checked, subset match)."""
+    expect: Any = None
+    """The expected result when `checks` is set and no error is expected."""
+    expect_error: str | None = None
+    """The error name from `expect: {error: Name}`."""
+    pos: SourcePos
+
+
+class StructuredExample(Node):
+    """A `specloom-example` block: call an operation with arguments, expect a value or an error.
+
+    `given` steps run first, in order, on the same fresh service instance.
+    """
+
+    given: list[Step] = Field(default_factory=list)
     call: str
     with_: dict[str, Any] = Field(default_factory=dict, alias="with")
     expect: Any = None

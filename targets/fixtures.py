@@ -20,6 +20,7 @@ from .values import (
     Scalar,
     Value,
     ValueBuilder,
+    has_reference,
 )
 
 SAMPLES: dict[str, object] = {
@@ -132,12 +133,17 @@ class FixtureBuilder:
                     out.append(Fixture(f"{base}_{suffix}".rstrip("_"), ref, value, td))
         if self.spec.operations:
             for case in self.values.cases():
-                for (name, value), param in zip(case.args, case.op.params, strict=True):
-                    if isinstance(value, Null):
-                        continue
-                    out.append(
-                        Fixture(f"example_{_ident(case.name)}_{_ident(name)}", param.type, value)
-                    )
+                # Every call of the example, `given` steps first; a value holding a
+                # `$name` reference has no meaning outside its test (TS003/RS003 compile it).
+                calls = [(f"{case.name}_given{n}", s) for n, s in enumerate(case.given, 1)]
+                calls.append((case.name, case.main))
+                for label, call in calls:
+                    for (name, value), param in zip(call.args, call.op.params, strict=True):
+                        if isinstance(value, Null) or has_reference(value):
+                            continue
+                        out.append(
+                            Fixture(f"example_{_ident(label)}_{_ident(name)}", param.type, value)
+                        )
         return _unique(out)
 
 

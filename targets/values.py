@@ -6,16 +6,26 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+from specloom.check.steps import example_problems
 from specloom.errors import SpecError
 from specloom.model import (
     ErrorDef,
     Operation,
     SourcePos,
     Spec,
+    Step,
     StructuredExample,
     TypeDef,
     TypeRef,
     Workspace,
+)
+from specloom.references import (
+    BadReference,
+    Reference,
+    follow,
+    parse_reference,
+    shape,
+    unalias,
 )
 
 
@@ -70,7 +80,37 @@ class RecordValue:
     partial: bool = False
 
 
-Value = Scalar | Null | ListValue | MapValue | EnumValue | RecordValue
+@dataclass(frozen=True)
+class RefValue:
+    """A reference to (part of) an earlier step's result: `$name.field[0]`.
+
+    `type` is the type the path reaches (its `optional` flag says whether the referenced
+    value may be absent); `hops` lists, per segment, the segment and the record field it
+    crosses (spec id, record, field name) or None for a list index.
+    """
+
+    name: str
+    hops: tuple[tuple[str | int, tuple[str, TypeDef, str] | None], ...]
+    type: TypeRef
+    text: str
+
+
+Value = Scalar | Null | ListValue | MapValue | EnumValue | RecordValue | RefValue
+
+
+@dataclass(frozen=True)
+class CallStep:
+    """One call of a case: a `given` step, or the example's own call (the last one)."""
+
+    op: Operation
+    args: list[tuple[str, Value]]
+    expect: Value | None
+    """None when nothing is checked (no `expect`, an error, or no return value)."""
+    error: ErrorDef | None
+    bind: str | None
+    """The `as:` name the result is bound to."""
+    checks: bool
+    pos: SourcePos
 
 
 @dataclass(frozen=True)
@@ -87,6 +127,25 @@ class Case:
     """None when the operation returns nothing or an error is expected."""
     error: ErrorDef | None
     pos: SourcePos
+    given: list[CallStep] = field(default_factory=list)
+    """The `given` steps, run in order on the same service before the call."""
+
+    @property
+    def main(self) -> CallStep:
+        """The example's own call, as a step."""
+        return CallStep(self.op, self.args, self.expect, self.error, None, True, self.pos)
+
+
+def has_reference(v: Value) -> bool:
+    """True when `v` is, or contains, a `$name` reference to an earlier result."""
+    if isinstance(v, RefValue):
+        return True
+    if isinstance(v, ListValue):
+        return any(has_reference(x) for x in v.items)
+    if isinstance(v, MapValue | RecordValue):
+        items = v.items if isinstance(v, MapValue) else v.fields
+        return any(has_reference(x) for _, x in items)
+    return False
 
 
 class ValueBuilder:
@@ -95,6 +154,8 @@ class ValueBuilder:
     def __init__(self, spec: Spec, workspace: Workspace | None) -> None:
         self.spec = spec
         self.workspace = workspace
+        self.bound: dict[str, TypeRef] = {}
+        """Names bound by the `as:` of the steps so far (result types, in this spec)."""
 
     def lookup(self, ref: TypeRef, owner: str) -> tuple[str, TypeDef]:
         """The type a named reference points at, with the id of the spec defining it."""
@@ -113,6 +174,14 @@ class ValueBuilder:
         self, ref: TypeRef, value: Any, owner: str, pos: SourcePos, *, partial: bool
     ) -> Value:
         """A typed value of type `ref` (declared in spec `owner`) from a YAML value."""
+        try:
+            reference = parse_reference(value)
+        except BadReference as exc:
+            raise _bad(pos, str(exc)) from None
+        if isinstance(reference, Reference):
+            return self.reference(reference, ref, owner, pos)
+        if isinstance(reference, str):
+            value = reference
         if value is None:
             if ref.optional or partial:
                 return Null()
@@ -165,6 +234,39 @@ class ValueBuilder:
                 raise _bad(pos, f"the record `{td.name}` needs the field `{f.name}`")
         return RecordValue(spec_id, td, fields, partial)
 
+    def reference(self, r: Reference, want: TypeRef, owner: str, pos: SourcePos) -> RefValue:
+        """A typed reference to an earlier result, checked against the type `want`."""
+        root = self.bound.get(r.name)
+        if root is None:
+            names = ", ".join(f"${n}" for n in self.bound) or "none yet"
+            raise _bad(
+                pos,
+                f"`{r.text}` names no earlier result (bound so far: {names}); "
+                f"bind one with `as: {r.name}` on an earlier step",
+            )
+        try:
+            got, got_spec = follow(r, root, self.spec.id, self.lookup)
+        except BadReference as exc:
+            raise _bad(pos, str(exc)) from None
+        except KeyError:
+            raise _bad(pos, f"`{r.text}` reaches a type that is not defined") from None
+        if shape(got, got_spec, self.lookup) != shape(want, owner, self.lookup):
+            raise _bad(pos, f"`{r.text}` is a {got.text}, but a {want.text} is needed here")
+        if got.optional and not want.optional:
+            raise _bad(pos, f"`{r.text}` is optional ({got.text}), but {want.text} is required")
+        hops: list[tuple[str | int, tuple[str, TypeDef, str] | None]] = []
+        current, spec_id = root, self.spec.id
+        for seg in r.path:
+            current, spec_id = unalias(current, spec_id, self.lookup)
+            if isinstance(seg, int):
+                hops.append((seg, None))
+                current = current.args[0]
+                continue
+            spec_id, td = self.lookup(current, spec_id)
+            hops.append((seg, (spec_id, td, seg)))
+            current = next(f.type for f in td.fields if f.name == seg)
+        return RefValue(r.name, tuple(hops), got, r.text)
+
     def cases(self) -> list[Case]:
         """Every structured example of the spec as a case, in source order."""
         out: list[Case] = []
@@ -175,35 +277,62 @@ class ValueBuilder:
             st = ex.structured
             if st is None:
                 continue
-            op = ops.get(st.call)
-            if op is None:
-                raise _bad(st.pos, f"the example calls `{st.call}`, which is not an operation")
             base = ex.clause or "example"
             counts[base] = counts.get(base, 0) + 1
-            args = self._args(op, st)
-            err: ErrorDef | None = None
-            expect: Value | None = None
-            if st.expect_error is not None:
-                err = errors.get(st.expect_error)
-                if err is None:
-                    raise _bad(st.pos, f"the example expects the unknown error `{st.expect_error}`")
-            elif op.returns is not None:
-                expect = self.build(op.returns, st.expect, self.spec.id, st.pos, partial=True)
+            problems = example_problems(self.spec, self.workspace, st)
+            if problems:  # the lint rule SL012 reports them all; the build stops at the first
+                pos, message = problems[0]
+                raise _bad(pos, message)
+            self.bound = {}
+            given = [self.call_step(s, ops, errors) for s in st.given]
+            main = self.call_step(st, ops, errors)
             out.append(
                 Case(
                     name=f"{base}_{counts[base]}",
                     title=ex.title,
                     clause=ex.clause,
-                    op=op,
-                    args=args,
-                    expect=expect,
-                    error=err,
+                    op=main.op,
+                    args=main.args,
+                    expect=main.expect,
+                    error=main.error,
                     pos=st.pos,
+                    given=given,
                 )
             )
         return out
 
-    def _args(self, op: Operation, st: StructuredExample) -> list[tuple[str, Value]]:
+    def call_step(
+        self, st: Step | StructuredExample, ops: dict[str, Operation], errors: dict[str, ErrorDef]
+    ) -> CallStep:
+        """One typed call; binds its result when the step says `as:`."""
+        op = ops.get(st.call)
+        if op is None:
+            what = "step" if isinstance(st, Step) else "example"
+            raise _bad(st.pos, f"the {what} calls `{st.call}`, which is not an operation")
+        args = self._args(op, st)
+        err: ErrorDef | None = None
+        expect: Value | None = None
+        checks = st.checks if isinstance(st, Step) else True
+        if st.expect_error is not None:
+            err = errors.get(st.expect_error)
+            if err is None:
+                raise _bad(st.pos, f"the example expects the unknown error `{st.expect_error}`")
+            if st.expect_error not in op.errors:
+                raise _bad(
+                    st.pos,
+                    f"`{op.name}` does not declare the error `{st.expect_error}` "
+                    f"(it declares: {', '.join(op.errors) or 'none'})",
+                )
+        elif op.returns is not None and checks:
+            expect = self.build(op.returns, st.expect, self.spec.id, st.pos, partial=True)
+        bind = st.as_ if isinstance(st, Step) else None
+        if bind is not None:
+            if op.returns is None:
+                raise _bad(st.pos, f"`{op.name}` returns nothing, so `as: {bind}` binds nothing")
+            self.bound[bind] = op.returns
+        return CallStep(op, args, expect, err, bind, checks, st.pos)
+
+    def _args(self, op: Operation, st: Step | StructuredExample) -> list[tuple[str, Value]]:
         known = {p.name for p in op.params}
         extra = sorted(set(map(str, st.with_)) - known)
         if extra:

@@ -15,6 +15,7 @@ from specloom.check import (
     typecheck,
     vague,
 )
+from specloom.check import values as example_values
 from specloom.check.context import LintContext
 from specloom.check.rules import RULES
 from specloom.check.suppress import apply_suppressions
@@ -35,6 +36,7 @@ SPEC_CHECKS: list[SpecCheck] = [
     evals.check,
     coverage.check,
     typecheck.check,
+    example_values.check_example,
 ]
 WORKSPACE_CHECKS: list[WorkspaceCheck] = [typecheck.check_workspace, conflicts.check_workspace]
 INT64_POLICIES = ("number", "bigint")

@@ -110,8 +110,10 @@ _RULES = [
         "SL012",
         "bad-example-call",
         E,
-        "A structured example calls an unknown operation or expects an unknown error.",
-        "Use the name of an operation (`call:`) or error (`expect: {error: ...}`) of the spec.",
+        "A structured example calls an unknown operation or parameter, gives a value of the"
+        " wrong type (enum member, int range, date, record field...), or expects an error the"
+        " operation does not declare.",
+        "Make the example's `call`, `with` and `expect` match the operation in the spec.",
     ),
     Rule(
         "SL013",

@@ -86,6 +86,21 @@ def main(argv: list[str] | None = None) -> None:
     except SpecloomError as exc:
         err_console.print(str(exc), markup=False)
         sys.exit(getattr(exc, "exit_code", 2))
+    except OSError as exc:  # one that no command turned into a SpecloomError: still no traceback
+        err_console.print(str(os_error(exc)), markup=False)
+        sys.exit(2)
+
+
+def os_error(exc: OSError) -> SpecloomError:
+    """A file-system error as a user-facing error naming the path and a fix."""
+    path = exc.filename if exc.filename is not None else None
+    where = f" {path}" if path else ""
+    return SpecloomError(
+        f"cannot access{where}: {exc.strerror or type(exc).__name__}",
+        file=str(path) if path else None,
+        hint="check that the path exists, that you may read and write it, and that the disk"
+        " has space; then run the command again",
+    )
 
 
 if __name__ == "__main__":

@@ -7,17 +7,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import yaml
 from markdown_it.token import Token
 
 from specloom.errors import SpecError
-from specloom.model import Example, SourcePos, StructuredExample
+from specloom.model import Example, SourcePos, Step, StructuredExample
 from specloom.parse.blocks import fence_lang
 from specloom.parse.transcript import parse_transcript
 from specloom.parse.yamlnodes import YamlDoc, is_null
 
 EXAMPLE_TITLE = re.compile(r"^\*\*Example(?:\*\*[ \t]*:|:\*\*)[ \t]*")
 """The start of an example: a paragraph beginning `**Example**:` (or `**Example:**`)."""
-STRUCTURED_KEYS = ("call", "with", "expect")
+STRUCTURED_KEYS = ("given", "call", "with", "expect")
+STEP_KEYS = ("call", "with", "as", "expect")
+_BIND_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 TRANSCRIPT_LANG = "xml"
 STRUCTURED_LANG = "specloom-example"
 INTERFACE_LANG = "specloom"
@@ -137,7 +140,7 @@ def _finish(
 
 
 def parse_structured(text: str, file: str, fence_line: int) -> StructuredExample:
-    """A `specloom-example` block (`call`, `with`, `expect`) whose fence opens at `fence_line`."""
+    """A `specloom-example` block (`given`, `call`, `with`, `expect`) opening at `fence_line`."""
     doc = YamlDoc(text, file, fence_line + 1, "`specloom-example` block")
     if doc.root is None:
         raise SpecError(
@@ -146,16 +149,7 @@ def parse_structured(text: str, file: str, fence_line: int) -> StructuredExample
             line=fence_line,
             hint="write call: <operation>, with: {...}, expect: <value or {error: Name}>",
         )
-    nodes = {}
-    for key_node, value_node in doc.mapping(doc.root, "a `specloom-example` block"):
-        key = doc.scalar(key_node, "a `specloom-example` key")
-        if key not in STRUCTURED_KEYS:
-            raise doc.error(
-                key_node,
-                f"unknown key {key!r} in a `specloom-example` block",
-                f"use only the keys {', '.join(STRUCTURED_KEYS)}",
-            )
-        nodes[key] = value_node
+    nodes = _keyed(doc, doc.root, "a `specloom-example` block", STRUCTURED_KEYS)
     if "call" not in nodes:
         raise SpecError(
             "the `specloom-example` block has no `call`",
@@ -163,25 +157,90 @@ def parse_structured(text: str, file: str, fence_line: int) -> StructuredExample
             line=fence_line,
             hint="name the operation it calls: call: <operation>",
         )
+    given: list[Step] = []
+    if "given" in nodes and not is_null(nodes["given"]):
+        seq = nodes["given"]
+        if not isinstance(seq, yaml.SequenceNode):
+            raise doc.error(
+                seq,
+                "`given` must be a list of steps",
+                "write given: followed by `- call: <operation>` items",
+            )
+        given = [_step(doc, item) for item in seq.value]
     call = doc.scalar(nodes["call"], "`call`")
-    args: dict[str, object] = {}
-    if "with" in nodes and not is_null(nodes["with"]):
-        value = doc.value(nodes["with"])
-        if not isinstance(value, dict):
-            raise doc.error(nodes["with"], "`with` must be a mapping", "write with: {name: value}")
-        args = value
-    expect: object = None
-    expect_error = None
-    if "expect" in nodes:
-        value = doc.value(nodes["expect"])
-        if isinstance(value, dict) and list(value) == ["error"]:
-            expect_error = str(value["error"])
-        else:
-            expect = value
+    expect, expect_error = _expect(doc, nodes.get("expect"))
     return StructuredExample(
+        given=given,
         call=call,
-        with_=args,
+        with_=_with(doc, nodes.get("with")),
         expect=expect,
         expect_error=expect_error,
         pos=SourcePos(file=file, line=fence_line),
+    )
+
+
+def _keyed(
+    doc: YamlDoc, node: yaml.Node, what: str, allowed: tuple[str, ...]
+) -> dict[str, yaml.Node]:
+    nodes: dict[str, yaml.Node] = {}
+    for key_node, value_node in doc.mapping(node, what):
+        key = doc.scalar(key_node, f"a key of {what}")
+        if key not in allowed:
+            raise doc.error(
+                key_node,
+                f"unknown key {key!r} in {what}",
+                f"use only the keys {', '.join(allowed)}",
+            )
+        nodes[key] = value_node
+    return nodes
+
+
+def _with(doc: YamlDoc, node: yaml.Node | None) -> dict[str, object]:
+    if node is None or is_null(node):
+        return {}
+    value = doc.value(node)
+    if not isinstance(value, dict):
+        raise doc.error(node, "`with` must be a mapping", "write with: {name: value}")
+    return value
+
+
+def _expect(doc: YamlDoc, node: yaml.Node | None) -> tuple[object, str | None]:
+    """(expected value, expected error): a mapping whose only key is `error` names an error."""
+    if node is None:
+        return None, None
+    value = doc.value(node)
+    if isinstance(value, dict) and list(value) == ["error"]:
+        return None, str(value["error"])
+    return value, None
+
+
+def _step(doc: YamlDoc, node: yaml.Node) -> Step:
+    """One item of `given`: call, with, as, expect."""
+    nodes = _keyed(doc, node, "a `given` step", STEP_KEYS)
+    if "call" not in nodes:
+        raise doc.error(node, "a `given` step has no `call`", "write - call: <operation>")
+    bind: str | None = None
+    if "as" in nodes:
+        bind = doc.scalar(nodes["as"], "`as`")
+        if not _BIND_NAME.match(bind):
+            raise doc.error(
+                nodes["as"],
+                f"`as: {bind}` is not a plain name",
+                "use letters, digits and `_`, starting with a letter: as: invoice",
+            )
+    expect, expect_error = _expect(doc, nodes.get("expect"))
+    if expect_error is not None and bind is not None:
+        raise doc.error(
+            nodes["as"],
+            f"the step expects the error {expect_error} and cannot bind `as: {bind}`",
+            "remove `as:` (a failed call has no result to refer to)",
+        )
+    return Step(
+        call=doc.scalar(nodes["call"], "`call`"),
+        with_=_with(doc, nodes.get("with")),
+        as_=bind,
+        checks="expect" in nodes,
+        expect=expect,
+        expect_error=expect_error,
+        pos=SourcePos(file=doc.file, line=doc.line(node)),
     )

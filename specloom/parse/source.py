@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from specloom.errors import SpecError
+from specloom.parse.sandbox import check_readable
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest Markdown file specloom reads (10 MiB); the Model Spec is 0.27 MiB."""
@@ -25,6 +26,7 @@ class SourceFile:
 def read_source(path: Path) -> SourceFile:
     """Read a Markdown file as UTF-8 text with `\\n` line ends; refuse what cannot be a spec."""
     shown = path.as_posix()
+    check_readable(path)
     try:
         size = path.stat().st_size
     except OSError as exc:

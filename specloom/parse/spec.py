@@ -52,7 +52,9 @@ def locate_spec(path: Path) -> SpecLocation:
 
 def load_spec(path: Path) -> Spec:
     """Parse the spec at `path` (a spec folder or a single `.md` file); raise SpecError."""
-    with file_errors(path):
+    from specloom.parse.sandbox import configured_outside, reading_within, workspace_root
+
+    with file_errors(path), reading_within([workspace_root(path), *configured_outside(path)]):
         return parse_spec(locate_spec(path))[0]
 
 

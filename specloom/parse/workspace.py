@@ -8,17 +8,22 @@ from pathlib import Path
 from specloom.errors import SpecError
 from specloom.model import Spec, Workspace
 from specloom.parse.frontmatter import FrontMatter, split_front_matter
+from specloom.parse.sandbox import configured_outside, reading_within, workspace_root
 from specloom.parse.source import file_errors, read_source
 from specloom.parse.spec import SPEC_FILE, SpecLocation, locate_spec, parse_spec
 
 
-def load_workspace(path: Path) -> Workspace:
+def load_workspace(path: Path, *, read_outside: list[Path] | None = None) -> Workspace:
     """Load a folder of specs, a spec folder or a spec file; resolve and order the imports.
 
     For a single spec, the specs it imports are looked up beside it (in its parent folder).
+    Only files inside that workspace folder (or `read_outside`, by default the configured
+    `[tool.specloom] read_outside`) are read, symlinks resolved.
     """
     with file_errors(path):
-        return _load(path)
+        allowed = configured_outside(path) if read_outside is None else read_outside
+        with reading_within([workspace_root(path), *allowed]):
+            return _load(path)
 
 
 def _load(path: Path) -> Workspace:

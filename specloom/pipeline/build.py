@@ -14,8 +14,10 @@ from specloom.errors import BuildError, ConfigError
 from specloom.findings import Finding, is_not_run
 from specloom.model import Workspace
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
+from specloom.pipeline.job import target_record
 from specloom.pipeline.lock import lock_outputs
-from specloom.pipeline.manifest import Manifest, TargetRecord, read_manifest, write_manifest
+from specloom.pipeline.manifest import Manifest, TargetRecord, read_manifest, update_manifest
+from specloom.pipeline.ownership import claim
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import (
     Job,
@@ -27,7 +29,7 @@ from specloom.pipeline.plan import (
     make_target,
 )
 from specloom.pipeline.publish import clean_leftovers, ensure_dir
-from specloom.pipeline.registry import TargetInfo, resolve_targets
+from specloom.pipeline.registry import TargetInfo, available_targets, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.target import Target
 
@@ -201,6 +203,8 @@ def run_build(
 
     ensure_dir(output)
     spec_dirs = {sid: output / sid for sid in spec_ids}
+    for sid, d in spec_dirs.items():
+        claim(output, d, sid)  # ours, inside the output root, not through a symlink
     settings = config.settings()
     with lock_outputs(
         list(spec_dirs.values()),
@@ -210,9 +214,11 @@ def run_build(
         plan: list[PlanEntry] = []
         manifests: dict[str, Manifest | None] = {}
         code = {cls.name: code_digest(cls) for cls in classes}
+        known = {cls.name for cls in classes} | set(available_targets())
         for sid in spec_ids:
-            clean_leftovers(spec_dirs[sid])
-            manifests[sid] = read_manifest(spec_dirs[sid])
+            m = manifests[sid] = read_manifest(spec_dirs[sid])
+            mine = set(m.targets) if m is not None else set()
+            clean_leftovers(spec_dirs[sid], known | mine)
             for cls in classes:
                 raw = config.targets.get(cls.name, {})
                 t = make_target(cls, ws, output, cache, backend, settings, raw)
@@ -297,21 +303,19 @@ def _record(
     done: dict[tuple[str, str], JobResult],
     declared: dict[str, list[str]],
 ) -> list[TargetRow]:
-    """Update the manifest with what was published; return the rows of this spec."""
+    """The rows of this spec; the manifest gets the spec's hash and version when a target
+    was built (each job recorded its own target right after publishing it)."""
     spec = ws.specs[sid]
     total = len(spec.clauses)
-    m = manifest or Manifest(
-        spec=sid, spec_hash=spec.hash, spec_version=spec.version, specloom_version=__version__
-    )
-    before = m.model_dump_json()
     rows: list[TargetRow] = []
-    any_built = False
+    built: dict[str, TargetRecord] = {}
     for e in (p for p in plan if p.spec_id == sid):
         if e.action == "blocked":
             rows.append(TargetRow(sid, e.target, "blocked", e.reason, clauses_total=total))
             continue
         if e.action == "skip":
-            rec = m.targets[e.target]
+            assert manifest is not None  # fresh means recorded
+            rec = manifest.targets[e.target]
             rows.append(
                 TargetRow(
                     sid,
@@ -336,18 +340,7 @@ def _record(
             continue
         secs = sum(r.timings.values())
         if r.status == "built" and r.folder is not None:
-            any_built = True
-            m.targets[e.target] = TargetRecord(
-                target_version=r.target_version,
-                input_hash=r.input_hash,
-                backend=e.job.backend if e.job else "template",
-                folder=r.folder,
-                files=r.files,
-                gates=r.gates,
-                covered_clauses=r.covered,
-                grades=r.grades,
-                timings=r.timings,
-            )
+            built[e.target] = target_record(r, e.job.backend if e.job else "template")
         rows.append(
             TargetRow(
                 sid,
@@ -363,11 +356,19 @@ def _record(
                 gate_ids=declared.get(e.target, []),
             )
         )
-    if any_built:
-        m.spec_hash, m.spec_version = spec.hash, spec.version
-        m.specloom_version = __version__
-    if m.model_dump_json() != before or manifest is None:
-        write_manifest(spec_dir, m)
+
+    def fresh() -> Manifest:
+        return Manifest(
+            spec=sid, spec_hash=spec.hash, spec_version=spec.version, specloom_version=__version__
+        )
+
+    def change(m: Manifest) -> None:
+        m.targets.update(built)  # (already there: each job recorded its own)
+        if built:
+            m.spec_hash, m.spec_version = spec.hash, spec.version
+            m.specloom_version = __version__
+
+    update_manifest(spec_dir, fresh, change)
     return rows
 
 

@@ -7,9 +7,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from specloom import __version__
 from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity, has_errors, strict
 from specloom.model import Spec
+from specloom.pipeline.manifest import Manifest, TargetRecord, update_manifest
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import Job, JobResult, make_target
 from specloom.pipeline.publish import publish
@@ -70,6 +72,7 @@ def run_job(job: Job) -> JobResult:
         result.status = "built"
         result.folder = folder
         result.files = hashes
+        record_published(spec_dir, spec, result, job.backend)
         return result
     except SpecloomError as exc:
         result.error = str(exc)
@@ -87,6 +90,40 @@ def run_job(job: Job) -> JobResult:
         result.llm_usage = _llm_usage(target)
         if staging is not None:
             remove_tree(staging)
+
+
+def record_published(spec_dir: Path, spec: Spec, r: JobResult, backend: str) -> None:
+    """Record a target in the manifest right after its publish (under the manifest lock), so
+    a kill later in the build leaves a manifest true to what is published."""
+
+    def fresh() -> Manifest:
+        return Manifest(
+            spec=spec.id,
+            spec_hash=spec.hash,
+            spec_version=spec.version,
+            specloom_version=__version__,
+        )
+
+    def change(m: Manifest) -> None:
+        m.targets[r.target] = target_record(r, backend)
+
+    update_manifest(spec_dir, fresh, change)
+
+
+def target_record(r: JobResult, backend: str) -> TargetRecord:
+    """The manifest record of a published target."""
+    assert r.folder is not None
+    return TargetRecord(
+        target_version=r.target_version,
+        input_hash=r.input_hash,
+        backend=backend,
+        folder=r.folder,
+        files=r.files,
+        gates=r.gates,
+        covered_clauses=r.covered,
+        grades=r.grades,
+        timings=r.timings,
+    )
 
 
 def _llm_usage(target: Target) -> dict[str, Any] | None:

@@ -10,6 +10,7 @@ from filelock import FileLock, Timeout
 
 from specloom.errors import BuildError
 from specloom.pipeline.publish import ensure_dir
+from specloom.pipeline.stage import write_error
 
 LOCK_NAME = ".lock"
 
@@ -34,7 +35,7 @@ def lock_outputs(
             ensure_dir(d)
             lock = FileLock(str(d / LOCK_NAME))
             try:
-                lock.acquire(timeout=0)
+                _acquire(lock, 0)
             except Timeout:
                 if not wait:
                     raise OutputLockedError(
@@ -45,7 +46,7 @@ def lock_outputs(
                 if on_wait is not None:
                     on_wait(d)
                 try:
-                    lock.acquire(timeout=timeout)
+                    _acquire(lock, timeout)
                 except Timeout:
                     raise OutputLockedError(
                         f"{d} stayed locked by another build for {timeout:g} s",
@@ -54,3 +55,13 @@ def lock_outputs(
                     ) from None
             stack.callback(lock.release)
         yield
+
+
+def _acquire(lock: FileLock, timeout: float) -> None:
+    """Take the lock; a read-only or unwritable output folder is a clear error (exit 2)."""
+    try:
+        lock.acquire(timeout=timeout)
+    except Timeout:
+        raise  # (a subclass of OSError)
+    except OSError as exc:
+        raise write_error(Path(lock.lock_file), exc) from None

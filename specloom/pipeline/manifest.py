@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from specloom.findings import Finding
@@ -109,3 +112,36 @@ def write_manifest(spec_dir: Path, manifest: Manifest) -> None:
     data = json.loads(manifest.model_dump_json())
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     write_atomic(spec_dir / MANIFEST, text.encode("utf-8"))
+
+
+MANIFEST_LOCK = ".manifest.lock"
+"""Serialises read-modify-write of manifest.json between jobs (threads, processes, Dask
+workers): the build's own `.lock` is held by the build process for the whole build."""
+
+
+@contextmanager
+def manifest_locked(spec_dir: Path) -> Iterator[None]:
+    """Hold the manifest's file lock (a clear error when the folder is not writable)."""
+    lock = FileLock(str(spec_dir / MANIFEST_LOCK))
+    try:
+        lock.acquire()
+    except OSError as exc:
+        raise write_error(spec_dir / MANIFEST_LOCK, exc) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def update_manifest(
+    spec_dir: Path, fresh: Callable[[], Manifest], change: Callable[[Manifest], None]
+) -> Manifest:
+    """Read the manifest (or start `fresh()`), apply `change`, write it back atomically, all
+    under the manifest lock, so concurrent jobs never lose each other's records."""
+    with manifest_locked(spec_dir):
+        m = read_manifest(spec_dir) or fresh()
+        before = m.model_dump_json()
+        change(m)
+        if m.model_dump_json() != before or not (spec_dir / MANIFEST).is_file():
+            write_manifest(spec_dir, m)
+        return m

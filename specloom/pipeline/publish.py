@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 
 from specloom.errors import BuildError
@@ -16,8 +17,10 @@ from specloom.pipeline.manifest import hash_tree, tree_digest
 from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, write_error
 
 LINK_TMP_PREFIX = ".tmp-link-"
-_VERSION = re.compile(r"^\.[A-Za-z0-9][A-Za-z0-9_.-]*-([0-9a-f]{8,64}(-[0-9]+)?|legacy)$")
+_VERSION_SUFFIX = re.compile(r"[0-9a-f]{8,64}(-[0-9]+)?|legacy")
 VERIFY_PREFIX = ".verify-"
+TEMP_OF = ("manifest.json", "report.md", "report.json", ".specloom-output")
+"""Files the build writes atomically in a spec's output folder (temp file, then rename)."""
 DIGEST_HEX = 20
 """Hex characters of the tree digest in a version folder's name (80 bits)."""
 
@@ -91,10 +94,13 @@ def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, 
     return folder, files
 
 
-def clean_leftovers(spec_dir: Path) -> list[str]:
-    """Remove staging, temp-link, verify and unreferenced version folders; returns their names."""
-    if not spec_dir.is_dir():
+def clean_leftovers(spec_dir: Path, targets: Iterable[str]) -> list[str]:
+    """Remove what killed builds of `targets` left in a folder specloom owns (staging,
+    temp-link, verify and unreferenced version folders, each named after one of those
+    targets); returns their names. Anything else, and any folder not ours, is left alone."""
+    if not spec_dir.is_dir() or spec_dir.is_symlink():
         return []
+    names = sorted(set(targets), key=len, reverse=True)
     live: set[str] = set()
     for entry in spec_dir.iterdir():
         if entry.is_symlink() and not entry.name.startswith("."):
@@ -102,14 +108,34 @@ def clean_leftovers(spec_dir: Path) -> list[str]:
     removed: list[str] = []
     for entry in sorted(spec_dir.iterdir()):
         name = entry.name
-        if not name.startswith(".") or name in live or name == ".lock":
+        if name in live or not any(_leftover_of(name, t) for t in names):
             continue
-        if name.startswith((STAGING_PREFIX, LINK_TMP_PREFIX, VERIFY_PREFIX)) or (
-            _VERSION.match(name) and not entry.is_symlink()
-        ):
-            remove_tree(entry)
-            removed.append(name)
-    return removed
+        if entry.is_symlink() and not name.startswith(LINK_TMP_PREFIX):
+            continue
+        remove_tree(entry)
+        removed.append(name)
+    return removed + _temp_files(spec_dir)
+
+
+def _temp_files(spec_dir: Path) -> list[str]:
+    """`write_atomic`'s temp files (`.manifest.json.tmp-<pid>`) a kill left behind."""
+    out: list[str] = []
+    for name in TEMP_OF:
+        for entry in sorted(spec_dir.glob(f".{name}.tmp-*")):
+            if entry.name.rpartition("-")[2].isdigit() and not entry.is_symlink():
+                entry.unlink(missing_ok=True)
+                out.append(entry.name)
+    return out
+
+
+def _leftover_of(name: str, target: str) -> bool:
+    """`name` is a folder a build of `target` creates and may leave behind when killed."""
+    for prefix in (STAGING_PREFIX, LINK_TMP_PREFIX, VERIFY_PREFIX):
+        rest = name.removeprefix(f"{prefix}{target}-")
+        if rest != name and rest.isdigit():
+            return True
+    rest = name.removeprefix(f".{target}-")
+    return rest != name and _VERSION_SUFFIX.fullmatch(rest) is not None
 
 
 def ensure_dir(path: Path) -> None:

@@ -16,6 +16,7 @@ from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, 
 from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.manifest import hash_tree, read_manifest, tree_digest
+from specloom.pipeline.ownership import inside_root
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import make_target
 from specloom.pipeline.publish import DIGEST_HEX, VERIFY_PREFIX, current_folder, folder_digest
@@ -144,14 +145,15 @@ def verify_target(
     target = make_target(
         cls,
         ws,
-        output,
-        cache,
+        output.absolute(),
+        cache.absolute(),
         "template",
         config.settings(),
         config.targets.get(name, {}),
     )
     target.ctx.mode = "verify"
-    copy = spec_dir / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
+    # absolute: gates run tools (mkdocs, tsc, cargo) in other working folders
+    copy = spec_dir.absolute() / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
     remove_tree(copy)
     try:
         shutil.copytree(spec_dir / folder, copy, symlinks=True)
@@ -187,6 +189,8 @@ def run_verify(
     rows: list[VerifyRow] = []
     for sid in [s for s in ws.order if s in named]:
         spec_dir = out / check_name(sid, "spec id", file=ws.specs[sid].path)
+        if spec_dir.exists() or spec_dir.is_symlink():
+            inside_root(out, spec_dir)  # never read (or lock) through a symlink elsewhere
         manifest = read_manifest(spec_dir)
         if manifest is None:
             rows.append(

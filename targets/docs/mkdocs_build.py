@@ -31,6 +31,7 @@ def mkdocs_available() -> bool:
 
 def build_site(project: Path, timeout: float = 600.0) -> MkDocsResult:
     """Build `project/mkdocs.yml` into `project/site` with `--strict`."""
+    project = project.absolute()  # mkdocs runs in `project`: a relative -f would not resolve
     if not mkdocs_available():
         return MkDocsResult(
             ok=False, seconds=0.0, log="mkdocs or mkdocs-material is not installed", available=False

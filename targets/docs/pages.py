@@ -204,7 +204,26 @@ class PageWriter:
         if ex.structured is not None and "specloom-example" not in ex.body:
             import yaml
 
-            data: dict[str, object] = {"call": ex.structured.call, "with": ex.structured.with_}
+            from ..steps_text import sequence
+
+            if ex.structured.given:
+                parts.append(sequence(ex.structured))
+            data: dict[str, object] = {}
+            if ex.structured.given:
+                data["given"] = [
+                    {
+                        "call": s.call,
+                        "with": s.with_,
+                        **({"as": s.as_} if s.as_ else {}),
+                        **(
+                            {"expect": {"error": s.expect_error} if s.expect_error else s.expect}
+                            if s.checks
+                            else {}
+                        ),
+                    }
+                    for s in ex.structured.given
+                ]
+            data |= {"call": ex.structured.call, "with": ex.structured.with_}
             data["expect"] = (
                 {"error": ex.structured.expect_error}
                 if ex.structured.expect_error

@@ -8,7 +8,19 @@ import re
 from specloom.model import Spec, TypeDef, TypeRef
 from specloom.naming import py_field_name, py_method_name, py_module_name, py_string, py_type_name
 
-from ..values import Case, EnumValue, ListValue, MapValue, Null, RecordValue, Scalar, Value
+from ..values import (
+    CallStep,
+    Case,
+    EnumValue,
+    ListValue,
+    MapValue,
+    Null,
+    RecordValue,
+    RefValue,
+    Scalar,
+    Value,
+    has_reference,
+)
 from .signatures import PRIMITIVES, enum_members, module_alias
 
 
@@ -28,6 +40,8 @@ def qualified_type(ref: TypeRef, owner: str) -> str:
 
 def literal(v: Value) -> str:
     """A Python expression for a typed value: models built by their constructors."""
+    if isinstance(v, RefValue):
+        return reference(v)
     if isinstance(v, Null):
         return "None"
     if isinstance(v, Scalar):
@@ -43,6 +57,27 @@ def literal(v: Value) -> str:
         f"{py_field_name(name)}={literal(x)}" for name, x in v.fields if not isinstance(x, Null)
     )
     return f"{module_alias(v.spec_id)}.{py_type_name(v.typedef.name)}({args})"
+
+
+def bound_name(name: str) -> str:
+    """The local an `as: name` step binds: `bound_<name>`, never a keyword or our own local."""
+    return "bound_" + re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def reference(v: RefValue) -> str:
+    """`_present(bound_inv.due)`, `bound_inv.lines[0].unit_price`: an optional field on the
+    way is asserted present (the path was checked against the IR)."""
+    out = bound_name(v.name)
+    last = len(v.hops) - 1
+    for i, (seg, hop) in enumerate(v.hops):
+        if isinstance(seg, int) or hop is None:
+            out += f"[{seg}]"
+            continue
+        _spec_id, td, field = hop
+        out = f"{out}.{py_field_name(field)}"
+        if i < last and any(f.name == field and f.type.optional for f in td.fields):
+            out = f"_present({out})"
+    return out
 
 
 def _scalar(v: Scalar) -> str:
@@ -72,58 +107,77 @@ def _field_type(td: TypeDef, name: str) -> TypeRef:
     return next(f.type for f in td.fields if f.name == name)
 
 
-class Checks:
-    """Expected values hoisted into typed locals (built before the call), then assertions."""
+class Body:
+    """The statements of one test: typed locals built before the first call (the values the
+    gate validates), then the calls and their assertions."""
 
-    def __init__(self) -> None:
-        self.wants: list[str] = []
-        self.asserts: list[str] = []
+    def __init__(self, spec: Spec, style: str) -> None:
+        self.spec = spec
+        self.style = style
+        self.pre: list[str] = []
+        self.lines: list[str] = ["svc = service()"]
 
-    def add(self, expr: str, v: Value, ref: TypeRef, owner: str) -> None:
-        """Check `expr` (of type `ref`, declared in `owner`) against the expectation `v`."""
+    def value(self, v: Value, ref: TypeRef, owner: str, prefix: str) -> str:
+        """An expression for `v`: a hoisted typed local unless it refers to an earlier result."""
+        if isinstance(v, Null) or has_reference(v):
+            return literal(v)
+        name = f"{prefix}_{len(self.pre)}"
+        self.pre.append(f"{name}: {qualified_type(ref, owner)} = {literal(v)}")
+        return name
+
+    def check(self, expr: str, v: Value, ref: TypeRef, owner: str) -> None:
+        """Assert `expr` (of type `ref`, declared in `owner`) against the expectation `v`."""
         if isinstance(v, Null):
-            self.asserts.append(f"assert {expr} is None")
+            self.lines.append(f"assert {expr} is None")
             return
         if isinstance(v, RecordValue) and v.partial:
             if ref.optional:
-                self.asserts.append(f"assert {expr} is not None")
+                self.lines.append(f"assert {expr} is not None")
             for name, x in v.fields:
                 sub = f"{expr}.{py_field_name(name)}"
-                self.add(sub, x, _field_type(v.typedef, name), v.spec_id)
+                self.check(sub, x, _field_type(v.typedef, name), v.spec_id)
             return
         if isinstance(v, Scalar) and v.prim == "float64" and math.isnan(float(v.value)):
-            self.asserts.append(f"assert {expr} is not None and math.isnan({expr})")
+            self.lines.append(f"assert {expr} is not None and math.isnan({expr})")
             return
-        want = f"want_{len(self.wants)}"
-        self.wants.append(f"{want}: {qualified_type(ref, owner)} = {literal(v)}")
-        self.asserts.append(f"assert {expr} == {want}")
+        self.lines.append(f"assert {expr} == {self.value(v, ref, owner, 'want')}")
+
+    def call(self, step: CallStep, result: str | None) -> None:
+        """One call; `result` names the local its value goes into."""
+        args = ", ".join(
+            self.value(v, p.type, self.spec.id, "arg")
+            for (_, v), p in zip(step.args, step.op.params, strict=True)
+        )
+        call = f"svc.{py_method_name(step.op.name)}({args})"
+        if self.style == "async":
+            call = f"asyncio.run({call})"
+        if step.error is not None:
+            cls = f"{module_alias(self.spec.id)}.{py_type_name(step.error.name)}"
+            self.lines += [f"with pytest.raises({cls}):", f"    {call}"]
+            return
+        if result is None or step.op.returns is None:
+            self.lines.append(call)
+            return
+        self.lines.append(f"{result} = {call}")
+        if step.expect is not None:
+            self.check(result, step.expect, step.op.returns, self.spec.id)
 
 
 def render_case(spec: Spec, case: Case, style: str, function: str) -> str:
-    """One `def test_<case>() -> None:` function."""
-    args = ", ".join(literal(v) for _, v in case.args)
-    call = f"svc.{py_method_name(case.op.name)}({args})"
-    if style == "async":
-        call = f"asyncio.run({call})"
+    """One `def test_<case>() -> None:`: a fresh service, the `given` steps in order, then
+    the example's own call."""
     tag = f" [{case.clause}]" if case.clause else ""
     where = f"{case.pos.file}:{case.pos.line}"
     doc = py_string(f"{case.name}: {case.title}{tag} ({where})")
-    body: list[str] = []
-    checks = Checks()
-    if case.error is None and case.expect is not None and case.op.returns is not None:
-        checks.add("got", case.expect, case.op.returns, spec.id)
-    body += checks.wants
-    body.append("svc = service()")
-    if case.error is not None:
-        cls = f"{module_alias(spec.id)}.{py_type_name(case.error.name)}"
-        body.append(f"with pytest.raises({cls}):")
-        body.append(f"    {call}")
-    elif case.expect is None or case.op.returns is None:
-        body.append(call)
-    else:
-        body.append(f"got = {call}")
-        body += checks.asserts
-    inner = "".join(f"    {line}\n" for line in body)
+    body = Body(spec, style)
+    for n, step in enumerate(case.given, 1):
+        if step.bind is not None:
+            result: str | None = bound_name(step.bind)
+        else:
+            result = f"step_{n}" if step.expect is not None else None
+        body.call(step, result)
+    body.call(case.main, None if case.expect is None else "got")
+    inner = "".join(f"    {line}\n" for line in [*body.pre, *body.lines])
     return f"\n\ndef {function}() -> None:\n    {doc}\n{inner}"
 
 

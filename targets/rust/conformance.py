@@ -7,7 +7,18 @@ import math
 from specloom.model import Spec, TypeDef
 from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
 
-from ..values import Case, EnumValue, ListValue, MapValue, Null, RecordValue, Scalar, Value
+from ..values import (
+    CallStep,
+    Case,
+    EnumValue,
+    ListValue,
+    MapValue,
+    Null,
+    RecordValue,
+    RefValue,
+    Scalar,
+    Value,
+)
 from .signatures import boxed_fields, crate_name, doc_comment, rust_type, service_name
 
 
@@ -31,6 +42,9 @@ class RustLiterals:
         """The expression for `v`; `optional` wraps it in `Some`, `boxed` in `Box::new`."""
         if isinstance(v, Null):
             return "None"
+        if isinstance(v, RefValue) and v.type.optional:
+            # Already an Option: only the box differs.
+            return self._bare(v) + (".map(Box::new)" if boxed else "")
         out = self._bare(v)
         if boxed:
             out = f"Box::new({out})"
@@ -38,7 +52,24 @@ class RustLiterals:
             out = f"Some({out})"
         return out
 
+    def reference(self, v: RefValue) -> str:
+        """`v_c.lines[0].unit_price.clone()`: a copy of part of a bound result."""
+        out = bound_name(v.name)
+        last_boxed = False
+        for seg, hop in v.hops:
+            if isinstance(seg, int):
+                out += f"[{seg}]"
+                last_boxed = False
+                continue
+            assert hop is not None
+            spec_id, td, name = hop
+            out += f".{rust_field_name(name)}"
+            last_boxed = (td.name, name) in self.boxed(spec_id)
+        return f"(*{out}).clone()" if last_boxed else f"{out}.clone()"
+
     def _bare(self, v: Value) -> str:
+        if isinstance(v, RefValue):
+            return self.reference(v)
         if isinstance(v, Scalar):
             if v.prim == "bool":
                 return "true" if v.value else "false"
@@ -111,45 +142,58 @@ class RustLiterals:
         return [f'assert_eq!({expr}, {want}, "{{}}", {rust_string(label)});']
 
 
-def case_fn(lits: RustLiterals, case: Case, fn_name: str) -> str:
-    """`pub fn <case>(svc: &mut S)`: calls the operation and checks the expectation."""
-    spec = lits.spec
+def bound_name(name: str) -> str:
+    """The variable an `as: name` step binds (prefixed: never a keyword or `svc`)."""
+    return f"v_{name}"
+
+
+def call_lines(lits: RustLiterals, step: CallStep, result: str, label: str) -> list[str]:
+    """Statements making one call and checking it; the value goes into `result`."""
     args = ", ".join(
         lits.lit(v, optional=p.type.optional)
-        for (_, v), p in zip(case.args, case.op.params, strict=True)
+        for (_, v), p in zip(step.args, step.op.params, strict=True)
     )
-    call = f"svc.{rust_field_name(case.op.name)}({args})"
-    label = rust_string(fn_name)
-    lines: list[str] = []
-    if case.error is not None:
-        variant = rust_variant_name(case.error.name)
-        pat = f"Err(Error::{variant} {{ .. }})" if case.error.fields else f"Err(Error::{variant})"
-        lines += [
+    call = f"svc.{rust_field_name(step.op.name)}({args})"
+    quoted = rust_string(label)
+    if step.error is not None:
+        variant = rust_variant_name(step.error.name)
+        pat = f"Err(Error::{variant} {{ .. }})" if step.error.fields else f"Err(Error::{variant})"
+        return [
             f"match {call} {{",
             f"    {pat} => {{}}",
             "    other => panic!(",
             '        "{}: expected the error {}, got {:?}",',
-            f"        {label},",
-            f"        {rust_string(case.error.name)},",
+            f"        {quoted},",
+            f"        {rust_string(step.error.name)},",
             "        other",
             "    ),",
             "}",
         ]
-    else:
-        lines += [
-            f"let got = match {call} {{",
-            "    Ok(value) => value,",
-            "    Err(error) => panic!(",
-            '        "{}: expected a value, got the error {:?}",',
-            f"        {label},",
-            "        error,",
-            "    ),",
-            "};",
-        ]
-        if case.expect is None:
-            lines.append("let () = got;")
-        else:
-            lines += lits.assertions("got", case.expect, "got", None)
+    lines = [
+        f"let {result} = match {call} {{",
+        "    Ok(value) => value,",
+        "    Err(error) => panic!(",
+        '        "{}: expected a value, got the error {:?}",',
+        f"        {quoted},",
+        "        error,",
+        "    ),",
+        "};",
+    ]
+    if step.op.returns is None:
+        lines.append(f"let () = {result};")
+    elif step.expect is not None:
+        lines += lits.assertions(result, step.expect, result, None)
+    return lines
+
+
+def case_fn(lits: RustLiterals, case: Case, fn_name: str) -> str:
+    """`pub fn <case>(svc: &mut S)`: runs the `given` steps, calls the operation, checks."""
+    spec = lits.spec
+    lines: list[str] = []
+    for n, step in enumerate(case.given, 1):
+        result = bound_name(step.bind) if step.bind is not None else f"step{n}"
+        lines += call_lines(lits, step, result, f"{fn_name} (given step {n})")
+    lines += call_lines(lits, case.main, "got", fn_name)
     doc = doc_comment(case.title, [case.clause] if case.clause else [])
     body = "".join(f"    {line}\n" for line in lines)
     return f"{doc}pub fn {fn_name}<S: {service_name(spec)} + ?Sized>(svc: &mut S) {{\n{body}}}\n"

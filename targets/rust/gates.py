@@ -119,6 +119,7 @@ def run_cargo(
     cargo: Path, crate: Path, args: list[str], rule: str, target_dir: Path, what: str
 ) -> list[Finding]:
     """Run cargo in `crate`; each error diagnostic becomes an error finding of `rule`."""
+    cargo, target_dir = cargo.absolute(), target_dir.absolute()  # cargo runs in `crate`
     env = dict(os.environ, CARGO_TARGET_DIR=str(target_dir), CARGO_TERM_COLOR="never")
     proc = subprocess.run(
         [str(cargo), *args, "--offline", "--message-format", "short", "--quiet"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from specloom.errors import SpecloomError
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 from specloom.target import BuildContext
 from specloom.tools import missing_hint
@@ -23,27 +24,34 @@ _TSC_DIAG = re.compile(
 _RUST_DIAG = re.compile(r"^(?P<file>[^:\s]+\.rs):(?P<line>\d+):(?P<col>\d+): error(?P<msg>.*)$")
 
 
+Files = dict[str, list[tuple[int, str]]]
+"""A project as the tutorial shows it: path -> [(tutorial line, text)], blocks in order."""
+
+FILE_MARK = "// file: "
+DEFAULT_FILE = {"ts": "src/tutorial.ts", "rust": "src/tutorial.rs"}
+"""Where a block with no `// file:` first line goes (the template never writes one)."""
+
+
 @dataclass
-class Program:
-    """Code blocks of one language joined in order, with a map back to tutorial lines."""
+class Block:
+    """One fenced code block of the tutorial."""
 
     lang: str
+    line: int
+    """Tutorial line (1-based) of the opening fence."""
     lines: list[str] = field(default_factory=list)
-    origin: list[int] = field(default_factory=list)
-    """Tutorial line (1-based) of each program line."""
-    blocks: int = 0
 
     @property
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
+    def path(self) -> str | None:
+        """The project file the block is, from its `// file: <path>` first line."""
+        if self.lines and self.lines[0].startswith(FILE_MARK):
+            return self.lines[0][len(FILE_MARK) :].strip()
+        return None
 
-    def tutorial_line(self, line: int) -> int | None:
-        return self.origin[line - 1] if 0 < line <= len(self.origin) else None
 
-
-def extract(markdown: str, langs: tuple[str, ...]) -> dict[str, Program]:
-    """Every fenced block whose language is in `langs`, joined per language in order."""
-    programs = {lang: Program(lang) for lang in langs}
+def blocks(markdown: str) -> list[Block]:
+    """Every fenced code block, in order."""
+    out: list[Block] = []
     lines = markdown.split("\n")
     i = 0
     while i < len(lines):
@@ -55,23 +63,46 @@ def extract(markdown: str, langs: tuple[str, ...]) -> dict[str, Program]:
         j = i + 1
         while j < len(lines) and lines[j].strip() != fence:
             j += 1
-        if lang in programs:
-            prog = programs[lang]
-            prog.blocks += 1
-            for k in range(i + 1, j):
-                prog.lines.append(lines[k])
-                prog.origin.append(k + 1)
-            prog.lines.append("")
-            prog.origin.append(j + 1)
+        out.append(Block(lang, i + 1, lines[i + 1 : j]))
         i = j + 1
-    return programs
+    return out
 
 
-def _skipped(rule: str, why: str) -> Finding:
+def project_files(found: list[Block], lang: str) -> Files:
+    """The blocks of one language as project files; blocks naming the same file append."""
+    files: Files = {}
+    for b in found:
+        if b.lang != lang:
+            continue
+        path = b.path or DEFAULT_FILE.get(lang, f"tutorial.{lang}")
+        body = files.setdefault(path, [])
+        for k, text in enumerate(b.lines):
+            body.append((b.line + 1 + k, text))
+        body.append((b.line + len(b.lines) + 1, ""))
+    return files
+
+
+def _text(body: list[tuple[int, str]]) -> str:
+    return "\n".join(text for _, text in body) + "\n"
+
+
+def _write_files(files: Files, dest: Path) -> None:
+    for path, body in files.items():
+        p = dest / path
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(_text(body), encoding="utf-8")
+
+
+def _skipped(rule: str, why: str, fix: str) -> Finding:
+    return not_run(rule, f"{why}; the tutorial's code was not compiled", fix=fix)
+
+
+def _no_code(rule: str, language: str, tutorial: str) -> Finding:
     return Finding(
         rule=rule,
-        severity=Severity.WARNING,
-        message=f"skipped: {why}; the tutorial's code was not compiled",
+        severity=Severity.ERROR,
+        file=tutorial,
+        message=f"the tutorial has no {language} code block: nothing of it can be compiled",
     )
 
 
@@ -95,38 +126,48 @@ def _write(files: list[Any], dest: Path) -> None:
 
 
 def _diag_findings(
-    out: str, regex: re.Pattern[str], wanted: str, prog: Program, rule: str, tutorial: str
+    out: str, regex: re.Pattern[str], files: Files, lang: str, rule: str, tutorial: str
 ) -> list[Finding]:
+    """Compiler diagnostics in the tutorial's files, pointed at the tutorial's lines."""
     findings = []
     for raw in out.splitlines():
         m = regex.match(raw.strip())
-        if m is None or not m.group("file").endswith(wanted):
+        if m is None:
             continue
-        line = prog.tutorial_line(int(m.group("line")))
+        diag = m.group("file").replace("\\", "/")
+        path = next((p for p in files if diag == p or diag.endswith("/" + p)), None)
+        if path is None:
+            continue
+        n = int(m.group("line"))
+        body = files[path]
+        line = body[n - 1][0] if 0 < n <= len(body) else None
         findings.append(
             Finding(
                 rule=rule,
                 severity=Severity.ERROR,
                 file=tutorial,
                 line=line,
-                message=f"{prog.lang} code block does not compile: {m.group('msg').strip(': ')}",
+                message=f"{lang} code block ({path}) does not compile: "
+                f"{m.group('msg').strip(': ')}",
             )
         )
     return findings
 
 
 def compile_typescript(
-    ctx: BuildContext, spec: Spec, prog: Program, tutorial: str, rule: str
+    ctx: BuildContext, spec: Spec, files: Files, tutorial: str, rule: str
 ) -> list[Finding]:
-    """tsc (strict) on the tutorial's TypeScript, against the typescript target's package."""
+    """tsc (strict) on the tutorial's TypeScript files, against the typescript target's package."""
+    if not files:
+        return [_no_code(rule, "TypeScript", tutorial)]
     try:
         from ..typescript import TypeScriptTarget
         from ..typescript.gates import assemble, find_tsc, node_types_dir, run_tsc
     except ImportError:
-        return [_skipped(rule, "the typescript target is not installed")]
+        return [_skipped(rule, "the typescript target is not installed", "pip install specloom")]
     tsc = find_tsc(ctx.tools)
     if tsc is None:
-        return [_skipped(rule, f"tsc not found ({missing_hint('tsc')})")]
+        return [_skipped(rule, "tsc not found", missing_hint("tsc"))]
     target = TypeScriptTarget(ctx)
     with tempfile.TemporaryDirectory(prefix="specloom-tut-ts-") as tmp:
         work = Path(tmp)
@@ -141,12 +182,14 @@ def compile_typescript(
             for d in ctx.workspace.dependencies(spec.id)
         ]
         configs.append(work / "stubs" / spec.id / "typescript" / "tsconfig.json")
+        # The user's project has @types/node (its calls print with `console`), and the
+        # conformance suite its test module imports needs it too.
+        types = node_types_dir(tsc)
+        if types is None:
+            return [_skipped(rule, "@types/node not found next to tsc", "scripts/setup.sh")]
+        (work / "stubs" / "node_modules" / "@types").symlink_to(types)
         suite = work / "stubs" / spec.id / "typescript" / "tsconfig.test.json"
-        if suite.is_file():  # the conformance suite the tutorial's test module imports
-            types = node_types_dir(tsc)
-            if types is None:
-                return [_skipped(rule, "@types/node not found next to tsc (see `specloom doctor`)")]
-            (work / "stubs" / "node_modules" / "@types").symlink_to(types)
+        if suite.is_file():
             configs.append(suite)
         for config in configs:
             dep = config.parent.parent.name
@@ -160,17 +203,20 @@ def compile_typescript(
                         f"package of {dep} does not compile: {errs[0].message}",
                     )
                 ]
+        outside = sorted(p for p in files if not p.startswith("src/"))
         tut = work / "stubs" / "tutorial"
         tut.mkdir()
+        _write_files(files, tut)
         (tut / "package.json").write_text('{"type": "module", "private": true}\n')
-        (tut / "tutorial.ts").write_text(prog.text, encoding="utf-8")
         (tut / "tsconfig.json").write_text(
             '{"compilerOptions": {"target": "es2022", "lib": ["es2022"], "module": "nodenext",'
-            ' "moduleResolution": "nodenext", "strict": true, "noEmit": true, "types": []},'
-            ' "files": ["tutorial.ts"]}\n'
+            ' "moduleResolution": "nodenext", "strict": true, "noEmit": true, "types": ["node"]},'
+            ' "include": ["src/**/*.ts"]'
+            + (f', "files": {json.dumps(outside)}' if outside else "")
+            + "}\n"
         )
         proc = subprocess.run(
-            [str(tsc), "-p", "tsconfig.json", "--pretty", "false"],
+            [str(Path(tsc).absolute()), "-p", "tsconfig.json", "--pretty", "false"],
             cwd=tut,
             capture_output=True,
             text=True,
@@ -180,7 +226,7 @@ def compile_typescript(
         if proc.returncode == 0:
             return []
         out = proc.stdout + proc.stderr
-        found = _diag_findings(out, _TSC_DIAG, "tutorial.ts", prog, rule, tutorial)
+        found = _diag_findings(out, _TSC_DIAG, files, "TypeScript", rule, tutorial)
         return found or [
             Finding(
                 rule=rule,
@@ -192,18 +238,21 @@ def compile_typescript(
 
 
 def compile_rust(
-    ctx: BuildContext, spec: Spec, prog: Program, tutorial: str, rule: str
+    ctx: BuildContext, spec: Spec, files: Files, tutorial: str, rule: str, project: str
 ) -> list[Finding]:
-    """`cargo check --offline` on the tutorial's Rust, as a crate using the rust target's crates."""
+    """`cargo check --tests --offline` on the tutorial's Rust files, as the user's crate
+    `project` with path dependencies on the rust target's crates."""
+    if not files:
+        return [_no_code(rule, "Rust", tutorial)]
     try:
         from ..rust import RustTarget
         from ..rust.gates import find_cargo
         from ..rust.signatures import crate_name, package_name
     except ImportError:
-        return [_skipped(rule, "the rust target is not installed")]
+        return [_skipped(rule, "the rust target is not installed", "pip install specloom")]
     cargo = find_cargo(ctx.tools)
     if cargo is None:
-        return [_skipped(rule, f"cargo not found ({missing_hint('cargo')})")]
+        return [_skipped(rule, "cargo not found", missing_hint("cargo"))]
     target = RustTarget(ctx)
     with tempfile.TemporaryDirectory(prefix="specloom-tut-rs-") as tmp:
         work = Path(tmp)
@@ -219,13 +268,21 @@ def compile_rust(
         crate = work / "tutorial"
         (crate / "src").mkdir(parents=True)
         (crate / "Cargo.toml").write_text(
-            '[package]\nname = "specloom-tutorial"\nversion = "0.0.0"\nedition = "2021"\n'
+            f'[package]\nname = "{project}"\nversion = "0.0.0"\nedition = "2021"\n'
             "publish = false\n\n[workspace]\n\n[dependencies]\n" + "\n".join(deps) + "\n"
         )
-        (crate / "src" / "lib.rs").write_text(prog.text, encoding="utf-8")
+        _write_files(files, crate)
+        if not (crate / "src" / "lib.rs").is_file():
+            (crate / "src" / "lib.rs").write_text("")
+        if "src/tutorial.rs" in files:
+            with (crate / "src" / "lib.rs").open("a", encoding="utf-8") as lib:
+                lib.write("\nmod tutorial;\n")
         env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
-            [str(cargo), "check", "--tests", "--offline", "--quiet", "--message-format", "short"],
+            [
+                str(Path(cargo).absolute()),
+                *("check", "--tests", "--offline", "--quiet", "--message-format", "short"),
+            ],
             cwd=crate,
             env=env,
             capture_output=True,
@@ -236,7 +293,7 @@ def compile_rust(
         if proc.returncode == 0:
             return []
         out = proc.stdout + proc.stderr
-        found = _diag_findings(out, _RUST_DIAG, "lib.rs", prog, rule, tutorial)
+        found = _diag_findings(out, _RUST_DIAG, files, "Rust", rule, tutorial)
         if found:
             return found
         return [

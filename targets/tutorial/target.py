@@ -1,16 +1,19 @@
-"""TutorialTarget: "implement <spec> in TypeScript / in Rust", with its code compiled."""
+"""TutorialTarget: a walk-through per language whose code compiles and whose gates read it back."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import ClassVar
 
-from specloom.findings import Finding, Severity
-from specloom.model import Level, Spec
+from specloom.findings import Finding, turned_off
+from specloom.model import Spec
 from specloom.target import GeneratedFile, Target, TargetConfig
 
-from .compile import compile_rust, compile_typescript, extract
-from .guide import build_guide, tutorial_markdown
+from . import gates
+from .guide import tutorial_markdown
+from .languages import languages
+from .lesson import build_lesson
+from .readback import read_tutorial
 
 TUTORIAL = "tutorial.md"
 
@@ -24,35 +27,13 @@ class TutorialConfig(TargetConfig):
     """Compile the Rust blocks against the rust target's crate (cargo check --offline)."""
 
 
-def _compile_state(blocks: int, found: list[Finding]) -> str:
-    """How the summary reports one language's blocks: compiled, skipped or failed."""
-    if any(f.message.startswith("skipped") for f in found):
-        return f"{blocks} NOT compiled (skipped)"
-    if any(f.severity is Severity.ERROR for f in found):
-        return f"{blocks} failed to compile"
-    return f"{blocks} compiled"
-
-
-def step_coverage(spec: Spec) -> tuple[set[str], list[str]]:
-    """(clause ids some step names, MUST clauses with an interface item that no step names)."""
-    guide = build_guide(spec, None)
-    in_steps = {c.id for step in guide.steps for c in step.clauses}
-    named = {cid for item in spec.interface_items() for cid in item.clauses}
-    missing = [
-        c.id
-        for c in spec.clauses
-        if c.id in named and c.level in (Level.MUST, Level.MUST_NOT) and c.id not in in_steps
-    ]
-    return in_steps, missing
-
-
 class TutorialTarget(Target):
-    """A step-by-step guide per spec; also a section of the docs site."""
+    """A step-by-step walk-through per spec; also a section of the docs site."""
 
     name: ClassVar[str] = "tutorial"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     config_model: ClassVar[type[TargetConfig]] = TutorialConfig
-    description: ClassVar[str] = "step-by-step Markdown guide whose code compiles"
+    description: ClassVar[str] = "walk-through per language whose code compiles"
 
     @property
     def settings(self) -> TutorialConfig:
@@ -60,71 +41,44 @@ class TutorialTarget(Target):
         return self.config
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
-        """`tutorial.md`: set-up, one step per operation, checks, conformance tests."""
+        """`tutorial.md`: set-up, one step per operation, implement-it, MUST clauses."""
         text = tutorial_markdown(spec, self.ctx.workspace, site=False, ctx=self.ctx)
         return [GeneratedFile(path=TUTORIAL, data=text.encode("utf-8"))]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """TUT001 TypeScript compiles, TUT002 Rust compiles, TUT003 MUST clause coverage."""
+        """TUT001/TUT002 the code compiles, TUT003 MUST clauses in steps, TUT004 coverage,
+        TUT006 steps item by item, TUT007 the MUST table, TUT008 each language complete."""
         shown = f"{spec.id}/tutorial/{TUTORIAL}"
-        markdown = (root / TUTORIAL).read_text(encoding="utf-8")
-        programs = extract(markdown, ("ts", "rust"))
+        read = read_tutorial((root / TUTORIAL).read_text(encoding="utf-8"))
+        lesson = build_lesson(spec, self.ctx.workspace)
+        langs = languages(spec, self.ctx.workspace, self.ctx)
         findings: list[Finding] = []
         if self.ctx.backend == "openai":
             from specloom.llm.prose import prose_findings
 
             findings += prose_findings(self.ctx, self.name)
-        compiled: list[str] = []
-        for rule, lang, option, on, compile_ in (
-            (
-                "TUT001",
-                "ts",
-                "compile_typescript",
-                self.settings.compile_typescript,
-                compile_typescript,
-            ),
-            ("TUT002", "rust", "compile_rust", self.settings.compile_rust, compile_rust),
-        ):
-            found = (
-                compile_(self.ctx, spec, programs[lang], shown, rule)
-                if on
-                else [
-                    Finding(
-                        rule=rule,
-                        severity=Severity.WARNING,
-                        message=f"skipped: {option} = false in config",
-                    )
-                ]
-            )
+        enabled = {
+            "typescript": self.settings.compile_typescript,
+            "rust": self.settings.compile_rust,
+        }
+        compiled: dict[str, str] = {}
+        for lang in langs:
+            n = sum(b.lang == lang.fence for b in read.blocks)
+            if not enabled.get(lang.name, True):
+                found = [turned_off(lang.rule, f"compile_{lang.name} = false in config")]
+                compiled[lang.title] = f"{n} not compiled (off)"
+            else:
+                found = gates.compiles(lang, read, shown)
+                compiled[lang.title] = gates.compile_state(n, found)
             findings += found
-            compiled.append(_compile_state(programs[lang].blocks, found))
-        in_steps, missing = step_coverage(spec)
-        for cid in missing:
-            clause = spec.clause(cid)
-            findings.append(
-                Finding(
-                    rule="TUT003",
-                    severity=Severity.ERROR,
-                    clause=cid,
-                    file=clause.pos.file if clause else None,
-                    line=clause.pos.line if clause else None,
-                    message=f"MUST clause {cid} is realised by an interface item but no tutorial "
-                    "step names it: name it in the `clauses` of an operation",
-                )
-            )
-        must = [c for c in spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)]
-        in_must = sum(c.id in in_steps for c in must)
-        findings.append(
-            Finding(
-                rule="TUT004",
-                severity=Severity.INFO,
-                message=f"tutorial coverage: {len(in_steps)} of {len(spec.clauses)} clauses in "
-                f"steps ({in_must} of {len(must)} MUST); code blocks: "
-                f"{compiled[0]} TypeScript, {compiled[1]} Rust",
-            )
-        )
+        findings += gates.must_in_steps(spec, read, shown)
+        findings += gates.steps_match(spec, lesson, langs, read, shown)
+        findings += gates.must_table(spec, lesson, read, shown)
+        findings += gates.languages_complete(spec, lesson, langs, read, shown)
+        findings.append(gates.coverage(spec, read, compiled))
         return findings
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
-        """Clauses the steps name."""
-        return step_coverage(spec)[0]
+        """Clauses the published steps list."""
+        read = read_tutorial((root / TUTORIAL).read_text(encoding="utf-8"))
+        return {cid for s in read.steps for cid, _ in s.clauses}

@@ -8,12 +8,14 @@ from specloom.model import Spec, TypeDef
 from specloom.naming import json_string, ts_member_name, ts_property_key, ts_type_name
 
 from ..values import (
+    CallStep,
     Case,
     EnumValue,
     ListValue,
     MapValue,
     Null,
     RecordValue,
+    RefValue,
     Scalar,
     Value,
 )
@@ -22,6 +24,8 @@ from .signatures import error_union_name, service_name
 
 def literal(v: Value, int64: str) -> str:
     """A TypeScript expression for a typed value (records use the camelCase member names)."""
+    if isinstance(v, RefValue):
+        return reference(v)
     if isinstance(v, Null):
         return "undefined"
     if isinstance(v, Scalar):
@@ -55,6 +59,23 @@ def literal(v: Value, int64: str) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+def bound_name(name: str) -> str:
+    """The constant an `as: name` step binds (`$name`, as in the spec, never a keyword)."""
+    return f"${name}"
+
+
+def reference(v: RefValue) -> str:
+    """`$c.items[0]!.id`: list items asserted present (the path was checked against the IR)."""
+    out = bound_name(v.name)
+    for seg, _ in v.hops:
+        if isinstance(seg, int):
+            out += f"[{seg}]!"
+            continue
+        key = ts_member_name(seg)
+        out += f".{key}" if ts_property_key(key) == key else f"[{json_string(key)}]"
+    return out
+
+
 def _optional(td: TypeDef, field: str) -> bool:
     return any(f.name == field and f.type.optional for f in td.fields)
 
@@ -78,25 +99,37 @@ def assertions(expr: str, v: Value, int64: str) -> list[str]:
     return [f"assert.deepStrictEqual({expr}, {literal(v, int64)});"]
 
 
+def call_lines(step: CallStep, result: str | None, int64: str) -> list[str]:
+    """Statements making one call; `result` names the constant its value goes into."""
+    args = ", ".join(literal(v, int64) for _, v in step.args)
+    call = f"svc.{ts_member_name(step.op.name)}({args})"
+    if step.error is not None:
+        cls = ts_type_name(step.error.name)
+        kind = json_string(step.error.name)
+        return [
+            f"await assert.rejects(async () => {call}, (e: unknown) => "
+            f"e instanceof api.{cls} && e.kind === {kind});"
+        ]
+    if result is None:
+        return [f"await {call};"]
+    out = [f"const {result} = await {call};"]
+    if step.expect is not None:
+        out += assertions(result, step.expect, int64)
+    return out
+
+
 def render_case(spec: Spec, case: Case, int64: str) -> str:
-    """One `test(...)` block."""
-    args = ", ".join(literal(v, int64) for _, v in case.args)
-    call = f"svc.{ts_member_name(case.op.name)}({args})"
+    """One `test(...)` block: a fresh service, the `given` steps in order, then the call."""
     tag = f" [{case.clause}]" if case.clause else ""
     title = json_string(f"{case.name}: {case.title}{tag}")
     body: list[str] = ["const svc = await factory();"]
-    if case.error is not None:
-        cls = ts_type_name(case.error.name)
-        kind = json_string(case.error.name)
-        body.append(
-            f"await assert.rejects(async () => {call}, (e: unknown) => "
-            f"e instanceof api.{cls} && e.kind === {kind});"
-        )
-    elif case.expect is None:
-        body.append(f"await {call};")
-    else:
-        body.append(f"const got = await {call};")
-        body += assertions("got", case.expect, int64)
+    for n, step in enumerate(case.given, 1):
+        if step.bind is not None:
+            result: str | None = bound_name(step.bind)
+        else:
+            result = f"step{n}" if step.expect is not None else None
+        body += call_lines(step, result, int64)
+    body += call_lines(case.main, None if case.expect is None else "got", int64)
     inner = "".join(f"    {line}\n" for line in body)
     return f"  test({title}, async () => {{\n{inner}  }});\n"
 

@@ -64,6 +64,7 @@ def run_tsc(
 
     Paths inside the temporary build folder `work` are shown relative to it.
     """
+    tsc, config = tsc.absolute(), config.absolute()  # tsc runs in another working folder
     proc = subprocess.run(
         [str(tsc), "-p", str(config), "--pretty", "false"],
         capture_output=True,
@@ -132,7 +133,7 @@ def assemble(target: TypeScriptTarget, spec: Spec, root: Path, work: Path) -> Pa
     ws = target.ctx.workspace
     order = ws.dependencies(spec.id)
     scope = work / "node_modules" / "@specloom"
-    scope.mkdir(parents=True)
+    scope.mkdir(parents=True, exist_ok=True)
     for dep in [*order, spec.id]:
         pkg = work / dep / "typescript"
         if dep == spec.id:

@@ -105,11 +105,11 @@ def test_diff_two_paths(tmp_path: Path, repo_root: Path) -> None:
     assert r.returncode == 1
     assert "breaking  type Invoice.labels: type Invoice: field labels removed" in r.stdout
     assert (
-        "FAIL: the changes need a major version bump, but 1.2.0 -> 1.2.0 is no bump: "
+        "FAIL: the changes need a major version bump, but 1.3.0 -> 1.3.0 is no bump: "
         "set the version to 2.0.0" in r.stdout
     )
     spec.write_text(
-        spec.read_text(encoding="utf-8").replace("version: 1.2.0", "version: 2.0.0"),
+        spec.read_text(encoding="utf-8").replace("version: 1.3.0", "version: 2.0.0"),
         encoding="utf-8",
     )
     r = specloom("diff", str(old), str(new), "--format", "json", cwd=tmp_path)
@@ -145,7 +145,7 @@ def test_diff_against_a_git_revision(tmp_path: Path, repo_root: Path) -> None:
     spec = repo / "specs/billing/spec.md"
     text = spec.read_text(encoding="utf-8")
     spec.write_text(
-        text.replace("version: 1.2.0", "version: 1.3.0").replace(
+        text.replace("version: 1.3.0", "version: 1.4.0").replace(
             "      labels: map<string,string>\n",
             "      labels: map<string,string>\n      note: string?\n",
         ),
@@ -154,10 +154,10 @@ def test_diff_against_a_git_revision(tmp_path: Path, repo_root: Path) -> None:
     r = specloom("diff", "HEAD:specs/billing", "specs/billing", cwd=repo)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "minor     type Invoice.note: type Invoice: optional field note added" in r.stdout
-    assert r.stdout.startswith("billing 1.2.0 -> 1.3.0: 0 breaking, 1 minor, 0 patch")
+    assert r.stdout.startswith("billing 1.3.0 -> 1.4.0: 0 breaking, 1 minor, 0 patch")
     # removed things point into the revision, not into a temporary folder
     spec.write_text(
-        text.replace("version: 1.2.0", "version: 1.2.1").replace(
+        text.replace("version: 1.3.0", "version: 1.3.1").replace(
             "      labels: map<string,string>\n", ""
         ),
         encoding="utf-8",

@@ -27,8 +27,8 @@ def test_default_path_prints_the_workspace(capsys: pytest.CaptureFixture[str]) -
     assert code == 0
     data = json.loads(out)
     assert data["root"] == "specs"
-    assert data["order"] == ["common", "billing"]
-    assert list(data["specs"]) == ["billing", "common"]
+    assert data["order"] == ["common", "billing", "counters"]
+    assert list(data["specs"]) == ["billing", "common", "counters"]
     # by alias: the structured example's arguments are under `with`
     structured = [e["structured"] for e in data["specs"]["billing"]["examples"] if e["structured"]]
     assert structured and all("with" in s and "with_" not in s for s in structured)
@@ -49,7 +49,7 @@ def test_summary_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.index("common") < out.index("billing")  # dependencies first
     assert "statement clauses" in out and "clauses MUST NOT" in out
     lines = [line for line in out.splitlines() if "statement clauses" in line]
-    assert [line.split("│")[2].strip() for line in lines] == ["3", "12"]
+    assert [line.split("│")[2].strip() for line in lines] == ["3", "14", "7"]
 
 
 def test_model_spec_summary(capsys: pytest.CaptureFixture[str], model_spec_dir: Path) -> None:

@@ -57,7 +57,7 @@ def _at_repo_root(repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_example_workspace_matches_golden(repo_root: Path, update_goldens: bool) -> None:
     ws = load_workspace(Path("specs"))
-    assert ws.order == ["common", "billing"]
+    assert ws.order == ["common", "billing", "counters"]
     check_golden(ir_json(ws) + "\n", repo_root / "tests/golden/ir/specs.json", update_goldens)
 
 

@@ -27,7 +27,7 @@ def test_example_specs_order_and_paths(repo_root: Path, monkeypatch: pytest.Monk
     monkeypatch.chdir(repo_root)
     ws = load_workspace(Path("specs"))
     assert ws.root == "specs"
-    assert ws.order == ["common", "billing"]
+    assert ws.order == ["common", "billing", "counters"]
     assert ws.spec("billing").path == "specs/billing/spec.md"
     assert ws.spec("billing").examples_dir == "specs/billing/examples"
     assert ws.spec("billing").example_files[0].path == "specs/billing/examples/bil1.md"

@@ -71,7 +71,16 @@ def test_force_rebuilds_and_identical_bytes_keep_the_folder(
     assert set(statuses(result).values()) == {"built"}
     assert os.readlink(link) == before
     assert sorted(p.name for p in link.parent.iterdir()) == sorted(
-        [".lock", before, "ir-json", "manifest.json", "report.json", "report.md"]
+        [
+            ".lock",
+            ".manifest.lock",
+            ".specloom-output",
+            before,
+            "ir-json",
+            "manifest.json",
+            "report.json",
+            "report.md",
+        ]
     )
 
 

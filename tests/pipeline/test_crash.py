@@ -44,7 +44,11 @@ def test_kill_leaves_the_old_version_and_the_next_build_recovers(
     proc.wait()
     assert published_title(spec_dir) == "Common"
     assert (spec_dir / "manifest.json").read_bytes() == old_manifest
-    leftovers = {p.name for p in spec_dir.iterdir() if p.name.startswith(".")} - {".lock"}
+    leftovers = {p.name for p in spec_dir.iterdir() if p.name.startswith(".")} - {
+        ".lock",
+        ".specloom-output",
+        ".manifest.lock",
+    }
     assert len(leftovers) == 2  # the live version folder plus the killed build's folder
 
     done = subbuild.run(v2)
@@ -53,6 +57,8 @@ def test_kill_leaves_the_old_version_and_the_next_build_recovers(
     names = {p.name for p in spec_dir.iterdir()}
     assert names == {
         ".lock",
+        ".manifest.lock",
+        ".specloom-output",
         os.readlink(spec_dir / "ir-json"),
         "ir-json",
         "manifest.json",

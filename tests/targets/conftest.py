@@ -97,7 +97,7 @@ def _edge_spec() -> Spec:
         "big": 9007199254740993,
         "on": True,
         "index": {"b": [1, 2], "a": []},
-        "id": "u-1",
+        "id": "0b5d7c4e-8a51-4f0e-9d3a-2f6c1e7b9a40",
         "mood": "in-between",
     }
     examples = [

@@ -115,7 +115,7 @@ def test_script_covers_every_must_clause_and_has_both_hosts(billing: Build) -> N
     musts = {c.id for c in billing.spec.clauses if c.level in (Level.MUST, Level.MUST_NOT)}
     assert musts and musts <= episode.clause_ids()
     kinds = [s.kind for s in episode.segments]
-    assert kinds == ["intro", "section", "section", "section", "recap", "outro"]
+    assert kinds == ["intro", "section", "section", "section", "section", "recap", "outro"]
     speakers = {line.speaker for s in episode.segments for line in s.lines}
     assert speakers == {"a", "b"}
     md = billing.files["script.md"].decode()

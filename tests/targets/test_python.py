@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from specloom.targets.python import PythonConfig, PythonTarget
 from specloom.targets.python import gates as py_gates
 from specloom.targets.python import signatures as sig
+from specloom.targets.values import ValueBuilder
 
 from specloom.findings import Severity
 from specloom.model import (
@@ -394,8 +395,7 @@ def _user_env(tmp: Path, published: Path) -> Path:
             "--no-deps",
             "--no-build-isolation",
             "--no-index",
-            str(published / "common" / "python"),
-            str(published / "billing" / "python"),
+            *(str(published / spec / "python") for spec in ("common", "billing", "counters")),
         ],
         capture_output=True,
         text=True,
@@ -410,26 +410,21 @@ def user_python(published: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return _user_env(tmp_path_factory.mktemp("user"), published)
 
 
-def run_user_project(python: Path, impl: str, tmp: Path, cache: Path) -> tuple[str, str]:
+def run_user_project(python: Path, spec: str, kind: str, tmp: Path, cache: Path) -> str:
     """mypy --strict on the user's project, then the installed suite against its factory."""
-    proj = tmp / impl
-    shutil.copytree(IMPL / impl, proj)
+    proj = tmp / f"{spec}-{kind}"
+    shutil.copytree(IMPL / spec / kind, proj)
+    package = next(p.name for p in proj.iterdir() if p.is_dir())
     mypy = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(cache / "user-mypy"),
-            "my_billing",
-        ],
+        [str(python), "-m", "mypy", "--strict", "--cache-dir", str(cache / "user-mypy"), package],
         capture_output=True,
         text=True,
         cwd=proj,
         timeout=600,
     )
-    env = {"PATH": "/usr/bin:/bin", "SPECLOOM_BILLING_FACTORY": "my_billing.service:make_service"}
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    variable = f"SPECLOOM_{spec.upper()}_FACTORY"
+    env = {"PATH": "/usr/bin:/bin", variable: f"{package}.service:make_service"}
     suite = subprocess.run(
         [
             str(python),
@@ -441,7 +436,7 @@ def run_user_project(python: Path, impl: str, tmp: Path, cache: Path) -> tuple[s
             "no:randomly",
             "-rA",
             "--pyargs",
-            "billing.tests.conformance",
+            f"{spec}.tests.conformance",
         ],
         capture_output=True,
         text=True,
@@ -449,33 +444,65 @@ def run_user_project(python: Path, impl: str, tmp: Path, cache: Path) -> tuple[s
         env=env,
         timeout=600,
     )
-    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
-    return suite.stdout, str(suite.returncode)
+    return suite.stdout
+
+
+def _outcome(out: str) -> tuple[set[str], set[str]]:
+    passed = set(re.findall(r"^PASSED \S*::(test_\w+)", out, re.M))
+    failed = set(re.findall(r"^FAILED \S*::(test_\w+)", out, re.M))
+    return passed, failed
+
+
+def _cases(workspace: Workspace, spec: str) -> int:
+    return sum(1 for e in workspace.spec(spec).examples if e.structured)
+
+
+FAILS = {
+    # (spec, implementation): exactly the cases that must fail (empty: every case passes)
+    ("billing", "correct"): set(),
+    ("billing", "stateless"): {"bil13_1", "bil13_2"},
+    ("billing", "wrong"): {
+        "bil2_1",
+        "bil3_1",
+        "bil4_1",
+        "bil8_2",
+        "bil10_1",
+        "bil11_1",
+        "bil12_1",
+        "bil13_1",
+        "bil13_2",
+    },
+    ("counters", "correct"): set(),
+    ("counters", "stateless"): {"cnt3_1", "cnt4_1", "cnt5_1", "cnt6_1"},
+}
 
 
 @needs_mypy
 @pytest.mark.slow
-def test_correct_implementation_passes_the_installed_suite(
-    user_python: Path, workspace: Workspace, tmp_path: Path, cache: Path
+@pytest.mark.parametrize(
+    ("spec", "impl"), sorted(FAILS), ids=[f"{s}-{i}" for s, i in sorted(FAILS)]
+)
+def test_user_project_against_the_installed_suite(
+    user_python: Path, workspace: Workspace, tmp_path: Path, cache: Path, spec: str, impl: str
 ) -> None:
-    out, code = run_user_project(user_python, "correct", tmp_path, cache)
-    n_cases = sum(1 for e in workspace.spec("billing").examples if e.structured)
-    assert code == "0", out
-    assert re.search(rf"^=+ {n_cases} passed", out, re.M), out
-
-
-@needs_mypy
-@pytest.mark.slow
-def test_wrong_implementation_fails_the_installed_suite(
-    user_python: Path, tmp_path: Path, cache: Path
-) -> None:
-    out, code = run_user_project(user_python, "wrong", tmp_path, cache)
-    assert code == "1", out
-    failed = re.findall(r"^FAILED \S*::(test_\w+)", out, re.M)
-    assert len(failed) >= 5, out
-    assert {"test_bil3_1", "test_bil10_1", "test_bil12_1", "test_bil2_1", "test_bil8_2"} <= set(
-        failed
-    )
+    """A user's separate project: mypy --strict clean against the installed package, then
+    the generated suite. The correct one passes every case; the wrong one fails at least
+    five; the stateless one (each operation right on its own arguments, nothing
+    remembered) fails only examples whose `given` steps create what they read."""
+    out = run_user_project(user_python, spec, impl, tmp_path, cache)
+    passed, failed = _outcome(out)
+    want = {f"test_{name}" for name in FAILS[(spec, impl)]}
+    assert failed == want, out
+    assert len(passed) + len(failed) == _cases(workspace, spec), out
+    if impl == "wrong":
+        assert len(failed) >= 5
+    if impl == "stateless":
+        given = {
+            f"test_{c.name}"
+            for c in ValueBuilder(workspace.spec(spec), workspace).cases()
+            if c.given
+        }
+        assert failed <= given
 
 
 @needs_mypy

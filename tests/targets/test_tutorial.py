@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import difflib
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from specloom.targets.tutorial import TutorialTarget
-from specloom.targets.tutorial.compile import extract
-from specloom.targets.tutorial.target import TUTORIAL, TutorialConfig, step_coverage
+from specloom.targets.tutorial.compile import blocks, project_files
+from specloom.targets.tutorial.lesson import MUST_LEVELS
+from specloom.targets.tutorial.readback import read_tutorial
+from specloom.targets.tutorial.target import TUTORIAL, TutorialConfig
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, is_not_run, is_off
 from specloom.model import Workspace
 from specloom.parse import load_workspace
 from specloom.target import BuildContext
@@ -43,69 +46,197 @@ def billing(
     return target, root, target.verify(workspace.specs["billing"], root)
 
 
+def _n_blocks(root: Path, fence: str) -> int:
+    return sum(b.lang == fence for b in blocks((root / TUTORIAL).read_text()))
+
+
 def test_billing_tutorial_compiles_in_both_languages(
     billing: tuple[TutorialTarget, Path, list[Finding]],
 ) -> None:
-    _, _, findings = billing
+    _, root, findings = billing
     assert [f for f in findings if f.severity is not Severity.INFO] == []
     summary = next(f for f in findings if f.rule == "TUT004")
-    assert "7 compiled TypeScript, 7 compiled Rust" in summary.message
+    ts, rs = _n_blocks(root, "ts"), _n_blocks(root, "rust")
+    assert ts == rs == 2 + 6  # the two project files, then one call per operation
+    assert f"{ts} compiled TypeScript, {rs} compiled Rust" in summary.message
+    assert "14 of 19 clauses in steps (12 of 16 MUST)" in summary.message
 
 
-def test_one_step_per_operation_with_its_clauses(
+def test_steps_follow_the_examples_with_their_clauses_and_cases(
     billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace
 ) -> None:
     _, root, _ = billing
-    text = (root / TUTORIAL).read_text()
-    spec = workspace.specs["billing"]
-    for n, op in enumerate(spec.operations, start=1):
-        assert f"## Step {n}: `{op.name}`" in text
-    step = text.split("## Step 2")[1].split("## Step 3")[0]
-    assert "bil8" in step and "bil9" in step
-    assert "bil1" not in step  # Invoice's clauses were named in step 1 already
-    assert "error `EmptyInvoice`" in text  # the structured examples become checks
-    assert "cargo test --offline" in text and "## Set-up" in text
-    assert "](../docs/site/invoices.html#bil1)" in text  # clause links into the docs site
-
-
-def test_every_must_clause_with_an_interface_item_is_in_a_step(workspace: Workspace) -> None:
-    for spec in workspace.specs.values():
-        in_steps, missing = step_coverage(spec)
-        assert missing == []
-        named = {cid for item in spec.interface_items() for cid in item.clauses}
-        assert named <= in_steps
+    read = read_tutorial((root / TUTORIAL).read_text())
+    # create_invoice first, then what the examples' steps call next
+    assert [s.op for s in read.steps] == [
+        "create_invoice",
+        "issue_invoice",
+        "apply_payment",
+        "amount_due",
+        "get_invoice",
+        None,  # the data types: bil6 (a SHOULD on Invoice and the constant)
+    ]
+    by_op = {s.op: s for s in read.steps}
+    assert by_op["issue_invoice"].clauses == [("bil8", "MUST"), ("bil9", "MUST NOT")]
+    assert by_op["issue_invoice"].cases == ["bil8_1", "bil8_2", "bil9_1"]
+    assert by_op[None].clauses == [("bil6", "SHOULD")]
+    step = (root / TUTORIAL).read_text().split("## Step 2")[1].split("## Step 3")[0]
+    assert "const $draft = await svc.createInvoice(" in step  # the given step, then the call
+    assert "if (e instanceof api.InvoiceNotDraft)" in step  # its documented error, handled
+    assert "Err(Error::InvoiceNotDraft) =>" in step
+    assert read.must["bil11"] == (
+        "MUST NOT",
+        ["bil11_1", "bil11_2", "bil11_3"],
+        read.must["bil11"][2],
+    )
+    assert set(read.setup) == set(read.implement) == {"typescript", "rust"}
 
 
 def test_spec_without_operations_gets_a_data_types_step(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     target, root = publish(workspace, "common", tmp_path)
-    text = (root / TUTORIAL).read_text()
-    assert "the data types" in text and "cmn1" in text
+    read = read_tutorial((root / TUTORIAL).read_text())
+    assert [(s.op, [c for c, _ in s.clauses]) for s in read.steps] == [
+        (None, ["cmn1", "cmn2", "cmn3"])
+    ]
     findings = target.verify(workspace.specs["common"], root)
     assert [f for f in findings if f.severity is not Severity.INFO] == []
 
 
-def test_a_broken_code_block_fails_with_the_tutorial_line(
-    billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
-) -> None:
+def _edited(
+    billing: tuple[TutorialTarget, Path, list[Finding]],
+    workspace: Workspace,
+    tmp_path: Path,
+    edit: Callable[[str], str],
+) -> tuple[str, dict[str, list[Finding]]]:
     target, root, _ = billing
-    text = (root / TUTORIAL).read_text()
-    text = text.replace('todo!("{}", "implement amount_due")', 'let x: u8 = "s"; todo!()')
-    text = text.replace('throw new Error("TODO: implement amount_due");', 'const y: number = "s";')
+    text = edit((root / TUTORIAL).read_text())
+    assert text != (root / TUTORIAL).read_text(), "the edit changed nothing"
     broken = tmp_path / "tutorial"
     broken.mkdir()
     (broken / TUTORIAL).write_text(text)
-    findings = target.verify(workspace.specs["billing"], broken)
-    errors = {f.rule: f for f in findings if f.severity is Severity.ERROR}
+    found: dict[str, list[Finding]] = {}
+    for f in target.verify(workspace.specs["billing"], broken):
+        if f.severity is Severity.ERROR:
+            found.setdefault(f.rule, []).append(f)
+    return text, found
+
+
+def test_tut001_tut002_a_broken_code_block_fails_at_the_tutorial_line(
+    billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
+) -> None:
+    def edit(text: str) -> str:
+        text = text.replace('todo!("amount_due")', 'let x: u8 = "s"; todo!()')
+        return text.replace(
+            'throw new Error("amountDue is not implemented yet");', 'const y: number = "s";'
+        )
+
+    text, errors = _edited(billing, workspace, tmp_path, edit)
     lines = text.splitlines()
     assert set(errors) == {"TUT001", "TUT002"}
-    ts_line, rs_line = errors["TUT001"].line, errors["TUT002"].line
-    assert ts_line is not None and "const y" in lines[ts_line - 1]
-    assert rs_line is not None and "let x: u8" in lines[rs_line - 1]
+    ts_lines = [lines[f.line - 1] for f in errors["TUT001"] if f.line]
+    rs_lines = [lines[f.line - 1] for f in errors["TUT002"] if f.line]
+    assert any("const y" in line for line in ts_lines), ts_lines
+    assert any("let x: u8" in line for line in rs_lines), rs_lines
+    assert all("(src/service.ts)" in f.message for f in errors["TUT001"])
+    assert all("(src/lib.rs)" in f.message for f in errors["TUT002"])
 
 
-def test_missing_compilers_are_skipped_not_passed(
+def test_tut003_a_tutorial_that_says_nothing_fails(
+    billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
+) -> None:
+    _, errors = _edited(billing, workspace, tmp_path, lambda _: "# Tutorial\n\nNothing here.\n")
+    spec = workspace.specs["billing"]
+    named = {c for item in spec.interface_items() for c in item.clauses}
+    musts = {c.id for c in spec.clauses if c.level in MUST_LEVELS and c.id in named}
+    assert {f.clause for f in errors["TUT003"]} == musts
+    for rule in ("TUT001", "TUT002", "TUT006", "TUT007", "TUT008"):
+        assert rule in errors, rule  # no code, no steps, no table, no set-up
+
+
+def test_tut004_counts_what_the_published_steps_list(
+    billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
+) -> None:
+    target, _, _ = billing
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / TUTORIAL).write_text("# Tutorial\n\nNothing here.\n")
+    findings = target.verify(workspace.specs["billing"], empty)
+    summary = next(f for f in findings if f.rule == "TUT004")
+    assert "0 of 19 clauses in steps (0 of 16 MUST)" in summary.message
+    assert "0 failed to compile TypeScript" in summary.message
+
+
+@pytest.mark.parametrize(
+    ("case", "old", "new", "message"),
+    [
+        (
+            "a clause another step still lists",
+            "- [bil11](../docs/site/payments.html#bil11) **MUST NOT**: A payment MUST NOT "
+            "exceed the amount still due on the invoice.\n\nConformance cases: `bil11_2`",
+            "\nConformance cases: `bil11_2`",
+            "step `amount_due` does not list its clause bil11",
+        ),
+        (
+            "a clause stated weaker",
+            "[bil8](../docs/site/issuing.html#bil8) **MUST**",
+            "[bil8](../docs/site/issuing.html#bil8) **SHOULD**",
+            "states bil8 as SHOULD, the spec says MUST",
+        ),
+        (
+            "a case dropped",
+            "Conformance cases: `bil8_1`, `bil8_2`, `bil9_1`.",
+            "Conformance cases: `bil8_1`, `bil9_1`.",
+            "lists the cases bil8_1, bil9_1",
+        ),
+        (
+            "a snippet that calls another operation",
+            "const result = await svc.getInvoice(",
+            "const result = await svc.amountDue(",
+            "step `get_invoice` has no TypeScript code block calling `getInvoice`",
+        ),
+    ],
+)
+def test_tut006_each_step_is_checked_item_by_item(
+    billing: tuple[TutorialTarget, Path, list[Finding]],
+    workspace: Workspace,
+    tmp_path: Path,
+    case: str,
+    old: str,
+    new: str,
+    message: str,
+) -> None:
+    _, errors = _edited(billing, workspace, tmp_path, lambda t: t.replace(old, new, 1))
+    assert any(message in f.message for f in errors.get("TUT006", [])), (case, errors)
+    if case == "a clause another step still lists":
+        assert "TUT003" not in errors  # a per-package check would pass
+
+
+def test_tut007_the_must_table_is_read_back(
+    billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
+) -> None:
+    def edit(text: str) -> str:
+        return text.replace("| MUST | `bil12_1`, `bil12_2` |", "| MUST | `bil12_1` |")
+
+    _, errors = _edited(billing, workspace, tmp_path, edit)
+    assert [f.clause for f in errors["TUT007"]] == ["bil12"]
+    assert set(errors) == {"TUT007"}
+
+
+def test_tut008_a_language_without_its_set_up_fails(
+    billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
+) -> None:
+    def edit(text: str) -> str:
+        return text.replace("specloom build specs/common specs/billing --target rust", "true")
+
+    _, errors = _edited(billing, workspace, tmp_path, edit)
+    assert [f.message for f in errors["TUT008"]] == [
+        "no Rust set-up section with the `specloom build` commands"
+    ]
+
+
+def test_missing_compilers_are_not_run_not_passed(
     billing: tuple[TutorialTarget, Path, list[Finding]],
     workspace: Workspace,
     monkeypatch: pytest.MonkeyPatch,
@@ -117,50 +248,62 @@ def test_missing_compilers_are_skipped_not_passed(
     monkeypatch.setattr(ts_gates, "find_tsc", lambda *_a: None)
     monkeypatch.setattr(rs_gates, "find_cargo", lambda *_a: None)
     findings = target.verify(workspace.specs["billing"], root)
-    skipped = {f.rule: f for f in findings if f.severity is Severity.WARNING}
+    skipped = {f.rule: f for f in findings if is_not_run(f)}
     assert set(skipped) == {"TUT001", "TUT002"}
-    assert all("skipped" in f.message for f in skipped.values())
-    # The summary must not claim that skipped blocks were compiled.
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
+    # The summary must not claim that blocks were compiled.
     summary = next(f for f in findings if f.rule == "TUT004")
-    assert "7 NOT compiled (skipped) TypeScript, 7 NOT compiled (skipped) Rust" in summary.message
+    assert "8 NOT compiled (not run) TypeScript, 8 NOT compiled (not run) Rust" in summary.message
 
 
-def test_turned_off_compilation_is_skipped_not_passed(workspace: Workspace, tmp_path: Path) -> None:
+def test_turned_off_compilation_is_off_not_passed(workspace: Workspace, tmp_path: Path) -> None:
     _, root = publish(workspace, "billing", tmp_path / "output")
     ctx = BuildContext(
         workspace=workspace, output_dir=tmp_path / "output", cache_dir=tmp_path / "c"
     )
     off = TutorialConfig(compile_typescript=False, compile_rust=False)
     findings = TutorialTarget(ctx, off).verify(workspace.specs["billing"], root)
-    skipped = {f.rule: f.message for f in findings if f.severity is Severity.WARNING}
-    assert skipped == {
-        "TUT001": "skipped: compile_typescript = false in config",
-        "TUT002": "skipped: compile_rust = false in config",
+    assert {f.rule: f.message for f in findings if is_off(f)} == {
+        "TUT001": "off: compile_typescript = false in config",
+        "TUT002": "off: compile_rust = false in config",
     }
     summary = next(f for f in findings if f.rule == "TUT004")
-    assert "compiled:" not in summary.message and "NOT compiled (skipped)" in summary.message
+    assert "8 not compiled (off) TypeScript" in summary.message
 
 
-def test_extract_keeps_block_order_and_lines() -> None:
+def test_blocks_become_project_files_with_tutorial_lines() -> None:
     md = (
-        "# T\n\n```ts\nconst a = 1;\n```\n\ntext\n\n```rust\nfn f() {}\n```\n\n```ts\nlet b;\n```\n"
+        "# T\n\n```ts\n// file: src/a.ts\nconst a = 1;\n```\n\ntext\n\n```rust\nfn f() {}\n```\n"
+        "\n```ts\n// file: src/a.ts\nlet b;\n```\n\n```ts\nlet c;\n```\n"
     )
-    progs = extract(md, ("ts", "rust"))
-    assert progs["ts"].blocks == 2 and progs["rust"].blocks == 1
-    assert progs["ts"].lines[0] == "const a = 1;" and progs["ts"].tutorial_line(1) == 4
-    assert progs["ts"].tutorial_line(3) == 14
+    found = blocks(md)
+    assert [(b.lang, b.line, b.path) for b in found] == [
+        ("ts", 3, "src/a.ts"),
+        ("rust", 10, None),
+        ("ts", 14, "src/a.ts"),
+        ("ts", 19, None),
+    ]
+    files = project_files(found, "ts")
+    assert list(files) == ["src/a.ts", "src/tutorial.ts"]
+    assert files["src/a.ts"][1] == (5, "const a = 1;")
+    assert files["src/a.ts"][4] == (16, "let b;")
 
 
+@pytest.mark.parametrize("spec_id", ["billing", "counters"])
 def test_generate_is_deterministic_and_golden(
-    repo_root: Path, tmp_path: Path, update_goldens: bool, monkeypatch: pytest.MonkeyPatch
+    repo_root: Path,
+    tmp_path: Path,
+    update_goldens: bool,
+    monkeypatch: pytest.MonkeyPatch,
+    spec_id: str,
 ) -> None:
     monkeypatch.chdir(repo_root)
     ws = load_workspace(Path("specs"))
     target = TutorialTarget(BuildContext(workspace=ws, output_dir=tmp_path, cache_dir=tmp_path))
-    files = target.generate(ws.specs["billing"])
-    assert files == target.generate(ws.specs["billing"])
+    files = target.generate(ws.specs[spec_id])
+    assert files == target.generate(ws.specs[spec_id])
     (only,) = files
-    golden = GOLDEN / "billing" / TUTORIAL
+    golden = GOLDEN / spec_id / TUTORIAL
     if update_goldens:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_bytes(only.data)
@@ -172,14 +315,15 @@ def test_generate_is_deterministic_and_golden(
     assert actual == expected, diff + "\n\nupdate with: pytest --update-goldens"
 
 
-def test_stubs_that_cannot_be_generated_are_findings(repo_root: Path, tmp_path: Path) -> None:
+def test_examples_the_stubs_refuse_stop_generation_at_their_line(
+    repo_root: Path, tmp_path: Path
+) -> None:
+    from specloom.errors import SpecError
+
     ws = load_workspace(repo_root / "tests" / "check" / "fixtures" / "bad")
-    target, root = publish(ws, "shop", tmp_path)
-    findings = target.verify(ws.specs["shop"], root)
-    errors = {f.rule: f for f in findings if f.severity is Severity.ERROR}
-    assert set(errors) == {"TUT001", "TUT002"}
-    assert all("stubs cannot be generated" in f.message for f in errors.values())
-    assert errors["TUT001"].file and errors["TUT001"].file.endswith("s1.md")
+    with pytest.raises(SpecError) as info:
+        publish(ws, "shop", tmp_path)
+    assert info.value.file and info.value.file.endswith("s1.md") and info.value.line
 
 
 def test_llm_narrative_is_prose_around_the_template_code(
@@ -213,10 +357,7 @@ def test_llm_narrative_is_prose_around_the_template_code(
         BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path)
     )
     (template,) = plain.generate(spec)
-    assert (
-        extract(text, ("ts", "rust"))["rust"].lines
-        == extract(template.data.decode(), ("ts", "rust"))["rust"].lines
-    )
+    assert [b.lines for b in blocks(text)] == [b.lines for b in blocks(template.data.decode())]
 
 
 HOSTILE = """---

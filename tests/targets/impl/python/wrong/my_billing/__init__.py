@@ -1,1 +1,0 @@
-"""A deliberately wrong implementation of the billing spec, written against the generated package."""

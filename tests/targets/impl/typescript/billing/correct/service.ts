@@ -1,0 +1,74 @@
+// A correct implementation of the billing spec.
+import * as api from "@specloom/billing";
+import type * as common from "@specloom/common";
+
+class Billing implements api.BillingService {
+  private next = 1;
+  private readonly invoices = new Map<string, api.Invoice>();
+
+  /** Keeps the latest state of every invoice the service returns (bil13). */
+  private keep(invoice: api.Invoice): api.Invoice {
+    this.invoices.set(invoice.id, invoice);
+    return invoice;
+  }
+
+  async createInvoice(
+    customer: common.CustomerId,
+    lines: Array<api.LineItem>,
+    due?: string,
+  ): Promise<api.Invoice> {
+    const first = lines[0];
+    if (first === undefined) throw new api.EmptyInvoice();
+    lines.forEach((line, i) => {
+      if (line.quantity < 1) throw new api.InvalidQuantity(i);
+    });
+    const currency = first.unitPrice.currency;
+    if (lines.some((l) => l.unitPrice.currency !== currency)) throw new api.MixedCurrencies();
+    const total = lines.reduce((sum, l) => sum + l.quantity * l.unitPrice.amountMinor, 0);
+    const id = `${api.INVOICE_ID_PREFIX}${this.next++}`;
+    return this.keep({
+      id,
+      customer,
+      lines,
+      total: { amountMinor: total, currency },
+      paid: { amountMinor: 0, currency },
+      status: "draft",
+      labels: {},
+      ...(due === undefined ? {} : { due }),
+    });
+  }
+
+  async issueInvoice(invoice: api.Invoice): Promise<api.Invoice> {
+    if (invoice.status !== "draft") throw new api.InvoiceNotDraft();
+    return this.keep({ ...invoice, status: "issued" });
+  }
+
+  async applyPayment(invoice: api.Invoice, amount: common.Money): Promise<api.Invoice> {
+    if (amount.currency !== invoice.total.currency) throw new api.CurrencyMismatch();
+    const due = invoice.total.amountMinor - invoice.paid.amountMinor;
+    if (amount.amountMinor > due) throw new api.Overpayment();
+    const paid = invoice.paid.amountMinor + amount.amountMinor;
+    return this.keep({
+      ...invoice,
+      paid: { amountMinor: paid, currency: invoice.total.currency },
+      status: paid === invoice.total.amountMinor ? "paid" : invoice.status,
+    });
+  }
+
+  async amountDue(invoice: api.Invoice): Promise<common.Money> {
+    return {
+      amountMinor: invoice.total.amountMinor - invoice.paid.amountMinor,
+      currency: invoice.total.currency,
+    };
+  }
+
+  async getInvoice(id: string): Promise<api.Invoice> {
+    const invoice = this.invoices.get(id);
+    if (invoice === undefined) throw new api.UnknownInvoice();
+    return invoice;
+  }
+}
+
+export function createService(): api.BillingService {
+  return new Billing();
+}

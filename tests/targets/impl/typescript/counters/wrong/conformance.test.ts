@@ -1,0 +1,5 @@
+// The one module the user writes: hand the factory to the generated suite.
+import { runConformance } from "@specloom/counters/conformance";
+import { createService } from "./service.js";
+
+runConformance(() => createService());
