@@ -600,11 +600,12 @@ def py_escape(text: str, *, quote: bool) -> str:
 
 def python_reserved(name: str, kind: str) -> bool:
     """True when the Python target must escape `name` used as `kind` (type, field, param,
-    const)."""
+    method, const)."""
     conv = {
         "type": py_type_name,
         "field": py_field_name,
         "param": py_param_name,
+        "method": py_method_name,
         "const": py_const_name,
     }.get(kind)
     if conv is None:

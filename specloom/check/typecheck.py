@@ -80,6 +80,18 @@ def check_workspace(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
                     file=spec.path,
                     line=1,
                 )
+    modules: dict[str, list[str]] = {}
+    for sid in sorted(ws.specs):
+        modules.setdefault(naming.py_module_name(sid), []).append(sid)
+    for module, ids in sorted(modules.items()):
+        if len(ids) > 1:
+            where = ", ".join(f"{i!r} ({ws.specs[i].path}:1)" for i in ids)
+            yield finding(
+                "SL105",
+                f"spec ids {where} all become the Python package `{module}`: rename one of them",
+                file=ws.specs[ids[-1]].path,
+                line=1,
+            )
     for cycle in _import_cycles(ws):
         first = ws.specs[cycle[0]]
         yield finding(
@@ -247,6 +259,15 @@ RS_TYPE, RS_FIELD, RS_VARIANT, RS_CONST = (
     _cached(naming.rust_variant_name),
     _cached(naming.rust_const_name),
 )
+PY_TYPE, PY_FIELD, PY_PARAM, PY_METHOD, PY_CONST, PY_MEMBER = (
+    _cached(naming.py_type_name),
+    _cached(naming.py_field_name),
+    _cached(naming.py_param_name),
+    _cached(naming.py_method_name),
+    _cached(naming.py_const_name),
+    _cached(naming.py_enum_member),
+)
+PY_RESERVED = lru_cache(maxsize=65536)(naming.python_reserved)
 TS_RESERVED = lru_cache(maxsize=65536)(naming.ts_reserved)
 RS_RESERVED = lru_cache(maxsize=65536)(naming.rust_reserved)
 
@@ -278,6 +299,7 @@ def _collisions(spec: Spec) -> Iterator[Finding]:
     for lang, conv_t, conv_o, conv_c in (
         ("TypeScript", TS_TYPE, TS_MEMBER, TS_CONST),
         ("Rust", RS_TYPE, RS_FIELD, RS_CONST),
+        ("Python", PY_TYPE, PY_METHOD, PY_CONST),
     ):
         yield from _collide(types, conv_t, lang, "type names", None)
         yield from _collide(ops, conv_o, lang, "operation names", None)
@@ -288,27 +310,38 @@ def _collisions(spec: Spec) -> Iterator[Finding]:
         label = f"{what}s of {item.name}"
         yield from _collide(names, ts_conv, "TypeScript", label, _first(item))
         yield from _collide(names, RS_FIELD, "Rust", label, _first(item))
+        py_conv = PY_PARAM if what == "parameter" else PY_FIELD
+        yield from _collide(names, py_conv, "Python", label, _first(item))
     for t in spec.types:
         values = [(v.name, t.pos) for v in t.values]
         yield from _collide(values, RS_VARIANT, "Rust", f"values of enum {t.name}", _first(t))
+        yield from _collide(values, PY_MEMBER, "Python", f"values of enum {t.name}", _first(t))
 
 
 def _reserved(spec: Spec) -> Iterator[Finding]:
     def hit(
-        name: str, pos: SourcePos, what: str, ts_kind: str, rs_kind: str, clause: str | None
+        name: str,
+        pos: SourcePos,
+        what: str,
+        ts_kind: str,
+        rs_kind: str,
+        clause: str | None,
+        py_kind: str | None = None,
     ) -> Iterator[Finding]:
         langs = [
             lang
             for lang, bad in (
                 ("TypeScript", TS_RESERVED(name, ts_kind)),
                 ("Rust", RS_RESERVED(name, rs_kind)),
+                ("Python", PY_RESERVED(name, py_kind or rs_kind)),
             )
             if bad
         ]
         if langs:
+            joined = ", ".join(langs[:-1]) + (" and " if len(langs) > 1 else "") + langs[-1]
             yield finding(
                 "SL106",
-                f"{what} {name!r} is reserved in {' and '.join(langs)}: "
+                f"{what} {name!r} is reserved in {joined}: "
                 "the targets escape it; rename it for cleaner code",
                 pos,
                 clause,
@@ -317,7 +350,7 @@ def _reserved(spec: Spec) -> Iterator[Finding]:
     for i in [*spec.types, *spec.errors]:
         yield from hit(i.name, i.pos, "type name", "type", "type", _first(i))
     for o in spec.operations:
-        yield from hit(o.name, o.pos, "operation name", "member", "field", _first(o))
+        yield from hit(o.name, o.pos, "operation name", "member", "field", _first(o), "method")
     for c in spec.constants:
         yield from hit(c.name, c.pos, "constant name", "const", "const", _first(c))
     for item, fields, what in _field_lists(spec):
@@ -329,6 +362,7 @@ def _reserved(spec: Spec) -> Iterator[Finding]:
                 "param" if what == "parameter" else "member",
                 "field",
                 _first(item),
+                "param" if what == "parameter" else "field",
             )
     for t in spec.types:
         for v in t.values:

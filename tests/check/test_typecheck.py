@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from specloom.check.lint import lint_workspace
@@ -84,7 +85,8 @@ def test_collisions_after_case_conversion(ir: Any) -> None:
     text = " ".join(f.message for f in found)
     assert "TypeScript `InvoiceLine`" in text and "Rust `InvoiceLine`" in text
     assert "TypeScript `unitPrice`" in text and "Rust `unit_price`" in text
-    assert len(found) == 4
+    assert "Python `InvoiceLine`" in text and "Python `unit_price`" in text
+    assert len(found) == 6
 
 
 def test_reserved_words_are_warnings(ir: Any) -> None:
@@ -165,4 +167,28 @@ def test_enum_variants_collide_in_rust(ir: Any) -> None:
         ],
     )
     found = [f for f in run(ir, ir.spec("s", types=[e])) if f.rule == "SL105"]
-    assert len(found) == 1 and "Rust `InReview`" in found[0].message
+    assert sorted(f.message.split(" all become ")[1].split(":")[0] for f in found) == [
+        "Python `IN_REVIEW`",
+        "Rust `InReview`",
+    ]
+
+
+def test_python_names_and_spec_ids(ir: Any) -> None:
+    """Python's own collisions and reserved names: `json`/`json_` fields, `class` and
+    `str` escaped, two spec ids that become one package name."""
+    s = ir.spec(
+        "s",
+        types=[ir.record("Thing", {"json": "string", "json_": "string", "str": "string"})],
+        operations=[ir.op("run", {"class": "string"})],
+    )
+    found = run(ir, s)
+    msgs = " | ".join(f.message for f in found)
+    assert (
+        "fields of Thing 'json' (x/spec.md:1), 'json_' (x/spec.md:1) all become Python `json_`"
+        in msgs
+    )
+    assert "field of Thing 'str' is reserved in Python" in msgs
+    assert "parameter of run 'class' is reserved in TypeScript and Python" in msgs
+    both = run(ir, ir.spec("my-spec"), ir.spec("my_spec"), ir.spec("other"))
+    hits = [f for f in both if f.rule == "SL105"]
+    assert len(hits) == 1 and "all become the Python package `my_spec`" in hits[0].message
