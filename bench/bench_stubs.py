@@ -1,4 +1,4 @@
-"""Benchmark: TS + Rust stubs from N synthetic types; specloom, quicktype, openapi-generator.
+"""Benchmark: TS, Rust and Python stubs from N synthetic types; specloom vs quicktype, openapi-gen.
 
 Usage:
     .venv/bin/python bench/bench_stubs.py [--sizes 50 200 1000] [--no-gates] [--no-peers]
@@ -10,7 +10,9 @@ written as a specloom spec, as JSON Schema (quicktype) and as OpenAPI 3 (openapi
 Every tool runs in its own process under GNU time: wall time and peak resident memory.
 specloom's time is parse + generate for both targets (no gates); the gates (strict tsc,
 cargo check, and cargo test --no-run when the crate has a conformance suite: the synthetic
-types have no operations, so none) are timed separately. Peer tools are installed on first
+types have no operations, so none) are timed separately. The Python target (no peer tool
+here) has its own row: generation in process, and its gates PY001-PY005 as one process,
+with a cold and then a warm mypy cache. Peer tools are installed on first
 use into a bench-only folder (`bench/.tools`, git-ignored): quicktype from npm,
 openapi-generator-cli from PyPI (it ships the jar; Java 17 runs it). A tool that cannot be
 installed or run is reported as unavailable, never as a number.
@@ -168,6 +170,7 @@ from pathlib import Path
 t0 = time.perf_counter()
 from specloom.parse import load_workspace
 from specloom.target import BuildContext
+from specloom.targets.python import PythonTarget
 from specloom.targets.rust import RustTarget
 from specloom.targets.typescript import TypeScriptTarget
 t1 = time.perf_counter()
@@ -176,7 +179,7 @@ t2 = time.perf_counter()
 out = Path(sys.argv[2])
 ctx = BuildContext(workspace=ws, output_dir=out, cache_dir=out / ".cache")
 times = {"import_s": t1 - t0, "parse_s": t2 - t1}
-for cls in (TypeScriptTarget, RustTarget):
+for cls in (TypeScriptTarget, RustTarget, PythonTarget):
     t = cls(ctx)
     s = time.perf_counter()
     files = t.generate(ws.spec("synth"))
@@ -235,6 +238,38 @@ def run_gates(work: Path) -> dict[str, Any]:
                 [str(cargo), "test", "--no-run", "--offline", "--quiet"], crate, env
             )
             out["cargo test --no-run"].pop("stdout", None)
+    out.update(run_python_gates(work))
+    return out
+
+
+PYTHON_GATES = """
+import json, sys, time
+from pathlib import Path
+from specloom.parse import load_workspace
+from specloom.target import BuildContext
+from specloom.targets.python import PythonTarget
+ws = load_workspace(Path(sys.argv[1]))
+out = Path(sys.argv[2])
+t = PythonTarget(BuildContext(workspace=ws, output_dir=out, cache_dir=Path(sys.argv[3])))
+s = time.perf_counter()
+found = t.verify(ws.spec("synth"), out / "synth" / "python")
+print(json.dumps({"verify_s": round(time.perf_counter() - s, 3),
+                  "findings": [f.as_dict() for f in found]}))
+"""
+
+
+def run_python_gates(work: Path) -> dict[str, Any]:
+    """The python target's gates (PY001 mypy --strict ... PY005 wheel) as one process, with a
+    cold mypy cache and again with the cache the first run left (what a rebuild costs)."""
+    out: dict[str, Any] = {}
+    for label in ("python gates, cold mypy cache", "python gates, warm mypy cache"):
+        cmd = [PY, "-c", PYTHON_GATES, str(work / "specs"), str(work / "out"), str(work / "py")]
+        res = measure(cmd, work)
+        if res["ok"]:
+            data = json.loads(res.pop("stdout").splitlines()[-1])
+            if data["findings"]:
+                res = {"ok": False, "error": json.dumps(data["findings"])[:300]}
+        out[label] = res
     return out
 
 
@@ -374,6 +409,10 @@ def report(results: list[dict[str, Any]]) -> str:
             f"| {r['n']} | specloom (parse {ph['parse_s']:.3f} + TS "
             f"{ph['typescript_generate_s']:.3f} + Rust {ph['rust_generate_s']:.3f}) | "
             f"{gen:.3f} | | | 1.0 |"
+        )
+        lines.append(
+            f"| {r['n']} | specloom Python generate (in process) | "
+            f"{ph['python_generate_s']:.3f} | | | |"
         )
         for tool in ("quicktype", "openapi-generator"):
             res = r.get(tool)

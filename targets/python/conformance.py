@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from specloom.model import Spec, TypeDef, TypeRef
 from specloom.naming import py_field_name, py_method_name, py_module_name, py_string, py_type_name
@@ -24,39 +26,58 @@ from ..values import (
 from .signatures import PRIMITIVES, enum_members, module_alias
 
 
-def qualified_type(ref: TypeRef, owner: str) -> str:
+@dataclass(frozen=True)
+class Spelling:
+    """How code outside the package names it: the suite imports each package and the
+    standard modules under `_` aliases (`_billing`, `_dt`); a user's module (the tutorial)
+    imports them plainly (`billing`, `datetime`)."""
+
+    package: Callable[[str], str]
+    dt: str
+    uuid: str
+
+    def prim(self, name: str) -> str:
+        text = PRIMITIVES[name]
+        return text.replace("_dt.", f"{self.dt}.").replace("_uuid.", f"{self.uuid}.")
+
+
+SUITE = Spelling(module_alias, "_dt", "_uuid")
+USER = Spelling(py_module_name, "datetime", "uuid")
+
+
+def qualified_type(ref: TypeRef, owner: str, sp: Spelling = SUITE) -> str:
     """The annotation of `ref` (declared in spec `owner`) as the suite writes it: every named
     type qualified by its package alias (`_billing.Invoice`, `_common.Money`)."""
     if ref.kind == "primitive":
-        out = PRIMITIVES[ref.name]
+        out = sp.prim(ref.name)
     elif ref.kind == "list":
-        out = f"list[{qualified_type(ref.args[0], owner)}]"
+        out = f"list[{qualified_type(ref.args[0], owner, sp)}]"
     elif ref.kind == "map":
-        out = f"dict[str, {qualified_type(ref.args[-1], owner)}]"
+        out = f"dict[str, {qualified_type(ref.args[-1], owner, sp)}]"
     else:
-        out = f"{module_alias(ref.spec or owner)}.{py_type_name(ref.name)}"
+        out = f"{sp.package(ref.spec or owner)}.{py_type_name(ref.name)}"
     return out + " | None" if ref.optional else out
 
 
-def literal(v: Value) -> str:
+def literal(v: Value, sp: Spelling = SUITE) -> str:
     """A Python expression for a typed value: models built by their constructors."""
     if isinstance(v, RefValue):
         return reference(v)
     if isinstance(v, Null):
         return "None"
     if isinstance(v, Scalar):
-        return _scalar(v)
+        return _scalar(v, sp)
     if isinstance(v, EnumValue):
         member = dict((w, m) for m, w in enum_members(v.typedef))[v.variant]
-        return f"{module_alias(v.spec_id)}.{py_type_name(v.typedef.name)}.{member}"
+        return f"{sp.package(v.spec_id)}.{py_type_name(v.typedef.name)}.{member}"
     if isinstance(v, ListValue):
-        return "[" + ", ".join(literal(x) for x in v.items) + "]"
+        return "[" + ", ".join(literal(x, sp) for x in v.items) + "]"
     if isinstance(v, MapValue):
-        return "{" + ", ".join(f"{py_string(k)}: {literal(x)}" for k, x in v.items) + "}"
+        return "{" + ", ".join(f"{py_string(k)}: {literal(x, sp)}" for k, x in v.items) + "}"
     args = ", ".join(
-        f"{py_field_name(name)}={literal(x)}" for name, x in v.fields if not isinstance(x, Null)
+        f"{py_field_name(name)}={literal(x, sp)}" for name, x in v.fields if not isinstance(x, Null)
     )
-    return f"{module_alias(v.spec_id)}.{py_type_name(v.typedef.name)}({args})"
+    return f"{sp.package(v.spec_id)}.{py_type_name(v.typedef.name)}({args})"
 
 
 def bound_name(name: str) -> str:
@@ -80,7 +101,7 @@ def reference(v: RefValue) -> str:
     return out
 
 
-def _scalar(v: Scalar) -> str:
+def _scalar(v: Scalar, sp: Spelling) -> str:
     if v.prim == "bool":
         return "True" if v.value else "False"
     if v.prim == "float64":
@@ -95,11 +116,11 @@ def _scalar(v: Scalar) -> str:
     if v.prim == "bytes":
         return repr(bytes(v.value))
     if v.prim == "date":
-        return f"_dt.date.fromisoformat({py_string(str(v.value))})"
+        return f"{sp.dt}.date.fromisoformat({py_string(str(v.value))})"
     if v.prim == "datetime":
-        return f"_dt.datetime.fromisoformat({py_string(str(v.value))})"
+        return f"{sp.dt}.datetime.fromisoformat({py_string(str(v.value))})"
     if v.prim == "uuid":
-        return f"_uuid.UUID({py_string(str(v.value))})"
+        return f"{sp.uuid}.UUID({py_string(str(v.value))})"
     return py_string(str(v.value))
 
 
