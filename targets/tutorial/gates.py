@@ -7,7 +7,7 @@ from specloom.findings import Finding, Severity, is_not_run
 from specloom.model import Level, Spec
 
 from .compile import project_files
-from .languages import FILE_MARK, Language
+from .languages import Language
 from .lesson import MUST_LEVELS, Lesson
 from .readback import ReadStep, ReadTutorial
 
@@ -223,7 +223,7 @@ def languages_complete(
                     _error(
                         "TUT008",
                         f"the {lang.title} set-up does not show the file `{f.path}` "
-                        f"(a code block starting `{FILE_MARK}{f.path}`)",
+                        f"(a code block starting `{lang.file_mark}{f.path}`)",
                         shown,
                         sec.line if sec else None,
                     )

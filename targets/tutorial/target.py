@@ -25,6 +25,8 @@ class TutorialConfig(TargetConfig):
     """Compile the TypeScript blocks against the typescript target's package (tsc)."""
     compile_rust: bool = True
     """Compile the Rust blocks against the rust target's crate (cargo check --offline)."""
+    compile_python: bool = True
+    """Type-check the Python blocks against the python target's packages (mypy --strict)."""
 
 
 class TutorialTarget(Target):
@@ -60,6 +62,7 @@ class TutorialTarget(Target):
         enabled = {
             "typescript": self.settings.compile_typescript,
             "rust": self.settings.compile_rust,
+            "python": self.settings.compile_python,
         }
         compiled: dict[str, str] = {}
         for lang in langs:

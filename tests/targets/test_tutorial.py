@@ -84,12 +84,14 @@ def test_steps_follow_the_examples_with_their_clauses_and_cases(
     assert "const $draft = await svc.createInvoice(" in step  # the given step, then the call
     assert "if (e instanceof api.InvoiceNotDraft)" in step  # its documented error, handled
     assert "Err(Error::InvoiceNotDraft) =>" in step
+    assert "bound_draft = svc.create_invoice(" in step  # the Python walk-through
+    assert "except billing.InvoiceNotDraft:" in step
     assert read.must["bil11"] == (
         "MUST NOT",
         ["bil11_1", "bil11_2", "bil11_3"],
         read.must["bil11"][2],
     )
-    assert set(read.setup) == set(read.implement) == {"typescript", "rust"}
+    assert set(read.setup) == set(read.implement) == {"typescript", "rust", "python"}
 
 
 def test_spec_without_operations_gets_a_data_types_step(
@@ -123,18 +125,25 @@ def _edited(
     return text, found
 
 
-def test_tut001_tut002_a_broken_code_block_fails_at_the_tutorial_line(
+def test_tut001_tut002_tut009_a_broken_code_block_fails_at_the_tutorial_line(
     billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
 ) -> None:
     def edit(text: str) -> str:
         text = text.replace('todo!("amount_due")', 'let x: u8 = "s"; todo!()')
+        text = text.replace(
+            'raise NotImplementedError("amount_due is not implemented yet")',
+            'z: int = "s"\n        raise NotImplementedError()',
+        )
         return text.replace(
             'throw new Error("amountDue is not implemented yet");', 'const y: number = "s";'
         )
 
     text, errors = _edited(billing, workspace, tmp_path, edit)
     lines = text.splitlines()
-    assert set(errors) == {"TUT001", "TUT002"}
+    assert set(errors) == {"TUT001", "TUT002", "TUT009"}
+    py_lines = [lines[f.line - 1] for f in errors["TUT009"] if f.line]
+    assert any('z: int = "s"' in line for line in py_lines), py_lines
+    assert all("(my_billing/service.py)" in f.message for f in errors["TUT009"])
     ts_lines = [lines[f.line - 1] for f in errors["TUT001"] if f.line]
     rs_lines = [lines[f.line - 1] for f in errors["TUT002"] if f.line]
     assert any("const y" in line for line in ts_lines), ts_lines
@@ -151,7 +160,7 @@ def test_tut003_a_tutorial_that_says_nothing_fails(
     named = {c for item in spec.interface_items() for c in item.clauses}
     musts = {c.id for c in spec.clauses if c.level in MUST_LEVELS and c.id in named}
     assert {f.clause for f in errors["TUT003"]} == musts
-    for rule in ("TUT001", "TUT002", "TUT006", "TUT007", "TUT008"):
+    for rule in ("TUT001", "TUT002", "TUT009", "TUT006", "TUT007", "TUT008"):
         assert rule in errors, rule  # no code, no steps, no table, no set-up
 
 
