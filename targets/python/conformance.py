@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 from specloom.model import Spec, TypeDef, TypeRef
 from specloom.naming import py_field_name, py_method_name, py_module_name, py_string, py_type_name
@@ -188,7 +189,7 @@ def render_case(spec: Spec, case: Case, style: str, function: str) -> str:
     """One `def test_<case>() -> None:`: a fresh service, the `given` steps in order, then
     the example's own call."""
     tag = f" [{case.clause}]" if case.clause else ""
-    where = f"{case.pos.file}:{case.pos.line}"
+    where = f"{PurePosixPath(case.pos.file).name}:{case.pos.line}"  # never a machine path
     doc = py_string(f"{case.name}: {case.title}{tag} ({where})")
     body = Body(spec, style)
     for n, step in enumerate(case.given, 1):

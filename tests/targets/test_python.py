@@ -77,13 +77,16 @@ def errors(findings: list[Any]) -> list[Any]:
 # -- generation -------------------------------------------------------------------------
 
 
-def test_generate_is_deterministic_and_relative(workspace: Workspace, tmp_path: Path) -> None:
+def test_generate_is_deterministic_and_relative(
+    workspace: Workspace, tmp_path: Path, specs_dir: Path
+) -> None:
     t = make_target(workspace, tmp_path)
     for spec in workspace.specs.values():
         a = t.generate(spec)
         assert a == t.generate(spec)
         for f in a:
             assert str(tmp_path) not in f.data.decode()
+            assert str(specs_dir.resolve().parent) not in f.data.decode()  # no machine path
     paths = [f.path for f in t.generate(workspace.spec("billing"))]
     assert paths == sorted(paths)
     assert paths == [

@@ -46,7 +46,7 @@ def service() -> _counters.CountersService:
 
 
 def test_cnt1_1() -> None:
-    "cnt1_1: a new counter is at zero [cnt1] (/work/wt-16/specs/counters/examples/cnt1.md:5)"
+    "cnt1_1: a new counter is at zero [cnt1] (cnt1.md:5)"
     arg_0: str = "clicks"
     want_1: str = "clicks"
     want_2: int = 0
@@ -57,7 +57,7 @@ def test_cnt1_1() -> None:
 
 
 def test_cnt1_2() -> None:
-    "cnt1_2: a name may start with a dollar sign (written `$$` in an example) [cnt1] (/work/wt-16/specs/counters/examples/cnt1.md:13)"
+    "cnt1_2: a name may start with a dollar sign (written `$$` in an example) [cnt1] (cnt1.md:13)"
     arg_0: str = "$total"
     want_1: str = "$total"
     want_2: int = 0
@@ -68,7 +68,7 @@ def test_cnt1_2() -> None:
 
 
 def test_cnt2_1() -> None:
-    "cnt2_1: incrementing one counter leaves another at zero [cnt2] (/work/wt-16/specs/counters/examples/cnt2.md:5)"
+    "cnt2_1: incrementing one counter leaves another at zero [cnt2] (cnt2.md:5)"
     arg_0: str = "clicks"
     arg_1: str = "views"
     arg_2: int = 5
@@ -87,7 +87,7 @@ def test_cnt2_1() -> None:
 
 
 def test_cnt3_1() -> None:
-    "cnt3_1: the counter after the limit is refused [cnt3] (/work/wt-16/specs/counters/examples/cnt3.md:5)"
+    "cnt3_1: the counter after the limit is refused [cnt3] (cnt3.md:5)"
     arg_0: str = "a"
     arg_1: str = "b"
     arg_2: str = "c"
@@ -101,7 +101,7 @@ def test_cnt3_1() -> None:
 
 
 def test_cnt3_2() -> None:
-    "cnt3_2: up to the limit, counters are created [cnt3] (/work/wt-16/specs/counters/examples/cnt3.md:20)"
+    "cnt3_2: up to the limit, counters are created [cnt3] (cnt3.md:20)"
     arg_0: str = "a"
     arg_1: str = "b"
     arg_2: str = "c"
@@ -116,7 +116,7 @@ def test_cnt3_2() -> None:
 
 
 def test_cnt4_1() -> None:
-    "cnt4_1: increments add up [cnt4] (/work/wt-16/specs/counters/examples/cnt4.md:5)"
+    "cnt4_1: increments add up [cnt4] (cnt4.md:5)"
     arg_0: str = "clicks"
     arg_1: int = 2
     want_2: int = 2
@@ -134,7 +134,7 @@ def test_cnt4_1() -> None:
 
 
 def test_cnt5_1() -> None:
-    "cnt5_1: a step of zero is refused and changes nothing [cnt5] (/work/wt-16/specs/counters/examples/cnt5.md:5)"
+    "cnt5_1: a step of zero is refused and changes nothing [cnt5] (cnt5.md:5)"
     arg_0: str = "clicks"
     arg_1: int = 4
     arg_2: int = 0
@@ -149,7 +149,7 @@ def test_cnt5_1() -> None:
 
 
 def test_cnt6_1() -> None:
-    "cnt6_1: reading returns the value of the last increment [cnt6] (/work/wt-16/specs/counters/examples/cnt6.md:5)"
+    "cnt6_1: reading returns the value of the last increment [cnt6] (cnt6.md:5)"
     arg_0: str = "clicks"
     arg_1: int = 1
     arg_2: int = 1
@@ -163,7 +163,7 @@ def test_cnt6_1() -> None:
 
 
 def test_cnt7_1() -> None:
-    "cnt7_1: an identifier the service never created is unknown [cnt7] (/work/wt-16/specs/counters/examples/cnt7.md:5)"
+    "cnt7_1: an identifier the service never created is unknown [cnt7] (cnt7.md:5)"
     arg_0: str = "clicks"
     arg_1: str = "no-such-counter"
     svc = service()
@@ -173,7 +173,7 @@ def test_cnt7_1() -> None:
 
 
 def test_cnt7_2() -> None:
-    "cnt7_2: incrementing an unknown counter fails [cnt7] (/work/wt-16/specs/counters/examples/cnt7.md:16)"
+    "cnt7_2: incrementing an unknown counter fails [cnt7] (cnt7.md:16)"
     arg_0: str = "no-such-counter"
     arg_1: int = 1
     svc = service()
