@@ -30,9 +30,11 @@ TEMPLATES = Path(__file__).parent / "templates"
 PYDANTIC = "pydantic>=2.11,<3"
 """The models' one runtime dependency (2.11 brought `validate_by_name`/`serialize_by_alias`)."""
 NO_CLAUSES = "-"
-DEEP_RECORDS = 40
-"""Above this many records, models.py raises the recursion limit while it resolves forward
-references: pydantic builds a chain of references recursively (about 15 frames a model)."""
+EAGER_RECORDS = 40
+"""Up to this many records, models.py builds every model's validator at import (leaves
+first); above it, `defer_build=True`: pydantic builds a cycle of model references
+recursively (about 15 frames a model) and once per model, so a spec of 1,000 records would
+take minutes to import and exceed the recursion limit."""
 
 
 class PythonConfig(TargetConfig):
@@ -224,11 +226,8 @@ class PythonTarget(Target):
         pydantic_names = sorted(
             {"ConfigDict", *pydantic_names, *(["Field"] if "Field(" in body else [])}
         )
-        n_records = sum(1 for t in spec.types if t.kind == "record")
-        deep = 1000 + 30 * n_records if n_records > DEEP_RECORDS else 0
+        deferred = sum(1 for t in spec.types if t.kind == "record") > EAGER_RECORDS
         std = _std_imports(body)
-        if deep:
-            std.append("import sys as _sys")
         typing_imports = []
         if "(StrEnum)" in body:
             typing_imports.append("from enum import StrEnum")
@@ -244,7 +243,7 @@ class PythonTarget(Target):
             imports=[(m, a) for m, a in imports if f"{a}." in body],
             types=types,
             records=[py_type_name(t.name) for t in reversed(spec.types) if t.kind == "record"],
-            deep=deep,
+            deferred=deferred,
         )
 
     def _api(self, spec: Spec, header: str, imports: list[tuple[str, str]], title: str) -> str:

@@ -87,6 +87,6 @@ class Invoice(BaseModel):
 
 
 # Resolve the forward references now, leaves first, so that each model reuses the schemas
-# of the models it refers to (a long chain of references is built once, not once per model).
+# of the models it refers to.
 Invoice.model_rebuild()
 LineItem.model_rebuild()
