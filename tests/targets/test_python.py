@@ -578,19 +578,8 @@ def test_a_chain_of_1000_types_type_checks(tmp_path: Path, cache: Path) -> None:
 @needs_mypy
 @pytest.mark.slow
 def test_edge_cases(tmp_path: Path, cache: Path, edge_spec: Spec) -> None:
-    """Every type form and odd name; the fixture's uuid example value "u-1" is not a UUID:
-    the values gate names that example, and with a real UUID everything passes."""
-    ws = Workspace(root="specs", specs={edge_spec.id: edge_spec}, order=[edge_spec.id])
-    t = make_target(ws, tmp_path, cache)
-    root = write(t, edge_spec, tmp_path / "out" / "bad" / "python")
-    found = errors(t.verify(edge_spec, root))
-    assert {f.rule for f in found} == {"PY003"}
-    assert all("badly formed hexadecimal UUID string" in f.message for f in found)
-    spec = edge_spec.model_copy(deep=True)
-    for ex in spec.examples:
-        assert ex.structured is not None
-        if "node" in ex.structured.with_:
-            ex.structured.with_["node"]["id"] = "12345678-1234-5678-1234-567812345678"
+    """Every type form and odd name passes every gate."""
+    spec = edge_spec
     ws = Workspace(root="specs", specs={spec.id: spec}, order=[spec.id])
     t = make_target(ws, tmp_path, cache)
     root = write(t, spec, tmp_path / "out" / "good" / "python")
@@ -606,6 +595,22 @@ def test_edge_cases(tmp_path: Path, cache: Path, edge_spec: Spec) -> None:
     )
     assert '    SELF = "self"' in models and '    IN_BETWEEN = "in-between"' in models
     assert t.verify(spec, root) == []
+
+
+def test_an_example_value_that_is_no_uuid_stops_the_build(edge_spec: Spec, tmp_path: Path) -> None:
+    """The build's value check refuses it with file:line before any package is written
+    (PY003 covers what only the models can see: tests/gates/mutants_python.py)."""
+    from specloom.errors import SpecError
+
+    spec = edge_spec.model_copy(deep=True)
+    for ex in spec.examples:
+        assert ex.structured is not None
+        if "node" in ex.structured.with_:
+            ex.structured.with_["node"]["id"] = "u-1"
+    ws = Workspace(root="specs", specs={spec.id: spec}, order=[spec.id])
+    with pytest.raises(SpecError, match="'u-1' is not a uuid") as info:
+        make_target(ws, tmp_path).generate(spec)
+    assert info.value.file == "specs/edge/spec.md" and info.value.line == 1
 
 
 SAMPLES = [
