@@ -186,7 +186,12 @@ def test_pre_push_hook_builds_everything_first_then_what_changed(
         check=False,
     )
     assert first.returncode == 0, first.stderr
-    assert {p.name for p in (repo / "output").iterdir()} == {"billing", "common", "other"}
+    assert {p.name for p in (repo / "output").iterdir()} == {
+        "billing",
+        "common",
+        "counters",
+        "other",
+    }
     spec = repo / "specs" / "other" / "spec.md"
     spec.write_text(spec.read_text() + "\n## Again {#other}\n\nDuplicate MUST fail.\n")
     git(repo, "commit", "-qam", "dup")

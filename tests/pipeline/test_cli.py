@@ -35,9 +35,17 @@ def statuses(doc: dict[str, Any]) -> dict[str, str]:
 
 def test_build_skip_and_one_clause_edit(ws: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, doc = build_json(capsys, "specs", "-o", "out")
-    assert code == 0 and statuses(doc) == {"common": "built", "billing": "built"}
+    assert code == 0 and statuses(doc) == {
+        "common": "built",
+        "billing": "built",
+        "counters": "built",
+    }
     code, doc = build_json(capsys, "specs", "-o", "out")
-    assert code == 0 and statuses(doc) == {"common": "skipped", "billing": "skipped"}
+    assert code == 0 and statuses(doc) == {
+        "common": "skipped",
+        "billing": "skipped",
+        "counters": "skipped",
+    }
     spec = ws / "specs" / "billing" / "spec.md"
     spec.write_text(
         spec.read_text()
@@ -45,7 +53,11 @@ def test_build_skip_and_one_clause_edit(ws: Path, capsys: pytest.CaptureFixture[
         .replace("line item", "line item (at least one)", 1)
     )
     code, doc = build_json(capsys, "specs", "-o", "out")
-    assert code == 0 and statuses(doc) == {"common": "skipped", "billing": "built"}
+    assert code == 0 and statuses(doc) == {
+        "common": "skipped",
+        "billing": "built",
+        "counters": "skipped",
+    }
     ir = json.loads((ws / "out" / "billing" / "ir-json" / "ir.json").read_text())
     assert "(at least one)" in json.dumps(ir)
 
@@ -220,11 +232,11 @@ def test_a_skipped_gate_shows_in_build_and_verify_tables(
         code, out, _ = cli(capsys, "build", "specs", "-o", "out", "-t", "no-tool")
         assert code == 0
         rows = [line for line in out.splitlines() if "no-tool" in line]
-        assert len(rows) == 2 and all("1 skipped" in r and "passed" not in r for r in rows)
+        assert len(rows) == 3 and all("1 skipped" in r and "passed" not in r for r in rows)
         code, out, _ = cli(capsys, "verify", "specs", "-o", "out", "-t", "no-tool")
         assert code == 0
         rows = [line for line in out.splitlines() if "│ no-tool" in line]
-        assert len(rows) == 2 and all("ok (1 skipped)" in r for r in rows), out
+        assert len(rows) == 3 and all("ok (1 skipped)" in r for r in rows), out
         assert "NT001: skipped: no tool" in out
     finally:
         registry.unregister_target("no-tool")
