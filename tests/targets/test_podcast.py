@@ -251,7 +251,7 @@ def test_feed_escapes_and_uses_the_base_url(workspace: Any, tmp_path: Path) -> N
     root = ET.fromstring(feed_xml(spec, 123, 61_500, workspace, cfg))
     item = root.find("./channel/item")
     assert item is not None
-    assert item.findtext("title") == 'Bills & <"quotes"> (version 1.2.0)'
+    assert item.findtext("title") == 'Bills & <"quotes"> (version 1.3.0)'
     assert root.findtext("./channel/title") == 'A & B: Bills & <"quotes">'
     enc = item.find("enclosure")
     assert enc is not None
