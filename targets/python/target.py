@@ -75,6 +75,21 @@ def item_docstring(spec: Spec, item: InterfaceItem, indent: str) -> str:
     return sig.docstring(body, indent)
 
 
+def model_config(deferred: bool) -> str:
+    """Every model's config, written in its class body (the pydantic mypy plugin reads only a
+    literal `ConfigDict(...)` there): immutable, unknown keys refused, Python or wire names
+    accepted, wire names written, `bytes` as base64 in JSON; above EAGER_RECORDS records each
+    model builds its validator on first use."""
+    defer = " defer_build=True," if deferred else ""
+    return (
+        "    model_config = ConfigDict(\n"
+        '        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True,\n'
+        '        serialize_by_alias=True, protected_namespaces=(), ser_json_bytes="base64",\n'
+        f'        val_json_bytes="base64",{defer}\n'
+        "    )\n\n"
+    )
+
+
 def _alias_order(aliases: list[TypeDef]) -> list[TypeDef]:
     """Aliases after the local aliases they name (records and enums all come first)."""
     by_name = {a.name: a for a in aliases}
@@ -207,6 +222,7 @@ class PythonTarget(Target):
         return [GeneratedFile(p, files[p].encode("utf-8")) for p in sorted(files)]
 
     def _models(self, spec: Spec, header: str, imports: list[tuple[str, str]], title: str) -> str:
+        deferred = sum(1 for t in spec.types if t.kind == "record") > EAGER_RECORDS
         ordered = [t for t in spec.types if t.kind != "alias"] + _alias_order(
             [t for t in spec.types if t.kind == "alias"]
         )
@@ -218,7 +234,7 @@ class PythonTarget(Target):
                 code = f"{code}\n{doc}".rstrip("\n")
             else:
                 head, _, body = code.partition("\n")
-                config = "    model_config = _CONFIG\n\n" if td.kind == "record" else ""
+                config = model_config(deferred) if td.kind == "record" else ""
                 code = f"{head}\n{doc}\n{config}{body}".rstrip("\n")
             types.append({"code": code})
         body = "\n".join(t["code"] for t in types)
@@ -226,7 +242,6 @@ class PythonTarget(Target):
         pydantic_names = sorted(
             {"ConfigDict", *pydantic_names, *(["Field"] if "Field(" in body else [])}
         )
-        deferred = sum(1 for t in spec.types if t.kind == "record") > EAGER_RECORDS
         std = _std_imports(body)
         typing_imports = []
         if "(StrEnum)" in body:

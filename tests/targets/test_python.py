@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 import shutil
 import subprocess
@@ -351,6 +352,32 @@ def test_wheel_gate_catches_a_package_left_out(
         ("PY005", "the wheel lacks billing/tests/__init__.py"),
         ("PY005", "the wheel lacks billing/tests/conformance.py"),
     ]
+
+
+@needs_mypy
+@pytest.mark.slow
+def test_packages_type_check_with_the_pydantic_plugin_too(
+    workspace: Workspace, published: Path, tmp_path: Path, cache: Path, edge_spec: Spec
+) -> None:
+    """The gate runs mypy without the plugin; a user who enables `pydantic.mypy` gets a
+    clean check too, aliases (`class_` for `class`) included."""
+    ws = Workspace(root="specs", specs={edge_spec.id: edge_spec}, order=[edge_spec.id])
+    write(make_target(ws, tmp_path), edge_spec, tmp_path / "edge")
+    (tmp_path / "mypy.ini").write_text("[mypy]\nstrict = True\nplugins = pydantic.mypy\n")
+    paths = [published / s / "python" / "src" for s in ("common", "billing", "counters")]
+    paths.append(tmp_path / "edge" / "src")
+    cmd = py_gates.find_mypy()
+    assert cmd is not None
+    proc = subprocess.run(
+        [*cmd, "--config-file", str(tmp_path / "mypy.ini"), "--cache-dir", str(cache / "plugin")]
+        + [arg for m in ("common", "billing", "counters", "edge_case") for arg in ("-p", m)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "MYPYPATH": os.pathsep.join(map(str, paths))},
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @needs_mypy

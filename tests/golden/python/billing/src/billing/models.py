@@ -11,18 +11,6 @@ from pydantic import BaseModel, ConfigDict
 
 import common as _common
 
-_CONFIG = ConfigDict(
-    frozen=True,
-    extra="forbid",
-    validate_by_name=True,
-    validate_by_alias=True,
-    serialize_by_alias=True,
-    protected_namespaces=(),
-    ser_json_bytes="base64",
-    val_json_bytes="base64",
-)
-"""Every model: immutable, unknown keys refused, Python or wire names accepted, wire names
-written, `bytes` as base64 in JSON."""
 
 
 class LineItem(BaseModel):
@@ -35,7 +23,11 @@ class LineItem(BaseModel):
     Clauses: bil2, bil4
     """
 
-    model_config = _CONFIG
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True,
+        serialize_by_alias=True, protected_namespaces=(), ser_json_bytes="base64",
+        val_json_bytes="base64",
+    )
 
     description: str
     quantity: int
@@ -74,7 +66,11 @@ class Invoice(BaseModel):
     Clauses: bil1, bil2, bil3, bil5, bil6, bil7
     """
 
-    model_config = _CONFIG
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True,
+        serialize_by_alias=True, protected_namespaces=(), ser_json_bytes="base64",
+        val_json_bytes="base64",
+    )
 
     id: str
     customer: _common.CustomerId

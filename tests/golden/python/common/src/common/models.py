@@ -9,18 +9,6 @@ from typing import TypeAlias
 from pydantic import BaseModel, ConfigDict
 
 
-_CONFIG = ConfigDict(
-    frozen=True,
-    extra="forbid",
-    validate_by_name=True,
-    validate_by_alias=True,
-    serialize_by_alias=True,
-    protected_namespaces=(),
-    ser_json_bytes="base64",
-    val_json_bytes="base64",
-)
-"""Every model: immutable, unknown keys refused, Python or wire names accepted, wire names
-written, `bytes` as base64 in JSON."""
 
 
 class Money(BaseModel):
@@ -33,7 +21,11 @@ class Money(BaseModel):
     Clauses: cmn1, cmn2
     """
 
-    model_config = _CONFIG
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True,
+        serialize_by_alias=True, protected_namespaces=(), ser_json_bytes="base64",
+        val_json_bytes="base64",
+    )
 
     amount_minor: int
     currency: CurrencyCode

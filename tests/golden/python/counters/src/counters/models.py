@@ -8,18 +8,6 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 
-_CONFIG = ConfigDict(
-    frozen=True,
-    extra="forbid",
-    validate_by_name=True,
-    validate_by_alias=True,
-    serialize_by_alias=True,
-    protected_namespaces=(),
-    ser_json_bytes="base64",
-    val_json_bytes="base64",
-)
-"""Every model: immutable, unknown keys refused, Python or wire names accepted, wire names
-written, `bytes` as base64 in JSON."""
 
 
 class Counter(BaseModel):
@@ -32,7 +20,11 @@ class Counter(BaseModel):
     Clauses: cnt1, cnt2
     """
 
-    model_config = _CONFIG
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", validate_by_name=True, validate_by_alias=True,
+        serialize_by_alias=True, protected_namespaces=(), ser_json_bytes="base64",
+        val_json_bytes="base64",
+    )
 
     id: str
     name: str
