@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
+from specloom.errors import SpecError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
 from specloom.target import GeneratedFile, Target, TargetConfig
 
 from . import api, gates, history
 from .env import render
-from .markup import plain_title
+from .markup import escape_text, plain_title
 from .mkdocs_build import build_site
 from .overview import llm_overview
 from .pages import PageWriter
@@ -46,7 +47,13 @@ def tutorial_section(spec: Spec, target: Target) -> str | None:
         guide: Any = importlib.import_module("specloom.targets.tutorial.guide")
     except ImportError:
         return None
-    text = guide.tutorial_markdown(spec, target.ctx.workspace, site=True, ctx=target.ctx)
+    try:
+        text = guide.tutorial_markdown(spec, target.ctx.workspace, site=True, ctx=target.ctx)
+    except SpecError as exc:  # an example the stubs refuse: lint and the code targets say so
+        return (
+            "# Tutorial {#sl-tutorial}\n\nThe tutorial cannot be generated: "
+            f"{escape_text(exc.message)} (`{exc.file}:{exc.line}`).\n"
+        )
     return str(text)
 
 
