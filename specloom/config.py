@@ -23,6 +23,9 @@ class LintConfig(BaseModel):
     """Rule ids to turn off."""
     severity: dict[str, str] = Field(default_factory=dict)
     """Per-rule severity override: {"SL001": "error"}."""
+    targets: list[str] | None = None
+    """Targets whose lint hooks apply (`typescript`, `rust`...); default: the targets a
+    build without `--target` runs. `specloom build` sets it to the targets it builds."""
     ts_int64: str = "number"
     """Not a lint key: copied by `load_config` from `[tool.specloom.targets.typescript]
     int64`, so every caller of the check (lint, build, flows) applies the same policy."""

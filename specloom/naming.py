@@ -611,3 +611,51 @@ def python_reserved(name: str, kind: str) -> bool:
     if conv is None:
         return False
     return conv(name).endswith("_") and not name.endswith("_")
+
+
+# -- names the targets generate themselves ------------------------------------------------
+# The TypeScript and Rust targets call these (targets/*/signatures.py), and their lint hooks
+# (targets/*/lint.py) list the same names: a collision rule cannot drift from the code.
+
+RUST_STD_CRATES: frozenset[str] = frozenset({"core", "std", "alloc", "proc_macro", "test"})
+"""Crates every Rust program can name: a spec's crate must not take one of these names."""
+
+
+def ts_service_name(spec_id: str) -> str:
+    """The service interface of a spec's operations: `BillingService`."""
+    return ts_type_name(spec_id) + "Service"
+
+
+def ts_error_union_name(spec_id: str) -> str:
+    """The union type of a spec's error classes: `BillingError`."""
+    return ts_type_name(spec_id) + "Error"
+
+
+def ts_namespace_name(spec_id: str) -> str:
+    """The local name of an imported spec's package (`import type * as common`)."""
+    return ts_param_name(spec_id)
+
+
+def ts_enum_values_name(type_name: str) -> str:
+    """The const array of an enum's values: `INVOICE_STATUS_VALUES`."""
+    return ts_const_name(type_name) + "_VALUES"
+
+
+TS_PACKAGE_NAMES: tuple[str, ...] = ("SpecloomError", "Clause", "ClauseLevel", "CLAUSES")
+"""What every generated TypeScript package exports besides the spec's own items."""
+
+
+def rust_service_name(spec_id: str) -> str:
+    """The trait of a spec's operations: `BillingService`."""
+    return rust_type_name(spec_id) + "Service"
+
+
+def rust_crate_name(spec_id: str) -> str:
+    """A spec's library crate name (also its dependency key): snake_case; keywords and the
+    standard crates (`core`, `std`, `alloc`...) get a `_` suffix, like reserved words."""
+    out = rust_module_name(spec_id)
+    return out + "_" if out in RUST_STD_CRATES else out
+
+
+RUST_CRATE_NAMES: tuple[str, ...] = ("Error", "Clause", "ClauseLevel", "CLAUSES")
+"""What every generated Rust crate declares at its root besides the spec's own items."""

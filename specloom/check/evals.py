@@ -12,6 +12,16 @@ from specloom.findings import Finding
 from specloom.model import Spec
 
 
+def file_name_safe(clause_id: str) -> bool:
+    """True when `<id>.md` is a plain file name inside the examples folder."""
+    return (
+        bool(clause_id)
+        and not any(ch in clause_id for ch in "/\\\0")
+        and not clause_id.startswith(".")
+        and ".." not in clause_id
+    )
+
+
 def example_file_ids(spec: Spec) -> dict[str, str]:
     """Examples files of the spec: {id: path}, from the IR and from the examples folder
     itself (a file the parser did not attach to a clause is exactly what SL009 is about)."""
@@ -44,13 +54,13 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     files = example_file_ids(spec)
     for cid in missing_examples(spec, files):
         c = by_id[cid]
-        yield finding(
-            "SL008",
-            f"eval tag [^{cid}] has no examples file: write {where}/{cid}.md with at least "
-            "one example, or remove the tag",
-            c.pos,
-            cid,
+        fix = (
+            f"write {where}/{cid}.md with at least one example, or remove the tag"
+            if file_name_safe(cid)
+            else "its id cannot name a file inside the examples folder (it holds '/', '\\',"
+            " '..' or starts with '.'): rename the tag to letters, digits, '-' and '_'"
         )
+        yield finding("SL008", f"eval tag [^{cid}] has no examples file: {fix}", c.pos, cid)
     counts = {ef.id: len(ef.examples) for ef in spec.example_files}
     for ef in spec.example_files:
         if ef.id in by_id and counts[ef.id] == 0:

@@ -132,6 +132,14 @@ _RULES = [
     ),
     # -- SL1xx: type check ------------------------------------------------------------
     Rule(
+        "SL015",
+        "confusable-id",
+        E,
+        "Two ids or names differ only by confusable Unicode characters (look-alike letters,"
+        " invisible characters, compatibility forms).",
+        "Use plain ASCII letters and digits in ids and names, or make the two clearly different.",
+    ),
+    Rule(
         "SL101",
         "unknown-type",
         E,
@@ -208,6 +216,14 @@ _RULES = [
         "A constant's value does not match its declared type.",
         "Change the value or the type so they agree.",
     ),
+    Rule(
+        "SL112",
+        "generated-name-collision",
+        E,
+        "A type, error, constant or enum becomes a name the target's generated code already"
+        " declares (`SvcService`, `SvcError` in spec `svc`).",
+        "Rename the item; the message names what the target declares under that name.",
+    ),
     # -- SL2xx: cross-spec conflicts --------------------------------------------------
     Rule(
         "SL201",
@@ -236,6 +252,13 @@ _RULES = [
         E,
         "A lower-authority clause contradicts a higher-authority one.",
         "Remove the lower-authority clause or make it consistent with the higher one.",
+    ),
+    Rule(
+        "SL205",
+        "redefined-import",
+        E,
+        "A clause id or a type is defined both in a spec and in a spec it imports.",
+        "Use the imported definition (`<spec>.<Type>`) or give the clause or type its own name.",
     ),
 ]
 

@@ -78,7 +78,7 @@ def check_workspace(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
                     f"spec {sid} imports {imp!r}, which is not in the workspace: add it to "
                     "the workspace folder or remove it from `imports`",
                     file=spec.path,
-                    line=1,
+                    line=_imports_line(ctx.sources.lines(spec.path)),
                 )
     modules: dict[str, list[str]] = {}
     for sid in sorted(ws.specs):
@@ -101,6 +101,18 @@ def check_workspace(ws: Workspace, ctx: LintContext) -> Iterator[Finding]:
             file=first.path,
             line=1,
         )
+
+
+def _imports_line(lines: list[str]) -> int:
+    """The line of `imports:` in the front matter (1 when not found)."""
+    if not lines or lines[0].strip() != "---":
+        return 1
+    for i, text in enumerate(lines[1:], start=2):
+        if text.strip() == "---":
+            break
+        if text.startswith("imports:"):
+            return i
+    return 1
 
 
 def _import_cycles(ws: Workspace) -> list[list[str]]:

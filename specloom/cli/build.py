@@ -151,15 +151,7 @@ def _report(result: BuildResult, fmt: OutputFormat) -> None:
             out.print("nothing to build (no spec selected)")
         else:
             out.print(summary_table(result))
-        for r in result.rows:
-            if r.status in {"failed", "blocked"}:
-                out.print(
-                    f"[red]{r.spec}/{r.target} {r.status}:[/] {escape(r.reason)}", markup=True
-                )
-                for g in r.gates:
-                    if g.severity == "error":
-                        where = f" clause {g.clause}" if g.clause else ""
-                        out.print(f"  {g.rule}{where} {g.location()}: {g.message}", markup=False)
+        print_problems(out, result)
 
 
 def _watch(
@@ -232,6 +224,18 @@ def register(app: typer.Typer) -> None:
             help="A gate that could not run (a tool missing) is an error: nothing unchecked "
             "is published (also \\[tool.specloom] strict_gates = true).",
         ),
+        staged: bool = typer.Option(
+            False,
+            "--staged",
+            help="Build what is staged for commit (the index, checked out under the cache)"
+            " into a temporary output: nothing is published. The pre-commit hook runs this.",
+        ),
+        committed: bool = typer.Option(
+            False,
+            "--committed",
+            help="Build HEAD's tree (checked out under the cache) into the output: publish"
+            " what was committed. The post-commit hook runs this.",
+        ),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
         req = BuildRequest(
@@ -246,10 +250,46 @@ def register(app: typer.Typer) -> None:
             strict=strict,
         )
         chosen = runner or default_runner()
-        result = run(req, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
+
+        def go(r: BuildRequest) -> BuildResult:
+            return run(r, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
+
+        if staged or committed:
+            if (staged and committed) or changed:
+                raise typer.BadParameter("use one of --staged, --committed and --changed")
+            if watch:
+                raise typer.BadParameter("--watch rebuilds the workspace, not --staged/--committed")
+            from specloom.pipeline.staged import COMMITTED, STAGED, git_build
+
+            if staged and output is not None:
+                raise typer.BadParameter("--staged builds into a temporary output, not --output")
+            result = git_build(req, STAGED if staged else COMMITTED, go)
+        else:
+            result = go(req)
+        _report(result, fmt)
         if watch:
-            _report(result, fmt)
             _watch(req, chosen, task_runner, dask_address, jobs)
             raise typer.Exit(0)
-        _report(result, fmt)
         raise typer.Exit(result.exit_code)
+
+
+def print_problems(out: Console, result: BuildResult) -> None:
+    """Failed targets with their gate errors; blocked targets once per spec and reason (a
+    check finding blocks every target of a spec: print it once, not once per target)."""
+    blocked: dict[tuple[str, str], list[str]] = {}
+    for r in result.rows:
+        if r.status == "blocked":
+            blocked.setdefault((r.spec, r.reason), []).append(r.target)
+    for (spec, reason), targets in blocked.items():
+        out.print(
+            f"[red]{spec} blocked[/] ({escape(', '.join(targets))}): {escape(reason)}",
+            markup=True,
+        )
+    for r in result.rows:
+        if r.status != "failed":
+            continue
+        out.print(f"[red]{r.spec}/{r.target} failed:[/] {escape(r.reason)}", markup=True)
+        for g in r.gates:
+            if g.severity == "error":
+                where = f" clause {g.clause}" if g.clause else ""
+                out.print(f"  {g.rule}{where} {g.location()}: {g.message}", markup=False)

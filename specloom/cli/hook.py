@@ -16,6 +16,11 @@ def register(app: typer.Typer) -> None:
         pre_push: bool = typer.Option(
             False, "--pre-push", help="Install a pre-push hook instead of pre-commit."
         ),
+        post_commit: bool = typer.Option(
+            False,
+            "--post-commit",
+            help="Install a post-commit hook publishing each commit (build --committed).",
+        ),
         since: str = typer.Option(
             None,
             "--since",
@@ -31,7 +36,10 @@ def register(app: typer.Typer) -> None:
         from specloom.pipeline.hook import install_hook
 
         args = [a for t in (target or []) for a in ("--target", t)]
-        path = install_hook(repo, "pre-push" if pre_push else "pre-commit", since, args, force)
+        if pre_push and post_commit:
+            raise typer.BadParameter("use one of --pre-push and --post-commit")
+        kind = "pre-push" if pre_push else "post-commit" if post_commit else "pre-commit"
+        path = install_hook(repo, kind, since, args, force)
         typer.echo(f"installed {path}")
 
     app.add_typer(hook_app, name="hook")

@@ -52,5 +52,7 @@ def register(app: typer.Typer) -> None:
                 f"with schedule {cron!r} {timezone}"
             )
             return
+        deploy.require_api()  # both checks before saying "serving": an error comes alone
+        deploy.make_deployment(req, name, cron, timezone, Path.cwd())
         typer.echo(f"serving specloom-build/{name} on {cron!r} {timezone}; Ctrl-C to stop")
         deploy.serve(req, name, cron, timezone, Path.cwd())

@@ -158,26 +158,18 @@ def _assemble(root: Path, parsed: list[tuple[Spec, FrontMatter]]) -> Workspace:
             )
         specs[spec.id] = spec
         fms[spec.id] = fm
-    for spec in specs.values():
-        for name in spec.imports:
-            if name not in specs:
-                raise SpecError(
-                    f"spec {spec.id!r} imports {name!r}, which is not in the workspace "
-                    f"(specs: {', '.join(sorted(specs))})",
-                    file=spec.path,
-                    line=fms[spec.id].lines.get("imports"),
-                    hint=f"add the spec {name!r} beside it, or remove it from `imports`",
-                )
+    # an import of a spec not in the workspace is the lint finding SL104, reported with the
+    # rest (the importing spec is blocked), not an error that hides every other finding
     order = _topological(specs, fms)
     return Workspace(root=root.as_posix(), specs={k: specs[k] for k in sorted(specs)}, order=order)
 
 
 def _topological(specs: dict[str, Spec], fms: dict[str, FrontMatter]) -> list[str]:
     """Dependencies first, ties by id; an import cycle is a SpecError."""
-    waiting = {sid: len(set(s.imports)) for sid, s in specs.items()}
+    waiting = {sid: len(set(s.imports) & set(specs)) for sid, s in specs.items()}
     users: dict[str, list[str]] = {sid: [] for sid in specs}
     for sid, s in specs.items():
-        for dep in set(s.imports):
+        for dep in set(s.imports) & set(specs):
             users[dep].append(sid)
     ready = [sid for sid, n in waiting.items() if n == 0]
     heapq.heapify(ready)

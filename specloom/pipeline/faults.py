@@ -8,8 +8,9 @@ from pathlib import Path
 
 ENV_POINT = "SPECLOOM_TEST_HOLD"
 """Name of the point to hold at: `generate` (staging half written) or `publish` (new version
-folder complete, symlink not yet swapped) or `swapped` (symlink swapped, old folder and
-manifest not yet updated)."""
+folder complete, not yet recorded nor swapped), `recorded` (the manifest records the new
+folder, the symlink not yet swapped) or `swapped` (symlink swapped, old folder not yet
+deleted)."""
 ENV_FILE = "SPECLOOM_TEST_HOLD_FILE"
 """A file the build creates when it reaches the point (the test waits for it)."""
 

@@ -1,4 +1,9 @@
-"""Git hooks: `specloom hook install` writes a pre-commit or pre-push hook building changes."""
+"""Git hooks: `specloom hook install` writes a pre-commit, post-commit or pre-push hook.
+
+pre-commit lints and gates what is being committed (`build --staged`: the index, built into
+a temporary output, nothing published); post-commit publishes what was committed (`build
+--committed`); pre-push builds the changes since the upstream.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from pathlib import Path
 from specloom.errors import BuildError
 
 MARKER = "# installed by `specloom hook install`"
-KINDS = ("pre-commit", "pre-push")
+KINDS = ("pre-commit", "post-commit", "pre-push")
 
 
 def hooks_dir(repo: Path) -> Path:
@@ -40,18 +45,26 @@ UPSTREAM = "@{upstream}"
 
 
 def hook_script(kind: str, since: str, args: list[str]) -> str:
-    """The hook: build what changed since `since` (exit non-zero blocks the commit/push).
-
-    With `@{upstream}` and no upstream yet (a branch's first push) it builds everything.
+    """The hook. pre-commit: `build --staged` (exit non-zero blocks the commit); post-commit:
+    `build --committed` (publishes; it cannot block anything); pre-push: build what changed
+    since `since`, or everything on a branch's first push (no upstream yet).
     """
     base = [sys.executable, "-m", "specloom", "build"]
     changed = shlex.join([*base, "--changed", "--since", since, *args])
-    head = (
-        "#!/bin/sh\n"
-        f"{MARKER} ({kind}); remove this file to uninstall\n"
-        f"# a failing gate or a lint error blocks the {kind.removeprefix('pre-')};"
-        " bypass once with --no-verify\n"
-    )
+    head = f"#!/bin/sh\n{MARKER} ({kind}); remove this file to uninstall\n"
+    if kind == "pre-commit":
+        return (
+            head + "# lints and gates the index (what is being committed) in a temporary"
+            " folder; nothing is published. A failure blocks the commit (bypass once with"
+            " --no-verify)\n" + f"exec {shlex.join([*base, '--staged', *args])}\n"
+        )
+    if kind == "post-commit":
+        return (
+            head
+            + "# publishes what was just committed (HEAD's tree, not the working tree)\n"
+            + f"exec {shlex.join([*base, '--committed', *args])}\n"
+        )
+    head += "# a failing gate or a lint error blocks the push; bypass once with --no-verify\n"
     if since != UPSTREAM:
         return head + f"exec {changed}\n"
     return head + (

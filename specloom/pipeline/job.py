@@ -66,13 +66,18 @@ def run_job(job: Job) -> JobResult:
             result.error = "a clause scored below its threshold; nothing was published"
             return result
         t2 = time.perf_counter()
-        folder, hashes = publish(spec_dir, job.target, staging)
+
+        def record(folder: str, hashes: dict[str, str]) -> None:
+            result.folder, result.files = folder, hashes
+            timings["publish"] = round(time.perf_counter() - t2, 3)
+            record_published(spec_dir, spec, result, job.backend)
+
+        folder, hashes = publish(spec_dir, job.target, staging, record)
         staging = None
         timings["publish"] = round(time.perf_counter() - t2, 3)
         result.status = "built"
         result.folder = folder
         result.files = hashes
-        record_published(spec_dir, spec, result, job.backend)
         return result
     except SpecloomError as exc:
         result.error = str(exc)

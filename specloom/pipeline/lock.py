@@ -10,7 +10,7 @@ from filelock import FileLock, Timeout
 
 from specloom.errors import BuildError
 from specloom.pipeline.publish import ensure_dir
-from specloom.pipeline.stage import write_error
+from specloom.pipeline.stage import no_symlink, write_error
 
 LOCK_NAME = ".lock"
 
@@ -33,6 +33,10 @@ def lock_outputs(
     with ExitStack() as stack:
         for d in sorted(set(spec_dirs)):
             ensure_dir(d)
+            try:
+                no_symlink(d / LOCK_NAME)  # filelock opens (and truncates) what it points at
+            except OSError as exc:
+                raise write_error(d / LOCK_NAME, exc) from None
             lock = FileLock(str(d / LOCK_NAME))
             try:
                 _acquire(lock, 0)

@@ -14,7 +14,7 @@ from filelock import FileLock
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from specloom.findings import Finding
-from specloom.pipeline.stage import write_error
+from specloom.pipeline.stage import create_new, no_symlink, write_error
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -84,6 +84,8 @@ def tree_digest(files: dict[str, str]) -> str:
 def read_manifest(spec_dir: Path) -> Manifest | None:
     """The manifest of `output/<spec>/`, or None when absent or unreadable (rebuild then)."""
     path = spec_dir / MANIFEST
+    if path.is_symlink():
+        return None  # never ours: read nothing through it (the next write replaces it)
     try:
         return Manifest.model_validate_json(path.read_bytes())
     except (OSError, ValidationError, ValueError):
@@ -94,11 +96,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write to a temp file next to `path`, fsync, then os.replace: readers see old or new."""
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with tmp.open("wb") as fh:
+        with os.fdopen(create_new(tmp), "wb") as fh:  # never through a planted symlink
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # (replaces a symlink at `path` itself, never its target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise write_error(path, exc) from None
@@ -124,6 +126,7 @@ def manifest_locked(spec_dir: Path) -> Iterator[None]:
     """Hold the manifest's file lock (a clear error when the folder is not writable)."""
     lock = FileLock(str(spec_dir / MANIFEST_LOCK))
     try:
+        no_symlink(spec_dir / MANIFEST_LOCK)
         lock.acquire()
     except OSError as exc:
         raise write_error(spec_dir / MANIFEST_LOCK, exc) from None
@@ -145,3 +148,8 @@ def update_manifest(
         if m.model_dump_json() != before or not (spec_dir / MANIFEST).is_file():
             write_manifest(spec_dir, m)
         return m
+
+
+def recorded_folders(m: Manifest) -> dict[str, tuple[str, dict[str, str]]]:
+    """target -> (version folder, file hashes) as the manifest records them."""
+    return {t: (r.folder, r.files) for t, r in m.targets.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from specloom.errors import BuildError
@@ -49,13 +49,25 @@ def current_folder(spec_dir: Path, target: str) -> str | None:
     if not link.is_symlink():
         return None
     dest = os.readlink(link)
-    if "/" in dest or not dest.startswith(f".{target}-"):
-        return None
+    if "/" in dest or not dest.startswith(f".{target}-") or (spec_dir / dest).is_symlink():
+        return None  # not a version folder of ours (a link to a link may lead anywhere)
     return dest
 
 
-def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, str]]:
-    """Move the verified staging folder into place; returns (version folder, file hashes)."""
+Recorder = Callable[[str, dict[str, str]], None]
+"""record(version folder, file hashes): writes the target's manifest record."""
+
+
+def publish(
+    spec_dir: Path, target: str, staging: Path, record: Recorder | None = None
+) -> tuple[str, dict[str, str]]:
+    """Move the verified staging folder into place; returns (version folder, file hashes).
+
+    Order: rename staging to its version folder, `record` it in the manifest, swap the
+    symlink, delete the old folder. A kill between the record and the swap leaves a manifest
+    naming a complete, verified folder the symlink does not point at yet:
+    `complete_interrupted` finishes that swap under the next build's or verify's lock.
+    """
     files = hash_tree(staging)
     folder = version_folder_name(target, files)
     link = spec_dir / target
@@ -63,6 +75,8 @@ def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, 
     if old == folder:
         if hash_tree(spec_dir / folder) == files:
             remove_tree(staging)  # identical bytes are already published
+            if record is not None:
+                record(folder, files)
             return folder, files
         n = 1  # the published copy was edited by hand: publish beside it, then swap
         while (spec_dir / f"{folder}-{n}").exists():
@@ -73,6 +87,9 @@ def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, 
         os.rename(staging, spec_dir / folder)
         fsync_dir(spec_dir)
         faults.hold("publish")
+        if record is not None:
+            record(folder, files)
+            faults.hold("recorded")
         if link.exists() and not link.is_symlink():
             # an output from before symlinked publishing: move it aside, swap, delete
             aside = spec_dir / f".{target}-legacy"
@@ -92,6 +109,33 @@ def publish(spec_dir: Path, target: str, staging: Path) -> tuple[str, dict[str, 
     if old_path is not None and old_path.name != folder:
         remove_tree(old_path)
     return folder, files
+
+
+def complete_interrupted(
+    spec_dir: Path, records: dict[str, tuple[str, dict[str, str]]]
+) -> list[str]:
+    """Finish publishes a kill cut between the manifest record and the symlink swap: for each
+    `target -> (folder, files)` the manifest records, when `<target>` points elsewhere and the
+    recorded folder is there with exactly the recorded files, point `<target>` at it. Returns
+    the targets completed. A folder that differs from its record is never published."""
+    done: list[str] = []
+    for target, (folder, files) in sorted(records.items()):
+        link = spec_dir / target
+        if current_folder(spec_dir, target) == folder or (link.exists() and not link.is_symlink()):
+            continue
+        where = spec_dir / folder
+        if where.is_symlink() or not where.is_dir() or hash_tree(where) != files:
+            continue
+        tmp = spec_dir / f"{LINK_TMP_PREFIX}{target}-{os.getpid()}"
+        try:
+            remove_tree(tmp)
+            os.symlink(folder, tmp)
+            os.replace(tmp, link)
+            fsync_dir(spec_dir)
+        except OSError as exc:
+            raise write_error(link, exc) from None
+        done.append(target)
+    return done
 
 
 def clean_leftovers(spec_dir: Path, targets: Iterable[str]) -> list[str]:
@@ -122,7 +166,7 @@ def _temp_files(spec_dir: Path) -> list[str]:
     out: list[str] = []
     for name in TEMP_OF:
         for entry in sorted(spec_dir.glob(f".{name}.tmp-*")):
-            if entry.name.rpartition("-")[2].isdigit() and not entry.is_symlink():
+            if entry.name.rpartition("-")[2].isdigit():  # (unlink: a symlink itself)
                 entry.unlink(missing_ok=True)
                 out.append(entry.name)
     return out

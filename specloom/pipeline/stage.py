@@ -77,6 +77,22 @@ def write_files(staging: Path, files: list[GeneratedFile], target: str) -> None:
             raise write_error(dest, exc) from None
 
 
+def create_new(path: Path) -> int:
+    """A file descriptor of a new, empty `path` for writing: whatever was there (a stale temp
+    file, a symlink planted to redirect the write) is removed first, and the open refuses to
+    follow a symlink or reuse a file (O_EXCL | O_NOFOLLOW)."""
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    return os.open(path, flags, 0o644)
+
+
+def no_symlink(path: Path) -> None:
+    """Remove a symlink at a name specloom owns (a lock file): opening it would follow it."""
+    if path.is_symlink():
+        path.unlink()
+
+
 def remove_tree(path: Path) -> None:
     """Delete a folder (or a symlink, or a file) if it exists; never follows symlinks."""
     if path.is_symlink() or path.is_file():

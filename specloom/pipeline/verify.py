@@ -15,11 +15,17 @@ from specloom.model import Workspace
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
 from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
-from specloom.pipeline.manifest import hash_tree, read_manifest, tree_digest
+from specloom.pipeline.manifest import hash_tree, read_manifest, recorded_folders, tree_digest
 from specloom.pipeline.ownership import inside_root
 from specloom.pipeline.paths import check_name
 from specloom.pipeline.plan import make_target
-from specloom.pipeline.publish import DIGEST_HEX, VERIFY_PREFIX, current_folder, folder_digest
+from specloom.pipeline.publish import (
+    DIGEST_HEX,
+    VERIFY_PREFIX,
+    complete_interrupted,
+    current_folder,
+    folder_digest,
+)
 from specloom.pipeline.registry import load_target
 from specloom.pipeline.stage import remove_tree
 
@@ -170,6 +176,16 @@ def verify_target(
     return VerifyRow(sid, name, status, findings, list(cls.gate_ids))
 
 
+def _interrupted(spec_dir: Path, name: str) -> Finding:
+    return _finding(
+        "VER003",
+        "a killed build had recorded this version but not yet swapped the symlink to it;"
+        " the swap was completed (the folder matched its record)",
+        f"{spec_dir.as_posix()}/{name}",
+        Severity.INFO,
+    )
+
+
 def run_verify(
     paths: list[Path],
     output: Path | None,
@@ -210,8 +226,13 @@ def run_verify(
             continue
         names = targets or sorted(manifest.targets)
         with lock_outputs([spec_dir]):
-            rows += [
-                verify_target(ws, sid, n, spec_dir, config, out, cache, strict_gates=strict_gates)
-                for n in names
-            ]
+            manifest = read_manifest(spec_dir) or manifest
+            completed = complete_interrupted(spec_dir, recorded_folders(manifest))
+            for n in names:
+                row = verify_target(
+                    ws, sid, n, spec_dir, config, out, cache, strict_gates=strict_gates
+                )
+                if n in completed:
+                    row.findings.insert(0, _interrupted(spec_dir, n))
+                rows.append(row)
     return rows

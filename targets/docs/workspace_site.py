@@ -9,6 +9,7 @@ from pathlib import Path
 
 from specloom.model import Workspace
 from specloom.pipeline.manifest import read_manifest
+from specloom.pipeline.stage import create_new
 
 INDEX = "index.html"
 
@@ -117,6 +118,7 @@ def write_workspace_index(workspace: Workspace, output_dir: Path) -> Path:
     output_dir.mkdir(parents=True, exist_ok=True)
     path = output_dir / INDEX
     tmp = path.with_name(f".{INDEX}.tmp-{os.getpid()}")
-    tmp.write_text(workspace_index_html(workspace, output_dir), encoding="utf-8")
+    with os.fdopen(create_new(tmp), "w", encoding="utf-8") as fh:  # never through a symlink
+        fh.write(workspace_index_html(workspace, output_dir))
     os.replace(tmp, path)
     return path

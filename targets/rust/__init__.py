@@ -1,5 +1,21 @@
-"""The rust target: a Cargo crate per spec, gated by cargo check and cargo test --no-run."""
+"""The rust target: a Cargo crate per spec, gated by cargo check and cargo test --no-run.
 
-from .target import RustConfig, RustTarget
+The target class loads on first use (PEP 562), so `specloom lint` can import this
+package's cheap lint hook (`lint.py`) without the generator, Jinja2 and its templates.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .target import RustConfig, RustTarget
 
 __all__ = ["RustConfig", "RustTarget"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module(f"{__name__}.target"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import math
 
+from specloom import naming
 from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef
 from specloom.naming import (
     comment_safe,
     rust_const_name,
     rust_field_name,
-    rust_module_name,
     rust_string,
     rust_type_name,
     rust_variant_name,
@@ -33,12 +33,12 @@ SERDE = '#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deseriali
 
 def service_name(spec: Spec) -> str:
     """The trait holding the spec's operations: `BillingService`."""
-    return rust_type_name(spec.id) + "Service"
+    return naming.rust_service_name(spec.id)
 
 
 def crate_name(spec_id: str) -> str:
     """The library name of a spec's crate (also its dependency key): `billing`."""
-    return rust_module_name(spec_id)
+    return naming.rust_crate_name(spec_id)
 
 
 def package_name(spec_id: str) -> str:

@@ -1,5 +1,21 @@
-"""The typescript target: an npm package per spec, gated by strict tsc."""
+"""The typescript target: an npm package per spec, gated by strict tsc.
 
-from .target import TypeScriptConfig, TypeScriptTarget
+The target class loads on first use (PEP 562), so `specloom lint` can import this
+package's cheap lint hook (`lint.py`) without the generator, Jinja2 and its templates.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .target import TypeScriptConfig, TypeScriptTarget
 
 __all__ = ["TypeScriptConfig", "TypeScriptTarget"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module(f"{__name__}.target"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+from specloom import naming
 from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDef, TypeRef
 from specloom.naming import (
     comment_safe,
@@ -32,17 +33,17 @@ PRIMITIVES: dict[str, str] = {
 
 def namespace_name(spec_id: str) -> str:
     """The local name of an imported spec's package (`import type * as common from ...`)."""
-    return ts_param_name(spec_id)
+    return naming.ts_namespace_name(spec_id)
 
 
 def service_name(spec: Spec) -> str:
     """The service interface holding the spec's operations: `BillingService`."""
-    return ts_type_name(spec.id) + "Service"
+    return naming.ts_service_name(spec.id)
 
 
 def error_union_name(spec: Spec) -> str:
     """The union of the spec's error classes: `BillingError`."""
-    return ts_type_name(spec.id) + "Error"
+    return naming.ts_error_union_name(spec.id)
 
 
 def package_name(spec_id: str) -> str:
@@ -113,7 +114,7 @@ def type_signature(
 
 def enum_values_name(typedef: TypeDef) -> str:
     """The const array listing an enum's values: `INVOICE_STATUS_VALUES`."""
-    return ts_const_name(typedef.name) + "_VALUES"
+    return naming.ts_enum_values_name(typedef.name)
 
 
 def params_text(params: list[FieldDef], int64: str) -> str:

@@ -31,8 +31,11 @@ def test_same_type_defined_differently_names_both_places(ir: Any) -> None:
 
 def test_identical_definitions_and_qualified_refs_do_not_conflict(ir: Any) -> None:
     a = ir.spec("a", types=[ir.alias("Id", "string"), ir.record("X", {"id": "Id"})])
-    b = ir.spec("b", imports=["a"], types=[ir.alias("Id", "string")])
+    b = ir.spec("b", types=[ir.alias("Id", "string")])
     assert conflicts(ir, a, b) == []
+    # the same type again in a spec that imports `a` hides the imported one: SL205
+    c = ir.spec("c", imports=["a"], types=[ir.alias("Id", "string")])
+    assert [f.rule for f in conflicts(ir, a, c)] == ["SL205"]
 
 
 def test_constant_defined_differently(ir: Any) -> None:

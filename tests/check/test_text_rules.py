@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from specloom.check.lint import lint_workspace
@@ -78,3 +79,23 @@ def test_suppression_comment_parsing() -> None:
     assert s.silences("SL001", 1) and s.silences("SL002", 2) and not s.silences("SL003", 1)
     assert s.silences("SL999", 3)  # no id: every rule, this line and the next
     assert not s.silences("SL001", 5) and s.silences("SL004", 99)
+
+
+def test_sl008_never_suggests_a_path_outside_the_examples_folder(tmp_path: Path) -> None:
+    from specloom.check.lint import lint_workspace
+    from specloom.config import LintConfig
+    from specloom.parse import load_workspace
+
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "spec.md").write_text(
+        "---\nspec: s\n---\n\n# S {#s}\n\nA MUST hold[^../../etc/passwd]. B MUST hold[^a/b].\n"
+        " C MUST hold[^ok1].\n",
+        encoding="utf-8",
+    )
+    found = [f for f in lint_workspace(load_workspace(tmp_path), LintConfig()) if f.rule == "SL008"]
+    by_clause = {f.clause: f.message for f in found}
+    assert "write " in by_clause["ok1"] and "examples/ok1.md" in by_clause["ok1"]
+    for bad in ("../../etc/passwd", "a/b"):
+        assert bad in by_clause, by_clause
+        assert "write " not in by_clause[bad] and "rename the tag" in by_clause[bad]

@@ -141,10 +141,18 @@ def test_folder_without_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert_clean_error(code, output, tmp_path.as_posix(), "no specs in this folder")
 
 
-def test_missing_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    write_spec(tmp_path, "---\nspec: a\nimports: [ghost]\n---\n# A\n", name="a")
-    code, output = run_ir(capsys, str(tmp_path))
-    assert_clean_error(code, output, "a/spec.md:3:", "imports 'ghost'")
+def test_missing_import_is_a_finding_among_the_rest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A missing import no longer aborts the load: lint reports it (SL104, at the imports
+    line) together with every other finding, and exits 1, not 2."""
+    write_spec(tmp_path, "---\nspec: a\nimports: [ghost]\n---\n# A\n\nIt is fast[^a1].\n", "a")
+    with pytest.raises(SystemExit) as exc:
+        main(["lint", str(tmp_path)])
+    out = capsys.readouterr().out
+    assert exc.value.code == 1
+    assert "a/spec.md:3: error SL104 spec a imports 'ghost'" in out
+    assert "SL001" in out and "SL003" in out
 
 
 def test_import_cycle(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

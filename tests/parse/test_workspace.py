@@ -78,10 +78,8 @@ def test_self_import_is_a_cycle(tmp_path: Path) -> None:
 
 def test_single_spec_with_missing_import(tmp_path: Path) -> None:
     top = spec_dir(tmp_path, "top", ["absent"])
-    with pytest.raises(SpecError, match="imports 'absent'") as exc:
-        load_workspace(top)
-    assert exc.value.file == f"{top.as_posix()}/spec.md"
-    assert exc.value.line == 3
+    ws = load_workspace(top)  # loads; lint reports the missing import (SL104) with the rest
+    assert ws.order == ["top"] and ws.specs["top"].imports == ["absent"]
     # load_spec does not resolve imports: one spec parses on its own
     assert load_spec(top).imports == ["absent"]
 
@@ -149,7 +147,8 @@ def test_line_ends_and_bom_do_not_change_the_ir(tmp_path: Path) -> None:
     )
 )
 def test_random_import_graphs(graph: dict[str, list[str]]) -> None:
-    """Any import graph gives a valid dependency order, or a missing-import or cycle error."""
+    """Any import graph gives a valid dependency order (an import of a spec not in the
+    workspace is left to lint's SL104), or a cycle error."""
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         for name, deps in graph.items():
@@ -158,9 +157,9 @@ def test_random_import_graphs(graph: dict[str, list[str]]) -> None:
             ws = load_workspace(root)
         except SpecError as exc:
             assert exc.line == 3 and exc.file is not None
-            assert "import cycle" in exc.message or "which is not in the workspace" in exc.message
+            assert "import cycle" in exc.message
             return
         position = {sid: i for i, sid in enumerate(ws.order)}
         assert sorted(ws.order) == sorted(graph)
         for name, deps in graph.items():
-            assert all(position[d] < position[name] for d in deps if d != name)
+            assert all(position[d] < position[name] for d in deps if d != name and d in graph)

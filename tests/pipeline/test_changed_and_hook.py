@@ -117,7 +117,7 @@ def test_hook_install_writes_and_refuses_foreign_hooks(repo: Path) -> None:
     path = install_hook(repo)
     assert path == repo / ".git" / "hooks" / "pre-commit"
     text = path.read_text()
-    assert MARKER in text and "--changed --since HEAD" in text
+    assert MARKER in text and "build --staged" in text
     assert os.access(path, os.X_OK)
     install_hook(repo)  # our own hook: replaced silently
     push = install_hook(repo, "pre-push", args=["--target", "ir-json"])
@@ -200,5 +200,74 @@ def test_pre_push_hook_builds_everything_first_then_what_changed(
     )
     assert second.returncode != 0
     out = second.stdout + second.stderr
-    assert "other/ir-json blocked" in out
+    assert "other blocked (ir-json)" in out
     assert "common" not in out  # only what changed since the upstream was built
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@example.com",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@example.com",
+}
+
+
+def commit(repo: Path, message: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "commit", "-qm", message],
+        cwd=repo,
+        env={**os.environ, **GIT_ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+DUPLICATE = "\n## Again {#other}\n\nDuplicate MUST fail.\n"
+
+
+@pytest.mark.slow
+def test_pre_commit_checks_the_index_not_the_working_tree(repo: Path) -> None:
+    install_hook(repo, args=["--target", "ir-json"])
+    spec = repo / "specs" / "other" / "spec.md"
+    good = spec.read_text()
+    # staged: a fine edit; unstaged on top: a broken one. The commit passes.
+    spec.write_text(good + "\nMore things MUST work[^oth2].\n")
+    git(repo, "add", ".")
+    spec.write_text(spec.read_text() + DUPLICATE)
+    ok = commit(repo, "fine")
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert not (repo / "output").exists()  # nothing published by the pre-commit check
+    assert not (repo / ".specloom-cache" / "staged").exists()
+    # staged: the broken edit; unstaged on top: the fix. The commit is blocked.
+    git(repo, "add", ".")
+    spec.write_text(good)
+    bad = commit(repo, "broken")
+    assert bad.returncode != 0
+    assert "other blocked (ir-json)" in bad.stdout + bad.stderr
+    assert not (repo / "output").exists()
+
+
+@pytest.mark.slow
+def test_post_commit_publishes_the_committed_tree(repo: Path) -> None:
+    install_hook(repo, "post-commit", args=["--target", "ir-json"])
+    spec = repo / "specs" / "other" / "spec.md"
+    spec.write_text(spec.read_text().replace("title: Other", "title: Committed"))
+    git(repo, "add", ".")
+    spec.write_text(spec.read_text().replace("title: Committed", "title: Not committed"))
+    done = commit(repo, "title")
+    assert done.returncode == 0, done.stderr
+    ir = json.loads((repo / "output" / "other" / "ir-json" / "ir.json").read_text())
+    assert ir["title"] == "Committed"
+    assert ir["path"] == "specs/other/spec.md"  # the same paths as a build at the top
+    # so a build of the (committed) working tree afterwards has nothing to do
+    spec.write_text(spec.read_text().replace("title: Not committed", "title: Committed"))
+    again = subprocess.run(
+        [sys.executable, "-m", "specloom", "build", "-t", "ir-json", "--format", "json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert again.returncode == 0, again.stderr
+    assert {t["status"] for t in json.loads(again.stdout)["targets"]} == {"skipped"}

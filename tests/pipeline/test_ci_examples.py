@@ -50,6 +50,7 @@ def test_pre_commit_hooks_run_real_commands(
         subprocess.run(["git", *args], cwd=tmp_path, env=env, check=True, capture_output=True)
     billing = tmp_path / "specs" / "billing" / "spec.md"
     billing.write_text(billing.read_text().replace("Billing service", "Billing"))
+    subprocess.run(["git", "add", "."], cwd=tmp_path, env=env, check=True)
     for hook in hooks:
         assert {"id", "name", "entry", "language"} <= set(hook), hook
         assert hook["language"] == "python" and hook["pass_filenames"] is False
@@ -62,9 +63,22 @@ def test_pre_commit_hooks_run_real_commands(
             timeout=300,
         )
         assert proc.returncode == 0, f"{hook['id']}: {proc.stdout}{proc.stderr}"
-    # the build hook built the edited spec (and nothing else: common did not change)
-    assert (tmp_path / "output" / "billing" / "ir-json" / "ir.json").is_file()
-    assert not (tmp_path / "output" / "common").exists()
+    # the build hook checked the staged edit and published nothing
+    assert not (tmp_path / "output").exists()
+    build = next(h for h in hooks if h["id"] == "specloom-build")
+    billing.write_text(billing.read_text() + "\n## Again {#billing}\n\nTwice MUST fail.\n")
+    subprocess.run(["git", "add", "."], cwd=tmp_path, env=env, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", *specloom_args(build["entry"])],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "billing blocked (ir-json)" in proc.stdout
+    assert "common" not in proc.stdout  # only the staged change (and its dependents)
 
 
 def test_docs_ci_workflow_commands_are_valid(

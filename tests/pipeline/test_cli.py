@@ -240,3 +240,34 @@ def test_a_skipped_gate_shows_in_build_and_verify_tables(
         assert "NT001: skipped: no tool" in out
     finally:
         registry.unregister_target("no-tool")
+
+
+def test_a_blocking_finding_is_printed_once_per_spec(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = ws / "specs" / "billing" / "spec.md"
+    spec.write_text(spec.read_text().replace("imports: [common]", "imports: [common, ghost]"))
+    code, out, err = cli(
+        capsys, "build", "specs", "-o", "out", "-t", "ir-json", "-t", "docs", "--runner", "local"
+    )
+    assert code == 1 and "Traceback" not in err
+    lines = [ln for ln in out.splitlines() if "imports 'ghost'" in ln]
+    assert len(lines) == 1, out
+    assert lines[0].startswith("billing blocked (ir-json, docs):")
+
+
+def test_schedule_without_a_server_says_nothing_of_serving(ws: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(ws / "prefect-home")
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", "schedule", "specs", "--cron", "0 3 * * *"],
+        cwd=ws,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "PREFECT_API_URL is not set" in proc.stderr
+    assert "serving" not in proc.stdout + proc.stderr

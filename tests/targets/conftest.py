@@ -97,7 +97,7 @@ def _edge_spec() -> Spec:
         "big": 9007199254740993,
         "on": True,
         "index": {"b": [1, 2], "a": []},
-        "id": "0b5d7c4e-8a51-4f0e-9d3a-2f6c1e7b9a40",
+        "id": "00000000-0000-4000-8000-000000000001",
         "mood": "in-between",
     }
     examples = [

@@ -1,0 +1,171 @@
+"""Build what git holds, not the working tree: the index (pre-commit) or HEAD (post-commit).
+
+`build --staged` checks out the index into `<cache>/staged/`, lints and builds the specs the
+commit changes (plus the specs importing them) into a temporary output under the cache, and
+deletes both: nothing is published, and an unstaged edit cannot decide whether a commit
+passes. `build --committed` checks out HEAD into `<cache>/committed/` and builds it into the
+real output: what is published on commit is what was committed.
+
+Both run the build from inside the checked-out tree with the paths relative to it, so the
+IR's source paths (and so the incremental-build hashes) are the same as for a `specloom
+build` run at the repository's top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from specloom.errors import BuildError
+from specloom.model import Workspace
+from specloom.pipeline.build import BuildRequest, BuildResult
+from specloom.pipeline.changed import spec_files
+from specloom.pipeline.stage import remove_tree
+
+STAGED, COMMITTED = "staged", "committed"
+
+
+def git(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
+    """Run git; a clear BuildError when it is missing or fails."""
+    try:
+        proc = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env
+        )
+    except FileNotFoundError:
+        raise BuildError("git is not installed", hint="install git") from None
+    if proc.returncode != 0:
+        raise BuildError(
+            f"git {' '.join(args)} failed: {proc.stderr.strip() or proc.returncode}",
+            file=str(cwd),
+            hint="run inside a git repository (with at least one commit for --committed)",
+        )
+    return proc.stdout
+
+
+def repo_top(cwd: Path) -> Path:
+    """The top folder of the git repository holding `cwd`."""
+    return Path(git(["rev-parse", "--show-toplevel"], cwd).strip())
+
+
+def export_tree(top: Path, what: str, dest: Path, scratch: Path) -> None:
+    """Write the index (`staged`) or HEAD's tree (`committed`) into a fresh `dest`, through a
+    private index file for HEAD so the user's index is never touched."""
+    remove_tree(dest)
+    dest.mkdir(parents=True)
+    prefix = f"{dest.resolve().as_posix()}/"
+    if what == STAGED:
+        git(["checkout-index", "--all", "--force", f"--prefix={prefix}"], top)
+        return
+    index = scratch / "committed.index"
+    env = {**os.environ, "GIT_INDEX_FILE": str(index.resolve())}
+    try:
+        git(["read-tree", "HEAD"], top, env)
+        git(["checkout-index", "--all", "--force", f"--prefix={prefix}"], top, env)
+    finally:
+        index.unlink(missing_ok=True)
+
+
+def staged_files(top: Path) -> set[str]:
+    """Repository-relative paths the commit would change (everything on a first commit)."""
+    has_head = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", "HEAD^{commit}"],
+        cwd=top,
+        capture_output=True,
+        check=False,
+    )
+    if has_head.returncode != 0:
+        return set(git(["ls-files"], top).splitlines())
+    names = git(["diff", "--cached", "--name-only", "--no-renames", "HEAD", "--"], top)
+    return {n for n in names.splitlines() if n}
+
+
+@contextmanager
+def working_in(folder: Path) -> Iterator[None]:
+    """Run with `folder` as the current folder (the build reads paths relative to it)."""
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def changed_spec_ids(files: set[str], ws: Workspace) -> set[str]:
+    """Specs with a changed file (paths relative to the current folder, the checked-out
+    tree's top), plus every spec importing them."""
+    changed = {Path(f).resolve() for f in files}
+    direct = {
+        sid
+        for sid in ws.specs
+        if any(f == r or r in f.parents for f in changed for r in spec_files(ws, sid))
+    }
+    out = set(direct)
+    for sid in direct:
+        out |= ws.dependents(sid)
+    return out
+
+
+def git_build(
+    req: BuildRequest, what: str, build: Callable[[BuildRequest], BuildResult]
+) -> BuildResult:
+    """Run `build(req)` on the index (`staged`: into a temporary output, nothing published,
+    only the specs the commit changes plus their dependents) or on HEAD (`committed`: into
+    the configured output). `req.paths` and `req.output` are relative to the current folder."""
+    from specloom.config import load_config
+    from specloom.pipeline.build import load_workspaces  # (parse: lazily)
+
+    here = Path.cwd()
+    top = repo_top(here)
+    config = load_config(top)
+    paths = [(here / p).resolve() for p in req.paths] or [Path(config.root) / config.specs]
+    rel = [Path(os.path.relpath(p, top)) for p in paths]
+    for r in rel:
+        if r.parts and r.parts[0] == "..":
+            raise BuildError(
+                f"{r} is outside the git repository {top}",
+                hint="name spec folders inside the repository with --staged/--committed",
+            )
+    output = (here / req.output) if req.output else Path(config.root) / config.output
+
+    def run(tree: Path, cache: Path, files: set[str] | None) -> BuildResult:
+        sub = dataclasses.replace(req, paths=rel, cache_dir=cache, changed_since=None)
+        if files is None:
+            return build(dataclasses.replace(sub, output=output.resolve()))
+        scratch = cache / "staged-output"
+        remove_tree(scratch)
+        try:
+            ws = load_workspaces(rel)
+            wanted = changed_spec_ids(files, ws)
+            if req.only_specs is not None:
+                wanted &= req.only_specs
+            return build(dataclasses.replace(sub, output=scratch, only_specs=wanted))
+        finally:
+            remove_tree(scratch)
+
+    return in_tree(what, top, req.cache_dir and (here / req.cache_dir), run)
+
+
+def in_tree(
+    what: str,
+    cwd: Path,
+    cache: Path | None,
+    run: Callable[[Path, Path, set[str] | None], BuildResult],
+) -> BuildResult:
+    """Export `what` (staged/committed) under the cache and call `run(tree, cache, changed)`
+    from inside it; `changed` is the set of repository paths a commit changes (staged only).
+    The exported tree (and, for staged, the caller's temporary output) is deleted after."""
+    top = repo_top(cwd)
+    cache = (cache or top / ".specloom-cache").resolve()
+    cache.mkdir(parents=True, exist_ok=True)
+    tree = cache / what
+    try:
+        export_tree(top, what, tree, cache)
+        files = staged_files(top) if what == STAGED else None
+        with working_in(tree):
+            return run(tree, cache, files)
+    finally:
+        remove_tree(tree)

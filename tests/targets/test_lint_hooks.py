@@ -1,0 +1,164 @@
+"""The targets' lint hooks: what lint flags is what the compilers refuse, the hooks list the
+names the generators declare, and lint never imports a target's generator."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from specloom.targets.rust import RustConfig, RustTarget
+from specloom.targets.rust import gates as rs_gates
+from specloom.targets.rust import lint as rs_lint
+from specloom.targets.typescript import TypeScriptConfig, TypeScriptTarget
+from specloom.targets.typescript import gates as ts_gates
+from specloom.targets.typescript import lint as ts_lint
+
+from specloom.check.lint import lint_workspace
+from specloom.config import LintConfig
+from specloom.findings import Severity
+from specloom.model import Workspace
+from specloom.parse import load_workspace
+from specloom.target import BuildContext
+
+COLLIDING = """---
+spec: svc
+title: Svc
+---
+
+# Svc {#svc}
+
+A thing MUST work[^s1].
+
+```specloom
+types:
+  SvcService:
+    clauses: [s1]
+    fields:
+      a: string
+  Status:
+    clauses: [s1]
+    values: [on, off]
+operations:
+  go:
+    clauses: [s1]
+    params:
+      a: SvcService
+errors:
+  SvcError:
+    clauses: [s1]
+constants:
+  STATUS_VALUES:
+    clauses: [s1]
+    type: int32
+    value: 1
+```
+"""
+
+
+def _workspace(tmp_path: Path, text: str, spec_id: str = "svc") -> Workspace:
+    (tmp_path / "ws" / spec_id).mkdir(parents=True)
+    (tmp_path / "ws" / spec_id / "spec.md").write_text(text, encoding="utf-8")
+    return load_workspace(tmp_path / "ws")
+
+
+def _write(target: TypeScriptTarget | RustTarget, ws: Workspace, spec_id: str, root: Path) -> Path:
+    for f in target.generate(ws.specs[spec_id]):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    return root
+
+
+def _sl112(ws: Workspace, targets: list[str]) -> set[tuple[int | None, str]]:
+    found = lint_workspace(ws, LintConfig(targets=targets))
+    return {(f.line, f.message.split(" becomes ")[0]) for f in found if f.rule == "SL112"}
+
+
+def test_lint_flags_each_collision_for_the_targets_built(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, COLLIDING)
+    ts = _sl112(ws, ["typescript"])
+    assert ts == {(12, "type SvcService"), (25, "error SvcError"), (28, "constant STATUS_VALUES")}
+    assert _sl112(ws, ["rust"]) == {(12, "type SvcService")}
+    assert _sl112(ws, ["ir-json", "docs"]) == set()  # no code target: no such rule applies
+
+
+@pytest.mark.skipif(ts_gates.find_tsc() is None, reason="tsc not installed")
+def test_tsc_refuses_what_lint_flags(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, COLLIDING)
+    ctx = BuildContext(workspace=ws, output_dir=tmp_path / "out", cache_dir=tmp_path / "c")
+    t = TypeScriptTarget(ctx, TypeScriptConfig())
+    root = _write(t, ws, "svc", tmp_path / "out" / "svc" / "typescript")
+    text = " ".join(f.message for f in t.verify(ws.specs["svc"], root) if f.rule == "TS001")
+    for name in ("SvcService", "SvcError", "STATUS_VALUES"):
+        assert re.search(rf"Duplicate identifier '{name}'|'{name}'", text), (name, text)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(rs_gates.find_cargo() is None, reason="cargo not installed")
+def test_cargo_refuses_what_lint_flags(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, COLLIDING)
+    ctx = BuildContext(workspace=ws, output_dir=tmp_path / "out", cache_dir=tmp_path / "c")
+    t = RustTarget(ctx, RustConfig(check_serde=False))
+    root = _write(t, ws, "svc", tmp_path / "out" / "svc" / "rust")
+    found = [f for f in t.verify(ws.specs["svc"], root) if f.severity is Severity.ERROR]
+    # the trait and the struct share a name: rustc resolves `SvcService` to the trait
+    assert any(f.rule == "RS001" and "found a trait" in f.message for f in found), found
+
+
+def test_hooks_list_exactly_what_the_generators_export(specs_dir: Path, tmp_path: Path) -> None:
+    """The hooks' name lists against the declarations in generated code, both ways."""
+    ws = load_workspace(specs_dir)
+    ctx = BuildContext(workspace=ws, output_dir=tmp_path / "out", cache_dir=tmp_path / "c")
+    for sid in ws.order:
+        spec = ws.specs[sid]
+        ts = _write(TypeScriptTarget(ctx, TypeScriptConfig()), ws, sid, tmp_path / sid / "ts")
+        src = "".join((ts / "src" / n).read_text() for n in ("types.ts", "api.ts", "clauses.ts"))
+        exported = set(
+            re.findall(r"^export (?:abstract )?(?:interface|type|class|const) (\w+)", src, re.M)
+        )
+        exported |= set(re.findall(r"^import type \* as (\w+)", src, re.M))
+        assert exported == {d.ident for d in ts_lint.declared(spec)}, sid
+        rs = _write(RustTarget(ctx, RustConfig()), ws, sid, tmp_path / sid / "rs")
+        src = "".join((rs / "src" / n).read_text() for n in ("types.rs", "api.rs", "clauses.rs"))
+        declared = set(re.findall(r"^pub (?:struct|enum|trait|type|const) (\w+)", src, re.M))
+        assert declared == {d.ident for d in rs_lint.declared(spec)}, sid
+
+
+def test_a_spec_named_core_gets_an_escaped_crate(tmp_path: Path) -> None:
+    text = COLLIDING.replace("spec: svc", "spec: core").replace("SvcService", "Thing")
+    text = text.replace("SvcError", "Broken").replace("STATUS_VALUES", "LIMIT")
+    ws = _workspace(tmp_path, text, "core")
+    found = [f for f in lint_workspace(ws, LintConfig(targets=["rust"])) if f.rule == "SL106"]
+    assert any("standard crate `core`" in f.message for f in found)
+    ctx = BuildContext(workspace=ws, output_dir=tmp_path / "out", cache_dir=tmp_path / "c")
+    files = {
+        f.path: f.data.decode() for f in RustTarget(ctx, RustConfig()).generate(ws.specs["core"])
+    }
+    assert 'name = "core_"' in files["Cargo.toml"]
+
+
+def test_lint_imports_no_generator() -> None:
+    code = (
+        "import sys, pathlib\n"
+        "from specloom.check.lint import lint_workspace\n"
+        "from specloom.parse import load_workspace\n"
+        "lint_workspace(load_workspace(pathlib.Path('specs')))\n"
+        "heavy = ('jinja2', 'specloom.targets.typescript.target',"
+        " 'specloom.targets.rust.target', 'prefect', 'openai', 'mkdocs')\n"
+        "bad = [m for m in sys.modules if m.startswith(heavy)]\n"
+        "assert not bad, bad\n"
+        "assert 'specloom.targets.typescript.lint' in sys.modules\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_an_unknown_target_in_the_lint_config_is_an_error(tmp_path: Path) -> None:
+    from specloom.errors import ConfigError
+
+    ws = _workspace(tmp_path, COLLIDING)
+    with pytest.raises(ConfigError, match=r"unknown target.*typscript"):
+        lint_workspace(ws, LintConfig(targets=["typscript"]))
