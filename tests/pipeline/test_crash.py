@@ -86,7 +86,8 @@ def test_kill_after_the_swap_leaves_the_new_version_recorded(subbuild: Any, ir: 
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)["targets"]
     assert [r["status"] for r in rows] == ["skipped"]
-    assert subbuild.run(v2).stdout.count('"skipped"') == 1
+    again = json.loads(subbuild.run(v2).stdout)["targets"]
+    assert [r["status"] for r in again] == ["skipped"]  # (reports also list skipped gates)
 
 
 @pytest.mark.slow
