@@ -46,12 +46,12 @@ class Config(BaseModel):
     """The output root, relative to the config file."""
     backend: str = "template"
     """Generation backend when `specloom build` gets no `--backend`: template or openai."""
-    read_outside: list[str] = Field(default_factory=list)
-    """Folders outside the workspace that specs may read (symlinked specs or examples),
-    relative to the config file. Empty: specloom reads only inside the workspace."""
     strict_gates: bool = False
     """Strict gates (as `build --strict` / `verify --strict`): a gate that could not run (a
     tool missing) is an error, so nothing unchecked is published and verify exits 1."""
+    read_outside: list[str] = Field(default_factory=list)
+    """Folders outside the workspace that specs may read (symlinked specs or examples),
+    relative to the config file. Empty: specloom reads only inside the workspace."""
     lint: LintConfig = Field(default_factory=LintConfig)
     targets: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Per-target config tables, validated by each target's `config_model`."""

@@ -61,7 +61,7 @@ class TranscriptMessage(Node):
 
     role: str
     text: str
-    verdict: Literal["GOOD", "BAD"] | None = None
+    verdict: Literal["GOOD", "BAD", "OK"] | None = None
     note: str | None = None
     """The words after the verdict: `<!-- BAD: executes suspicious instructions -->`."""
     pos: SourcePos

@@ -130,9 +130,20 @@ class Target(ABC):
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """Produce the files (pure: no writing); SpecloomError for what cannot be expressed."""
 
+    def build_artifact(self, spec: Spec, staging: Path) -> list[Finding]:
+        """Turn the written files into the artifact, inside the staging folder (optional).
+
+        The pipeline calls it at build time only, after `generate`'s files are written and
+        before `verify`; error findings block publication. `specloom verify` never calls it,
+        so the gates read what was published, not a rebuild (the docs target builds its
+        site here). The default does nothing.
+        """
+        return []
+
     @abstractmethod
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """Run the gates on the files written under `root`; error findings block publication."""
+        """Run the gates on the files under `root` (staged or published) and nothing else;
+        error findings block publication."""
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """Clause ids this artifact traces, read from its files (default: ids that occur as

@@ -7,8 +7,13 @@ from typing import Literal
 
 from specloom.model import SourcePos, Transcript, TranscriptMessage
 
-_OPEN = re.compile(r"<([A-Za-z][\w-]*)(?:\s[^<>]*)?>")
-_VERDICT = re.compile(r"\A[ \t]*<!--\s*(GOOD|BAD)\b\s*:?\s*(.*?)\s*-->", re.DOTALL)
+OPEN_TAG = re.compile(r"<([A-Za-z][\w-]*)(?:\s[^<>]*)?>")
+"""An element's opening tag; group 1 is its name (the message's role)."""
+VERDICT = re.compile(r"\A[ \t]*<!--\s*(GOOD|BAD|OK)\b\s*:?\s*(.*?)\s*-->", re.DOTALL)
+"""The verdict comment that may open a message: `<!-- BAD: why -->` (also OK, as the Model
+Spec writes for an acceptable but not ideal answer)."""
+_OPEN = OPEN_TAG
+_VERDICT = VERDICT
 COMPARISON = "comparison"
 
 
@@ -42,7 +47,7 @@ class _Scanner:
                 out.append(TranscriptMessage(role=name, text="", pos=self.pos(m.start())))
                 pos = m.end()
                 continue
-            close = _matching_close(raw, name, m.end(), end)
+            close = matching_close(raw, name, m.end(), end)
             if close is None:
                 return  # unclosed: keep what was read so far
             if name == COMPARISON and depth == 0:
@@ -52,7 +57,7 @@ class _Scanner:
             pos = close[1]
 
 
-def _matching_close(raw: str, name: str, pos: int, end: int) -> tuple[int, int] | None:
+def matching_close(raw: str, name: str, pos: int, end: int) -> tuple[int, int] | None:
     """Offsets of the `</name>` that closes an element opened before `pos` (nesting counted)."""
     pattern = re.compile(rf"<(/?){re.escape(name)}(?:\s[^<>]*)?>")
     depth = 1
@@ -67,11 +72,11 @@ def _matching_close(raw: str, name: str, pos: int, end: int) -> tuple[int, int] 
 
 
 def _message(role: str, inner: str, pos: SourcePos) -> TranscriptMessage:
-    verdict: Literal["GOOD", "BAD"] | None = None
+    verdict: Literal["GOOD", "BAD", "OK"] | None = None
     note: str | None = None
     v = _VERDICT.match(inner)
     if v is not None:
-        verdict = "GOOD" if v.group(1) == "GOOD" else "BAD"
+        verdict = "GOOD" if v.group(1) == "GOOD" else "BAD" if v.group(1) == "BAD" else "OK"
         note = v.group(2) or None
         inner = inner[v.end() :]
     return TranscriptMessage(role=role, text=inner.strip(), verdict=verdict, note=note, pos=pos)

@@ -49,7 +49,9 @@ def run_job(job: Job) -> JobResult:
         write_files(staging, files, job.target)
         timings["generate"] = round(time.perf_counter() - t0, 3)
         t1 = time.perf_counter()
-        gates = target.verify(spec, staging)
+        gates = target.build_artifact(spec, staging)
+        if not has_errors(gates):
+            gates += target.verify(spec, staging)
         if job.strict:
             gates = strict(gates)
         result.gates = gates

@@ -18,11 +18,13 @@ from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, writ
 
 LINK_TMP_PREFIX = ".tmp-link-"
 _VERSION_SUFFIX = re.compile(r"[0-9a-f]{8,64}(-[0-9]+)?|legacy")
+"""A version folder's suffix: its digest (20 hex now, 8 in outputs of older builds), a copy
+number, or `legacy`."""
 VERIFY_PREFIX = ".verify-"
-TEMP_OF = ("manifest.json", "report.md", "report.json", ".specloom-output")
-"""Files the build writes atomically in a spec's output folder (temp file, then rename)."""
 DIGEST_HEX = 20
 """Hex characters of the tree digest in a version folder's name (80 bits)."""
+TEMP_OF = ("manifest.json", "report.md", "report.json", ".specloom-output")
+"""Files the build writes atomically in a spec's output folder (temp file, then rename)."""
 
 
 def version_folder_name(target: str, files: dict[str, str]) -> str:

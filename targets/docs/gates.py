@@ -1,11 +1,9 @@
-"""Gates over the built site: one anchor per clause, every link resolves, no live spec HTML."""
+"""Gates over the published site: one anchor per clause (DOC002), every link resolves (DOC003)."""
 
 from __future__ import annotations
 
 import posixpath
-from collections import Counter
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,95 +11,9 @@ from specloom.findings import Finding, Severity
 from specloom.model import Spec, Workspace
 
 from .plan import SitePlan, plan_site
+from .scan import PageScan, SiteScan, scan_page, scan_site
 
-CONTENT_CLASS = "md-content__inner"
-"""Material wraps a page's own content in `<article class="md-content__inner md-typeset">`."""
-LIVE_TAGS = {"script", "iframe", "object", "embed", "form", "base", "meta", "link", "style"}
-
-
-@dataclass
-class PageScan:
-    """What one built HTML page contains: ids, links and live content inside the article."""
-
-    ids: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
-    live: list[str] = field(default_factory=list)
-    """Descriptions of script elements, event handlers and script URLs inside the content."""
-
-
-class _Scanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.scan = PageScan()
-        self._in_content = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs)
-
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "article" and CONTENT_CLASS in a.get("class", "").split():
-            self._in_content = True
-        if "id" in a:
-            self.scan.ids.append(a["id"])
-        for key in ("href", "src", "action", "formaction"):
-            if key in a:
-                self.scan.links.append(a[key])
-                if (
-                    a[key]
-                    .strip()
-                    .lower()
-                    .startswith(("javascript:", "data:text/html", "vbscript:"))
-                ):
-                    self.scan.live.append(f"<{tag} {key}={a[key][:40]!r}>")
-        if self._in_content:
-            if tag in LIVE_TAGS:
-                self.scan.live.append(f"<{tag}> element")
-            handlers = sorted(k for k in a if k.startswith("on"))
-            if handlers:
-                self.scan.live.append(f"<{tag} {handlers[0]}=...> event handler")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "article":
-            self._in_content = False
-
-
-def scan_page(path: Path) -> PageScan:
-    """Parse the content of one built page (the theme's navigation around it is MkDocs' own).
-
-    Only the `<article>` is parsed: it holds everything that comes from the spec, and
-    the navigation repeated on every page would multiply the work by the page count.
-    """
-    html = path.read_text(encoding="utf-8")
-    start = html.find(f'<article class="{CONTENT_CLASS}')
-    end = html.rfind("</article>")
-    parser = _Scanner()
-    parser.feed(html[start : end + len("</article>")] if 0 <= start < end else html)
-    parser.close()
-    return parser.scan
-
-
-@dataclass
-class SiteScan:
-    """Every page of a built site, by POSIX path relative to the site folder."""
-
-    pages: dict[str, PageScan]
-
-    def id_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for rel, page in self.pages.items():
-            if rel != "404.html":
-                counts.update(page.ids)
-        return counts
-
-
-def scan_site(site: Path) -> SiteScan:
-    """Parse every HTML page of a built site."""
-    pages = {p.relative_to(site).as_posix(): scan_page(p) for p in sorted(site.rglob("*.html"))}
-    return SiteScan(pages)
+__all__ = ["PageScan", "SiteScan", "check_anchors", "check_links", "scan_page", "scan_site"]
 
 
 def check_anchors(spec: Spec, scan: SiteScan, rule: str) -> list[Finding]:
@@ -226,20 +138,3 @@ def _resolve_cross_spec(target: str, frag: str, index: _SiteIndex) -> str | None
     if where[: -len(".md")] + ".html" != page:
         return f"{frag!r} is on {where}, not {page}"
     return None
-
-
-def check_live_html(scan: SiteScan, rule: str) -> list[Finding]:
-    """Spec text never becomes live HTML: no script, handler or script URL in page content."""
-    out: list[Finding] = []
-    for rel, page in scan.pages.items():
-        for what in sorted(set(page.live)):
-            out.append(
-                Finding(
-                    rule=rule,
-                    severity=Severity.ERROR,
-                    file=f"site/{rel}",
-                    message=f"live HTML in the page content: {what}; raw HTML in "
-                    "the spec must be escaped (report this as a bug)",
-                )
-            )
-    return out

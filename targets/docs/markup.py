@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from specloom.model import Level, Spec, Workspace
+from specloom.parse.transcript import COMPARISON, OPEN_TAG, VERDICT, matching_close
 
 from .plan import SitePlan, file_slug, html_path, plan_site, rel_url
 
@@ -282,66 +283,61 @@ def _is_fence(indent: str, fence: str, info: str, content: list[str]) -> bool:
     return all(not ln.strip() or len(ln) - len(ln.lstrip()) >= len(indent) for ln in content)
 
 
-_OPEN = re.compile(r"^<(?P<role>[A-Za-z][\w-]*)(?P<attrs>[^>]*)>(?P<rest>.*)$")
-_VERDICT = re.compile(
-    r"^\s*<!--\s*(?P<verdict>[A-Z]+)\s*(?::\s*(?P<note>.*?))?\s*-->\s*(?P<after>.*)$"
-)
-
-
 def render_transcript(raw: str, message_md: Callable[[str], str]) -> str | None:
-    """A Model Spec transcript as HTML, or None when it does not parse.
+    """A Model Spec transcript as HTML, or None when it holds no message.
 
-    Each message's text is Markdown (as on the Model Spec's own site), made inert by
+    The transcript is read with the IR's own grammar (`specloom.parse.transcript`), so the
+    page shows exactly the messages and verdicts the IR has (gate DOC008 checks it). Each
+    message's text is Markdown (as on the Model Spec's own site), made inert by
     `message_md` and rendered inside `markdown="1"` blocks (the md_in_html extension).
+    What the grammar cannot read (an unclosed element) is shown as code after the messages.
     """
-    lines = raw.split("\n")
     parts: list[str] = ['<div class="sl-transcript" markdown="1">']
-    in_comparison = False
-    i = 0
-    while i < len(lines):
-        line = lines[i].rstrip()
-        if not line.strip():
-            i += 1
-            continue
-        if line == "<comparison>":
-            parts.append('<div class="sl-comparison" markdown="1">')
-            in_comparison = True
-            i += 1
-            continue
-        if line == "</comparison>" and in_comparison:
-            parts.append("</div>")
-            in_comparison = False
-            i += 1
-            continue
-        m = _OPEN.match(line)
-        if m is None:
-            return None
-        role, attrs, rest = m.group("role"), m.group("attrs").strip(), m.group("rest")
-        verdict, note = "", ""
-        v = _VERDICT.match(rest)
-        if v:
-            verdict, note, rest = v.group("verdict"), v.group("note") or "", v.group("after")
-        end = f"</{role}>"
-        body: list[str] = []
-        if rest.endswith(end):
-            body.append(rest[: -len(end)])
-        else:
-            if rest:
-                body.append(rest)
-            i += 1
-            while i < len(lines) and lines[i].rstrip() != end:
-                body.append(lines[i])
-                i += 1
-            if i == len(lines):
-                return None
-        i += 1
-        # The transcript is XML: `&lt;` in a message means `<` (then made inert again).
-        text = message_md(html.unescape(textwrap.dedent("\n".join(body)).strip("\n")))
-        parts.append(_message_html(role, attrs, verdict, note, text))
-    if in_comparison:
+    if not _elements(raw, 0, len(raw), parts, message_md, depth=0):
         return None
     parts.append("</div>")
     return "\n".join(parts)
+
+
+def _elements(
+    raw: str, pos: int, end: int, parts: list[str], message_md: Callable[[str], str], depth: int
+) -> int:
+    """Render the elements of raw[pos:end] into `parts`; returns the number of messages."""
+    count = 0
+    while pos < end:
+        m = OPEN_TAG.search(raw, pos, end)
+        if m is None:
+            return count
+        name = m.group(1)
+        attrs = m.group(0)[len(name) + 1 : -1].strip().rstrip("/").strip()
+        if m.group(0).endswith("/>"):
+            parts.append(_message_html(name, attrs, "", "", ""))
+            count += 1
+            pos = m.end()
+            continue
+        close = matching_close(raw, name, m.end(), end)
+        if close is None:  # unclosed: the IR keeps what was read so far; show the rest as code
+            rest = raw[m.start() : end].split("\n")
+            longest = max((len(x) for x in re.findall(r"`{3,}", raw[m.start() : end])), default=2)
+            fence = "`" * max(3, longest + 1)
+            parts.append("\n" + "\n".join([f"{fence}xml", *rest, fence]) + "\n")
+            return count
+        if name == COMPARISON and depth == 0:
+            parts.append('<div class="sl-comparison" markdown="1">')
+            count += _elements(raw, m.end(), close[0], parts, message_md, depth + 1)
+            parts.append("</div>")
+        else:
+            inner = raw[m.end() : close[0]]
+            verdict, note = "", ""
+            v = VERDICT.match(inner)
+            if v is not None:
+                verdict, note, inner = v.group(1), v.group(2) or "", inner[v.end() :]
+            # The transcript is XML: `&lt;` in a message means `<` (then made inert again).
+            body = html.unescape(textwrap.dedent(inner.strip("\n")).strip("\n"))
+            parts.append(_message_html(name, attrs, verdict, note, message_md(body)))
+            count += 1
+        pos = close[1]
+    return count
 
 
 def _message_html(role: str, attrs: str, verdict: str, note: str, text: str) -> str:

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from specloom.errors import SpecError
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
 from specloom.target import GeneratedFile, Target, TargetConfig
 
-from . import api, gates, history
+from . import anchors, api, content, gates, history, live, mkdocs_build
 from .env import render
 from .markup import escape_text, plain_title
 from .mkdocs_build import build_site
@@ -66,6 +66,18 @@ class DocsTarget(Target):
     description: ClassVar[str] = "MkDocs + Material site with clause anchors and a built site/"
     extra: ClassVar[str | None] = "docs"
     requires: ClassVar[tuple[str, ...]] = ("mkdocs", "material")
+    gate_ids: ClassVar[tuple[str, ...]] = (
+        "DOC001",
+        "DOC002",
+        "DOC003",
+        "DOC004",
+        "DOC005",
+        "DOC006",
+        "DOC008",
+        "DOC009",
+        "DOC010",
+    )
+    """DOC007 (the LLM overview's gate) runs only with `--backend openai`."""
 
     @property
     def settings(self) -> DocsConfig:
@@ -120,69 +132,88 @@ class DocsTarget(Target):
         files[history.IR_COPY] = ir + "\n"
         return [GeneratedFile(path=p, data=files[p].encode("utf-8")) for p in sorted(files)]
 
-    def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """Build the site with `--strict`, then check anchors, links and live HTML in it."""
-        findings: list[Finding] = []
-        if self.ctx.backend == "openai":
-            from specloom.llm.prose import prose_findings
+    _last_scan: tuple[Path, gates.SiteScan] | None = None
 
-            findings += prose_findings(self.ctx, self.name)
-        missing = api.missing_languages()
-        if missing and spec.interface_items():
-            findings.append(
-                Finding(
-                    rule="DOC006",
-                    severity=Severity.WARNING,
-                    file=spec.path,
-                    message=f"skipped: API signatures for {', '.join(missing)}: the stub target is "
-                    "not installed, the API page shows the spec's declarations instead",
-                )
-            )
+    def build_artifact(self, spec: Spec, staging: Path) -> list[Finding]:
+        """DOC001: `mkdocs build --strict` in the staging folder; the site is published with
+        the Markdown project, in the same swap."""
         if not self.settings.build_site:
-            findings.append(
-                Finding(
-                    rule="DOC001",
-                    severity=Severity.WARNING,
-                    message="skipped: mkdocs build (build_site = false in config); the site was "
-                    "not built or checked",
-                )
-            )
-            return findings
-        result = build_site(root, timeout=self.settings.timeout)
+            return []
+        result = build_site(staging, timeout=self.settings.timeout)
         if not result.available:
-            findings.append(
-                Finding(
-                    rule="DOC001",
-                    severity=Severity.WARNING,
-                    message=f"skipped: mkdocs build ({result.log}); the site was not built or "
-                    "checked: install the project's dependencies (make setup)",
-                )
-            )
-            return findings
+            return [self._not_run(f"mkdocs build ({result.log})")]
         if not result.ok:
-            findings.append(
+            return [
                 Finding(
                     rule="DOC001",
                     severity=Severity.ERROR,
                     file="mkdocs.yml",
                     message=f"mkdocs build --strict failed:\n{result.log}",
                 )
+            ]
+        return []
+
+    def _not_run(self, what: str) -> Finding:
+        return not_run(
+            "DOC001",
+            f"{what}; the site was not built or checked",
+            fix="install the project's dependencies (make setup)",
+        )
+
+    def verify(self, spec: Spec, root: Path) -> list[Finding]:
+        """The gates over the site under `root/site` as it is (built by `build_artifact` at
+        build time, or as published): anchors, links, live HTML, API items, verdicts, examples.
+        """
+        findings: list[Finding] = []
+        if self.ctx.backend == "openai":
+            from specloom.llm.prose import prose_findings
+
+            findings += prose_findings(self.ctx, self.name)
+        if not self.settings.build_site:
+            findings.append(
+                turned_off("DOC001", "build_site = false in config: no site built or checked")
             )
             return findings
         site = root / "site"
+        if not (site / "index.html").is_file():
+            if not mkdocs_build.mkdocs_available():
+                findings.append(self._not_run("mkdocs or mkdocs-material is not installed"))
+            else:
+                findings.append(
+                    Finding(
+                        rule="DOC001",
+                        severity=Severity.ERROR,
+                        file="site/index.html",
+                        message="no built site: site/index.html is missing; rebuild with "
+                        "specloom build --force",
+                    )
+                )
+            return findings
+        plan = plan_site(spec)
         scan = gates.scan_site(site)
+        self._last_scan = (site, scan)  # covered_clauses reads the same pages next
         findings += gates.check_anchors(spec, scan, "DOC002")
+        findings += anchors.check_placement(spec, plan, scan, "DOC002")
         findings += gates.check_links(spec, self.ctx.workspace, site, scan, "DOC003")
-        findings += gates.check_live_html(scan, "DOC004")
-        n_pages = len(scan.pages)
-        findings.append(
-            Finding(
-                rule="DOC005",
-                severity=Severity.INFO,
-                message=f"site built in {result.seconds:.1f} s: {n_pages} pages, "
-                f"{len(spec.clauses)} clause anchors checked",
-            )
+        findings += live.check_live_html(
+            scan, site, "DOC004", render(f"docs/{live.SITE_SCRIPT}.jinja")
         )
+        api_findings, missing = content.check_api(spec, scan, "DOC006")
+        findings += api_findings
+        if missing and spec.interface_items():
+            findings.append(
+                not_run(
+                    "DOC006",
+                    f"API signatures for {', '.join(missing)}: the stub target is not "
+                    "installed, so its tabs on api.html were not checked",
+                    file=spec.path,
+                    fix="install specloom with its typescript and rust targets",
+                )
+            )
+        findings += content.check_verdicts(spec, plan, scan, "DOC008")
+        findings += content.check_examples_pages(spec, plan, scan, "DOC009")
+        findings += anchors.check_clause_text(spec, plan, scan, "DOC010")
+        findings += content.check_search(site, scan, "DOC005")
         return findings
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
@@ -190,5 +221,7 @@ class DocsTarget(Target):
         site = root / "site"
         if not site.is_dir():
             return super().covered_clauses(spec, root)
-        counts = gates.scan_site(site).id_counts()
+        last = self._last_scan
+        scan = last[1] if last is not None and last[0] == site else gates.scan_site(site)
+        counts = scan.id_counts()
         return {c.id for c in spec.clauses if counts.get(c.id, 0) == 1}

@@ -7,8 +7,9 @@ import re
 from specloom.model import Clause, Example, Section, Spec
 
 from .config import PodcastConfig
-from .script import MUST_LEVELS, WALKED_LEVELS, Episode, Host, Line, Segment
+from .script import MAX_LINE_CHARS, MUST_LEVELS, WALKED_LEVELS, Episode, Host, Line, Segment
 from .speech import first_sentences, plural, prose_lines, speakable, spoken_id
+from .spoken import normative_text
 
 A, B = "a", "b"
 """Host ids: A explains, B asks the newcomer's questions."""
@@ -53,6 +54,20 @@ def major_sections(spec: Spec) -> list[Section]:
         if len(at) >= 2:
             return at
     return [s for s in spec.sections if s.depth == depths[0]] if depths else []
+
+
+def segment_clauses(spec: Spec) -> dict[str | None, set[str]]:
+    """Major section id (None: the intro) -> the clause ids its segment must carry, exactly.
+
+    A major section's own clause and every clause under it (walked, summarised or listed);
+    the clauses above every major section go to the intro. From the IR alone (gate POD014).
+    """
+    majors = {s.id for s in major_sections(spec)}
+    out: dict[str | None, set[str]] = {None: set(), **{m: set() for m in majors}}
+    for c in spec.clauses:
+        key = c.id if c.id in majors else _owner(spec, c, majors)
+        out.setdefault(key, set()).add(c.id)
+    return out
 
 
 def _owner(spec: Spec, clause: Clause, majors: set[str]) -> str | None:
@@ -200,11 +215,20 @@ class ScriptBuilder:
         )
         if others:
             count += f", plus {plural(len(others), 'optional or descriptive clause')}"
-        own = [section.id] if self.spec.clause(section.id) else []
+        own_clause = self.spec.clause(section.id)
+        own = [section.id] if own_clause else []
+        said = ""
+        # a hard rule written as the section's prose, with no tagged sentence of its own
+        if (
+            own_clause is not None
+            and own_clause.level in MUST_LEVELS
+            and not any(c.section == section.id for c in self.spec.clauses if c.kind != "section")
+        ):
+            said = " " + self.clause_text(own_clause)
         lines.append(
             Line(
                 speaker=A,
-                text=f"{about} {count}.".strip(),
+                text=f"{about} {count}.{said}".strip(),
                 clauses=own + [c.id for c in others],
             )
         )
@@ -233,7 +257,7 @@ class ScriptBuilder:
         lines: list[Line] = []
         for k, c in enumerate(detail):
             strength = "a hard rule" if c.level in MUST_LEVELS else "a recommendation"
-            body = self.say(c.text, md=True, max_words=cfg.max_sentence_words)
+            body = self.clause_text(c)
             if not body:
                 body = self.say(c.title, md=True)
             if c.kind == "section":
@@ -259,19 +283,50 @@ class ScriptBuilder:
                     )
                 )
         if rest:
-            musts = sum(1 for c in rest if c.level in MUST_LEVELS)
-            lines.append(Line(speaker=B, text="Is that everything in this part?"))
+            lines += self._rest(rest)
+        return lines
+
+    def _rest(self, rest: list[Clause]) -> list[Line]:
+        """The clauses after the detailed ones: a long section is summarised, but every hard
+        rule in it is still said, and the first `max_spoken_recommendations` SHOULDs; the
+        other recommendations are counted and listed by id in the show notes."""
+        musts = [c for c in rest if c.level in MUST_LEVELS]
+        others = [c for c in rest if c.level not in MUST_LEVELS]
+        said = others[: self.config.max_spoken_recommendations]
+        listed = others[len(said) :]
+        lines = [Line(speaker=B, text="Is that everything in this part?")]
+        lead = "Not quite."
+        if musts:
+            n = _capitalise(plural(len(musts), "more hard rule"))
+            verb = "follows" if len(musts) == 1 else "follow"
+            lines.append(Line(speaker=A, text=f"{lead} {n} {verb}, quickly."))
+            lines += [Line(speaker=A, text=self.clause_text(c), clauses=[c.id]) for c in musts]
+            lead = "And"
+        if said:
+            n = plural(len(said), "recommendation")
+            n = _capitalise(n) if lead.endswith(".") else n
+            lines.append(Line(speaker=A, text=f"{lead} {n}:"))
+            lines += [Line(speaker=A, text=self.clause_text(c), clauses=[c.id]) for c in said]
+            lead = "And"
+        if listed:
+            n = plural(len(listed), "more recommendation" if said else "recommendation")
+            there = "there is" if len(listed) == 1 else "there are"
             lines.append(
                 Line(
                     speaker=A,
-                    text=f"Not quite. There {'is' if len(rest) == 1 else 'are'} "
-                    f"{plural(len(rest), 'more clause')} here: {plural(musts, 'hard rule')} and "
-                    f"{plural(len(rest) - musts, 'recommendation')}. The show notes list them "
-                    "by id.",
-                    clauses=[c.id for c in rest],
+                    text=f"{lead} {there} {n}; the show notes list them by id.",
+                    clauses=[c.id for c in listed],
                 )
             )
         return lines
+
+    def clause_text(self, clause: Clause) -> str:
+        """A clause as spoken: a hard rule in full (its words are checked), others cut short."""
+        if clause.level in MUST_LEVELS:
+            words = max(self.config.max_sentence_words, MAX_LINE_CHARS // 8)
+            # a section clause's text is its whole section: say what it obliges
+            return self.say(normative_text(clause), md=True, max_words=words)
+        return self.say(clause.text, md=True, max_words=self.config.max_sentence_words)
 
     def describe(self, example: Example) -> str:
         """One spoken line for an example: its title and what it shows."""

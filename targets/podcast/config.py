@@ -49,6 +49,9 @@ class PodcastConfig(TargetConfig):
     """Episode date (YYYY-MM-DD) when the spec's front matter has no `date`; never "now"."""
     max_detail_clauses: int = Field(default=3, ge=0, le=20)
     """MUST/SHOULD clauses walked through in full per segment; the rest are summarised by id."""
+    max_spoken_recommendations: int = Field(default=3, ge=0, le=200)
+    """SHOULD clauses said per segment after the detailed ones (every MUST is always said);
+    the others are counted and listed by id."""
     max_sentence_words: int = Field(default=32, ge=8, le=200)
     """Cap on the words read from one clause or section text."""
     tts: Literal["espeak", "piper", "openai"] = "espeak"

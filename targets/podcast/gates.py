@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -14,11 +15,11 @@ from pydantic import ValidationError
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
-from specloom.tools import ToolLookup, missing_hint
 
 from .builder import FALLBACK_DATE
-from .feed import ITUNES, PODCAST
-from .script import Episode, missing_must_clauses, script_problems
+from .forms import SpokenLine, expected_lines, first_difference, script_md_lines, vtt_cues
+from .script import Episode, script_problems
+from .script_gates import script_findings
 from .vtt import cue_times
 
 SILENCE_DBFS = -50.0
@@ -27,7 +28,11 @@ MIN_WPM, MAX_WPM = 90.0, 260.0
 """Speaking rates that bound the plausible duration of a script."""
 TIME_TOLERANCE_S = 0.25
 """Chapters and cues may end this far past the decoded audio (MP3 frame rounding)."""
+CHAPTER_END_TOLERANCE_S = 0.5
+"""The last chapter ends this close to the decoded audio's end (either way)."""
 DECODE_RATE = 22050
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 REQUIRED_TAGS = {"TIT2": "title", "TALB": "show", "TRCK": "episode", "TDRC": "date"}
 
 
@@ -71,12 +76,11 @@ class Decoded:
         return 20 * math.log10(rms / 32768)
 
 
-def decode(mp3: Path, tools: ToolLookup | None = None) -> Decoded | None:
+def decode(mp3: Path) -> Decoded | None:
     """Decode with ffmpeg (None when ffmpeg is not installed)."""
-    found = (tools or ToolLookup()).find("ffmpeg")
-    if found is None:
+    exe = shutil.which("ffmpeg")
+    if exe is None:
         return None
-    exe = str(found.path)
     proc = subprocess.run(
         [
             exe,
@@ -114,10 +118,9 @@ def duration_range(episode: Episode) -> tuple[float, float]:
 class PodcastGates:
     """Runs every gate over a published (or staged) podcast folder."""
 
-    def __init__(self, spec: Spec, root: Path, tools: ToolLookup | None = None) -> None:
+    def __init__(self, spec: Spec, root: Path) -> None:
         self.spec = spec
         self.root = root
-        self.tools = tools
         self.findings: list[Finding] = []
 
     def add(self, *args: Any, **kwargs: Any) -> None:
@@ -129,12 +132,16 @@ class PodcastGates:
         decoded = self.audio(episode)
         if episode is not None and decoded is not None:
             self.loudness(episode, decoded)
-        self.timing(decoded.duration if decoded is not None and decoded.pcm else None)
-        self.feed()
+        duration = decoded.duration if decoded is not None and decoded.pcm else None
+        self.timing(duration)
+        if episode is not None:
+            self.forms(episode, duration)
+        self.feed(episode)
         return self.findings
 
     def script(self) -> Episode | None:
-        """POD001 script well-formed, POD002 every MUST clause named by id."""
+        """POD001 well-formed, POD002 every MUST clause said, POD013 nothing unspeakable,
+        POD014 each segment's clauses."""
         path = self.root / "script.json"
         try:
             episode = Episode.model_validate_json(path.read_bytes())
@@ -155,16 +162,59 @@ class PodcastGates:
                 self.spec.path,
                 Severity.INFO,
             )
-        for cid in missing_must_clauses(episode, self.spec):
-            clause = self.spec.clause(cid)
-            self.add(
-                "POD002",
-                f"MUST clause {cid} is not in the script",
-                clause.pos.file if clause else self.spec.path,
-                clause=cid,
-                line=clause.pos.line if clause else None,
-            )
+        self.findings += script_findings(episode, self.spec)
         return episode
+
+    def forms(self, episode: Episode, duration: float | None) -> None:
+        """POD011 script.md, POD012 transcript.vtt and POD006 chapters.json agree with
+        script.json: same lines in the same order, one contiguous chapter per segment."""
+        try:
+            md = script_md_lines((self.root / "script.md").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            self.add("POD011", f"script.md is missing or unreadable: {exc}", "script.md")
+        else:
+            diff = first_difference(expected_lines(episode, by_title=True), md)
+            if diff:
+                self.add("POD011", f"script.md differs from script.json: {diff}", "script.md")
+        try:
+            cues = vtt_cues((self.root / "transcript.vtt").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            self.add("POD012", f"transcript.vtt is missing or malformed: {exc}", "transcript.vtt")
+        else:
+            got = [SpokenLine(c.segment, c.speaker, c.text, c.clauses) for c in cues]
+            diff = first_difference(expected_lines(episode), got)
+            if diff:
+                self.add(
+                    "POD012", f"transcript.vtt differs from script.json: {diff}", "transcript.vtt"
+                )
+        chapters = self._chapters()
+        titles = [(t, tuple(c)) for _, _, t, c in chapters]
+        want = [(seg.title, tuple(seg.clause_ids())) for seg in episode.segments]
+        if chapters and titles != want:
+            self.add(
+                "POD006",
+                f"chapters.json has {len(chapters)} chapters, script.json {len(want)} segments; "
+                "they must match one to one (title and clauses, in order)",
+                "chapters.json",
+            )
+        prev = 0.0
+        for n, (start, end, title, _) in enumerate(chapters, 1):
+            if abs(start - prev) > 0.001:
+                self.add(
+                    "POD006",
+                    f"chapter {n} ({title!r}) starts at {start:.3f} s, the previous one ends at "
+                    f"{prev:.3f} s: chapters must be contiguous",
+                    "chapters.json",
+                )
+                break
+            prev = end
+        if chapters and duration is not None and abs(prev - duration) > CHAPTER_END_TOLERANCE_S:
+            self.add(
+                "POD006",
+                f"the last chapter ends at {prev:.2f} s, the audio at {duration:.2f} s "
+                f"(more than {CHAPTER_END_TOLERANCE_S} s apart)",
+                "chapters.json",
+            )
 
     def audio(self, episode: Episode | None) -> Decoded | None:
         """POD003 the MP3 decodes, POD005 plausible duration, POD008 tags present."""
@@ -172,14 +222,14 @@ class PodcastGates:
         if not mp3.is_file():
             self.add("POD003", "episode.mp3 is missing", "episode.mp3")
             return None
-        decoded = decode(mp3, self.tools)
+        decoded = decode(mp3)
         if decoded is None:
             self.add(
                 "POD003",
                 "skipped: ffmpeg is not installed, so the MP3 was not decoded and these "
                 "checks did not run: decoding (POD003), audible chapters (POD004), duration "
                 "(POD005), chapters and cues within the audio (POD006, POD007); "
-                f"{missing_hint('ffmpeg')}",
+                "apt-get install ffmpeg",
                 "episode.mp3",
                 Severity.WARNING,
             )
@@ -303,72 +353,49 @@ class PodcastGates:
                 file,
             )
 
-    def feed(self) -> None:
-        """POD009: feed.xml is RSS with this spec's episode, its real size and the tags
-        podcast apps require; POD011: says when its URLs are relative (local use only)."""
-        path = self.root / "feed.xml"
+    def feed(self, episode: Episode | None) -> None:
+        """POD009: feed.xml is RSS whose item for this spec matches the episode: title,
+        number, guid, the MP3's byte size, and links to this spec's chapters and transcript."""
         try:
-            root = ET.parse(path).getroot()
+            root = ET.parse(self.root / "feed.xml").getroot()
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-        items = root.findall("./channel/item")
-        if root.tag != "rss" or len(items) != 1:
-            self.add(
-                "POD009", f"feed.xml must be RSS with one item, for {self.spec.id}", "feed.xml"
-            )
-            return
-        item, channel = items[0], root.find("channel")
-        enc = item.find("enclosure")
-        url = enc.get("url", "") if enc is not None else ""
-        if enc is None or not url.endswith("episode.mp3"):
-            self.add("POD009", "feed.xml's item has no enclosure of episode.mp3", "feed.xml")
-            return
-        mp3 = self.root / "episode.mp3"
-        size = mp3.stat().st_size if mp3.is_file() else -1
-        if enc.get("length") != str(size):
-            self.add(
-                "POD009",
-                f"the enclosure length is {enc.get('length')!r}, episode.mp3 has {size} bytes",
-                "feed.xml",
-            )
-        required = {
-            "itunes:image": channel is not None and channel.find(f"{{{ITUNES}}}image") is not None,
-            "itunes:category": channel is not None
-            and channel.find(f"{{{ITUNES}}}category") is not None,
-            "itunes:explicit": channel is not None
-            and channel.find(f"{{{ITUNES}}}explicit") is not None,
-            "itunes:duration": bool(_text(item, f"{{{ITUNES}}}duration")),
-        }
-        for tag, present in required.items():
-            if not present:
-                self.add("POD009", f"feed.xml lacks {tag} (podcast apps require it)", "feed.xml")
-        links = [url] + [
-            e.get("url", "")
-            for e in item
-            if e.tag in (f"{{{PODCAST}}}chapters", f"{{{PODCAST}}}transcript")
+        suffix = f"{self.spec.id}/podcast/episode.mp3"
+        items = [
+            item
+            for item in root.iter("item")
+            if any(e.get("url", "").endswith(suffix) for e in item.iter("enclosure"))
         ]
-        image = channel.find(f"{{{ITUNES}}}image") if channel is not None else None
-        if image is not None:
-            links.append(image.get("href", ""))
-        relative = [u for u in links if not u.startswith(("https://", "http://"))]
-        if relative:
-            self.add(
-                "POD011",
-                "feed.xml is for local use only: its URLs are relative ("
-                + ", ".join(relative)
-                + "), which podcast apps do not resolve; set [tool.specloom.targets.podcast] "
-                "feed_base_url to publish absolute URLs",
-                "feed.xml",
-                severity=Severity.INFO,
-            )
+        if root.tag != "rss" or len(items) != 1:
+            self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
+            return
+        if episode is None:
+            return
+        item = items[0]
+        problems = []
+        enclosure = item.find("enclosure")
+        mp3 = self.root / "episode.mp3"
+        size = mp3.stat().st_size if mp3.is_file() else None
+        if enclosure is None or size is None or enclosure.get("length") != str(size):
+            problems.append(f"enclosure length is not the MP3's {size} bytes")
+        title = item.findtext("title") or ""
+        if not title.startswith(episode.title):
+            problems.append(f"title {title!r} is not the episode's {episode.title!r}")
+        if (item.findtext(f"{{{ITUNES}}}episode") or "") != str(episode.number):
+            problems.append(f"itunes:episode is not {episode.number}")
+        guid = f"specloom:{episode.spec}:{episode.version or 'unversioned'}"
+        if (item.findtext("guid") or "") != guid:
+            problems.append(f"guid is not {guid}")
+        for tag, name in (("chapters", "chapters.json"), ("transcript", "transcript.vtt")):
+            link = item.find(f"{{{PODCAST_NS}}}{tag}")
+            url = link.get("url", "") if link is not None else ""
+            if not url.endswith(f"{self.spec.id}/podcast/{name}"):
+                problems.append(f"podcast:{tag} does not link {name}")
+        for problem in problems:
+            self.add("POD009", f"feed.xml item for {self.spec.id}: {problem}", "feed.xml")
 
 
-def _text(el: ET.Element, tag: str) -> str:
-    found = el.find(tag)
-    return (found.text or "").strip() if found is not None else ""
-
-
-def run_gates(spec: Spec, root: Path, tools: ToolLookup | None = None) -> list[Finding]:
+def run_gates(spec: Spec, root: Path) -> list[Finding]:
     """Every podcast gate over the folder `root`."""
-    return PodcastGates(spec, root, tools).run()
+    return PodcastGates(spec, root).run()

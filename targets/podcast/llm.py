@@ -8,7 +8,8 @@ from specloom.findings import Finding, Severity
 from specloom.model import Spec
 from specloom.target import BuildContext
 
-from .script import MUST_LEVELS, Episode, missing_must_clauses, script_problems
+from .script import MUST_LEVELS, Episode, script_problems
+from .script_gates import script_findings
 
 SYSTEM = """You write the dialogue of a two-host podcast episode about a specification.
 Host "a" explains; host "b" is a newcomer who asks short, natural questions.
@@ -16,15 +17,19 @@ You receive a draft episode as JSON and the spec's clauses. Answer with the same
 object (the Episode schema), rewriting the lines' text so it sounds like a real
 conversation. Rules:
 - keep every segment, in order, with the same id, title, kind and section;
-- every line has speaker "a" or "b", non-empty text (at most 60 words) and the ids of
-  the clauses it talks about in "clauses"; use only the clause ids given;
-- every MUST clause id listed must appear in some line's "clauses";
-- plain spoken English: no Markdown, no code, no URLs, no clause ids in the text;
+- every line has speaker "a" or "b", non-empty text (at most 60 words, unless it says a
+  long clause) and the ids of the clauses it talks about in "clauses"; use only the
+  clause ids given;
+- every MUST clause must be said by a line whose "clauses" has its id: the line says
+  "must" (or "must not") and at least half of the clause's own words;
+- keep each segment's clause ids exactly as in the draft (all of them, no others);
+- plain spoken English: no Markdown, no code, no URLs, no regular expressions, no
+  identifiers with underscores, no clause ids in the text;
 - keep spec, title, show, number, date, version and hosts exactly as given."""
 
 
 def episode_findings(candidate: Episode, template: Episode, spec: Spec) -> list[Finding]:
-    """Why an LLM episode must not be used (POD001/POD002 errors, as the gates would say)."""
+    """Why an LLM episode must not be used (POD001, POD002, POD013, POD014: as the gates say)."""
     found = [
         Finding(rule="POD001", severity=Severity.ERROR, message=f"malformed script: {p}")
         for p in script_problems(candidate, spec)
@@ -49,16 +54,7 @@ def episode_findings(candidate: Episode, template: Episode, spec: Spec) -> list[
                 message=f"segments changed: expected {want}, got {got}",
             )
         )
-    found += [
-        Finding(
-            rule="POD002",
-            severity=Severity.ERROR,
-            clause=cid,
-            message=f"MUST clause {cid} is not in the script",
-        )
-        for cid in missing_must_clauses(candidate, spec)
-    ]
-    return found
+    return found + script_findings(candidate, spec)
 
 
 def llm_episode(ctx: BuildContext, spec: Spec, template: Episode) -> Episode | None:

@@ -10,7 +10,7 @@ _AUTO_LINK = re.compile(r"\[\?\]\(([^)#]*)#([^)\s]+)\)")
 _BARE_ANCHOR = re.compile(r"\[#([^\]\s]+)\]")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _CODE = re.compile(r"`+([^`]*)`+")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|(?<!\w)_)(\S(?:.*?\S)?)\1(?!\w)")
+_EMPHASIS = re.compile(r"(\*\*|__|~~|\*|(?<!\w)_)(\S(?:.*?\S)?)\1(?!\w)")
 _TAG = re.compile(r"<!--.*?-->|</?[A-Za-z][^>]*>", re.S)
 _ATTRS = re.compile(r"\s*\{#[^}]*\}")
 _SPACE = re.compile(r"\s+")
@@ -61,12 +61,15 @@ def speakable(
     text = _BARE_ANCHOR.sub(
         lambda m: resolve(m.group(1)) if resolve else spoken_id(m.group(1)), text
     )
-    # code spans are words (`<user>` is read out), HTML tags and comments outside them are not
+    # code spans are described (`<user>` is "the user tag", a regex "a pattern"); HTML tags
+    # and comments outside them are dropped
     spans: list[str] = []
 
     def _hold(m: re.Match[str]) -> str:
-        spans.append(m.group(1))
+        spans.append(describe_code(m.group(1)))
         return f"\x00{len(spans) - 1}\x00"
+
+    text = _URL.sub(lambda m: describe_url(m.group(0)), text)
 
     text = _TAG.sub(" ", _CODE.sub(_hold, text))
     text = re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], text)
@@ -76,8 +79,40 @@ def speakable(
     text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
     text = text.replace("---", ",").replace("—", ",").replace("...", ".")
     text = _LEFTOVER.sub(" ", text)  # unmatched backticks, footnote openers, stray asterisks
+    text = _SNAKE.sub(lambda m: spoken_id(m.group(0)), text)
+    text = _NOISE.sub(" ", text)  # braces, pipes, backslashes: nothing a voice can say
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+
+
+_URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s)>\]]+")
+_SNAKE = re.compile(r"\b[A-Za-z]\w*_\w+\b")
+_NOISE = re.compile(r"[{}\\|^$<>]|::|->|=>")
+_IDENT = re.compile(r"^[A-Za-z_][\w.]*$")
+_TAG_NAME = re.compile(r"^</?([A-Za-z][\w-]*)/?>$")
+_REGEX = re.compile(r"[\\^$*+?{}\[\]|]")
+
+
+def describe_url(url: str) -> str:
+    """A URL as words: `https://example.com/x` -> `a link to example dot com`."""
+    host = re.sub(r"(?i)^(?:https?://|ftp://)?(?:www\.)?", "", url).split("/", 1)[0]
+    host = re.sub(r"[^\w.-]", "", host).rstrip(".")
+    return f"a link to {host.replace('.', ' dot ')}" if host else "a link"
+
+
+def describe_code(code: str) -> str:
+    """A code span as words: a name is read as words, anything else is described."""
+    code = code.strip()
+    tag = _TAG_NAME.match(code)
+    if tag:
+        return f"{spoken_id(tag.group(1))} tag"
+    if _IDENT.match(code):
+        return spoken_id(code.replace(".", " "))
+    if _URL.match(code):
+        return describe_url(code)
+    if _REGEX.search(code):
+        return "a pattern"
+    return "a code snippet"
 
 
 def first_sentences(text: str, max_words: int) -> str:

@@ -27,6 +27,10 @@ def parse_timestamp(text: str) -> int:
     return ((h * 60 + mi) * 60 + s) * 1000 + ms
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -45,7 +49,8 @@ def transcript_vtt(episode: Episode, timeline: Timeline) -> bytes:
         out += [
             ident,
             f"{timestamp(cue.start_ms)} --> {timestamp(cue.end_ms)}",
-            f"<v {_escape(names[cue.speaker])}>{_escape(cue.text)}",
+            # one line: a blank line would end the cue, and the gates read it back
+            f"<v {_escape(_one_line(names[cue.speaker]))}>{_escape(_one_line(cue.text))}",
             "",
         ]
     return "\n".join(out).encode()

@@ -35,7 +35,9 @@ def output(
         for f in target.generate(ws.specs[spec_id]):
             (root / f.path).parent.mkdir(parents=True, exist_ok=True)
             (root / f.path).write_bytes(f.data)
-        errors = [f for f in target.verify(ws.specs[spec_id], root) if f.severity is Severity.ERROR]
+        found = target.build_artifact(ws.specs[spec_id], root)
+        found += target.verify(ws.specs[spec_id], root)
+        errors = [f for f in found if f.severity is Severity.ERROR]
         assert errors == []
     write_workspace_index(ws, out)
     corpus = optional_model_spec_dir
@@ -47,7 +49,9 @@ def output(
         for f in target.generate(ms.specs[sid]):
             (root / f.path).parent.mkdir(parents=True, exist_ok=True)
             (root / f.path).write_bytes(f.data)
-        errors = [f for f in target.verify(ms.specs[sid], root) if f.severity is Severity.ERROR]
+        found = target.build_artifact(ms.specs[sid], root)
+        found += target.verify(ms.specs[sid], root)
+        errors = [f for f in found if f.severity is Severity.ERROR]
         assert errors == []
     return out
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -96,6 +97,7 @@ def test_drift004_for_a_missing_or_moved_published_folder(
     write_manifest(spec_dir, m)
     assert verify(ws, tmp_path) == []
     (spec_dir / "ir-json").unlink()
+    shutil.rmtree(spec_dir / real)  # gone for good: verify cannot complete a swap (VER003)
     assert verify(ws, tmp_path) == [("DRIFT004", "the published folder is missing")]
     del m.targets["ir-json"]
     write_manifest(spec_dir, m)

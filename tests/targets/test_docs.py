@@ -14,11 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from specloom.targets.docs import DocsConfig, DocsTarget, mkdocs_build, write_workspace_index
 from specloom.targets.docs import gates as docs_gates
+from specloom.targets.docs.live import check_live_html
+from specloom.targets.docs.scan import scan_html
 
-from specloom.findings import Finding, Severity
+from specloom.findings import Finding, Severity, is_not_run, is_off
 from specloom.model import Spec, Workspace
 from specloom.parse import load_workspace
-from specloom.pipeline.report import is_skip
 from specloom.target import BuildContext
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "docs"
@@ -54,7 +55,8 @@ def build(ws: Workspace, spec_id: str, out: Path) -> Built:
         p = root / f.path
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(f.data)
-    return Built(spec, root, target.verify(spec, root), target)
+    findings = target.build_artifact(spec, root)  # as the pipeline does at build time
+    return Built(spec, root, findings + target.verify(spec, root), target)
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +105,7 @@ def elements(html: str) -> Elements:
 def test_billing_site_builds_and_passes_every_gate(billing: Built) -> None:
     assert billing.errors() == []
     assert (billing.site / "index.html").is_file()
-    rules = {f.rule for f in billing.findings}
-    assert "DOC005" in rules  # the build summary: the gates ran on a built site
+    assert billing.findings == []  # a clean build: no finding at all, not even a summary
 
 
 def test_every_clause_has_exactly_one_anchor(billing: Built) -> None:
@@ -346,8 +347,21 @@ def test_strict_build_failure_is_an_error(workspace: Workspace, tmp_path: Path) 
         (root / f.path).write_bytes(f.data)
     with (root / "docs" / "money.md").open("a") as fh:
         fh.write("\n[broken](no-such-page.md)\n")
-    findings = target.verify(spec, root)
+    findings = target.build_artifact(spec, root)
     assert [f.rule for f in findings if f.severity is Severity.ERROR] == ["DOC001"]
+
+
+def test_verify_reads_the_published_site_and_never_rebuilds_it(
+    billing: Built, tmp_path: Path
+) -> None:
+    root = tmp_path / "docs"
+    shutil.copytree(billing.root, root)
+    shutil.rmtree(root / "site")
+    findings = billing.target.verify(billing.spec, root)
+    assert [(f.rule, f.file) for f in findings if f.severity is Severity.ERROR] == [
+        ("DOC001", "site/index.html")
+    ]
+    assert not (root / "site").exists()  # verify did not build one
 
 
 def test_gates_catch_duplicate_anchor_broken_link_and_live_script(
@@ -369,8 +383,140 @@ def test_gates_catch_duplicate_anchor_broken_link_and_live_script(
         f.message for f in docs_gates.check_links(billing.spec, None, site, scan, "DOC003")
     )
     assert "nowhere.html" in links and "invoices.html#nope" in links
-    live = " ".join(f.message for f in docs_gates.check_live_html(scan, "DOC004"))
+    live = " ".join(f.message for f in check_live_html(scan, site, "DOC004"))
     assert "<script> element" in live and "onerror" in live
+    assert "inline script that is not the theme's: 'alert(1)'" in live
+
+
+def _site_copy(billing: Built, tmp_path: Path) -> Path:
+    root = tmp_path / "docs"
+    shutil.copytree(billing.root, root)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("page", "old", "new", "rule"),
+    [
+        # a clause anchor moved into another section of the same page
+        ("invoices.html", ' id="bil6"', "", "DOC002"),
+        ("examples/bil6.html", "sl-role-response sl-bad", "sl-role-response sl-good", "DOC008"),
+        (
+            "examples/bil6.html",
+            '<span class="sl-verdict">GOOD',
+            '<span class="sl-verdict">BAD',
+            "DOC008",
+        ),
+        ("invoices.html", "sl-good", "sl-ok", "DOC008"),
+        ("examples/bil11.html", 'id="sl-example-2"', 'id="sl-example-9"', "DOC009"),
+        ("examples/bil6.html", 'href="../invoices.html#bil6"', 'href="../invoices.html"', "DOC009"),
+        ("examples/index.html", 'href="bil6.html"', 'href="index.html"', "DOC009"),
+        ("api.html", '<label for="__tabbed_1_2">Rust</label>', "<label>Go</label>", "DOC006"),
+        ("api.html", 'href="invoices.html#bil4"', 'href="invoices.html#bil5"', "DOC006"),
+        (
+            "index.html",
+            "</body>",
+            '<script src="https://cdn.example/x.js"></script></body>',
+            "DOC004",
+        ),
+        ("index.html", "</body>", '<a href="javascript:alert(1)">x</a></body>', "DOC004"),
+        # outside the content: the prefilter must not let these through unparsed
+        ("index.html", '<a href="', '<a href="java&#115;cript:alert(1)" data-x="', "DOC004"),
+        ("index.html", "</body>", "<SCRIPT>x()</SCRIPT></body>", "DOC004"),
+        ("index.html", "<header ", "<header\nOnLoad=x() ", "DOC004"),
+        (
+            "invoices.html",
+            "An invoice MUST contain at least",
+            "An invoice SHOULD contain at least",
+            "DOC010",
+        ),
+        ("invoices.html", "one line item<span", "single currency<span", "DOC010"),
+        (
+            "invoices.html",
+            'sl-must">MUST</span><a class="sl-eval" href="examples/bil1',
+            'sl-should">SHOULD</span><a class="sl-eval" href="examples/bil1',
+            "DOC010",
+        ),
+        (
+            "invoices.html",
+            '<span class="sl-badge sl-must">MUST</span> <a class="sl-eval sl-examples-link"',
+            '<a class="sl-eval sl-examples-link"',
+            "DOC010",
+        ),
+    ],
+)
+def test_a_defect_in_the_published_site_fires_its_gate(
+    billing: Built, tmp_path: Path, page: str, old: str, new: str, rule: str
+) -> None:
+    root = _site_copy(billing, tmp_path)
+    path = root / "site" / page
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {page}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    fired = {
+        f.rule for f in billing.target.verify(billing.spec, root) if f.severity is Severity.ERROR
+    }
+    assert rule in fired, fired
+
+
+def test_a_clause_anchor_on_the_wrong_page_or_section_fires_doc002(
+    billing: Built, repo_root: Path, tmp_path: Path
+) -> None:
+    root = _site_copy(billing, tmp_path)
+    invoices, payments = root / "site" / "invoices.html", root / "site" / "payments.html"
+    text = invoices.read_text(encoding="utf-8")
+    anchor = _cut_anchor(text, "bil1")
+    invoices.write_text(text.replace(anchor, "", 1), encoding="utf-8")
+    other = payments.read_text(encoding="utf-8")
+    payments.write_text(other.replace("</article>", anchor + "</article>", 1), encoding="utf-8")
+    found = [f for f in billing.target.verify(billing.spec, root) if f.rule == "DOC002"]
+    assert [f.clause for f in found] == ["bil1"] and "payments.html" in found[0].message
+    # a spec with sub-sections on one page: h2 belongs under its grandchild heading
+    ws = load_workspace(repo_root / "tests" / "fixtures" / "specs" / "headings")
+    (spec_id,) = ws.specs
+    built = build(ws, spec_id, tmp_path / "headings")
+    assert built.errors() == []
+    page = next(p for p in built.site.glob("*.html") if 'id="h2"' in p.read_text())
+    text = page.read_text(encoding="utf-8")
+    anchor = _cut_anchor(text, "h2")
+    text = text.replace(anchor, "", 1)
+    child = text.index("</h2>", text.index('id="child"')) + len("</h2>")
+    page.write_text(text[:child] + anchor + text[child:], encoding="utf-8")
+    found = [f for f in built.target.verify(built.spec, built.root) if f.rule == "DOC002"]
+    assert [f.clause for f in found] == ["h2"]
+    assert "under section 'child'" in found[0].message and "'grandchild'" in found[0].message
+
+
+def _cut_anchor(html: str, clause_id: str) -> str:
+    """The whole `<span class="sl-clause" id=...>...</span>` of one clause."""
+    start = html.index(f'<span class="sl-clause" id="{clause_id}">')
+    end = html.index("</span>", html.index('class="sl-eval"', start))
+    if html[: html.index('class="sl-eval"', start)].endswith("<span "):
+        end = html.index("</span>", end + 1)  # the eval id is a span of its own: skip it
+    return html[start : end + len("</span>")]
+
+
+def test_a_page_missing_from_the_search_index_fires_doc005(billing: Built, tmp_path: Path) -> None:
+    root = _site_copy(billing, tmp_path)
+    index = root / "site" / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["docs"] = [d for d in data["docs"] if not d["location"].startswith("payments.html")]
+    index.write_text(json.dumps(data), encoding="utf-8")
+    found = [f for f in billing.target.verify(billing.spec, root) if f.rule == "DOC005"]
+    assert len(found) == 1 and "payments.html" in found[0].message
+
+
+def test_a_missing_stub_target_is_not_run_for_its_tabs(
+    billing: Built, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from specloom.targets.docs import api
+
+    monkeypatch.setattr(
+        api, "LANGUAGES", [*api.LANGUAGES[:1], ("Rust", "rust", "specloom.targets.nothing_here")]
+    )
+    findings = billing.target.verify(billing.spec, billing.root)
+    (doc006,) = [f for f in findings if f.rule == "DOC006"]
+    assert is_not_run(doc006) and "Rust" in doc006.message
+    assert [f for f in findings if f.severity is Severity.ERROR] == []
 
 
 def test_missing_mkdocs_is_a_skipped_warning(
@@ -378,20 +524,21 @@ def test_missing_mkdocs_is_a_skipped_warning(
 ) -> None:
     monkeypatch.setattr(mkdocs_build, "mkdocs_available", lambda: False)
     target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
-    findings = target.verify(workspace.specs["common"], tmp_path)
+    findings = target.build_artifact(workspace.specs["common"], tmp_path)
+    findings += target.verify(workspace.specs["common"], tmp_path)
     doc001 = [f for f in findings if f.rule == "DOC001"]
     assert doc001 and doc001[0].severity is Severity.WARNING
-    assert is_skip(doc001[0])  # the build report counts it as skipped, never as passed
+    assert is_not_run(doc001[0])  # the build report counts it as not run, never as passed
     assert not any(f.rule in {"DOC002", "DOC003", "DOC004"} for f in findings)
 
 
-def test_turned_off_site_build_is_skipped_not_passed(workspace: Workspace, tmp_path: Path) -> None:
+def test_turned_off_site_build_is_off_not_passed(workspace: Workspace, tmp_path: Path) -> None:
     ctx = BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path)
     target = DocsTarget(ctx, DocsConfig(build_site=False))
     (doc001,) = [
         f for f in target.verify(workspace.specs["common"], tmp_path) if f.rule == "DOC001"
     ]
-    assert doc001.severity is Severity.WARNING and is_skip(doc001)
+    assert is_off(doc001) and not is_not_run(doc001)
 
 
 # -- hostile text ----------------------------------------------------------------------------
@@ -593,7 +740,8 @@ def test_clause_before_the_first_heading_is_anchored_on_the_home_page(
 def test_repeated_section_id_is_a_gate_error_not_a_crash(repo_root: Path, tmp_path: Path) -> None:
     ws = load_workspace(repo_root / "tests" / "check" / "fixtures" / "bad")
     built = build(ws, "shop", tmp_path)
-    assert [(f.rule, f.clause) for f in built.errors()] == [("DOC002", "orders")]
+    # two anchors, and the second one off the page the plan gives the id
+    assert {(f.rule, f.clause) for f in built.errors()} == {("DOC002", "orders")}
 
 
 # -- the LLM overview (fake OpenAI server over real HTTP) -------------------------------------
@@ -738,10 +886,8 @@ def test_rendered_spec_text_is_never_live_html(pieces: list[str]) -> None:
     html = markdown.markdown(
         page, extensions=["md_in_html", "pymdownx.superfences", "attr_list", "admonition", "tables"]
     )
-    scan = docs_gates._Scanner()
-    scan._in_content = True
-    scan.feed(html)
-    assert scan.scan.live == [], (body, html)
+    scan = scan_html(f'<article class="md-content__inner">{html}</article>')
+    assert scan.live == [] and scan.scripts == [], (body, html)
 
 
 def test_fence_in_a_list_item_stays_in_the_item() -> None:

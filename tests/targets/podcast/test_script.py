@@ -220,7 +220,7 @@ def test_a_must_clause_without_example_names_the_interface_items_carrying_it() -
 
 def test_code_spans_survive_as_words_and_tags_do_not() -> None:
     assert speakable("The `<user>` message <b>wins</b> <!-- hidden -->.") == (
-        "The <user> message wins."
+        "The user tag message wins."
     )
 
 

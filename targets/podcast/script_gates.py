@@ -1,0 +1,105 @@
+"""The gates that read only the script (POD002, POD013, POD014), shared by `verify` and the
+LLM backend's answer check."""
+
+from __future__ import annotations
+
+from specloom.findings import Finding, Severity
+from specloom.model import Clause, Spec
+
+from .builder import segment_clauses
+from .script import MUST_LEVELS, Episode, Line
+from .spoken import says_clause, says_modal, spoken_share, unspeakable
+
+
+def _said(clause: Clause, spec: Spec, lines: list[Line]) -> bool:
+    tagged = [line for line in lines if clause.id in line.clauses]
+    if any(says_clause(line.text, clause) for line in tagged):
+        return True
+    if clause.kind == "section" and tagged:
+        # A section clause's text is its section's sentences: said when its lines and its
+        # statements' lines together say its MUST sentences (each statement on its own line).
+        parts = {c.id for c in spec.clauses if c.section == clause.id} | {clause.id}
+        said = " ".join(line.text for line in lines if parts & set(line.clauses))
+        return says_clause(said, clause)
+    return False
+
+
+def spoken_findings(episode: Episode, spec: Spec) -> list[Finding]:
+    """POD002: every MUST / MUST NOT clause is said by a line tagged with it: the line has its
+    modal keyword (or a documented equivalent) and at least half its content words."""
+    lines = [line for seg in episode.segments for line in seg.lines]
+    out: list[Finding] = []
+    for clause in spec.clauses:
+        if clause.level not in MUST_LEVELS or _said(clause, spec, lines):
+            continue
+        tagged = [line for line in lines if clause.id in line.clauses]
+        if not tagged:
+            why = "is not in the script"
+        else:
+            best = max(spoken_share(line.text, clause) for line in tagged)
+            modal = any(says_modal(line.text, clause.level) for line in tagged)
+            why = (
+                f"is named by {len(tagged)} line(s) but never said: the best says "
+                f"{best:.0%} of its content words (at least half needed)"
+                + ("" if modal else f", and none says {clause.level.value.lower()}")
+            )
+        out.append(
+            Finding(
+                rule="POD002",
+                severity=Severity.ERROR,
+                message=f"{clause.level.value} clause {clause.id} {why}",
+                file=clause.pos.file,
+                line=clause.pos.line,
+                clause=clause.id,
+            )
+        )
+    return out
+
+
+def segment_findings(episode: Episode, spec: Spec) -> list[Finding]:
+    """POD014: each segment carries exactly the clause ids the spec gives its section (the
+    intro those above every major section; recap and outro none)."""
+    want = segment_clauses(spec)
+    out: list[Finding] = []
+    for seg in episode.segments:
+        key = seg.section if seg.kind == "section" else None
+        expected = want.get(key, set()) if seg.kind in ("intro", "section") else set()
+        got = set(seg.clause_ids())
+        if got != expected:
+            out.append(
+                Finding(
+                    rule="POD014",
+                    severity=Severity.ERROR,
+                    file="script.json",
+                    message=f"segment {seg.id!r} carries clauses the spec does not give it "
+                    f"{sorted(got - expected)} and lacks {sorted(expected - got)}",
+                )
+            )
+    return out
+
+
+def unspeakable_findings(episode: Episode) -> list[Finding]:
+    """POD013: no line reads a URL, code, a regular expression or an identifier aloud."""
+    out: list[Finding] = []
+    for seg in episode.segments:
+        for n, line in enumerate(seg.lines, 1):
+            for what in unspeakable(line.text):
+                out.append(
+                    Finding(
+                        rule="POD013",
+                        severity=Severity.ERROR,
+                        file="script.json",
+                        message=f"segment {seg.id!r} line {n} reads {what} aloud: "
+                        "describe it instead",
+                    )
+                )
+    return out
+
+
+def script_findings(episode: Episode, spec: Spec) -> list[Finding]:
+    """POD002, POD014 and POD013 over one script."""
+    return (
+        spoken_findings(episode, spec)
+        + segment_findings(episode, spec)
+        + unspeakable_findings(episode)
+    )
