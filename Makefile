@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/$(VENV)/tools/node_modules/.bin:$(PATH)
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 
-.PHONY: setup build test lint typecheck fmt bench clean
+.PHONY: setup build test test-lowest lint typecheck fmt bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -21,6 +21,10 @@ test: setup
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -n 2 --dist loadgroup
+
+## The lowest allowed direct dependencies of the core and of each extra (uv from PyPI).
+test-lowest: setup
+	$(PY) scripts/test_lowest.py
 
 lint:
 	$(VENV)/bin/ruff check .

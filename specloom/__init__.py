@@ -2,14 +2,6 @@
 
 from __future__ import annotations
 
+from specloom._version import __version__
 
-def __getattr__(name: str) -> str:
-    # Lazy: importlib.metadata costs ~0.1 s at start-up, and `specloom lint` has a 1 s budget.
-    if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            return version("specloom")
-        except PackageNotFoundError:  # a source tree without an install
-            return "0.0.0"
-    raise AttributeError(f"module 'specloom' has no attribute {name!r}")
+__all__ = ["__version__"]

@@ -1,5 +1,5 @@
 """`python -m specloom` runs the CLI."""
 
-from specloom.cli.main import main
+from specloom.cli.entry import main
 
 main()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -48,7 +49,8 @@ def test_init_workspace_builds_the_core_targets(tmp_path: Path) -> None:
     res = specloom(tmp_path, "build", "-t", "ir-json", "-t", "typescript", "-t", "tutorial")
     assert res.returncode == 0, res.stdout + res.stderr
     assert (tmp_path / "output" / "todo" / "typescript" / "src" / "api.ts").is_file()
-    assert "skipped" not in (tmp_path / "output" / "todo" / "report.md").read_text()
+    report = json.loads((tmp_path / "output" / "todo" / "report.json").read_text())
+    assert report["ok"] is True, report  # no gate left unrun (tsc found)
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

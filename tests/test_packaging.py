@@ -78,8 +78,12 @@ def site(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
+_BUILD_LOG: list[str] = []
+"""stderr of the wheel build (setuptools' warnings), for test_wheel_build_has_no_warnings."""
+
+
 def _build_wheel(out: Path) -> None:
-    subprocess.run(
+    proc = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -97,6 +101,29 @@ def _build_wheel(out: Path) -> None:
         text=True,
         timeout=300,
     )
+    _BUILD_LOG.append(proc.stderr)
+
+
+@pytest.mark.slow
+def test_wheel_build_has_no_warnings_and_ships_the_license(wheel: Path) -> None:
+    assert _BUILD_LOG, "the wheel fixture did not build"
+    log = _BUILD_LOG[-1]
+    assert not [
+        w
+        for w in (
+            "would be ignored",
+            "BuildBackendWarning",
+            "SetuptoolsWarning",
+            "SetuptoolsDeprecationWarning",
+        )
+        if w in log
+    ], log
+    names = zipfile.ZipFile(wheel).namelist()
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
+    assert "specloom/scaffold/specs/todo/spec.md" in names
+    meta = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith("METADATA"))).decode()
+    assert "Project-URL: Changelog," in meta and "Classifier: Typing :: Typed" in meta
+    assert "Provides-Extra: docs" in meta and "Provides-Extra: all" in meta
 
 
 @pytest.mark.slow

@@ -6,15 +6,16 @@ import json
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn
-from rich.table import Table
 
-from specloom.pipeline.build import BuildRequest, BuildResult
+if TYPE_CHECKING:  # rich and the pipeline load only when a build runs (start-up time)
+    from rich.console import Console
+    from rich.progress import TaskID
+    from rich.table import Table
+
+    from specloom.pipeline.build import BuildRequest, BuildResult
 
 
 class Runner(StrEnum):
@@ -59,6 +60,8 @@ class ProgressView:
     LABEL: ClassVar[dict[str, str]] = {"run": "running", "skip": "skipped", "blocked": "blocked"}
 
     def __init__(self, console: Console) -> None:
+        from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -95,6 +98,8 @@ class ProgressView:
 
 def summary_table(result: BuildResult) -> Table:
     """spec, target, status, time, gates."""
+    from rich.table import Table
+
     table = Table(title=f"build: {result.output.as_posix()} ({result.seconds:.2f} s)")
     for col in ("spec", "target", "status", "time (s)", "gates"):
         table.add_column(col)
@@ -119,6 +124,8 @@ def run(
     quiet: bool,
 ) -> BuildResult:
     """Run the build with the chosen runner, showing progress on stderr unless quiet."""
+    from rich.console import Console
+
     err = Console(stderr=True)
     view = ProgressView(err)
     progress = None if quiet else view
@@ -144,6 +151,9 @@ def _report(result: BuildResult, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.as_dict(), indent=2, sort_keys=True))
     else:
+        from rich.console import Console  # lazily: start-up time (issue 14)
+        from rich.markup import escape
+
         out = Console(highlight=False, soft_wrap=True)
         for w in result.warnings:
             out.print(f"[yellow]warning:[/] {escape(w)}", markup=True)
@@ -151,6 +161,9 @@ def _report(result: BuildResult, fmt: OutputFormat) -> None:
             out.print("nothing to build (no spec selected)")
         else:
             out.print(summary_table(result))
+        for r in result.rows:
+            if r.status == "built":  # every rebuild names what changed
+                out.print(f"{r.spec}/{r.target} built: {r.reason}", markup=False)
         print_problems(out, result)
 
 
@@ -238,6 +251,9 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
+
+        from specloom.pipeline.build import BuildRequest
+
         req = BuildRequest(
             paths=list(paths or []),
             output=output,
@@ -255,10 +271,8 @@ def register(app: typer.Typer) -> None:
             return run(r, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
 
         if staged or committed:
-            if (staged and committed) or changed:
-                raise typer.BadParameter("use one of --staged, --committed and --changed")
-            if watch:
-                raise typer.BadParameter("--watch rebuilds the workspace, not --staged/--committed")
+            if (staged and committed) or changed or watch:
+                raise typer.BadParameter("use one of --staged, --committed, --changed and --watch")
             from specloom.pipeline.staged import COMMITTED, STAGED, git_build
 
             if staged and output is not None:
@@ -276,6 +290,8 @@ def register(app: typer.Typer) -> None:
 def print_problems(out: Console, result: BuildResult) -> None:
     """Failed targets with their gate errors; blocked targets once per spec and reason (a
     check finding blocks every target of a spec: print it once, not once per target)."""
+    from rich.markup import escape
+
     blocked: dict[tuple[str, str], list[str]] = {}
     for r in result.rows:
         if r.status == "blocked":

@@ -14,11 +14,14 @@ import tempfile
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from specloom.check.diff import SpecDiff, diff_specs
 from specloom.errors import SpecloomError
+
+if TYPE_CHECKING:  # the checker loads only when the command runs (start-up time)
+    from specloom.check.diff import SpecDiff
 
 
 class DiffFormat(StrEnum):
@@ -87,6 +90,7 @@ def _resolve(arg: str, stack: ExitStack) -> tuple[Path, Path | None, str]:
 
 def run_diff(old: str, new: str, fmt: DiffFormat) -> tuple[str, bool]:
     """The rendered diff and whether the version bump covers the changes."""
+    from specloom.check.diff import diff_specs
     from specloom.parse import load_spec
 
     with ExitStack() as stack:

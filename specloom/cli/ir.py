@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from specloom.model import Level, Spec, Workspace
+if TYPE_CHECKING:  # the models load only when a command runs (start-up time)
+    from specloom.model import Spec, Workspace
 
 
 def register(app: typer.Typer) -> None:
@@ -24,6 +26,7 @@ def ir(
     ),
 ) -> None:
     """Print the parsed IR: a Spec for a spec path, a Workspace for a folder of specs."""
+    from specloom.model import Spec
     from specloom.parse import load_spec, load_workspace
     from specloom.parse.source import file_errors
     from specloom.parse.workspace import is_spec_path
@@ -48,6 +51,8 @@ def print_summary(specs: list[Spec]) -> None:
     """One rich table per spec: sections, clauses by level, interface and examples."""
     from rich.console import Console
     from rich.table import Table
+
+    from specloom.model import Level
 
     console = Console(highlight=False)
     for spec in specs:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from specloom.findings import Finding, has_errors
+if TYPE_CHECKING:  # the models load only when a command runs (start-up time)
+    from specloom.findings import Finding
 
 
 class LintFormat(StrEnum):
@@ -25,6 +27,7 @@ def run_lint(paths: list[Path], fmt: LintFormat) -> tuple[str, bool]:
     from specloom.check.lint import lint_workspace
     from specloom.check.render import render_json, render_sarif, render_text
     from specloom.config import load_config
+    from specloom.findings import has_errors
     from specloom.parse import load_workspace
 
     cfg = load_config(paths[0] if paths else None)

@@ -13,7 +13,6 @@ import importlib
 import sys
 
 import typer
-from rich.console import Console
 
 from specloom.errors import SpecloomError
 
@@ -41,8 +40,6 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
 )
-
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @app.callback(invoke_without_command=True)
@@ -84,11 +81,18 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="specloom")
     except SpecloomError as exc:
-        err_console.print(str(exc), markup=False)
+        _err(str(exc))
         sys.exit(getattr(exc, "exit_code", 2))
     except OSError as exc:  # one that no command turned into a SpecloomError: still no traceback
-        err_console.print(str(os_error(exc)), markup=False)
+        _err(str(os_error(exc)))
         sys.exit(2)
+
+
+def _err(text: str) -> None:
+    """Print to stderr through rich (imported only when there is something to say)."""
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False, soft_wrap=True).print(text, markup=False)
 
 
 def os_error(exc: OSError) -> SpecloomError:

@@ -7,8 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 
 class OutputFormat(StrEnum):
@@ -40,15 +38,26 @@ def register(app: typer.Typer) -> None:
             help="A gate that could not run (a tool missing) is an error, exit 1 "
             "(also \\[tool.specloom] strict_gates = true).",
         ),
+        force: bool = typer.Option(
+            False, "--force", help="Run every gate; reuse no stored gate result."
+        ),
     ) -> None:
         """Check each version folder's digest (INT001), compare published files with the
         manifest (DRIFT00x) and re-run the gates; exit 1 on any error. A gate that could not
-        run makes `ok` false (and is an error with --strict)."""
+        run makes `ok` false (and is an error with --strict). Gate results are reused when
+        everything they read is unchanged (--force: run them all)."""
+        from rich.console import Console
+        from rich.table import Table
+
         from specloom.pipeline.report import is_skip
         from specloom.pipeline.verify import run_verify
 
         rows = run_verify(
-            list(paths or []), output, list(target) if target else None, strict_gates=strict
+            list(paths or []),
+            output,
+            list(target) if target else None,
+            strict_gates=strict,
+            reuse=not force,
         )
         bad = any(r.status != "ok" for r in rows)
         if fmt is OutputFormat.json:
@@ -68,6 +77,7 @@ def register(app: typer.Typer) -> None:
                 style = STYLE.get(r.status, "")
                 skipped = sum(1 for f in r.findings if f.severity != "error" and is_skip(f))
                 status = f"{r.status} ({skipped} skipped)" if skipped else r.status
+                status += " (reused)" if r.reused else ""
                 table.add_row(r.spec, r.target, f"[{style}]{status}[/]", str(len(r.findings)))
             out.print(table)
             for r in rows:

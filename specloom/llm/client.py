@@ -19,6 +19,19 @@ from specloom.llm.usage import UsageLedger
 if TYPE_CHECKING:
     import openai
 
+
+def openai_module() -> Any:
+    """The `openai` package, or a clear error naming the extra that installs it."""
+    try:
+        import openai
+    except ModuleNotFoundError:
+        raise BuildError(
+            "the openai backend needs the openai package, which is not installed",
+            hint="pip install 'specloom[llm]', or use the template backend",
+        ) from None
+    return openai
+
+
 log = logging.getLogger("specloom.llm")
 
 T = TypeVar("T", bound=BaseModel)
@@ -104,7 +117,7 @@ class LlmClient:
     # -- the openai client ------------------------------------------------------------
     def _client(self) -> openai.OpenAI:
         if self._openai is None:
-            import openai  # lazily: `specloom lint` must never import openai
+            openai = openai_module()  # lazily: `specloom lint` must never import openai
 
             key = self.config.key()
             if key is None:
@@ -136,7 +149,7 @@ class LlmClient:
     # -- structured chat --------------------------------------------------------------
     def structured(self, messages: Sequence[Message], schema: type[T], *, target: str) -> T:
         """The model's answer to `messages`, parsed into `schema`; cached; usage to `target`."""
-        import openai
+        openai = openai_module()
 
         cfg = self.config
         key = request_key(cfg.model, messages, schema, cfg.temperature)
@@ -271,7 +284,7 @@ class LlmClient:
         response_format: str = "wav",
     ) -> bytes:
         """Audio bytes for `text` from `/audio/speech`, with the same timeout and backoff."""
-        import openai
+        openai = openai_module()
 
         last: Exception | None = None
         for attempt in range(self.config.max_retries + 1):

@@ -6,6 +6,7 @@ import heapq
 from pathlib import Path
 
 from specloom.errors import SpecError
+from specloom.gcpause import gc_paused
 from specloom.model import Spec, Workspace
 from specloom.parse.frontmatter import FrontMatter, split_front_matter
 from specloom.parse.sandbox import configured_outside, reading_within, workspace_root
@@ -20,7 +21,7 @@ def load_workspace(path: Path, *, read_outside: list[Path] | None = None) -> Wor
     Only files inside that workspace folder (or `read_outside`, by default the configured
     `[tool.specloom] read_outside`) are read, symlinks resolved.
     """
-    with file_errors(path):
+    with file_errors(path), gc_paused():
         allowed = configured_outside(path) if read_outside is None else read_outside
         with reading_within([workspace_root(path), *allowed]):
             return _load(path)

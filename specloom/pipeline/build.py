@@ -29,10 +29,11 @@ from specloom.pipeline.plan import (
     Job,
     JobResult,
     PlanEntry,
-    code_digest,
+    code_files,
+    input_parts,
     is_fresh,
-    job_input_hash,
     make_target,
+    parts_hash,
 )
 from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
 from specloom.pipeline.registry import TargetInfo, available_targets, resolve_targets
@@ -148,12 +149,26 @@ def named_specs(ws: Workspace, paths: list[Path]) -> set[str]:
     return out
 
 
+def as_given_from_here(path: Path) -> Path:
+    """`path` relative to the current folder when it lies below it, else as it is.
+
+    The IR keeps source paths as they were given and targets print them (the docs' source
+    links), so `specloom build`, `specloom build specs/billing` and `specloom build
+    $PWD/specs/billing` must name the same file the same way, or each would rebuild what
+    the other built.
+    """
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except (ValueError, OSError):
+        return path
+
+
 def resolve_request(req: BuildRequest, config: Config) -> tuple[list[Path], Path, Path]:
     """(paths, output root, cache folder) with the config's defaults filled in."""
     root = Path(config.root)
     if root.is_absolute() and root == Path.cwd():
         root = Path()  # relative paths: the IR (and its hashes) as for `specloom build specs`
-    paths = req.paths or [root / config.specs]
+    paths = [as_given_from_here(p) for p in (req.paths or [root / config.specs])]
     output = req.output if req.output is not None else root / config.output
     cache = req.cache_dir if req.cache_dir is not None else root / ".specloom-cache"
     return paths, output, cache
@@ -226,7 +241,7 @@ def run_build(
     ):
         plan: list[PlanEntry] = []
         manifests: dict[str, Manifest | None] = {}
-        code = {cls.name: code_digest(cls) for cls in classes}
+        code = {cls.name: code_files(cls) for cls in classes}
         known = {cls.name for cls in classes} | set(available_targets())
         for sid in spec_ids:
             m = manifests[sid] = read_manifest(spec_dirs[sid])
@@ -237,10 +252,12 @@ def run_build(
             for cls in classes:
                 raw = config.targets.get(cls.name, {})
                 t = make_target(cls, ws, output, cache, backend, settings, raw)
+                parts = input_parts(t, sid, code[cls.name]) if sid not in blocked else {}
                 job = Job(
                     spec_id=sid,
                     target=t.name,
-                    input_hash=job_input_hash(t, sid, code[cls.name]) if sid not in blocked else "",
+                    input_hash=parts_hash(t.name, parts) if parts else "",
+                    inputs=parts,
                     workspace=ws,
                     output_dir=output.resolve(),  # workers (Dask) may not share our cwd
                     cache_dir=cache.resolve(),
@@ -300,7 +317,7 @@ def _plan_one(
     sid = job.spec_id
     if sid in blocked:
         return PlanEntry(sid, t.name, "blocked", blocked[sid])
-    fresh, why = is_fresh(manifest, spec_dir, t, job.input_hash)
+    fresh, why = is_fresh(manifest, spec_dir, t, job.input_hash, job.inputs)
     rec = manifest.targets.get(t.name) if manifest else None
     if fresh and job.strict and rec is not None and any(is_not_run(g) for g in rec.gates):
         return PlanEntry(sid, t.name, "run", "strict: a gate could not run in the last build", job)

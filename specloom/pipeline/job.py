@@ -38,6 +38,7 @@ def run_job(job: Job) -> JobResult:
         target=job.target,
         status="failed",
         input_hash=job.input_hash,
+        inputs=job.inputs,
         target_version=target.version,
         timings=timings,
     )
@@ -123,6 +124,7 @@ def target_record(r: JobResult, backend: str) -> TargetRecord:
     return TargetRecord(
         target_version=r.target_version,
         input_hash=r.input_hash,
+        inputs=r.inputs,
         backend=backend,
         folder=r.folder,
         files=r.files,

@@ -27,6 +27,9 @@ class TargetRecord(BaseModel):
 
     target_version: str
     input_hash: str
+    inputs: dict[str, str] = Field(default_factory=dict)
+    """Labelled hashes `input_hash` is made of (`spec <file>`, `config <key>`, `code <file>`),
+    so the next build can name the input that changed."""
     backend: str = "template"
     """The generation backend the output was made with; a different one rebuilds."""
     folder: str
@@ -93,7 +96,13 @@ def read_manifest(spec_dir: Path) -> Manifest | None:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temp file next to `path`, fsync, then os.replace: readers see old or new."""
+    """Write to a temp file next to `path`, fsync, then os.replace: readers see old or new.
+    The same bytes already there are not written again (a no-op build fsyncs nothing)."""
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass  # unreadable: write it as usual, which reports the problem
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
         with os.fdopen(create_new(tmp), "wb") as fh:  # never through a planted symlink

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,8 @@ class Job:
     backend: str = "template"
     settings: dict[str, Any] = field(default_factory=dict)
     config: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    """`input_parts`: what `input_hash` is made of, recorded so a rebuild can say why."""
     strict: bool = False
     """Strict gates: a gate that could not run is an error (nothing is published)."""
 
@@ -45,6 +48,8 @@ class JobResult:
     target: str
     status: Literal["built", "failed"]
     input_hash: str
+    inputs: dict[str, str] = field(default_factory=dict)
+    """The labelled hashes `input_hash` is made of (recorded in the manifest)."""
     target_version: str = ""
     folder: str | None = None
     files: dict[str, str] = field(default_factory=dict)
@@ -69,17 +74,17 @@ class PlanEntry:
     job: Job | None = None
 
 
-def code_digest(cls: type[Target]) -> str:
-    """sha256 of the files a target is made of: its whole package folder (generator code and
+def code_files(cls: type[Target]) -> dict[str, str]:
+    """sha256 per file a target is made of: its whole package folder (generator code and
     templates) for a built-in target or a target defined in a package's `__init__.py`, else
     its module file plus the `templates/` folder beside it. Built-in targets also count the
     helpers they share (`targets/*.py`, `specloom/naming.py`). `__pycache__` and hidden
     files are left out. Read on every build, so an edited template or generator reruns the
-    target without a `version` bump."""
+    target without a `version` bump, and the report names the file."""
     module = sys.modules.get(cls.__module__)
     file = getattr(module, "__file__", None)
     if not file:
-        return ""
+        return {}
     path = Path(file)
     root = path.parent
     package = getattr(module, "__package__", "") or ""
@@ -89,14 +94,20 @@ def code_digest(cls: type[Target]) -> str:
     entries: list[tuple[str, Path]] = [(f.relative_to(root).as_posix(), f) for f in found]
     if built_in:
         entries += [(f"shared/{f.name}", f) for f in _shared_helpers()]
-    digest = hashlib.sha256()
+    out: dict[str, str] = {}
     for label, f in sorted(entries):
         if not f.is_file() or any(
             p == "__pycache__" or p.startswith(".") for p in label.split("/")
         ):
             continue
-        digest.update(label.encode() + b"\0" + f.read_bytes() + b"\0")
-    return digest.hexdigest()
+        out[label] = hashlib.sha256(f.read_bytes()).hexdigest()
+    return out
+
+
+def code_digest(cls: type[Target]) -> str:
+    """One sha256 over `code_files(cls)`."""
+    blob = json.dumps(code_files(cls), sort_keys=True).encode()
+    return hashlib.sha256(blob).hexdigest()
 
 
 def _shared_helpers() -> list[Path]:
@@ -105,11 +116,66 @@ def _shared_helpers() -> list[Path]:
     return [*sorted(Path(targets.__file__ or "").parent.glob("*.py")), Path(naming.__file__ or "")]
 
 
-def job_input_hash(target: Target, spec_id: str, code: str) -> str:
-    """The hash that decides staleness: the target's own input hash (name, version, config,
-    IR slice) plus the digest of its code and templates."""
-    spec = target.ctx.workspace.specs[spec_id]
-    return hashlib.sha256(f"{target.input_hash(spec)}:{code}".encode()).hexdigest()
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def input_parts(target: Target, spec_id: str, code: dict[str, str]) -> dict[str, str]:
+    """Every input of one (spec, target), each under a label a person can act on, with its
+    hash: `spec <file>`, `import <id> (<file>)`, `config <target>.<key>`, `code <file>`,
+    `target version`. A rebuild's reason lists the labels whose hash changed."""
+    ws = target.ctx.workspace
+    spec = ws.specs[spec_id]
+    parts = {"target version": _digest(target.version)}
+    for key, value in target.config.model_dump(mode="json").items():
+        parts[f"config {target.name}.{key}"] = _digest(value)
+    piece = target.ir_slice(spec)
+    if isinstance(piece, dict) and set(piece) == {"spec", "imports"}:
+        parts[f"spec {spec.path}"] = _digest(piece["spec"])
+        for dep, data in sorted(piece["imports"].items()):
+            where = ws.specs[dep].path if dep in ws.specs else "?"
+            parts[f"import {dep} ({where})"] = _digest(data)
+    elif isinstance(piece, dict):
+        for key, data in piece.items():
+            parts[f"spec {spec.path}: {key}"] = _digest(data)
+    else:
+        parts[f"spec {spec.path}"] = _digest(piece)
+    for label, sha in code.items():
+        parts[f"code {target.name}/{label}"] = sha
+    return parts
+
+
+def job_input_hash(target: Target, spec_id: str, code: str | dict[str, str]) -> str:
+    """The hash that decides staleness: the hash of `input_parts` (name, version, config,
+    IR slice, code and templates)."""
+    files = code if isinstance(code, dict) else {"digest": code}
+    return parts_hash(target.name, input_parts(target, spec_id, files))
+
+
+def parts_hash(name: str, parts: dict[str, str]) -> str:
+    """sha256 of a target name and its labelled input hashes."""
+    return _digest({"target": name, "inputs": parts})
+
+
+def changed_inputs(before: dict[str, str], now: dict[str, str], limit: int = 4) -> str:
+    """`inputs changed: spec specs/billing/spec.md, config docs.theme` (added and removed
+    inputs too; at most `limit` named, then `+N more`)."""
+    if not before:
+        return "inputs changed (the manifest predates per-input hashes)"
+    names = [k for k in sorted(set(before) | set(now)) if before.get(k) != now.get(k)]
+    if not names:
+        return "inputs changed"
+    grouped: dict[str, list[str]] = {}
+    for k in names:  # `spec F: clauses`, `spec F: sections` -> `spec F (clauses, sections)`
+        head, _, part = k.partition(": ")
+        note = "new" if k not in before else "gone" if k not in now else ""
+        grouped.setdefault(head, []).append(", ".join(x for x in (part, note) if x))
+    shown = [
+        f"{head} ({', '.join(p for p in parts if p)})" if any(parts) else head
+        for head, parts in list(grouped.items())[:limit]
+    ]
+    more = f", +{len(grouped) - limit} more" if len(grouped) > limit else ""
+    return "inputs changed: " + ", ".join(shown) + more
 
 
 def make_target(
@@ -142,7 +208,11 @@ def make_target(
 
 
 def is_fresh(
-    manifest: Manifest | None, spec_dir: Path, target: Target, input_hash: str
+    manifest: Manifest | None,
+    spec_dir: Path,
+    target: Target,
+    input_hash: str,
+    inputs: dict[str, str] | None = None,
 ) -> tuple[bool, str]:
     """Whether the published target matches these inputs and is intact; and why not."""
     if manifest is None:
@@ -155,7 +225,7 @@ def is_fresh(
     if rec.target_version != target.version:
         return False, f"target version {rec.target_version} -> {target.version}"
     if rec.input_hash != input_hash:
-        return False, "inputs changed"
+        return False, changed_inputs(rec.inputs, inputs or {})
     if rec.backend != target.ctx.backend:
         return False, f"backend {rec.backend} -> {target.ctx.backend}"
     if current_folder(spec_dir, target.name) != rec.folder:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,13 +14,14 @@ from specloom.config import Config, load_config
 from specloom.errors import BuildError
 from specloom.findings import Finding, Severity, has_errors, is_not_run, strict
 from specloom.model import Workspace
+from specloom.pipeline import gatecache
 from specloom.pipeline.build import BuildRequest, load_workspaces, named_specs, resolve_request
 from specloom.pipeline.job import review
 from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.manifest import hash_tree, read_manifest, recorded_folders, tree_digest
 from specloom.pipeline.ownership import inside_root
 from specloom.pipeline.paths import check_name
-from specloom.pipeline.plan import make_target
+from specloom.pipeline.plan import code_files, input_parts, make_target
 from specloom.pipeline.publish import (
     DIGEST_HEX,
     VERIFY_PREFIX,
@@ -39,6 +42,8 @@ class VerifyRow:
     status: str
     findings: list[Finding] = field(default_factory=list)
     gate_ids: list[str] = field(default_factory=list)
+    reused: bool = False
+    """The gates' findings were reused (same published bytes, inputs and tools)."""
 
     @property
     def ok(self) -> bool:
@@ -56,6 +61,7 @@ class VerifyRow:
             "status": self.status,
             "findings": [f.as_dict() for f in self.findings],
             **gate_outcomes(self.gate_ids if self.status == "ok" else [], gates),
+            "reused": self.reused,
         }
 
 
@@ -107,10 +113,13 @@ def verify_target(
     cache: Path,
     *,
     strict_gates: bool = False,
+    reuse: bool = True,
 ) -> VerifyRow:
     """Check the version folder's integrity (INT001) and compare it with its manifest record
     (DRIFT00x), then re-run its gates on a private copy (gates may write, and the published
-    tree must not change). `strict_gates`: a gate that could not run is an error."""
+    tree must not change). `strict_gates`: a gate that could not run is an error. `reuse`:
+    take the gates' findings from the gate cache when everything they read is the same
+    (`specloom.pipeline.gatecache`)."""
     manifest = read_manifest(spec_dir)
     where = f"{spec_dir.as_posix()}/{name}"
     rec = manifest.targets.get(name) if manifest else None
@@ -157,19 +166,28 @@ def verify_target(
         config.settings(),
         config.targets.get(name, {}),
     )
-    target.ctx.mode = "verify"
+    target.ctx.mode = "verify"  # gates check what is published (TS005: dist/ must be there)
+    settings = config.model_dump(mode="json", exclude={"root"})
+    key = gatecache.gate_key(name, actual, input_parts(target, sid, code_files(cls)), settings)
+    cached = gatecache.load(cache, sid, name, key) if reuse else None
+    if cached is not None:
+        gates = strict(cached) if strict_gates else cached
+        if has_errors(gates):
+            status = "failed"
+        return VerifyRow(sid, name, status, findings + gates, list(cls.gate_ids), reused=True)
     # absolute: gates run tools (mkdocs, tsc, cargo) in other working folders
-    copy = spec_dir.absolute() / f"{VERIFY_PREFIX}{name}-{os.getpid()}"
+    copy = spec_dir.absolute() / f"{VERIFY_PREFIX}{name}-{os.getpid()}-{threading.get_ident()}"
     remove_tree(copy)
     try:
         shutil.copytree(spec_dir / folder, copy, symlinks=True)
-        gates = target.verify(spec, copy)
-        if strict_gates:
-            gates = strict(gates)
-        if not has_errors(gates):  # as in a build: grades only for what passed its gates
-            gates += review(spec, target, copy)[1]
+        plain = target.verify(spec, copy)
+        if not has_errors(plain):  # as in a build: grades only for what passed its gates
+            plain += review(spec, target, copy)[1]
     finally:
         remove_tree(copy)
+    if not has_errors(plain):
+        gatecache.store(cache, sid, name, key, plain)  # stored before strictness applies
+    gates = strict(plain) if strict_gates else plain
     findings += gates
     if has_errors(gates):
         status = "failed"
@@ -194,9 +212,13 @@ def run_verify(
     workspace: Workspace | None = None,
     config: Config | None = None,
     strict_gates: bool = False,
+    reuse: bool = True,
+    jobs: int | None = None,
 ) -> list[VerifyRow]:
     """Verify every published target of the named specs (waits for a running build).
-    Strict gates when `strict_gates` or `[tool.specloom] strict_gates = true`."""
+    Strict gates when `strict_gates` or `[tool.specloom] strict_gates = true`. The targets
+    of a spec are verified at once on `jobs` threads (default min(4, CPUs)); `reuse=False`
+    (`verify --force`) runs every gate, ignoring the gate cache."""
     config = config or load_config(paths[0] if paths else None)
     strict_gates = strict_gates or config.strict_gates
     paths, out, cache = resolve_request(BuildRequest(paths=paths, output=output), config)
@@ -225,13 +247,27 @@ def run_verify(
             )
             continue
         names = targets or sorted(manifest.targets)
-        with lock_outputs([spec_dir]):
+        workers = jobs or min(4, os.cpu_count() or 1)
+        with lock_outputs([spec_dir]), ThreadPoolExecutor(max_workers=workers) as pool:
             manifest = read_manifest(spec_dir) or manifest
             completed = complete_interrupted(spec_dir, recorded_folders(manifest))
-            for n in names:
-                row = verify_target(
-                    ws, sid, n, spec_dir, config, out, cache, strict_gates=strict_gates
+            runs = [
+                pool.submit(
+                    verify_target,
+                    ws,
+                    sid,
+                    n,
+                    spec_dir,
+                    config,
+                    out,
+                    cache,
+                    strict_gates=strict_gates,
+                    reuse=reuse,
                 )
+                for n in names
+            ]
+            for n, run in zip(names, runs, strict=True):
+                row = run.result()
                 if n in completed:
                     row.findings.insert(0, _interrupted(spec_dir, n))
                 rows.append(row)

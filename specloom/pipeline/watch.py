@@ -51,9 +51,21 @@ def watch_and_rebuild(
             hint="pip install 'specloom[watch]'",
         ) from None
     roots = [str(p) for p in watched if p.exists()]
-    echo(f"watching {', '.join(roots)} (Ctrl-C to stop)")
+    ready = False
     try:
-        for changes in watch(*roots, stop_event=stop, debounce=400, raise_interrupt=False):
+        for changes in watch(
+            *roots,
+            stop_event=stop,
+            debounce=400,
+            raise_interrupt=False,
+            yield_on_timeout=True,  # the first (empty) yield says the watcher is set up
+            rust_timeout=1000,
+        ):
+            if not ready:
+                echo(f"watching {', '.join(roots)} (Ctrl-C to stop)")
+                ready = True
+            if not changes:
+                continue
             paths = {Path(p) for _, p in changes}
             # editors save through temporary files: name what is still there
             changed = sorted(_shown(p) for p in ({p for p in paths if p.exists()} or paths))

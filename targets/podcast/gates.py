@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pydantic import ValidationError
 
 from specloom.findings import Finding, Severity
 from specloom.model import Spec
+from specloom.tools import ToolLookup, missing_hint
 
 from .builder import FALLBACK_DATE
 from .forms import SpokenLine, expected_lines, first_difference, script_md_lines, vtt_cues
@@ -76,11 +76,12 @@ class Decoded:
         return 20 * math.log10(rms / 32768)
 
 
-def decode(mp3: Path) -> Decoded | None:
+def decode(mp3: Path, tools: ToolLookup | None = None) -> Decoded | None:
     """Decode with ffmpeg (None when ffmpeg is not installed)."""
-    exe = shutil.which("ffmpeg")
-    if exe is None:
+    found = (tools or ToolLookup()).find("ffmpeg")
+    if found is None:
         return None
+    exe = str(found.path)
     proc = subprocess.run(
         [
             exe,
@@ -118,9 +119,10 @@ def duration_range(episode: Episode) -> tuple[float, float]:
 class PodcastGates:
     """Runs every gate over a published (or staged) podcast folder."""
 
-    def __init__(self, spec: Spec, root: Path) -> None:
+    def __init__(self, spec: Spec, root: Path, tools: ToolLookup | None = None) -> None:
         self.spec = spec
         self.root = root
+        self.tools = tools
         self.findings: list[Finding] = []
 
     def add(self, *args: Any, **kwargs: Any) -> None:
@@ -222,14 +224,14 @@ class PodcastGates:
         if not mp3.is_file():
             self.add("POD003", "episode.mp3 is missing", "episode.mp3")
             return None
-        decoded = decode(mp3)
+        decoded = decode(mp3, self.tools)
         if decoded is None:
             self.add(
                 "POD003",
                 "skipped: ffmpeg is not installed, so the MP3 was not decoded and these "
                 "checks did not run: decoding (POD003), audible chapters (POD004), duration "
                 "(POD005), chapters and cues within the audio (POD006, POD007); "
-                "apt-get install ffmpeg",
+                f"{missing_hint('ffmpeg')}",
                 "episode.mp3",
                 Severity.WARNING,
             )
@@ -354,48 +356,78 @@ class PodcastGates:
             )
 
     def feed(self, episode: Episode | None) -> None:
-        """POD009: feed.xml is RSS whose item for this spec matches the episode: title,
-        number, guid, the MP3's byte size, and links to this spec's chapters and transcript."""
+        """POD009: feed.xml is RSS with one item, this spec's episode: the MP3's byte size,
+        the episode's title, number and guid, links to its chapters and transcript, and the
+        tags podcast apps require; POD015: says when its URLs are relative (local use only)."""
+        path = self.root / "feed.xml"
         try:
-            root = ET.parse(self.root / "feed.xml").getroot()
+            root = ET.parse(path).getroot()
         except (OSError, ET.ParseError) as exc:
             self.add("POD009", f"feed.xml is missing or not XML: {exc}", "feed.xml")
             return
-        suffix = f"{self.spec.id}/podcast/episode.mp3"
-        items = [
-            item
-            for item in root.iter("item")
-            if any(e.get("url", "").endswith(suffix) for e in item.iter("enclosure"))
-        ]
+        items = root.findall("./channel/item")
         if root.tag != "rss" or len(items) != 1:
             self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
             return
-        if episode is None:
+        item, channel = items[0], root.find("channel")
+        enc = item.find("enclosure")
+        url = enc.get("url", "") if enc is not None else ""
+        if enc is None or not _links(url, self.spec.id, "episode.mp3"):
+            self.add("POD009", f"feed.xml has no RSS item for {self.spec.id}", "feed.xml")
             return
-        item = items[0]
         problems = []
-        enclosure = item.find("enclosure")
         mp3 = self.root / "episode.mp3"
         size = mp3.stat().st_size if mp3.is_file() else None
-        if enclosure is None or size is None or enclosure.get("length") != str(size):
+        if size is None or enc.get("length") != str(size):
             problems.append(f"enclosure length is not the MP3's {size} bytes")
-        title = item.findtext("title") or ""
-        if not title.startswith(episode.title):
-            problems.append(f"title {title!r} is not the episode's {episode.title!r}")
-        if (item.findtext(f"{{{ITUNES}}}episode") or "") != str(episode.number):
-            problems.append(f"itunes:episode is not {episode.number}")
-        guid = f"specloom:{episode.spec}:{episode.version or 'unversioned'}"
-        if (item.findtext("guid") or "") != guid:
-            problems.append(f"guid is not {guid}")
+        for tag, where in (
+            ("image", channel),
+            ("category", channel),
+            ("explicit", channel),
+            ("duration", item),
+        ):
+            if where is None or where.find(f"{{{ITUNES}}}{tag}") is None:
+                problems.append(f"lacks itunes:{tag} (podcast apps require it)")
+        if episode is not None:
+            title = item.findtext("title") or ""
+            if not title.startswith(episode.title):
+                problems.append(f"title {title!r} is not the episode's {episode.title!r}")
+            if (item.findtext(f"{{{ITUNES}}}episode") or "") != str(episode.number):
+                problems.append(f"itunes:episode is not {episode.number}")
+            guid = f"specloom:{episode.spec}:{episode.version or 'unversioned'}"
+            if (item.findtext("guid") or "") != guid:
+                problems.append(f"guid is not {guid}")
+        links = [url]
         for tag, name in (("chapters", "chapters.json"), ("transcript", "transcript.vtt")):
             link = item.find(f"{{{PODCAST_NS}}}{tag}")
-            url = link.get("url", "") if link is not None else ""
-            if not url.endswith(f"{self.spec.id}/podcast/{name}"):
+            href = link.get("url", "") if link is not None else ""
+            links.append(href)
+            if not _links(href, self.spec.id, name):
                 problems.append(f"podcast:{tag} does not link {name}")
         for problem in problems:
             self.add("POD009", f"feed.xml item for {self.spec.id}: {problem}", "feed.xml")
+        image = channel.find(f"{{{ITUNES}}}image") if channel is not None else None
+        if image is not None:
+            links.append(image.get("href", ""))
+        relative = [u for u in links if not u.startswith(("https://", "http://"))]
+        if relative:
+            self.add(
+                "POD015",
+                "feed.xml is for local use only: its URLs are relative ("
+                + ", ".join(relative)
+                + "), which podcast apps do not resolve; set [tool.specloom.targets.podcast] "
+                "feed_base_url to publish absolute URLs",
+                "feed.xml",
+                severity=Severity.INFO,
+            )
 
 
-def run_gates(spec: Spec, root: Path) -> list[Finding]:
+def _links(url: str, spec_id: str, name: str) -> bool:
+    """`url` names this spec's file: `<base>/<spec>/podcast/<name>`, or `<name>` beside the
+    feed (relative, local use)."""
+    return url == name or url.endswith(f"/{spec_id}/podcast/{name}")
+
+
+def run_gates(spec: Spec, root: Path, tools: ToolLookup | None = None) -> list[Finding]:
     """Every podcast gate over the folder `root`."""
-    return PodcastGates(spec, root).run()
+    return PodcastGates(spec, root, tools).run()

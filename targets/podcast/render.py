@@ -9,22 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from specloom.model import Spec, Workspace
-
-from .builder import episode_date, episode_number
-from .config import PodcastConfig
 from .script import Episode
-
-
-def xml_text(value: object) -> str:
-    """Escape for XML text and attribute values."""
-    return (
-        str(value)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-    )
 
 
 def md_text(value: object) -> str:
@@ -51,7 +36,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(xml=xml_text, md_text=md_text, rfc822=rfc822)
+    env.filters.update(md_text=md_text, rfc822=rfc822)
     return env
 
 
@@ -64,36 +49,3 @@ def script_md(episode: Episode) -> bytes:
     """script.md: the episode as a readable script with clause ids."""
     names = {h.id: h.name for h in episode.hosts}
     return render("script.md", episode=episode, names=names)
-
-
-def feed_xml(
-    spec: Spec, episode: Episode, mp3_size: int, workspace: Workspace, config: PodcastConfig
-) -> bytes:
-    """feed.xml: one item per spec of the workspace (see docs/targets-podcast.md)."""
-    order = workspace.order or sorted(workspace.specs)
-    if spec.id not in workspace.specs:
-        order = [*order, spec.id]
-    items = []
-    for spec_id in order:
-        other = spec if spec_id == spec.id else workspace.specs[spec_id]
-        base = config.feed_base_url.rstrip("/") + "/" if config.feed_base_url else "../../"
-        items.append(
-            {
-                "spec": other.id,
-                "title": other.title,
-                "version": other.version,
-                "date": episode_date(other, config),
-                "number": episode_number(other, order),
-                "url": f"{base}{other.id}/podcast/episode.mp3",
-                "length": mp3_size if other.id == spec.id else 0,
-            }
-        )
-    latest = max(str(i["date"]) for i in items)
-    return render(
-        "feed.xml",
-        show=config.show,
-        items=items,
-        episode=episode,
-        latest=latest,
-        link=config.feed_base_url or "./",
-    )

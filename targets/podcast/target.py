@@ -14,8 +14,9 @@ from .assemble import assemble, encode_mp3
 from .builder import build_episode, episode_date, episode_number
 from .chapters import chapters_json
 from .config import PodcastConfig, VoiceConfig
+from .feed import COVER, cover_png, feed_xml
 from .gates import run_gates
-from .render import feed_xml, script_md
+from .render import script_md
 from .script import Episode, validate_script
 from .tts import LineCache, TtsBackend, make_backend
 from .vtt import transcript_vtt
@@ -25,13 +26,15 @@ class PodcastTarget(Target):
     """`podcast`: script.json, script.md, episode.mp3, chapters.json, transcript.vtt, feed.xml."""
 
     name: ClassVar[str] = "podcast"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
+    """2: feed.xml by ElementTree with the podcast-app tags, one item; cover.png."""
     config_model: ClassVar[type[TargetConfig]] = PodcastConfig
     description: ClassVar[str] = "A two-host audio episode of the spec, with chapters and a feed."
     extra: ClassVar[str | None] = "podcast"
     requires: ClassVar[tuple[str, ...]] = ("pydub", "mutagen", "audioop")
-    gate_ids: ClassVar[tuple[str, ...]] = tuple(f"POD{n:03d}" for n in range(1, 15) if n != 10)
-    """POD010 (an undated episode) is information, not a gate."""
+    gate_ids: ClassVar[tuple[str, ...]] = tuple(f"POD{n:03d}" for n in range(1, 16) if n != 10)
+    """POD010 (an undated episode) is information, not a gate; POD015 says a feed is for
+    local use only (no feed_base_url)."""
 
     _tts: TtsBackend | None = None
 
@@ -108,7 +111,9 @@ class PodcastTarget(Target):
             for seg in episode.segments
         ]
         pcm, timeline = assemble(episode, wavs, self.cfg)
-        mp3 = encode_mp3(pcm, self.cfg, episode, timeline, self.ctx.cache_dir / "tmp")
+        mp3 = encode_mp3(
+            pcm, self.cfg, episode, timeline, self.ctx.cache_dir / "tmp", self.ctx.tools
+        )
         script = episode.model_dump_json(indent=2) + "\n"
         return [
             GeneratedFile("script.json", script.encode()),
@@ -117,13 +122,15 @@ class PodcastTarget(Target):
             GeneratedFile("chapters.json", chapters_json(episode, timeline)),
             GeneratedFile("transcript.vtt", transcript_vtt(episode, timeline)),
             GeneratedFile(
-                "feed.xml", feed_xml(spec, episode, len(mp3), self.ctx.workspace, self.cfg)
+                "feed.xml",
+                feed_xml(spec, len(mp3), timeline.duration_ms, self.ctx.workspace, self.cfg),
             ),
+            GeneratedFile(COVER, cover_png()),
         ]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """The gates (see targets/podcast/gates.py)."""
-        return run_gates(spec, root)
+        return run_gates(spec, root, self.ctx.tools)
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """Clause ids the script's lines name."""

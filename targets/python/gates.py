@@ -24,6 +24,7 @@ from specloom.findings import Finding, Severity, not_run
 from specloom.model import InterfaceItem, Spec
 from specloom.naming import py_const_name, py_method_name, py_module_name, py_type_name
 from specloom.target import BuildContext, GeneratedFile
+from specloom.tools import ToolLookup
 
 from ..clausedocs import CarriedItem, carried_clauses, item_clause_findings, spec_items
 from ..values import ValueBuilder
@@ -232,12 +233,14 @@ def catalogue(spec: Spec, root: Path) -> list[Finding]:
 # -- PY001 ------------------------------------------------------------------------------
 
 
-def find_mypy() -> list[str] | None:
-    """How to run mypy: this interpreter's `-m mypy`, else `mypy` on PATH, else None."""
+def find_mypy(tools: ToolLookup | None = None) -> list[str] | None:
+    """How to run mypy: this interpreter's `-m mypy` (it sees the pydantic the package is
+    checked against), else `mypy` where every gate looks for a tool (specloom/tools.py:
+    PATH, the project's node_modules/.bin, `[tool.specloom.tools]`), else None."""
     if importlib.util.find_spec("mypy") is not None:
         return [sys.executable, "-m", "mypy"]
-    found = shutil.which("mypy")
-    return [found] if found else None
+    found = (tools or ToolLookup()).find("mypy")
+    return [str(found.path)] if found else None
 
 
 def _environ(paths: list[Path]) -> dict[str, str]:
@@ -271,10 +274,17 @@ def clause_at(root: Path, spec: Spec, file: str, line: int) -> str | None:
     return best.clauses[0] if best and best.clauses else None
 
 
-def type_check(spec: Spec, root: Path, deps: list[Path], work: Path, cache: Path) -> list[Finding]:
+def type_check(
+    spec: Spec,
+    root: Path,
+    deps: list[Path],
+    work: Path,
+    cache: Path,
+    tools: ToolLookup | None = None,
+) -> list[Finding]:
     """PY001: `mypy --strict` on the package and its suite (no plugin, imports resolved
     against the imported specs' packages)."""
-    cmd = find_mypy()
+    cmd = find_mypy(tools)
     if cmd is None:
         return [
             not_run(
@@ -556,7 +566,7 @@ def run_gates(ctx: BuildContext, spec: Spec, root: Path, generate: Generate) -> 
     with tempfile.TemporaryDirectory(prefix="specloom-py-") as tmp:
         work = Path(tmp)
         deps = assemble(spec, ctx.workspace.dependencies(spec.id), generate, work)
-        findings += type_check(spec, root, deps, work, cache)
+        findings += type_check(spec, root, deps, work, cache, ctx.tools)
         findings += values(ctx, spec, root, deps, work)
         findings += wheel(spec, root, work)
     return findings

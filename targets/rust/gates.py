@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
-import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from specloom.findings import Finding, Severity, not_run, turned_off
+from filelock import FileLock
+
+from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
 from specloom.tools import ToolLookup, missing_hint
 
@@ -69,50 +70,95 @@ def covered(spec: Spec, root: Path) -> set[str]:
     return carried_clauses(spec, rs_items.read_items(root, service_name(spec)))
 
 
-def _strip_serde(cargo_toml: Path) -> None:
+def _strip_serde(data: bytes) -> bytes:
     """Drop the optional serde dependency (no registry: it cannot even be resolved)."""
-    lines = cargo_toml.read_text(encoding="utf-8").splitlines()
+    lines = data.decode("utf-8").splitlines()
     kept = [
         "serde = []" if ln.startswith("serde = [") else ln
         for ln in lines
         if not ln.startswith("serde = {")
     ]
-    cargo_toml.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return ("\n".join(kept) + "\n").encode("utf-8")
+
+
+KEEP = ("target", "Cargo.lock")
+"""What cargo leaves in a crate folder; kept across syncs, never copied from the published tree."""
+
+
+def sync_tree(files: dict[str, bytes], dest: Path) -> int:
+    """Make `dest` hold exactly `files` (plus cargo's own leftovers); returns files written.
+
+    Unchanged files are not rewritten, so their modification times stay and cargo's
+    fingerprints reuse the previous compilation; a changed file gets a new mtime, so cargo
+    recompiles it (a stale build is never reused).
+    """
+    written = 0
+    for name, data in files.items():
+        path = dest / name
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written += 1
+    if dest.is_dir():
+        for path in sorted(dest.rglob("*"), reverse=True):
+            rel = path.relative_to(dest)
+            if rel.parts[0] in KEEP or rel.as_posix() in files:
+                continue
+            if path.is_file() or path.is_symlink():
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+    return written
+
+
+def _published(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] not in KEEP
+    }
 
 
 def assemble(target: RustTarget, spec: Spec, root: Path, work: Path, *, serde: bool) -> Path:
     """The crate and the crates of its imports laid out as published: `work/<id>/rust`.
 
-    With `serde`, a `.cargo/config.toml` in `work` replaces crates.io by Debian's crate
-    sources (never in ~/.cargo); without, the optional serde dependency is removed from
-    the copies so that cargo can resolve the crate offline.
+    `work` is stable across builds (see `crate_home`): files are synced, not copied, so
+    cargo reuses what did not change. With `serde`, a `.cargo/config.toml` in `work`
+    replaces crates.io by Debian's crate sources (never in ~/.cargo); without, any optional
+    serde dependency is removed from the copies so that cargo can resolve them offline.
     """
     for dep in [*target.ctx.workspace.dependencies(spec.id), spec.id]:
-        crate = work / dep / "rust"
         if dep == spec.id:
-            shutil.copytree(
-                root,
-                crate,
-                ignore=shutil.ignore_patterns("target", "Cargo.lock"),
-                copy_function=shutil.copy,  # fresh mtimes: cargo must not reuse a stale build
-            )
+            files = _published(root)
         else:
-            for f in target.generate(target.ctx.workspace.specs[dep]):
-                dest = crate / f.path
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(f.data)
-        if not serde:
-            _strip_serde(crate / "Cargo.toml")
+            files = {f.path: f.data for f in target.generate(target.ctx.workspace.specs[dep])}
+        if not serde and "Cargo.toml" in files:
+            files["Cargo.toml"] = _strip_serde(files["Cargo.toml"])
+        sync_tree(files, work / dep / "rust")
+    cfg = work / ".cargo" / "config.toml"
     if serde:
-        cfg = work / ".cargo" / "config.toml"
-        cfg.parent.mkdir(parents=True)
-        cfg.write_text(
+        text = (
             '[source.crates-io]\nreplace-with = "debian"\n\n'
             f'[source.debian]\ndirectory = "{DEBIAN_REGISTRY.as_posix()}"\n\n'
-            "[net]\noffline = true\n",
-            encoding="utf-8",
+            "[net]\noffline = true\n"
         )
+        if not cfg.is_file() or cfg.read_text(encoding="utf-8") != text:
+            cfg.parent.mkdir(parents=True, exist_ok=True)
+            cfg.write_text(text, encoding="utf-8")
+    elif cfg.exists():
+        cfg.unlink()
     return work / spec.id / "rust"
+
+
+def crate_home(cache_dir: Path, spec_id: str, flavour: str) -> Path:
+    """The stable folder the gates check a spec's crate in: `<cache>/rust/<spec>/<flavour>`.
+
+    One per spec (so parallel builds of different specs never share a cargo lock) and per
+    flavour (`plain`, `serde`: the two checks run at once without touching each other's
+    files); its `target/` holds cargo's incremental cache for exactly that crate.
+    """
+    return cache_dir / "rust" / spec_id / flavour
 
 
 def run_cargo(
@@ -163,33 +209,39 @@ def run_cargo(
     return out
 
 
-def fixtures(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
-    """RS005: the typed fixtures (a value of every type, every example value) and the
-    documented derives of every type compile."""
-    if not (crate / "tests" / "fixtures.rs").is_file():
-        return [
-            Finding(
-                rule="RS005",
-                severity=Severity.ERROR,
-                message="tests/fixtures.rs is missing: the types and derives were not exercised",
-                file="tests/fixtures.rs",
+def _check(
+    target: RustTarget, spec: Spec, root: Path, cargo: Path, flavour: str, serde: bool
+) -> list[Finding]:
+    """One flavour of the crate, under its own lock: `plain` runs RS001 then RS003 (the
+    conformance suite compiles only if the crate does); `serde` runs RS004."""
+    home = crate_home(target.ctx.cache_dir, spec.id, flavour)
+    home.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home / ".lock")):
+        crate = assemble(target, spec, root, home / "work", serde=serde)
+        if flavour == "serde":
+            return run_cargo(
+                cargo,
+                crate,
+                ["check", "--features", "serde"],
+                "RS004",
+                home / "target",
+                "cargo check --features serde",
             )
-        ]
-    return run_cargo(
-        cargo,
-        crate,
-        ["test", "--no-run", "--test", "fixtures"],
-        "RS005",
-        target_dir,
-        "cargo test --no-run --test fixtures",
-    )
+        found = run_cargo(cargo, crate, ["check"], "RS001", home / "target", "cargo check")
+        if not found and (crate / "tests").is_dir():
+            found += run_cargo(
+                cargo, crate, ["test", "--no-run"], "RS003", home / "target", "cargo test --no-run"
+            )
+        return found
 
 
 def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
-    """All gates; a missing cargo or missing Debian crates give `not_run` findings, the serde
-    check turned off by config an `off` one."""
-    from .target import RustConfig
+    """All gates; a missing cargo, or missing Debian crates with serde on, give `not_run`
+    findings (never a pass).
 
+    With serde on, the plain check (RS001, RS003) and the serde check (RS004) run at once,
+    each in its own stable crate folder with its own cargo target folder.
+    """
     findings = coverage(spec, root)
     cargo = find_cargo(target.ctx.tools)
     if cargo is None:
@@ -201,47 +253,21 @@ def run_gates(target: RustTarget, spec: Spec, root: Path) -> list[Finding]:
             )
         )
         return findings
-    assert isinstance(target.config, RustConfig)
-    serde = debian_serde_available()
-    target_dir = target.ctx.cache_dir / "rust-target"
-    target_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="specloom-rs-") as tmp:
-        crate = assemble(target, spec, root, Path(tmp), serde=serde)
-        main = run_cargo(cargo, crate, ["check"], "RS001", target_dir, "cargo check")
-        findings += main
-        if main:
-            return findings
-        findings += fixtures(cargo, crate, target_dir)
-        if (crate / "tests" / "conformance.rs").is_file():
-            findings += run_cargo(
-                cargo,
-                crate,
-                ["test", "--no-run", "--test", "conformance"],
-                "RS003",
-                target_dir,
-                "cargo test --no-run",
-            )
-        if not target.config.check_serde:
-            findings.append(
-                turned_off("RS004", "the serde feature check is turned off (check_serde = false)")
-            )
-        elif not serde:
-            findings.append(
-                not_run(
-                    "RS004",
-                    f"Debian's serde crates are not installed under {DEBIAN_REGISTRY}; "
-                    "`--features serde` was not checked",
-                    fix="install librust-serde-dev librust-serde-derive-dev "
-                    "librust-serde-json-dev (see `specloom doctor`)",
-                )
-            )
-        else:
-            findings += run_cargo(
-                cargo,
-                crate,
-                ["check", "--features", "serde"],
+    if not target.serde(spec):
+        return findings + _check(target, spec, root, cargo, "plain", serde=False)
+    if not debian_serde_available():
+        findings += _check(target, spec, root, cargo, "plain", serde=False)
+        findings.append(
+            not_run(
                 "RS004",
-                target_dir,
-                "cargo check --features serde",
+                f"Debian's serde crates are not installed under {DEBIAN_REGISTRY}; "
+                "`--features serde` was not checked",
+                fix="install librust-serde-dev librust-serde-derive-dev "
+                "librust-serde-json-dev (see `specloom doctor`)",
             )
-    return findings
+        )
+        return findings
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        plain = pool.submit(_check, target, spec, root, cargo, "plain", True)
+        serde = pool.submit(_check, target, spec, root, cargo, "serde", True)
+        return findings + plain.result() + serde.result()

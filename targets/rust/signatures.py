@@ -149,17 +149,19 @@ def doc_comment(text: str | None, clauses: list[str], indent: str = "") -> str:
     return "".join(f"{indent}///" + (f" {x}" if x else "") + "\n" for x in lines)
 
 
-def _serde_rename(original: str, ident: str, indent: str) -> str:
-    if ident.removeprefix("r#") == original:
+def _serde_rename(original: str, ident: str, indent: str, serde: bool) -> str:
+    if not serde or ident.removeprefix("r#") == original:
         return ""
     return f'{indent}#[cfg_attr(feature = "serde", serde(rename = {rust_string(original)}))]\n'
 
 
-def _field(owner: str, f: FieldDef, boxed: frozenset[tuple[str, str]], docs: bool) -> str:
+def _field(
+    owner: str, f: FieldDef, boxed: frozenset[tuple[str, str]], docs: bool, serde: bool
+) -> str:
     ident = rust_field_name(f.name)
     head = doc_comment(f.doc, [], "    ") if docs else ""
-    if docs:
-        head += _serde_rename(f.name, ident, "    ")
+    if docs and serde:
+        head += _serde_rename(f.name, ident, "    ", serde)
         if f.type.optional:
             head += (
                 '    #[cfg_attr(feature = "serde", '
@@ -169,27 +171,29 @@ def _field(owner: str, f: FieldDef, boxed: frozenset[tuple[str, str]], docs: boo
     return f"{head}    pub {ident}: {ty},\n"
 
 
-def type_signature(spec: Spec, typedef: TypeDef, *, docs: bool = False) -> str:
-    """`pub struct ...`, `pub enum ...` or `pub type X = Y;` (attributes with `docs=True`)."""
+def type_signature(spec: Spec, typedef: TypeDef, *, docs: bool = False, serde: bool = False) -> str:
+    """`pub struct ...`, `pub enum ...` or `pub type X = Y;` (attributes with `docs=True`;
+    serde derives and renames behind the `serde` feature with `serde=True` too)."""
     name = rust_type_name(typedef.name)
+    derive_serde = f"{SERDE}\n" if serde else ""
     if typedef.kind == "record":
         boxed = boxed_fields(spec)
-        body = "".join(_field(typedef.name, f, boxed, docs) for f in typedef.fields)
-        attrs = f"#[derive(Debug, Clone, PartialEq)]\n{SERDE}\n" if docs else ""
+        body = "".join(_field(typedef.name, f, boxed, docs, serde) for f in typedef.fields)
+        attrs = f"#[derive(Debug, Clone, PartialEq)]\n{derive_serde}" if docs else ""
         return f"{attrs}pub struct {name} {{\n{body}}}"
     if typedef.kind == "enum":
         variants = ""
         for v in typedef.values:
             ident = rust_variant_name(v.name)
             head = (
-                (doc_comment(v.doc, [], "    ") + _serde_rename(v.name, ident, "    "))
+                (doc_comment(v.doc, [], "    ") + _serde_rename(v.name, ident, "    ", serde))
                 if docs
                 else ""
             )
             variants += f"{head}    {ident},\n"
         attrs = (
             "#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]\n"
-            f"{SERDE}\n#[non_exhaustive]\n"
+            f"{derive_serde}#[non_exhaustive]\n"
             if docs
             else ""
         )

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock
+
 from specloom.errors import SpecloomError
 from specloom.findings import Finding, Severity, not_run
 from specloom.model import Spec
@@ -249,7 +251,7 @@ def compile_rust(
         return [_no_code(rule, "Rust", tutorial)]
     try:
         from ..rust import RustTarget
-        from ..rust.gates import find_cargo
+        from ..rust.gates import crate_home, find_cargo, sync_tree
         from ..rust.signatures import crate_name, package_name
     except ImportError:
         return [_skipped(rule, "the rust target is not installed", "pip install specloom")]
@@ -257,30 +259,36 @@ def compile_rust(
     if cargo is None:
         return [_skipped(rule, "cargo not found", missing_hint("cargo"))]
     target = RustTarget(ctx)
-    with tempfile.TemporaryDirectory(prefix="specloom-tut-rs-") as tmp:
-        work = Path(tmp)
+    # A stable folder per spec under the cache (not a temporary one): files are synced, so
+    # cargo's fingerprints reuse the stub crates' compilation from one build to the next.
+    home = crate_home(ctx.cache_dir, spec.id, "tutorial")
+    home.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home / ".lock")):
+        work = home / "work"
         deps = []
         for dep in [*ctx.workspace.dependencies(spec.id), spec.id]:
             try:
-                _write(target.generate(ctx.workspace.specs[dep]), work / dep / "rust")
+                stubs = {f.path: f.data for f in target.generate(ctx.workspace.specs[dep])}
             except SpecloomError as exc:
                 return [_no_stubs(rule, "Rust", exc)]
+            sync_tree(stubs, work / dep / "rust")
             deps.append(
                 f'{crate_name(dep)} = {{ path = "../{dep}/rust", package = "{package_name(dep)}" }}'
             )
         crate = work / "tutorial"
-        (crate / "src").mkdir(parents=True)
-        (crate / "Cargo.toml").write_text(
+        manifest = (
             f'[package]\nname = "{project}"\nversion = "0.0.0"\nedition = "2021"\n'
             "publish = false\n\n[workspace]\n\n[dependencies]\n" + "\n".join(deps) + "\n"
         )
-        _write_files(files, crate)
-        if not (crate / "src" / "lib.rs").is_file():
-            (crate / "src" / "lib.rs").write_text("")
+        # the user's crate, synced like the stubs: unchanged files keep their mtimes
+        tree = {path: _text(body).encode("utf-8") for path, body in files.items()}
+        tree["Cargo.toml"] = manifest.encode()
+        lib = tree.get("src/lib.rs", b"")
         if "src/tutorial.rs" in files:
-            with (crate / "src" / "lib.rs").open("a", encoding="utf-8") as lib:
-                lib.write("\nmod tutorial;\n")
-        env = dict(os.environ, CARGO_TARGET_DIR=str(work / "target"), CARGO_TERM_COLOR="never")
+            lib += b"\nmod tutorial;\n"
+        tree["src/lib.rs"] = lib
+        sync_tree(tree, crate)
+        env = dict(os.environ, CARGO_TARGET_DIR=str(home / "target"), CARGO_TERM_COLOR="never")
         proc = subprocess.run(
             [
                 str(Path(cargo).absolute()),
@@ -324,7 +332,7 @@ def compile_python(
         from ..python.gates import find_mypy
     except ImportError:
         return [_skipped(rule, "the python target is not installed", "pip install specloom")]
-    mypy = find_mypy()
+    mypy = find_mypy(ctx.tools)
     if mypy is None:
         return [_skipped(rule, "mypy not found", "pip install 'specloom[python]'")]
     target = PythonTarget(ctx)

@@ -19,6 +19,8 @@ from .lesson import Lesson, OperationStep, build_lesson
 from .narrative import llm_narrative
 
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
+_LOCAL_LINK = re.compile(r"\[([^\]]*)\]\(#[^)\s]*\)")
+"""A link to an anchor of the spec's own page: it would point nowhere in the tutorial."""
 FENCE = "```"
 TUTORIAL_PAGE = "tutorial/index.md"
 """Where the docs site puts the tutorial (its links are relative to it)."""
@@ -124,8 +126,9 @@ def build_guide(spec: Spec, workspace: Workspace | None, ctx: BuildContext | Non
 
 
 def one_line(c: Clause) -> str:
-    """A clause's text on one line, without footnote markers."""
-    text = " ".join(_FOOTNOTE.sub("", c.text or c.title).split())
+    """A clause's text on one line, without footnote markers; a link to an anchor of the
+    spec's page keeps its words only (the tutorial is another page; the clause id links)."""
+    text = " ".join(_LOCAL_LINK.sub(r"\1", _FOOTNOTE.sub("", c.text or c.title)).split())
     return text if len(text) <= 160 else text[:157] + "..."
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar
 
@@ -65,15 +66,26 @@ class TutorialTarget(Target):
             "python": self.settings.compile_python,
         }
         compiled: dict[str, str] = {}
-        for lang in langs:
-            n = sum(b.lang == lang.fence for b in read.blocks)
-            if not enabled.get(lang.name, True):
-                found = [turned_off(lang.rule, f"compile_{lang.name} = false in config")]
-                compiled[lang.title] = f"{n} not compiled (off)"
-            else:
-                found = gates.compiles(lang, read, shown)
-                compiled[lang.title] = gates.compile_state(n, found)
-            findings += found
+        # The compilations are independent: tsc, cargo and mypy run at the same time.
+        with ThreadPoolExecutor(max_workers=max(1, len(langs))) as pool:
+            runs = [
+                (
+                    lang,
+                    pool.submit(gates.compiles, lang, read, shown)
+                    if enabled.get(lang.name, True)
+                    else None,
+                )
+                for lang in langs
+            ]
+            for lang, run in runs:
+                n = sum(b.lang == lang.fence for b in read.blocks)
+                if run is None:
+                    found = [turned_off(lang.rule, f"compile_{lang.name} = false in config")]
+                    compiled[lang.title] = f"{n} not compiled (off)"
+                else:
+                    found = run.result()
+                    compiled[lang.title] = gates.compile_state(n, found)
+                findings += found
         findings += gates.must_in_steps(spec, read, shown)
         findings += gates.steps_match(spec, lesson, langs, read, shown)
         findings += gates.must_table(spec, lesson, read, shown)

@@ -63,7 +63,7 @@ def test_shell_completion_completes_commands() -> None:
         env={
             **os.environ,
             "_SPECLOOM_COMPLETE": "complete_bash",
-            "COMP_WORDS": "specloom doc",
+            "COMP_WORDS": "specloom doct",
             "COMP_CWORD": "1",
         },
     )

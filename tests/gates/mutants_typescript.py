@@ -1,4 +1,4 @@
-"""Mutants of the typescript target (gates TS001-TS004)."""
+"""Mutants of the typescript target (gates TS001-TS005)."""
 
 from __future__ import annotations
 
@@ -173,5 +173,21 @@ MUTANTS: list[Mutant] = [
         kind="published",
         mutate=_edit("src/types.ts", "readonly quantity: number;", "readonly quantity: string;"),
         why="a record field whose type no longer matches the spec",
+    ),
+    Mutant(
+        id="ts-published-dist-file-missing",
+        target="typescript",
+        gate="TS005",
+        kind="published",
+        mutate=lambda ctx: (ctx.root / "dist" / "index.js").unlink(),
+        why="a package whose entry point is gone: consumers cannot import it",
+    ),
+    Mutant(
+        id="ts-published-dist-edited",
+        target="typescript",
+        gate="TS005",
+        kind="published",
+        mutate=_edit("dist/api.js", "export class", "export class Injected {}\nexport class"),
+        why="shipped JavaScript that is not the compile of the checked sources",
     ),
 ]

@@ -231,7 +231,7 @@ def test_a_skipped_gate_shows_in_build_and_verify_tables(
     try:
         code, out, _ = cli(capsys, "build", "specs", "-o", "out", "-t", "no-tool")
         assert code == 0
-        rows = [line for line in out.splitlines() if "no-tool" in line]
+        rows = [line for line in out.splitlines() if "│ no-tool" in line]
         assert len(rows) == 3 and all("1 skipped" in r and "passed" not in r for r in rows)
         code, out, _ = cli(capsys, "verify", "specs", "-o", "out", "-t", "no-tool")
         assert code == 0

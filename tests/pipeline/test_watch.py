@@ -34,7 +34,6 @@ def _wait_for(out: queue.Queue[str], needle: str, seconds: float) -> list[str]:
     pytest.fail(f"no line with {needle!r} within {seconds} s; got {seen}")
 
 
-@pytest.mark.slow
 def test_a_save_rebuilds_the_changed_spec_with_one_line(ws: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "specloom", "build", "specs", "-t", "ir-json", "--watch"],
@@ -50,14 +49,14 @@ def test_a_save_rebuilds_the_changed_spec_with_one_line(ws: Path) -> None:
         _wait_for(out, "watching", 120)
         spec = ws / "specs" / "common" / "spec.md"
         spec.write_text(spec.read_text().replace("Types that every", "Types that each"))
-        seen = _wait_for(out, "specs/common/spec.md", 60)
+        seen = _wait_for(out, "specs/common/spec.md", 180)
         line = seen[-1]
         # common changed: its ir-json and billing's (billing imports common) are rebuilt
         assert "built 1" in line and line.endswith(" ok"), line
         spec.write_text(spec.read_text().replace("---\nspec: common", "---\nspec: [bad"))
-        bad = _wait_for(out, "specs/common/spec.md", 60)[-1]
+        bad = _wait_for(out, "specs/common/spec.md", 180)[-1]
         assert "error" in bad, bad
         assert proc.poll() is None  # bad input mid-edit keeps the watch alive
     finally:
         proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=30) == 0
+        assert proc.wait(timeout=120) == 0

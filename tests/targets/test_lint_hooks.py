@@ -100,7 +100,7 @@ def test_tsc_refuses_what_lint_flags(tmp_path: Path) -> None:
 def test_cargo_refuses_what_lint_flags(tmp_path: Path) -> None:
     ws = _workspace(tmp_path, COLLIDING)
     ctx = BuildContext(workspace=ws, output_dir=tmp_path / "out", cache_dir=tmp_path / "c")
-    t = RustTarget(ctx, RustConfig(check_serde=False))
+    t = RustTarget(ctx, RustConfig())
     root = _write(t, ws, "svc", tmp_path / "out" / "svc" / "rust")
     found = [f for f in t.verify(ws.specs["svc"], root) if f.severity is Severity.ERROR]
     # the trait and the struct share a name: rustc resolves `SvcService` to the trait

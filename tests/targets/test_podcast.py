@@ -90,6 +90,7 @@ def billing(workspace: Workspace, tmp_path_factory: pytest.TempPathFactory) -> B
 def test_billing_episode_passes_every_gate(billing: Build) -> None:
     assert sorted(billing.files) == [
         "chapters.json",
+        "cover.png",
         "episode.mp3",
         "feed.xml",
         "script.json",
@@ -97,8 +98,9 @@ def test_billing_episode_passes_every_gate(billing: Build) -> None:
         "transcript.vtt",
     ]
     findings = billing.target.verify(billing.spec, billing.root)
-    # billing dates its release in the front matter: no POD010 (undated episode) finding
-    assert [(f.rule, f.severity) for f in findings] == []
+    # billing dates its release in the front matter: no POD010 (undated episode) finding;
+    # no feed_base_url: the report says the feed is for local use only (POD015, info)
+    assert [(f.rule, f.severity) for f in findings] == [("POD015", Severity.INFO)]
 
 
 def test_common_episode_passes_every_gate(workspace: Workspace, tmp_path: Path) -> None:
@@ -219,13 +221,42 @@ def test_chapters_and_vtt_are_monotonic_and_within_the_audio(billing: Build) -> 
     assert "<v Alex>" in vtt and "<v Sam>" in vtt
 
 
-def test_feed_lists_every_spec_of_the_workspace(billing: Build) -> None:
+def test_feed_has_the_tags_podcast_apps_need(billing: Build) -> None:
     root = ET.fromstring(billing.files["feed.xml"])
-    items = root.findall("./channel/item")
-    urls = [i.find("enclosure").get("url") for i in items]  # type: ignore[union-attr]
-    assert urls == ["../../common/podcast/episode.mp3", "../../billing/podcast/episode.mp3"]
-    lengths = [i.find("enclosure").get("length") for i in items]  # type: ignore[union-attr]
-    assert lengths == ["0", str(len(billing.files["episode.mp3"]))]
+    it = "{http://www.itunes.com/dtds/podcast-1.0.dtd}"
+    (item,) = root.findall("./channel/item")
+    enc = item.find("enclosure")
+    assert enc is not None
+    assert enc.get("url") == "episode.mp3"  # no feed_base_url: local use only (POD015)
+    assert enc.get("length") == str(len(billing.files["episode.mp3"]))
+    channel = root.find("channel")
+    assert channel is not None
+    assert channel.find(f"{it}image").get("href") == "cover.png"  # type: ignore[union-attr]
+    assert channel.find(f"{it}category").get("text") == "Technology"  # type: ignore[union-attr]
+    assert channel.find(f"{it}explicit").text == "false"  # type: ignore[union-attr]
+    h, m, s = (int(x) for x in item.findtext(f"{it}duration", "").split(":"))
+    chapters = json.loads(billing.files["chapters.json"])["chapters"]
+    assert abs(h * 3600 + m * 60 + s - chapters[-1]["endTime"]) <= 1
+    assert billing.files["cover.png"].startswith(b"\x89PNG\r\n\x1a\n")
+    rules = {f.rule: f for f in billing.target.verify(billing.spec, billing.root)}
+    assert rules["POD015"].severity == "info" and "local use only" in rules["POD015"].message
+
+
+def test_feed_escapes_and_uses_the_base_url(workspace: Any, tmp_path: Path) -> None:
+    from specloom.targets.podcast.config import PodcastConfig
+    from specloom.targets.podcast.feed import feed_xml
+
+    spec = workspace.specs["billing"].model_copy(update={"title": 'Bills & <"quotes">'})
+    cfg = PodcastConfig(feed_base_url="https://example.org/specs/", show="A & B")
+    root = ET.fromstring(feed_xml(spec, 123, 61_500, workspace, cfg))
+    item = root.find("./channel/item")
+    assert item is not None
+    assert item.findtext("title") == 'Bills & <"quotes"> (version 1.3.0)'
+    assert root.findtext("./channel/title") == 'A & B: Bills & <"quotes">'
+    enc = item.find("enclosure")
+    assert enc is not None
+    assert enc.get("url") == "https://example.org/specs/billing/podcast/episode.mp3"
+    assert item.findtext("{http://www.itunes.com/dtds/podcast-1.0.dtd}duration") == "0:01:02"
 
 
 def median_pitch_hz(path: Path) -> float:
@@ -346,6 +377,28 @@ def test_gate_rejects_a_silent_episode(billing: Build, tmp_path: Path) -> None:
     assert "silent" in found[0].message
 
 
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b'length="', b'length="9'),
+        (b"<itunes:duration>", b"<itunes:durationx>"),
+        (b'<itunes:image href="cover.png" />', b""),
+    ],
+)
+def test_gate_rejects_a_feed_apps_cannot_use(
+    billing: Build, tmp_path: Path, old: bytes, new: bytes
+) -> None:
+    root = _copy(billing, tmp_path)
+    feed = billing.files["feed.xml"]
+    assert old in feed
+    fixed = feed.replace(old, new).replace(b"</itunes:duration>", b"</itunes:durationx>")
+    if b"durationx" not in new:
+        fixed = feed.replace(old, new)
+    (root / "feed.xml").write_bytes(fixed)
+    rules = {f.rule for f in errors(billing.target.verify(billing.spec, root))}
+    assert rules == {"POD009"}
+
+
 @pytest.mark.parametrize("cut", [0, 1, 100])
 def test_gate_rejects_a_truncated_mp3(billing: Build, tmp_path: Path, cut: int) -> None:
     root = _copy(billing, tmp_path)
@@ -411,7 +464,7 @@ def test_feed_without_this_specs_item_or_not_xml_fails_pod009(
     billing: Build, tmp_path: Path
 ) -> None:
     root = _copy(billing, tmp_path)
-    _edit_text(root, "feed.xml", "billing/podcast/episode.mp3", "billing/podcast/other.mp3")
+    _edit_text(root, "feed.xml", 'url="episode.mp3"', 'url="other.mp3"')
     assert _rules(billing, root) == {"POD009"}
     (root / "feed.xml").write_text("<rss><channel>", encoding="utf-8")
     assert _rules(billing, root) == {"POD009"}
@@ -420,7 +473,7 @@ def test_feed_without_this_specs_item_or_not_xml_fails_pod009(
         (f'length="{size}"', f'length="{size - 1}"'),
         ("<title>Billing service", "<title>Invoices"),
         ("<itunes:episode>2<", "<itunes:episode>3<"),
-        ("billing/podcast/transcript.vtt", "billing/podcast/script.md"),
+        ('url="transcript.vtt"', 'url="script.md"'),
     ]:
         (root / "feed.xml").write_bytes(billing.files["feed.xml"])
         _edit_text(root, "feed.xml", old, new)

@@ -272,7 +272,7 @@ def test_catalogue_gate(workspace: Workspace, published: Path, tmp_path: Path) -
 def test_missing_mypy_is_not_run_never_a_pass(
     workspace: Workspace, published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(py_gates, "find_mypy", lambda: None)
+    monkeypatch.setattr(py_gates, "find_mypy", lambda *a: None)
     t = make_target(workspace, tmp_path)
     found = t.verify(workspace.spec("common"), published / "common" / "python")
     assert [(f.rule, f.severity) for f in found] == [("PY001", Severity.WARNING)]

@@ -109,14 +109,13 @@ def test_crate_shape(workspace: Workspace, tmp_path: Path) -> None:
     files = {f.path: f.data.decode() for f in t.generate(workspace.spec("billing"))}
     cargo = files["Cargo.toml"]
     assert 'common = { package = "specloom-common", path = "../../common/rust" }' in cargo
-    assert 'serde = { version = "1", features = ["derive"], optional = true }' in cargo
-    assert 'serde = ["dep:serde", "common/serde"]' in cargo
+    assert "serde" not in cargo  # off by default: no registry dependency at all
     types = files["src/types.rs"]
     assert "pub unit_price: common::Money," in types
     assert "pub due: Option<String>," in types
     assert "pub labels: std::collections::BTreeMap<String, String>," in types
     assert "#[non_exhaustive]\npub enum InvoiceStatus {" in types
-    assert '#[cfg_attr(feature = "serde", serde(rename = "draft"))]' in types
+    assert not any("serde" in data for path, data in files.items() if path != "README.md")
     api = files["src/api.rs"]
     assert "impl std::error::Error for Error {}" in api
     assert "InvalidQuantity {\n        line: i32,\n    }," in api
@@ -206,10 +205,7 @@ def test_gates_pass_on_the_example_specs(
 ) -> None:
     t = make_target(workspace, tmp_path, cache)
     findings = t.verify(workspace.spec(spec_id), published / spec_id / "rust")
-    if rs_gates.debian_serde_available():
-        assert findings == []
-    else:
-        assert [(f.rule, f.severity) for f in findings] == [("RS004", Severity.WARNING)]
+    assert findings == []
     assert not (published / spec_id / "rust" / "target").exists()
     assert not (published / spec_id / "rust" / "Cargo.lock").exists()
 
@@ -224,8 +220,9 @@ def test_serde_is_skipped_not_passed_without_debian_crates(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(rs_gates, "debian_serde_available", lambda *a: False)
-    t = make_target(workspace, tmp_path, cache)
-    findings = t.verify(workspace.spec("billing"), published / "billing" / "rust")
+    t = make_target(workspace, tmp_path, cache, serde=True)
+    root = write(t, workspace.spec("billing"), tmp_path / "billing")
+    findings = t.verify(workspace.spec("billing"), root)
     assert [(f.rule, f.severity) for f in findings] == [("RS004", Severity.WARNING)]
     assert is_skip(findings[0])
 
@@ -320,9 +317,96 @@ def test_coverage_comes_from_the_files(
 def test_a_chain_of_1000_types_compiles(tmp_path: Path, cache: Path) -> None:
     spec = chain_spec(1000)
     ws = Workspace(root="specs", specs={"chain": spec}, order=["chain"])
-    t = make_target(ws, tmp_path, cache, check_serde=False)
+    t = make_target(ws, tmp_path, cache)
     root = write(t, spec, tmp_path / "out" / "chain" / "rust")
     assert errors(t.verify(spec, root)) == []
+
+
+# -- serde: opt-in, per spec, checked when on ---------------------------------------------
+
+
+def test_serde_on_puts_the_derives_behind_the_feature(workspace: Workspace, tmp_path: Path) -> None:
+    t = make_target(workspace, tmp_path, serde=True)
+    files = {f.path: f.data.decode() for f in t.generate(workspace.spec("billing"))}
+    cargo = files["Cargo.toml"]
+    assert 'serde = { version = "1", features = ["derive"], optional = true }' in cargo
+    assert 'serde = ["dep:serde", "common/serde"]' in cargo
+    assert '#[cfg_attr(feature = "serde", serde(rename = "draft"))]' in files["src/types.rs"]
+    assert "derive(serde::Serialize, serde::Deserialize)" in files["src/api.rs"]
+
+
+def test_serde_is_overridden_per_spec(workspace: Workspace, tmp_path: Path) -> None:
+    t = make_target(workspace, tmp_path, specs={"common": {"serde": True}})
+    common = {f.path: f.data.decode() for f in t.generate(workspace.spec("common"))}
+    billing = {f.path: f.data.decode() for f in t.generate(workspace.spec("billing"))}
+    assert "dep:serde" in common["Cargo.toml"]
+    assert "serde" not in billing["Cargo.toml"]
+
+
+def test_serde_on_a_spec_whose_import_has_it_off_names_the_fix(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    from specloom.errors import ConfigError
+
+    t = make_target(workspace, tmp_path, specs={"billing": {"serde": True}})
+    with pytest.raises(ConfigError) as info:
+        t.generate(workspace.spec("billing"))
+    assert "common" in info.value.message
+    assert "[tool.specloom.targets.rust.specs.common]" in (info.value.hint or "")
+
+
+def test_check_serde_is_retired_with_a_clear_message() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError, match=r"check_serde was retired.*serde = true"):
+        RustConfig.model_validate({"check_serde": False})
+
+
+@needs_cargo
+@pytest.mark.slow
+@pytest.mark.skipif(not rs_gates.debian_serde_available(), reason="Debian serde crates absent")
+def test_serde_on_runs_rs004_and_it_fails_on_a_broken_derive(
+    workspace: Workspace, tmp_path: Path, cache: Path
+) -> None:
+    t = make_target(workspace, tmp_path, cache, serde=True)
+    spec = workspace.spec("billing")
+    root = write(t, spec, tmp_path / "billing")
+    assert t.verify(spec, root) == []
+    types = root / "src" / "types.rs"
+    # a serde attribute that only the serde build reads: the plain check cannot see it
+    types.write_text(types.read_text().replace('serde(rename = "draft")', 'serde(renam = "x")'))
+    found = errors(t.verify(spec, root))
+    assert found and {f.rule for f in found} == {"RS004"}
+
+
+# -- the stable crate folder: cargo's fingerprints reuse what did not change ---------------
+
+
+@needs_cargo
+@pytest.mark.slow
+def test_stable_crate_folder_keeps_mtimes_and_never_reuses_a_stale_build(
+    workspace: Workspace, published: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    t = make_target(workspace, tmp_path, cache)
+    spec = workspace.spec("billing")
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "rust", root)
+    assert t.verify(spec, root) == []
+    crate = rs_gates.crate_home(cache, "billing", "plain") / "work" / "billing" / "rust"
+    before = {p: p.stat().st_mtime_ns for p in crate.rglob("*.rs")}
+    assert before and (crate.parent.parent / "common" / "rust" / "Cargo.toml").is_file()
+    assert t.verify(spec, root) == []
+    assert {p: p.stat().st_mtime_ns for p in crate.rglob("*.rs")} == before
+    api = root / "src" / "api.rs"
+    good = api.read_text()
+    api.write_text(good.replace("-> Result<common::Money, Error>;", "-> Result<Mony, Error>;"))
+    assert {f.rule for f in errors(t.verify(spec, root))} == {"RS001"}
+    api.write_text(good)
+    (root / "src" / "extra.rs").write_text("fn x( {\n")  # not in the module tree: harmless
+    (root / "src" / "extra.rs").unlink()
+    assert t.verify(spec, root) == []
+    assert not (crate / "src" / "extra.rs").exists()
 
 
 # -- conformance: a correct implementation passes, a stateless and a wrong one fail -----
@@ -528,7 +612,7 @@ def test_toml_str_round_trips(text: str) -> None:
 def test_edge_cases_compile(tmp_path: Path, cache: Path, edge_spec: Spec) -> None:
     spec = edge_spec
     ws = Workspace(root="specs", specs={spec.id: spec}, order=[spec.id])
-    t = make_target(ws, tmp_path, cache)
+    t = make_target(ws, tmp_path, cache, serde=True)  # renames: RS004 checks them
     root = write(t, spec, tmp_path / "out" / spec.id / "rust")
     api = (root / "src" / "api.rs").read_text()
     types = (root / "src" / "types.rs").read_text()

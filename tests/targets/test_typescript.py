@@ -534,8 +534,7 @@ def test_cli_build_publishes_both_code_targets(specs_dir: Path, tmp_path: Path) 
     shutil.copytree(specs_dir, tmp_path / "specs")
     (tmp_path / "pyproject.toml").write_text(
         '[tool.specloom]\nspecs = "specs"\noutput = "output"\n\n'
-        '[tool.specloom.targets.typescript]\nint64 = "bigint"\n\n'
-        "[tool.specloom.targets.rust]\ncheck_serde = false\n"
+        '[tool.specloom.targets.typescript]\nint64 = "bigint"\n'
     )
     proc = subprocess.run(
         [
@@ -564,6 +563,5 @@ def test_cli_build_publishes_both_code_targets(specs_dir: Path, tmp_path: Path) 
     assert rows["typescript"]["status"] == "built"
     assert rows["rust"]["status"] == "built"
     assert {"bil1", "bil12"} <= set(rows["rust"]["covered_clauses"])
-    off = [g for g in rows["rust"]["gates"] if g["rule"] == "RS004"]
-    assert off and off[0]["state"] == "off" and "check_serde" in off[0]["message"]
-    assert rows["rust"]["off"] == ["RS004"] and rows["rust"]["skipped"] == []
+    assert rows["rust"]["gates"] == []  # serde is off by default: no RS004 to run
+    assert rows["rust"]["off"] == [] and rows["rust"]["skipped"] == []

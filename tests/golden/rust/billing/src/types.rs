@@ -10,7 +10,6 @@
 ///
 /// Clauses: `bil2`, `bil4`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LineItem {
     pub description: String,
     pub quantity: i32,
@@ -23,16 +22,11 @@ pub struct LineItem {
 ///
 /// Clauses: `bil5`
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum InvoiceStatus {
-    #[cfg_attr(feature = "serde", serde(rename = "draft"))]
     Draft,
-    #[cfg_attr(feature = "serde", serde(rename = "issued"))]
     Issued,
-    #[cfg_attr(feature = "serde", serde(rename = "paid"))]
     Paid,
-    #[cfg_attr(feature = "serde", serde(rename = "void"))]
     Void,
 }
 
@@ -52,7 +46,6 @@ pub enum InvoiceStatus {
 ///
 /// Clauses: `bil1`, `bil2`, `bil3`, `bil5`, `bil6`, `bil7`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Invoice {
     pub id: String,
     pub customer: common::CustomerId,
@@ -60,7 +53,6 @@ pub struct Invoice {
     pub total: common::Money,
     pub paid: common::Money,
     pub status: InvoiceStatus,
-    #[cfg_attr(feature = "serde", serde(default, skip_serializing_if = "Option::is_none"))]
     pub due: Option<String>,
     pub labels: std::collections::BTreeMap<String, String>,
 }

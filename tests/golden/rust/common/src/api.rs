@@ -6,7 +6,6 @@ use crate::types::*;
 
 /// Every error an operation of this spec can return.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Error {
 }

@@ -10,7 +10,6 @@
 ///
 /// Clauses: `cmn1`, `cmn2`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Money {
     pub amount_minor: i64,
     pub currency: CurrencyCode,

@@ -10,7 +10,6 @@
 ///
 /// Clauses: `cnt1`, `cnt2`
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Counter {
     pub id: String,
     pub name: String,

@@ -1,0 +1,27 @@
+"""The `specloom` executable: answers `--version` before loading the CLI framework.
+
+`specloom --version` has a 0.15 s budget; importing typer, click and the command modules
+costs more than that on a loaded machine, so the one argument that needs none of them is
+answered here. Everything else goes to `specloom.cli.main`.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI (`specloom.cli.main.main`), with `--version` answered without it."""
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["--version"]:
+        from specloom._version import __version__
+
+        sys.stdout.write(__version__ + "\n")
+        return
+    from specloom.cli.main import main as run
+
+    run(argv)
+
+
+if __name__ == "__main__":
+    main()

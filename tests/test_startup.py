@@ -1,0 +1,44 @@
+"""Start-up stays light: `--version` loads no CLI framework, `--help` no models or pipeline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = """
+import sys
+from specloom.cli.entry import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+tops = {m.split(".")[0] for m in sys.modules}
+loaded = sorted(tops & {"typer", "click", "rich", "pydantic", "yaml", "markdown_it", "jinja2"})
+inner = sorted(m for m in sys.modules if m.startswith(("specloom.model", "specloom.pipeline")))
+print("LOADED", ",".join(loaded + inner), file=sys.stderr)
+"""
+
+
+def _loaded(args: list[str], cwd: Path) -> tuple[str, set[str]]:
+    proc = subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+    line = [ln for ln in proc.stderr.splitlines() if ln.startswith("LOADED")][-1]
+    return proc.stdout, set(filter(None, line.removeprefix("LOADED ").split(",")))
+
+
+def test_version_loads_no_framework(repo_root: Path) -> None:
+    from specloom import __version__
+
+    out, loaded = _loaded(["--version"], repo_root)
+    assert out == __version__ + "\n"
+    assert loaded == set()
+
+
+def test_help_loads_no_models_and_no_pipeline(repo_root: Path) -> None:
+    out, loaded = _loaded(["--help"], repo_root)
+    assert "build" in out and "lint" in out
+    assert "typer" in loaded
+    assert not loaded & {"pydantic", "yaml", "jinja2"}  # (markdown_it: typer's rich help)
+    assert not {m for m in loaded if m.startswith("specloom.")}
