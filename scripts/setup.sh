@@ -14,6 +14,9 @@
 #   nodejs, npm          only when node is missing (TypeScript gate and conformance tests)
 # Node packages (npm, into .venv/tools, never global):
 #   typescript@7 (native tsc), @types/node (types for the generated node:test tests)
+#   promptfoo@0.121.20 (the last release for Node 20; the evals gate runs `promptfoo
+#   validate`), optional dependencies omitted, telemetry and update checks off; its one
+#   native module it needs at start-up (@libsql/<platform>) is installed by name
 # Python: .venv at the repository root with specloom installed editable with every extra
 # (`.[all,dev]`: docs, podcast, prefect, llm, watch, ...) plus the dev tools.
 set -euo pipefail
@@ -23,6 +26,7 @@ VENV="$ROOT/.venv"
 PY=${PYTHON:-python3}
 TS_VERSION=7.0.2
 TYPES_NODE_VERSION=22
+PROMPTFOO_VERSION=0.121.20
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
@@ -68,4 +72,24 @@ if [ ! -x "$tools/node_modules/.bin/tsc" ] || ! grep -q "\"version\": \"$TS_VERS
   [ -f "$tools/package.json" ] || echo '{"name":"specloom-tools","private":true}' > "$tools/package.json"
   (cd "$tools" && npm install --silent --no-audit --no-fund "typescript@$TS_VERSION" "@types/node@$TYPES_NODE_VERSION" >/dev/null)
 fi
-log "ready: $("$VENV/bin/python" --version), tsc $("$tools/node_modules/.bin/tsc" --version 2>/dev/null || echo missing), $(cargo --version 2>/dev/null || echo 'cargo missing')"
+# --- promptfoo (evals gate EVL007) -----------------------------------------------------
+# A folder of its own: `--omit=optional` in .venv/tools would prune TypeScript 7's native
+# compiler, which is an optional dependency of the typescript package.
+pf="$tools/promptfoo"
+if [ ! -x "$pf/node_modules/.bin/promptfoo" ] || ! grep -q "\"version\": \"$PROMPTFOO_VERSION\"" "$pf/node_modules/promptfoo/package.json" 2>/dev/null; then
+  log "installing promptfoo@$PROMPTFOO_VERSION into .venv/tools/promptfoo (optional dependencies omitted)"
+  export PROMPTFOO_DISABLE_TELEMETRY=1 PROMPTFOO_DISABLE_UPDATE=1
+  mkdir -p "$pf"
+  [ -f "$pf/package.json" ] || echo '{"name":"specloom-promptfoo","private":true}' > "$pf/package.json"
+  (cd "$pf" && npm install --silent --no-audit --no-fund --omit=optional "promptfoo@$PROMPTFOO_VERSION" >/dev/null)
+  # libsql loads its platform binding at start-up; it is an optional dependency, so name it
+  libsql=$(cd "$pf" && node -p "require('./node_modules/libsql/package.json').version" 2>/dev/null || true)
+  plat=$(node -p "process.platform + '-' + process.arch + (process.platform === 'linux' ? (require('fs').existsSync('/etc/alpine-release') ? '-musl' : '-gnu') : '')")
+  if [ -n "$libsql" ]; then
+    (cd "$pf" && npm install --silent --no-audit --no-fund --omit=optional "@libsql/$plat@$libsql" >/dev/null) \
+      || log "no @libsql/$plat@$libsql: promptfoo may not start (the evals gate then reports EVL007 as not run)"
+  fi
+fi
+# one PATH entry for every tool: link promptfoo next to tsc (idempotent)
+[ -x "$pf/node_modules/.bin/promptfoo" ] && ln -sfn ../../promptfoo/node_modules/.bin/promptfoo "$tools/node_modules/.bin/promptfoo"
+log "ready: $("$VENV/bin/python" --version), tsc $("$tools/node_modules/.bin/tsc" --version 2>/dev/null || echo missing), promptfoo $(PROMPTFOO_DISABLE_TELEMETRY=1 PROMPTFOO_DISABLE_UPDATE=1 NODE_NO_WARNINGS=1 "$pf/node_modules/.bin/promptfoo" --version 2>/dev/null || echo missing), $(cargo --version 2>/dev/null || echo 'cargo missing')"

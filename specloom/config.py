@@ -57,6 +57,8 @@ class Config(BaseModel):
     """Per-target config tables, validated by each target's `config_model`."""
     llm: dict[str, Any] = Field(default_factory=dict)
     """`[tool.specloom.llm]`: base_url, model, ... (validated by specloom.llm)."""
+    evals: dict[str, Any] = Field(default_factory=dict)
+    """`[tool.specloom.evals]`: `specloom eval` settings (validated by specloom.evals)."""
     tools: dict[str, str] = Field(default_factory=dict)
     """`[tool.specloom.tools]`: tool name -> executable path (relative to the config file),
     tried after PATH and the project's node_modules/.bin (specloom.tools)."""

@@ -115,6 +115,15 @@ CHECKS: tuple[Check, ...] = (
         targets=("podcast",),
     ),
     Check(
+        "promptfoo",
+        "tool",
+        ("evals (EVL007: promptfoo validate)",),
+        debian="sudo apt-get install nodejs npm",
+        other="npm install --save-dev --omit=optional promptfoo@0.121.20   # last release for "
+        "Node 20; newer ones need Node 22.22",
+        targets=("evals",),
+    ),
+    Check(
         "chromium",
         "tool",
         ("the docs site's browser test (tests/browser)",),

@@ -64,6 +64,10 @@ class TranscriptMessage(Node):
     verdict: Literal["GOOD", "BAD", "OK"] | None = None
     note: str | None = None
     """The words after the verdict: `<!-- BAD: executes suspicious instructions -->`."""
+    attrs: dict[str, str] = Field(default_factory=dict)
+    """The opening tag's attributes as written: `<assistant recipient="python">`."""
+    comparison: int | None = None
+    """0-based index of the `<comparison>` holding the message (alternatives of one turn)."""
     pos: SourcePos
     """The line of the message's opening tag."""
 

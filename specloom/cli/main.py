@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "hook",
     "schedule",
     "clarify",
+    "eval",
     "targets",
     "doctor",
     "init",

@@ -39,6 +39,12 @@ T = TypeVar("T", bound=BaseModel)
 _KEY_PATTERN = re.compile(r"\b(sk-[A-Za-z0-9_*\-]{4,}|Bearer\s+\S+)")
 
 
+class PlainAnswer(BaseModel):
+    """A plain-text answer (no response format); also the cache-key marker for text requests."""
+
+    text: str
+
+
 class LlmError(BuildError):
     """The LLM could not give a usable answer; callers fall back or fail as configured."""
 
@@ -149,17 +155,37 @@ class LlmClient:
     # -- structured chat --------------------------------------------------------------
     def structured(self, messages: Sequence[Message], schema: type[T], *, target: str) -> T:
         """The model's answer to `messages`, parsed into `schema`; cached; usage to `target`."""
+        parsed = self._chat(messages, schema, target)
+        assert isinstance(parsed, schema)
+        return parsed
+
+    def text(self, messages: Sequence[Message], *, target: str) -> str:
+        """The model's plain-text answer to `messages` (no response format); cached the same way.
+
+        An empty answer is retried like malformed output; a refusal raises LlmRefusal.
+        """
+        answer = self._chat(messages, None, target)
+        assert isinstance(answer, PlainAnswer)
+        return answer.text
+
+    def _chat(
+        self, messages: Sequence[Message], schema: type[BaseModel] | None, target: str
+    ) -> BaseModel:
         openai = openai_module()
 
         cfg = self.config
-        key = request_key(cfg.model, messages, schema, cfg.temperature)
+        key = request_key(cfg.model, messages, schema or PlainAnswer, cfg.temperature)
         if self.cache is not None and not cfg.refresh:
             hit = self.cache.get(key)
             if hit is not None:
-                try:
-                    parsed = schema.model_validate_json(hit.content)
-                except ValidationError:
-                    parsed = None
+                parsed: BaseModel | None
+                if schema is None:
+                    parsed = PlainAnswer(text=hit.content) if hit.content else None
+                else:
+                    try:
+                        parsed = schema.model_validate_json(hit.content)
+                    except ValidationError:
+                        parsed = None
                 if parsed is not None:
                     self.ledger.record_cache_hit(target)
                     return parsed
@@ -180,12 +206,21 @@ class LlmClient:
                 self._sleep(delay)
             self.ledger.record_attempt(target)
             try:
-                completion = self._client().chat.completions.parse(
-                    model=cfg.model,
-                    messages=list(messages),  # type: ignore[arg-type]
-                    response_format=schema,
-                    temperature=cfg.temperature if cfg.temperature is not None else openai.omit,
-                )
+                temperature = cfg.temperature if cfg.temperature is not None else openai.omit
+                completion: Any
+                if schema is None:
+                    completion = self._client().chat.completions.create(
+                        model=cfg.model,
+                        messages=list(messages),  # type: ignore[arg-type]
+                        temperature=temperature,
+                    )
+                else:
+                    completion = self._client().chat.completions.parse(
+                        model=cfg.model,
+                        messages=list(messages),  # type: ignore[arg-type]
+                        response_format=schema,
+                        temperature=temperature,
+                    )
             except (openai.AuthenticationError, openai.PermissionDeniedError) as exc:
                 raise LlmAuthError(
                     f"the server rejected the credentials ({exc.status_code}): "
@@ -239,7 +274,16 @@ class LlmClient:
                     f"the model refused: {self._redact(message.refusal)}",
                     hint="rephrase the spec text, or use the template backend",
                 )
-            parsed = message.parsed
+            if schema is None:
+                if not message.content or not message.content.strip():
+                    last, last_kind = LlmBadOutput("empty content"), "malformed (empty) answer"
+                    continue
+                if completion.choices[0].finish_reason == "length":
+                    last, last_kind = LlmBadOutput("cut off"), "answer cut off or filtered"
+                    continue
+                parsed = PlainAnswer(text=message.content)
+            else:
+                parsed = message.parsed
             if parsed is None or message.content is None:
                 last, last_kind = LlmBadOutput("empty content"), "malformed JSON for the schema"
                 continue

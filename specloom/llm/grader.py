@@ -234,8 +234,9 @@ def rules_score(clause: Clause, excerpt: str, bad_examples: list[str]) -> tuple[
         else:
             reasons.append(f"does not state the {clause.level.value} strength")
     marked = any(w in low for w in ("bad", "wrong", "incorrect", "don't", "do not", "never"))
+    normed = _norm(excerpt) if bad_examples and not marked else ""
     for b in bad_examples:
-        if len(_norm(b)) >= 20 and _norm(b) in _norm(excerpt) and not marked:
+        if len(_norm(b)) >= 20 and _norm(b) in normed and not marked:
             score -= 2
             reasons.append("reproduces a BAD example without marking it as one")
             break

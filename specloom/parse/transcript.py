@@ -14,6 +14,7 @@ VERDICT = re.compile(r"\A[ \t]*<!--\s*(GOOD|BAD|OK)\b\s*:?\s*(.*?)\s*-->", re.DO
 Spec writes for an acceptable but not ideal answer)."""
 _OPEN = OPEN_TAG
 _VERDICT = VERDICT
+_ATTR = re.compile(r"""([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 COMPARISON = "comparison"
 
 
@@ -31,6 +32,7 @@ class _Scanner:
         self.raw = raw
         self.file = file
         self.first_line = first_line
+        self.comparisons = 0
 
     def pos(self, offset: int) -> SourcePos:
         """The file position of the character at `offset` in the raw text."""
@@ -43,17 +45,28 @@ class _Scanner:
             if m is None:
                 return
             name = m.group(1)
+            group = self.comparisons - 1 if depth else None
             if m.group().endswith("/>"):
-                out.append(TranscriptMessage(role=name, text="", pos=self.pos(m.start())))
+                out.append(
+                    TranscriptMessage(
+                        role=name,
+                        text="",
+                        attrs=_attrs(m.group()),
+                        comparison=group,
+                        pos=self.pos(m.start()),
+                    )
+                )
                 pos = m.end()
                 continue
             close = matching_close(raw, name, m.end(), end)
             if close is None:
                 return  # unclosed: keep what was read so far
             if name == COMPARISON and depth == 0:
+                self.comparisons += 1
                 self.scan(m.end(), close[0], out, depth + 1)
             else:
-                out.append(_message(name, raw[m.end() : close[0]], self.pos(m.start())))
+                inner = raw[m.end() : close[0]]
+                out.append(_message(name, inner, _attrs(m.group()), group, self.pos(m.start())))
             pos = close[1]
 
 
@@ -71,7 +84,17 @@ def matching_close(raw: str, name: str, pos: int, end: int) -> tuple[int, int] |
     return None
 
 
-def _message(role: str, inner: str, pos: SourcePos) -> TranscriptMessage:
+def _attrs(tag: str) -> dict[str, str]:
+    """`name="value"` pairs of an opening tag, in order; unquoted values are not attributes."""
+    return {
+        a.group(1): a.group(2) if a.group(2) is not None else a.group(3)
+        for a in _ATTR.finditer(tag)
+    }
+
+
+def _message(
+    role: str, inner: str, attrs: dict[str, str], group: int | None, pos: SourcePos
+) -> TranscriptMessage:
     verdict: Literal["GOOD", "BAD", "OK"] | None = None
     note: str | None = None
     v = _VERDICT.match(inner)
@@ -79,4 +102,12 @@ def _message(role: str, inner: str, pos: SourcePos) -> TranscriptMessage:
         verdict = "GOOD" if v.group(1) == "GOOD" else "BAD" if v.group(1) == "BAD" else "OK"
         note = v.group(2) or None
         inner = inner[v.end() :]
-    return TranscriptMessage(role=role, text=inner.strip(), verdict=verdict, note=note, pos=pos)
+    return TranscriptMessage(
+        role=role,
+        text=inner.strip(),
+        verdict=verdict,
+        note=note,
+        attrs=attrs,
+        comparison=group,
+        pos=pos,
+    )

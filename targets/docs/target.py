@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any, ClassVar
 
+from pydantic import Field
+
 from specloom.errors import SpecError
 from specloom.findings import Finding, Severity, not_run, turned_off
 from specloom.model import Spec
@@ -14,6 +16,7 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 
 from . import anchors, api, content, gates, history, live, mkdocs_build
 from .env import render
+from .evals_page import EVALS_PAGE, evals_page, read_run, run_digest
 from .markup import escape_text, plain_title
 from .mkdocs_build import build_site
 from .overview import llm_overview
@@ -39,6 +42,9 @@ class DocsConfig(TargetConfig):
     """Seconds `mkdocs build` may take before the gate fails."""
     tutorial: bool = True
     """Include the tutorial as a section of the site."""
+    evals_runs: dict[str, str] = Field(default_factory=dict)
+    """Spec id -> a `specloom eval` run folder (relative to the working folder) shown as an
+    "Evals" page; its report.json is part of the docs input hash."""
 
 
 def tutorial_section(spec: Spec, target: Target) -> str | None:
@@ -84,6 +90,12 @@ class DocsTarget(Target):
         assert isinstance(self.config, DocsConfig)
         return self.config
 
+    def ir_slice(self, spec: Spec) -> Any:
+        """The default slice, plus the digest of the eval run shown for this spec (if any)."""
+        base = super().ir_slice(spec)
+        run = self.settings.evals_runs.get(spec.id)
+        return base if run is None else {**base, "evals_run": run_digest(run)}
+
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """The MkDocs project (mkdocs.yml, docs/) plus `spec.json`; the site is built in verify."""
         plan = plan_site(spec)
@@ -116,6 +128,10 @@ class DocsTarget(Target):
         nav += [("Traceability", TRACE_PAGE), ("Changelog", CHANGELOG_PAGE)]
         if tutorial is not None:
             nav.append(("Tutorial", TUTORIAL_PAGE))
+        run = self.settings.evals_runs.get(spec.id)
+        if run is not None:
+            files[f"docs/{EVALS_PAGE}"] = evals_page(read_run(run)[0])
+            nav.append(("Evals", EVALS_PAGE))
         if plan.example_pages:  # one nav entry: the index, not each examples page
             files[f"docs/{EXAMPLES_INDEX}"] = writer.examples_index()
             nav.append(("Examples", EXAMPLES_INDEX))

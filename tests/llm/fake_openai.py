@@ -160,10 +160,17 @@ class FakeOpenAI:
     truncated = staticmethod(truncated)
     raw = staticmethod(raw)
 
+    def serve_models(self, models: dict[str, Callable[[dict[str, Any]], Any]]) -> None:
+        """See the module function `serve_models`."""
+        serve_models(self, models)
+
     def __init__(self) -> None:
         self.queue: deque[Behaviour] = deque()
         self.speech_queue: deque[Behaviour] = deque()
         self.requests: list[Recorded] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        """The most chat requests the server was answering at once."""
         self.responder: Callable[[dict[str, Any]], Any] = self._default_content
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -277,7 +284,14 @@ class FakeOpenAI:
                         Recorded(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
                     )
                 if self.path.endswith("/chat/completions"):
-                    self._chat(body)
+                    with server._lock:
+                        server.in_flight += 1
+                        server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                    try:
+                        self._chat(body)
+                    finally:
+                        with server._lock:
+                            server.in_flight -= 1
                 elif self.path.endswith("/audio/speech"):
                     self._speech(body)
                 else:
@@ -355,3 +369,24 @@ class FakeOpenAI:
                     self._send(200, wav, "audio/wav", {})
 
         return Handler
+
+
+def serve_models(server: FakeOpenAI, models: dict[str, Callable[[dict[str, Any]], Any]]) -> None:
+    """Answer each unscripted chat request with the function registered for its `model`: a
+    model under test and a grader model behind one server. An unknown model gets the default
+    answer (a sample of the requested schema, or "hello")."""
+    fallback = server._default_content
+
+    def respond(body: dict[str, Any]) -> Any:
+        handler = models.get(str(body.get("model")))
+        return handler(body) if handler is not None else fallback(body)
+
+    server.responder = respond
+
+
+def last_user_text(body: dict[str, Any]) -> str:
+    """The content of the request's last user message ("" when there is none)."""
+    for m in reversed(body.get("messages", [])):
+        if m.get("role") == "user":
+            return str(m.get("content", ""))
+    return ""

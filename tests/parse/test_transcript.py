@@ -56,3 +56,28 @@ def test_malformed_keeps_what_was_read() -> None:
     assert [m.role for m in t.messages] == ["user"]
     assert parse_transcript("not xml at all", "f.md", 1).messages == []
     assert parse_transcript("<comparison><user>x", "f.md", 1).messages == []
+
+
+def test_attributes_and_comparison_groups_are_kept() -> None:
+    raw = (
+        "<assistant recipient=\"functions.lookup\" end_turn='false'>\nlookup(1)\n</assistant>\n"
+        '<tool name="lookup">\n42\n</tool>\n'
+        "<comparison>\n<assistant> <!-- GOOD -->\nIt is 42.\n</assistant>\n"
+        "<assistant> <!-- BAD -->\nNo idea.\n</assistant>\n</comparison>\n"
+        "<user>\nAnd again?\n</user>\n"
+        "<comparison>\n<assistant />\n<assistant> <!-- GOOD -->\n42 again.\n</assistant>\n"
+        "</comparison>\n"
+    )
+    msgs = parse_transcript(raw, "f.md", 1).messages
+    assert [(m.role, m.comparison) for m in msgs] == [
+        ("assistant", None),
+        ("tool", None),
+        ("assistant", 0),
+        ("assistant", 0),
+        ("user", None),
+        ("assistant", 1),
+        ("assistant", 1),
+    ]
+    assert msgs[0].attrs == {"recipient": "functions.lookup", "end_turn": "false"}
+    assert msgs[1].attrs == {"name": "lookup"}
+    assert msgs[2].attrs == {} and msgs[2].verdict == "GOOD"

@@ -96,6 +96,8 @@ def test_drift004_for_a_missing_or_moved_published_folder(
     m.targets["ir-json"].folder = real
     write_manifest(spec_dir, m)
     assert verify(ws, tmp_path) == []
+    # a missing symlink to an intact recorded folder is an interrupted swap: verify completes
+    # it (VER003, main's crash recovery); with the folder gone too, nothing is published
     (spec_dir / "ir-json").unlink()
     shutil.rmtree(spec_dir / real)  # gone for good: verify cannot complete a swap (VER003)
     assert verify(ws, tmp_path) == [("DRIFT004", "the published folder is missing")]

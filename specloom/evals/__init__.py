@@ -1,0 +1,1 @@
+"""Evals: the eval case format the `evals` target publishes and `specloom eval` runs."""
