@@ -71,7 +71,17 @@ def checkout_spec(ref: str, path: str, into: Path) -> Path:
         ["archive", "--format=tar", ref, "--", *pathspecs], top, f"cannot read {rel} at {ref}"
     )
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
-        tar.extractall(into, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(into, filter="data")
+        else:  # Python 3.11.0-3.11.3 has no extraction filters: plain files and folders only
+            members = [
+                m
+                for m in tar.getmembers()
+                if (m.isfile() or m.isdir())
+                and not os.path.isabs(m.name)
+                and ".." not in Path(m.name).parts
+            ]
+            tar.extractall(into, members=members)
     return into / rel
 
 
