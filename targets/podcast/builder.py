@@ -268,6 +268,9 @@ class ScriptBuilder:
             if example is not None:
                 lines.append(Line(speaker=B, text=_EXAMPLE_ASK[(n + k) % len(_EXAMPLE_ASK)]))
                 lines.append(Line(speaker=A, text=self.describe(example), clauses=[c.id]))
+                lines += [
+                    Line(speaker=A, text=t, clauses=[c.id]) for t in self.steps_spoken(example)
+                ]
             elif c.level in MUST_LEVELS:
                 ask, answer = _WHY[(n + k) % len(_WHY)]
                 names = self.realised_by.get(c.id, [])
@@ -328,10 +331,37 @@ class ScriptBuilder:
             return self.say(normative_text(clause), md=True, max_words=words)
         return self.say(clause.text, md=True, max_words=self.config.max_sentence_words)
 
+    def steps_spoken(self, example: Example) -> list[str]:
+        """A stateful example's `given` steps, in order, then its own call (gate POD016):
+        one sentence a step, grouped into lines well under the line limit."""
+        st = example.structured
+        if st is None or not st.given:
+            return []
+        said: list[str] = []
+        for k, step in enumerate(st.given):
+            text = f"{'On a fresh service it first calls' if k == 0 else 'Then'} "
+            text += spoken_id(step.call)
+            if step.expect_error:
+                text += f", which fails with {spoken_id(step.expect_error)}"
+            if step.as_:
+                text += f", kept as {spoken_id(step.as_)}"
+            said.append(text + ".")
+        outcome = f"fails with {spoken_id(st.expect_error)}" if st.expect_error else "succeeds"
+        said.append(f"Last, {spoken_id(st.call)} {outcome}.")
+        lines: list[str] = []
+        for sentence in said:
+            if lines and len(lines[-1]) + len(sentence) < MAX_LINE_CHARS // 2:
+                lines[-1] += " " + sentence
+            else:
+                lines.append(sentence)
+        return lines
+
     def describe(self, example: Example) -> str:
         """One spoken line for an example: its title and what it shows."""
         text = f"Here is one: {self.say(example.title, md=True).rstrip('.')}."
-        if example.structured is not None:
+        if example.structured is not None and example.structured.given:
+            pass  # its steps and its outcome follow, in steps_spoken
+        elif example.structured is not None:
             st = example.structured
             call = spoken_id(st.call)
             if st.expect_error:

@@ -1,4 +1,4 @@
-"""The gates that read only the script (POD002, POD013, POD014), shared by `verify` and the
+"""The gates that read only the script (POD002, POD013, POD014, POD016), shared by `verify` and the
 LLM backend's answer check."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from specloom.model import Clause, Spec
 
 from .builder import segment_clauses
 from .script import MUST_LEVELS, Episode, Line
-from .spoken import says_clause, says_modal, spoken_share, unspeakable
+from .speech import speakable, spoken_id
+from .spoken import says_clause, says_modal, spoken_share, unspeakable, words
 
 
 def _said(clause: Clause, spec: Spec, lines: list[Line]) -> bool:
@@ -96,10 +97,60 @@ def unspeakable_findings(episode: Episode) -> list[Finding]:
     return out
 
 
+def _in_order(text: str, calls: list[str]) -> str | None:
+    """The first call not said after the ones before it (None: all said, in order)."""
+    low = " ".join(words(text))
+    at = 0
+    for call in calls:
+        want = " ".join(words(spoken_id(call)))
+        found = low.find(want, at)
+        if found < 0:
+            return call
+        at = found + len(want)
+    return None
+
+
+def steps_findings(episode: Episode, spec: Spec) -> list[Finding]:
+    """POD016: a stateful example the script presents (a line tagged with its clause says its
+    title) is followed, in lines tagged with that clause, by its `given` steps' calls and then
+    its own call, in the order they run: a listener can follow how the state is set up."""
+    out: list[Finding] = []
+    for ex in spec.examples:
+        st = ex.structured
+        if st is None or not st.given or ex.clause is None:
+            continue
+        title = " ".join(words(speakable(ex.title)))
+        if not title:
+            continue
+        for seg in episode.segments:
+            tagged = [line for line in seg.lines if ex.clause in line.clauses]
+            start = next(
+                (i for i, line in enumerate(tagged) if title in " ".join(words(line.text))), None
+            )
+            if start is None:
+                continue
+            said = " ".join(line.text for line in tagged[start:])
+            missing = _in_order(said, [s.call for s in st.given] + [st.call])
+            if missing is not None:
+                out.append(
+                    Finding(
+                        rule="POD016",
+                        severity=Severity.ERROR,
+                        file="script.json",
+                        message=f"segment {seg.id!r} presents the example {ex.title!r} of "
+                        f"clause {ex.clause} but does not say its call to {missing} in order "
+                        f"({len(st.given)} given step(s), then {st.call})",
+                        clause=ex.clause,
+                    )
+                )
+    return out
+
+
 def script_findings(episode: Episode, spec: Spec) -> list[Finding]:
-    """POD002, POD014 and POD013 over one script."""
+    """POD002, POD014, POD013 and POD016 over one script."""
     return (
         spoken_findings(episode, spec)
         + segment_findings(episode, spec)
         + unspeakable_findings(episode)
+        + steps_findings(episode, spec)
     )

@@ -1,4 +1,4 @@
-"""Mutants of the podcast target (gates POD002, POD006, POD011-POD013): every form of the
+"""Mutants of the podcast target (gates POD002, POD006, POD011-POD013, POD016): every form of the
 episode is read back and compared with script.json and the spec."""
 
 from __future__ import annotations
@@ -102,6 +102,21 @@ def _feed_length_off_by_one(text: str) -> str:
     return re.sub(r'length="([1-9]\d*)"', lambda m: f'length="{int(m.group(1)) + 1}"', text)
 
 
+def _steps_unsaid(ctx: MutationContext) -> None:
+    from specloom.targets.podcast.builder import ScriptBuilder
+
+    ctx.monkeypatch.setattr(ScriptBuilder, "steps_spoken", lambda self, example: [])
+
+
+def _skip_a_step(data: dict[str, Any]) -> None:
+    for seg in data["segments"]:
+        for line in seg["lines"]:
+            if "cnt2" in line["clauses"] and "Then it calls increment." in line["text"]:
+                line["text"] = line["text"].replace(" Then it calls increment.", "")
+                return
+    raise AssertionError("no spoken step of cnt2's example to drop")
+
+
 def _names_read_raw(ctx: MutationContext) -> None:
     from specloom.targets.podcast import builder
 
@@ -109,6 +124,24 @@ def _names_read_raw(ctx: MutationContext) -> None:
 
 
 MUTANTS: list[Mutant] = [
+    Mutant(
+        id="podcast-generator-given-steps-unsaid",
+        target="podcast",
+        gate="POD016",
+        kind="generator",
+        mutate=_steps_unsaid,
+        spec="counters",
+        why="a stateful example presented by its last call only: the set-up is never said",
+    ),
+    Mutant(
+        id="podcast-published-given-step-dropped",
+        target="podcast",
+        gate="POD016",
+        kind="published",
+        mutate=_script_json(_skip_a_step),
+        spec="counters",
+        why="one `given` step of an example left out of the spoken walk-through",
+    ),
     Mutant(
         id="podcast-generator-identifiers-read-raw",
         target="podcast",
