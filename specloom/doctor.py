@@ -124,12 +124,6 @@ CHECKS: tuple[Check, ...] = (
         targets=("evals",),
     ),
     Check(
-        "chromium",
-        "tool",
-        ("the docs site's browser test (tests/browser)",),
-        debian="sudo apt-get install chromium chromium-driver",
-    ),
-    Check(
         "mkdocs",
         "module",
         ("docs (DOC001)",),

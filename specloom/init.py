@@ -12,7 +12,7 @@ from specloom.errors import SpecloomError
 
 SCAFFOLD = "scaffold"
 """Package folder (specloom/scaffold) holding the files `init` writes."""
-IGNORED = ("output/", ".specloom-cache/")
+IGNORED = ("output/", ".specloom-cache/", "evals-runs/", "node_modules/")
 
 
 @dataclass

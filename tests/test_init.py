@@ -29,7 +29,13 @@ def test_init_writes_a_workspace_that_lints_clean(tmp_path: Path) -> None:
     assert res.returncode == 0, res.stderr
     proj = tmp_path / "proj"
     assert (proj / "specs" / "todo" / "spec.md").is_file()
-    assert (proj / ".gitignore").read_text().splitlines()[1:] == ["output/", ".specloom-cache/"]
+    # the README's tsc/promptfoo install (node_modules) and `specloom eval`'s runs stay untracked
+    assert (proj / ".gitignore").read_text().splitlines()[1:] == [
+        "output/",
+        ".specloom-cache/",
+        "evals-runs/",
+        "node_modules/",
+    ]
     assert "[tool.specloom]" in (proj / "pyproject.toml").read_text()
     lines = res.stdout.splitlines()
     nxt = lines[lines.index("next:") + 1 :]
@@ -70,6 +76,8 @@ def test_init_extends_a_pyproject_and_gitignore(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("*.pyc\noutput/")
     assert specloom(tmp_path, "init").returncode == 0
     assert (tmp_path / "pyproject.toml").read_text().startswith('[project]\nname = "x"\n\n')
-    assert (tmp_path / ".gitignore").read_text() == "*.pyc\noutput/\n.specloom-cache/\n"
+    assert (tmp_path / ".gitignore").read_text() == (
+        "*.pyc\noutput/\n.specloom-cache/\nevals-runs/\nnode_modules/\n"
+    )
     again = specloom(tmp_path, "init")
     assert again.returncode == 2 and "pyproject.toml ([tool.specloom])" in again.stderr

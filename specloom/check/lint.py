@@ -23,6 +23,7 @@ from specloom.check.hooks import target_hooks
 from specloom.check.rules import RULES
 from specloom.check.suppress import apply_suppressions
 from specloom.config import LintConfig
+from specloom.docs_url import doc_url
 from specloom.errors import ConfigError, SpecError
 from specloom.findings import Finding, Severity
 from specloom.gcpause import gc_paused
@@ -67,7 +68,7 @@ def validate_config(config: LintConfig) -> None:
         if unknown:
             raise ConfigError(
                 f"[tool.specloom.lint] {key}: unknown rule id(s) {', '.join(unknown)}",
-                hint="see docs/lint-rules.md for the rule ids",
+                hint="see " + doc_url("lint-rules.md") + " for the rule ids",
             )
     for rid, sev in sorted(config.severity.items()):
         if sev not in {s.value for s in Severity}:

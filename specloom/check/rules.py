@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from specloom.docs_url import doc_url
 from specloom.findings import Finding, Severity
 from specloom.model import SourcePos
 
@@ -23,8 +24,9 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        """Anchor of the rule in docs/lint-rules.md (relative; SARIF consumers accept it)."""
-        return f"docs/lint-rules.md#{self.id.lower()}"
+        """The rule's anchor in the published docs/lint-rules.md (an absolute URL: a SARIF
+        viewer opens it from wherever the report is read)."""
+        return doc_url("lint-rules.md", self.id.lower())
 
 
 _RULES = [

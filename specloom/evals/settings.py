@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from specloom.docs_url import doc_url
 from specloom.errors import ConfigError
 
 
@@ -49,5 +50,6 @@ def load_eval_settings(table: Mapping[str, Any] | None) -> EvalSettings:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(
-            f"[tool.specloom.evals] {where}: {first['msg']}", hint="see docs/evals.md"
+            f"[tool.specloom.evals] {where}: {first['msg']}",
+            hint="see " + doc_url("targets-evals.md"),
         ) from None

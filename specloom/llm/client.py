@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from specloom.docs_url import doc_url
 from specloom.errors import BuildError
 from specloom.llm.cache import CachedAnswer, Message, ResponseCache, request_key
 from specloom.llm.config import LlmConfig
@@ -131,7 +132,7 @@ class LlmClient:
                     raise LlmAuthError(
                         f"no API key: {self.config.api_key_env} is not set",
                         hint=f"export {self.config.api_key_env}=... or set base_url to a "
-                        "local OpenAI-compatible server (see docs/llm.md)",
+                        "local OpenAI-compatible server (see " + doc_url("llm.md") + ")",
                     )
                 key = "no-key"  # local servers (Ollama, vLLM, LM Studio) ignore it
             self._openai = openai.OpenAI(
@@ -241,7 +242,7 @@ class LlmClient:
                     f"the server refused the request ({exc.status_code}): "
                     f"{self._redact(exc.message)}",
                     hint="check the model name and that the server supports structured "
-                    "outputs (response_format json_schema); see docs/llm.md",
+                    "outputs (response_format json_schema); see " + doc_url("llm.md"),
                 ) from None
             except openai.APITimeoutError as exc:
                 last, last_kind = exc, f"timed out after {cfg.timeout:g}s"

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError
 
+from specloom.docs_url import doc_url
 from specloom.errors import ConfigError
 
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -134,7 +135,7 @@ def load_llm_config(
         where = ".".join(str(p) for p in first["loc"])
         raise ConfigError(
             f"[tool.specloom.llm] {where}: {first['msg']}",
-            hint="see docs/llm.md, section Configuration",
+            hint="see " + doc_url("llm.md", "configuration"),
         ) from None
     cfg._model_set = "model" in data
     if "prices" in data:  # the user's table extends the built-in one
@@ -156,5 +157,5 @@ def llm_config_from_settings(settings: Mapping[str, Any]) -> LlmConfig:
     """The LLM config from the whole `[tool.specloom]` table (BuildContext.settings)."""
     table = settings.get("llm") or {}
     if not isinstance(table, Mapping):
-        raise ConfigError("[tool.specloom.llm] must be a table", hint="see docs/llm.md")
+        raise ConfigError("[tool.specloom.llm] must be a table", hint="see " + doc_url("llm.md"))
     return load_llm_config(table)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from specloom.docs_url import doc_url
 from specloom.errors import SpecloomError
 from specloom.model import Level, Spec
 
@@ -161,7 +162,9 @@ def validate_script(data: Any, spec: Spec | None = None, *, source: str = "scrip
         raise ScriptError(
             "malformed podcast script: " + "; ".join(reasons[:8]),
             file=source,
-            hint="the script must follow the Episode schema (see docs/targets-podcast.md)",
+            hint="the script must follow the Episode schema (see "
+            + doc_url("targets-podcast.md")
+            + ")",
         ) from None
     problems = script_problems(episode, spec)
     if spec is not None:
