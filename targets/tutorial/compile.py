@@ -20,6 +20,8 @@ from specloom.model import Spec
 from specloom.target import BuildContext
 from specloom.tools import missing_hint
 
+from .lesson import has_interface
+
 _FENCE = re.compile(r"^(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)\s*$")
 _TSC_DIAG = re.compile(
     r"^(?P<file>[^()\s][^()]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>.*)$"
@@ -162,7 +164,8 @@ def compile_typescript(
 ) -> list[Finding]:
     """tsc (strict) on the tutorial's TypeScript files, against the typescript target's package."""
     if not files:
-        return [_no_code(rule, "TypeScript", tutorial)]
+        # a spec with nothing to implement has no code to show: nothing is left uncompiled
+        return [] if not has_interface(spec) else [_no_code(rule, "TypeScript", tutorial)]
     try:
         from ..typescript import TypeScriptTarget
         from ..typescript.gates import assemble, find_tsc, node_types_dir, run_tsc
@@ -246,7 +249,8 @@ def compile_rust(
     """`cargo check --tests --offline` on the tutorial's Rust files, as the user's crate
     `project` with path dependencies on the rust target's crates."""
     if not files:
-        return [_no_code(rule, "Rust", tutorial)]
+        # a spec with nothing to implement has no code to show: nothing is left uncompiled
+        return [] if not has_interface(spec) else [_no_code(rule, "Rust", tutorial)]
     try:
         from ..rust import RustTarget
         from ..rust.gates import crate_home, find_cargo, sync_tree

@@ -15,7 +15,7 @@ from specloom.target import BuildContext
 
 from .env import md_text, render
 from .languages import FILE_MARK, Language, SourceFile, languages
-from .lesson import Lesson, OperationStep, build_lesson
+from .lesson import Lesson, OperationStep, build_lesson, has_interface
 from .narrative import llm_narrative
 
 _FOOTNOTE = re.compile(r"\[\^[^\]]+\]")
@@ -162,6 +162,7 @@ def tutorial_markdown(
         return f"[{c.id}](../docs/site/{rel_url('index.md', page, c.id, built=True)})"
 
     data: dict[str, Any] = {
+        "has_interface": has_interface(spec),
         "guide": guide,
         "intro": intro,
         "spec": spec,

@@ -149,3 +149,8 @@ def build_lesson(spec: Spec, workspace: Workspace | None) -> Lesson:
         data_clauses=_clauses(spec, data_ids),
         data_values=values,
     )
+
+
+def has_interface(spec: Spec) -> bool:
+    """The spec declares something to implement: a type, operation, error or constant."""
+    return bool(spec.interface_items())
