@@ -45,8 +45,7 @@ def handbook() -> None:
         parts.append(
             f"The chapter on {title.lower()} is long on purpose. "
             + "A team that reads it before the visit avoids most of the surprises that the "
-            "previous seasons recorded in their reports. " * 6
-            + "\n\n"
+            "previous seasons recorded in their reports. " * 6 + "\n\n"
         )
         for s in range(1, 3):
             sid = f"{cid}-{s}"
@@ -110,9 +109,9 @@ def warehouse() -> None:
         "    doc: The innermost record.",
         "    fields: {code: string, weights: list<float64>, seen: datetime?}",
         "  Level4:",
-        "    fields: {inner: list<Level5>, index: \"map<string,list<Level5?>>\"}",
+        '    fields: {inner: list<Level5>, index: "map<string,list<Level5?>>"}',
         "  Level3:",
-        "    fields: {inner: \"map<string,Level4>\", size: Dimensions?}",
+        '    fields: {inner: "map<string,Level4>", size: Dimensions?}',
         "  Level2:",
         "    fields:\n      inner: list<map<string,list<Level3>>>",
         "  Level1:",
@@ -139,7 +138,7 @@ def warehouse() -> None:
     for e in entities:
         cap = e.capitalize()
         for verb, params, ret in (
-            ("create", f"{{code: Code}}", cap),
+            ("create", "{code: Code}", cap),
             ("get", "{id: string}", cap),
             ("list", "{limit: int32?}", f"list<{cap}>"),
             ("rename", "{id: string, code: Code}", cap),
@@ -147,7 +146,7 @@ def warehouse() -> None:
         ):
             ops += [
                 f"  {verb}_{e}:",
-                f"    clauses: [wh2]",
+                "    clauses: [wh2]",
                 f"    params: {params}",
                 f"    returns: {ret}",
             ]
@@ -176,24 +175,24 @@ def warehouse() -> None:
     write(
         root / "examples" / "wh1.md",
         "Examples for [^wh1]:\n\n**Example**: a new bin has its code\n\n```specloom-example\n"
-        "call: create_bin\nwith: {code: \"B-1\"}\nexpect: {code: \"B-1\", kind: bin}\n```\n",
+        'call: create_bin\nwith: {code: "B-1"}\nexpect: {code: "B-1", kind: bin}\n```\n',
     )
     write(
         root / "examples" / "wh2.md",
         "Examples for [^wh2]:\n\n**Example**: a created shelf can be renamed\n\n"
-        "```specloom-example\ngiven:\n  - call: create_shelf\n    with: {code: \"S-1\"}\n"
-        "    as: shelf\ncall: rename_shelf\nwith: {id: $shelf.id, code: \"S-2\"}\n"
-        "expect: {code: \"S-2\"}\n```\n",
+        '```specloom-example\ngiven:\n  - call: create_shelf\n    with: {code: "S-1"}\n'
+        '    as: shelf\ncall: rename_shelf\nwith: {id: $shelf.id, code: "S-2"}\n'
+        'expect: {code: "S-2"}\n```\n',
     )
     write(
         root / "examples" / "wh3.md",
         "Examples for [^wh3]:\n\n**Example**: an unknown crate\n\n```specloom-example\n"
-        "call: get_crate\nwith: {id: \"nope\"}\nexpect: {error: NotFound}\n```\n",
+        'call: get_crate\nwith: {id: "nope"}\nexpect: {error: NotFound}\n```\n',
     )
     write(
         root / "examples" / "wh4.md",
         "Examples for [^wh4]:\n\n**Example**: an empty label code\n\n```specloom-example\n"
-        "call: create_label\nwith: {code: \"\"}\nexpect: {error: BadCode}\n```\n",
+        'call: create_label\nwith: {code: ""}\nexpect: {error: BadCode}\n```\n',
     )
 
 
@@ -209,7 +208,7 @@ def lugha() -> None:
         + "[^lg1]."
     )
     text = (
-        "---\nspec: lugha\ntitle: \"Lugha: رسائل متعددة اللغات\"\nversion: 1.0.0\n"
+        '---\nspec: lugha\ntitle: "Lugha: رسائل متعددة اللغات"\nversion: 1.0.0\n'
         "date: 2026-08-08\nstrict: true\n---\n\n"
         "# Lugha — رسائل {#lugha}\n\n"
         "This spec is about messages in many scripts.\tTabs\tsit between words here.\n"
@@ -222,13 +221,13 @@ def lugha() -> None:
         "<assistant> <!-- GOOD: the text is kept -->\nمرحبا\n</assistant>\n"
         "<assistant> <!-- BAD: the text is transliterated -->\nmarhaba\n</assistant>\n"
         "</comparison>\n~~~\n\n"
-        "```specloom\ntypes:\n  Message:\n    doc: \"رسالة: a text in any script — 你好.\"\n"
+        '```specloom\ntypes:\n  Message:\n    doc: "رسالة: a text in any script — 你好."\n'
         "    clauses: [lg1, lg2]\n    fields:\n      id: string\n      text: string\n"
         "      lang: string?\noperations:\n  send_message:\n"
-        "    doc: \"Send one message; the text is kept as written (שלום).\"\n"
+        '    doc: "Send one message; the text is kept as written (שלום)."\n'
         "    clauses: [lg1]\n    params: {text: string, lang: string?}\n"
         "    returns: Message\n    errors: [EmptyText]\nerrors:\n"
-        "  EmptyText: {clauses: [lg1], doc: \"النص فارغ — the text is empty.\"}\n```\n\n"
+        '  EmptyText: {clauses: [lg1], doc: "النص فارغ — the text is empty."}\n```\n\n'
         "## 日本語の節 {#cjk}\n\n"
         "A line with a\ttab inside is still prose here. The service MUST NOT change the "
         "normalisation form of a text[^lg3].\n"
@@ -237,10 +236,10 @@ def lugha() -> None:
     write(
         root / "examples" / "lg1.md",
         "Examples for [^lg1]:\n\n**Example**: Arabic text comes back unchanged\n\n"
-        "```specloom-example\ncall: send_message\nwith: {text: \"مرحبا بالعالم 👋🏽\"}\n"
-        "expect: {text: \"مرحبا بالعالم 👋🏽\"}\n```\n\n"
+        '```specloom-example\ncall: send_message\nwith: {text: "مرحبا بالعالم 👋🏽"}\n'
+        'expect: {text: "مرحبا بالعالم 👋🏽"}\n```\n\n'
         "**Example**: an empty text is refused\n\n```specloom-example\ncall: send_message\n"
-        "with: {text: \"\"}\nexpect: {error: EmptyText}\n```\n",
+        'with: {text: ""}\nexpect: {error: EmptyText}\n```\n',
         crlf=True,
         bom=True,
     )
@@ -255,7 +254,7 @@ def lugha() -> None:
     write(
         root / "examples" / "lg3.md",
         "Examples for [^lg3]:\n\n**Example**: é stays decomposed\n\n```specloom-example\n"
-        "call: send_message\nwith: {text: \"e\u0301\"}\nexpect: {text: \"e\u0301\"}\n```\n",
+        'call: send_message\nwith: {text: "e\u0301"}\nexpect: {text: "e\u0301"}\n```\n',
         crlf=True,
     )
 
