@@ -249,6 +249,13 @@ def register(app: typer.Typer) -> None:
             help="Build HEAD's tree (checked out under the cache) into the output: publish"
             " what was committed. The post-commit hook runs this.",
         ),
+        rev: str = typer.Option(
+            None,
+            "--rev",
+            help="Build the tree of this commit (checked out under the cache) into a temporary"
+            " output: nothing is published; with --changed only the specs changed since"
+            " --since. The pre-push hook runs this on each pushed commit.",
+        ),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
 
@@ -270,7 +277,18 @@ def register(app: typer.Typer) -> None:
         def go(r: BuildRequest) -> BuildResult:
             return run(r, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)
 
-        if staged or committed:
+        if rev is not None:
+            if staged or committed or watch:
+                raise typer.BadParameter("use one of --rev, --staged, --committed and --watch")
+            if output is not None:
+                raise typer.BadParameter("--rev builds into a temporary output, not --output")
+            import dataclasses
+
+            from specloom.pipeline.staged import PUSHED, git_build
+
+            no_changed = dataclasses.replace(req, changed_since=None)
+            result = git_build(no_changed, PUSHED, go, rev=rev, since=since if changed else None)
+        elif staged or committed:
             if (staged and committed) or changed or watch:
                 raise typer.BadParameter("use one of --staged, --committed, --changed and --watch")
             from specloom.pipeline.staged import COMMITTED, STAGED, git_build

@@ -2,7 +2,7 @@
 
 pre-commit lints and gates what is being committed (`build --staged`: the index, built into
 a temporary output, nothing published); post-commit publishes what was committed (`build
---committed`); pre-push builds the changes since the upstream.
+--committed`); pre-push checks each pushed commit's tree (`build --rev`), nothing published.
 """
 
 from __future__ import annotations
@@ -46,11 +46,11 @@ UPSTREAM = "@{upstream}"
 
 def hook_script(kind: str, since: str, args: list[str]) -> str:
     """The hook. pre-commit: `build --staged` (exit non-zero blocks the commit); post-commit:
-    `build --committed` (publishes; it cannot block anything); pre-push: build what changed
-    since `since`, or everything on a branch's first push (no upstream yet).
+    `build --committed` (publishes; it cannot block anything); pre-push: `build --rev` on
+    each pushed commit (its tree, not the working tree; nothing published), the specs it
+    changes since the remote's commit, or since `since` / everything on a new branch.
     """
     base = [sys.executable, "-m", "specloom", "build"]
-    changed = shlex.join([*base, "--changed", "--since", since, *args])
     head = f"#!/bin/sh\n{MARKER} ({kind}); remove this file to uninstall\n"
     if kind == "pre-commit":
         return (
@@ -64,14 +64,28 @@ def hook_script(kind: str, since: str, args: list[str]) -> str:
             + "# publishes what was just committed (HEAD's tree, not the working tree)\n"
             + f"exec {shlex.join([*base, '--committed', *args])}\n"
         )
-    head += "# a failing gate or a lint error blocks the push; bypass once with --no-verify\n"
-    if since != UPSTREAM:
-        return head + f"exec {changed}\n"
+    # pre-push: git writes "<local ref> <local sha> <remote ref> <remote sha>" per pushed ref
+    # on stdin; each pushed commit's own tree is built (never the working tree), into a
+    # temporary output: a push is checked, nothing is published
+    rev = shlex.join([*base, *args, "--rev"])
+    new_branch = (
+        f'base="--changed --since {shlex.quote(since)}"' if since != UPSTREAM else 'base=""'
+    )
     return head + (
-        f"if git rev-parse --verify --quiet {shlex.quote(UPSTREAM)} >/dev/null; then\n"
-        f"  exec {changed}\n"
-        "fi\n"
-        f"exec {shlex.join([*base, *args])}\n"
+        "# a failing gate or a lint error in a pushed commit blocks the push; bypass once with"
+        " --no-verify\n"
+        "status=0\n"
+        "while read -r local_ref local_sha remote_ref remote_sha; do\n"
+        '  case "$local_sha" in *[!0]*) ;; *) continue ;; esac  # a deleted ref\n'
+        '  if [ -n "$remote_sha" ] && case "$remote_sha" in *[!0]*) true ;; *) false ;; esac'
+        ' && git cat-file -e "$remote_sha^{commit}" 2>/dev/null; then\n'
+        '    base="--changed --since $remote_sha"  # what this push adds to the remote branch\n'
+        "  else\n"
+        f"    {new_branch}  # a new branch\n"
+        "  fi\n"
+        f'  {rev} "$local_sha" $base </dev/null || status=1\n'
+        "done\n"
+        'exit "$status"\n'
     )
 
 

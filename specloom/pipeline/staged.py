@@ -4,7 +4,9 @@
 commit changes (plus the specs importing them) into a temporary output under the cache, and
 deletes both: nothing is published, and an unstaged edit cannot decide whether a commit
 passes. `build --committed` checks out HEAD into `<cache>/committed/` and builds it into the
-real output: what is published on commit is what was committed.
+real output: what is published on commit is what was committed. `build --rev REV` (the
+pre-push hook) checks out the commit being pushed and builds it like `--staged`: the specs
+changed since `--since` (every spec without it) into a temporary output, nothing published.
 
 Both run the build from inside the checked-out tree with the paths relative to it, so the
 IR's source paths (and so the incremental-build hashes) are the same as for a `specloom
@@ -26,7 +28,8 @@ from specloom.pipeline.build import BuildRequest, BuildResult
 from specloom.pipeline.changed import spec_files
 from specloom.pipeline.stage import remove_tree
 
-STAGED, COMMITTED = "staged", "committed"
+STAGED, COMMITTED, PUSHED = "staged", "committed", "pushed"
+"""What is built: the index, HEAD's tree (published), or a pushed commit's tree (checked only)."""
 
 
 def git(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -51,9 +54,10 @@ def repo_top(cwd: Path) -> Path:
     return Path(git(["rev-parse", "--show-toplevel"], cwd).strip())
 
 
-def export_tree(top: Path, what: str, dest: Path, scratch: Path) -> None:
-    """Write the index (`staged`) or HEAD's tree (`committed`) into a fresh `dest`, through a
-    private index file for HEAD so the user's index is never touched."""
+def export_tree(top: Path, what: str, dest: Path, scratch: Path, rev: str = "HEAD") -> None:
+    """Write the index (`staged`) or the tree of `rev` (`committed`: HEAD; `pushed`: the
+    commit being pushed) into a fresh `dest`, through a private index file so the user's
+    index is never touched."""
     remove_tree(dest)
     dest.mkdir(parents=True)
     prefix = f"{dest.resolve().as_posix()}/"
@@ -63,10 +67,18 @@ def export_tree(top: Path, what: str, dest: Path, scratch: Path) -> None:
     index = scratch / "committed.index"
     env = {**os.environ, "GIT_INDEX_FILE": str(index.resolve())}
     try:
-        git(["read-tree", "HEAD"], top, env)
+        git(["read-tree", f"{rev}^{{tree}}"], top, env)
         git(["checkout-index", "--all", "--force", f"--prefix={prefix}"], top, env)
     finally:
         index.unlink(missing_ok=True)
+
+
+def pushed_files(top: Path, rev: str, since: str | None) -> set[str] | None:
+    """Repository paths `rev` changes since `since` (None: no base, build every spec)."""
+    if since is None:
+        return None
+    names = git(["diff", "--name-only", "--no-renames", since, rev, "--"], top)
+    return {n for n in names.splitlines() if n}
 
 
 def staged_files(top: Path) -> set[str]:
@@ -110,11 +122,17 @@ def changed_spec_ids(files: set[str], ws: Workspace) -> set[str]:
 
 
 def git_build(
-    req: BuildRequest, what: str, build: Callable[[BuildRequest], BuildResult]
+    req: BuildRequest,
+    what: str,
+    build: Callable[[BuildRequest], BuildResult],
+    rev: str = "HEAD",
+    since: str | None = None,
 ) -> BuildResult:
     """Run `build(req)` on the index (`staged`: into a temporary output, nothing published,
-    only the specs the commit changes plus their dependents) or on HEAD (`committed`: into
-    the configured output). `req.paths` and `req.output` are relative to the current folder."""
+    only the specs the commit changes plus their dependents), on HEAD (`committed`: into
+    the configured output) or on the commit `rev` being pushed (`pushed`: into a temporary
+    output, the specs changed since `since` plus their dependents, every spec without it).
+    `req.paths` and `req.output` are relative to the current folder."""
     from specloom.config import load_config
     from specloom.pipeline.build import load_workspaces  # (parse: lazily)
 
@@ -133,20 +151,21 @@ def git_build(
 
     def run(tree: Path, cache: Path, files: set[str] | None) -> BuildResult:
         sub = dataclasses.replace(req, paths=rel, cache_dir=cache, changed_since=None)
-        if files is None:
+        if what == COMMITTED:
             return build(dataclasses.replace(sub, output=output.resolve()))
-        scratch = cache / "staged-output"
+        scratch = cache / f"{what}-output"
         remove_tree(scratch)
         try:
-            ws = load_workspaces(rel)
-            wanted = changed_spec_ids(files, ws)
-            if req.only_specs is not None:
-                wanted &= req.only_specs
+            wanted = req.only_specs
+            if files is not None:
+                wanted = changed_spec_ids(files, load_workspaces(rel))
+                if req.only_specs is not None:
+                    wanted &= req.only_specs
             return build(dataclasses.replace(sub, output=scratch, only_specs=wanted))
         finally:
             remove_tree(scratch)
 
-    return in_tree(what, top, req.cache_dir and (here / req.cache_dir), run)
+    return in_tree(what, top, req.cache_dir and (here / req.cache_dir), run, rev, since)
 
 
 def in_tree(
@@ -154,17 +173,26 @@ def in_tree(
     cwd: Path,
     cache: Path | None,
     run: Callable[[Path, Path, set[str] | None], BuildResult],
+    rev: str = "HEAD",
+    since: str | None = None,
 ) -> BuildResult:
-    """Export `what` (staged/committed) under the cache and call `run(tree, cache, changed)`
-    from inside it; `changed` is the set of repository paths a commit changes (staged only).
-    The exported tree (and, for staged, the caller's temporary output) is deleted after."""
+    """Export `what` (staged/committed/pushed) under the cache and call `run(tree, cache,
+    changed)` from inside it; `changed` is the set of repository paths a commit changes
+    (staged; pushed with a base `since`), None for all. The exported tree (and the caller's
+    temporary output) is deleted after."""
     top = repo_top(cwd)
     cache = (cache or top / ".specloom-cache").resolve()
     cache.mkdir(parents=True, exist_ok=True)
     tree = cache / what
     try:
-        export_tree(top, what, tree, cache)
-        files = staged_files(top) if what == STAGED else None
+        export_tree(top, what, tree, cache, rev)
+        files = (
+            staged_files(top)
+            if what == STAGED
+            else pushed_files(top, rev, since)
+            if what == PUSHED
+            else None
+        )
         with working_in(tree):
             return run(tree, cache, files)
     finally:

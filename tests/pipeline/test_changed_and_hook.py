@@ -121,7 +121,7 @@ def test_hook_install_writes_and_refuses_foreign_hooks(repo: Path) -> None:
     assert os.access(path, os.X_OK)
     install_hook(repo)  # our own hook: replaced silently
     push = install_hook(repo, "pre-push", args=["--target", "ir-json"])
-    assert "--since '@{upstream}' --target ir-json" in push.read_text()
+    assert "build --target ir-json --rev \"$local_sha\" $base" in push.read_text()
     path.write_text("#!/bin/sh\necho mine\n")
     with pytest.raises(BuildError, match="not written by specloom"):
         install_hook(repo)
@@ -186,12 +186,10 @@ def test_pre_push_hook_builds_everything_first_then_what_changed(
         check=False,
     )
     assert first.returncode == 0, first.stderr
-    assert {p.name for p in (repo / "output").iterdir()} == {
-        "billing",
-        "common",
-        "counters",
-        "other",
-    }
+    # every spec of the new branch was built (from the pushed commit) into a temporary output
+    for sid in ("billing", "common", "counters", "other"):
+        assert f"{sid}/ir-json built" in first.stdout + first.stderr, first.stdout
+    assert not (repo / "output").exists()  # a push is checked; nothing is published
     spec = repo / "specs" / "other" / "spec.md"
     spec.write_text(spec.read_text() + "\n## Again {#other}\n\nDuplicate MUST fail.\n")
     git(repo, "commit", "-qam", "dup")
@@ -202,6 +200,35 @@ def test_pre_push_hook_builds_everything_first_then_what_changed(
     out = second.stdout + second.stderr
     assert "other blocked (ir-json)" in out
     assert "common" not in out  # only what changed since the upstream was built
+
+
+@pytest.mark.slow
+def test_pre_push_checks_the_pushed_commit_not_the_working_tree(repo: Path, tmp_path: Path) -> None:
+    """A commit with a lint error is blocked although the working tree is fixed; a good
+    commit passes although the working tree holds an uncommitted error."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(repo, "remote", "add", "origin", str(remote))
+    git(repo, "push", "-q", "-u", "origin", "main")  # no hook yet
+    install_hook(repo, "pre-push", args=["--target", "ir-json"])
+    env = {**os.environ, **GIT_ENV}
+    spec = repo / "specs" / "other" / "spec.md"
+    good = spec.read_text()
+
+    spec.write_text(good + DUPLICATE)
+    git(repo, "commit", "-qam", "dup")
+    spec.write_text(good)  # fixed in the working tree only
+    bad = subprocess.run(["git", "push", "-q"], cwd=repo, env=env, capture_output=True, text=True)
+    assert bad.returncode != 0, bad.stdout + bad.stderr
+    assert "other blocked (ir-json)" in bad.stdout + bad.stderr
+
+    spec.write_text(good + "\nOther things SHOULD be quick.\n")
+    git(repo, "commit", "-qam", "fix")
+    spec.write_text(good + DUPLICATE)  # broken in the working tree only
+    ok = subprocess.run(["git", "push", "-q"], cwd=repo, env=env, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert "other/ir-json built" in ok.stdout + ok.stderr
+    assert "common" not in ok.stdout + ok.stderr  # only what the push changes
 
 
 GIT_ENV = {
