@@ -292,6 +292,22 @@ _RULES = [
         "A clause id or a type is defined both in a spec and in a spec it imports.",
         "Use the imported definition (`<spec>.<Type>`) or give the clause or type its own name.",
     ),
+    # -- SL3xx: target rules (lint hooks of docs, tutorial and podcast) ---------------
+    Rule(
+        "SL301",
+        "podcast-unspeakable",
+        E,
+        "Spec text the podcast would read aloud is code, a pattern, a URL or a call.",
+        "Put it in backticks (code spans are not read aloud) or say it in words.",
+    ),
+    Rule(
+        "SL302",
+        "podcast-cannot-say",
+        E,
+        "A MUST clause the podcast cannot say: too long for one spoken line, or cut before half"
+        " its words.",
+        "Split the sentence into shorter ones, each with its own tag.",
+    ),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}

@@ -13,7 +13,7 @@ from specloom.config import Config, LintConfig, load_config
 from specloom.errors import BuildError, ConfigError
 from specloom.findings import Finding, is_not_run
 from specloom.model import Workspace
-from specloom.pipeline.check import blocked_specs, run_check, specs_named
+from specloom.pipeline.check import blocked_specs, blocked_targets, run_check, specs_named
 from specloom.pipeline.job import target_record
 from specloom.pipeline.lock import lock_outputs
 from specloom.pipeline.manifest import (
@@ -228,6 +228,7 @@ def run_build(
     result.check = findings
     result.warnings += warnings
     blocked = blocked_specs(ws, findings)
+    blocked_one = blocked_targets(ws, findings)
 
     ensure_dir(output)
     spec_dirs = {sid: output / sid for sid in spec_ids}
@@ -252,7 +253,9 @@ def run_build(
             for cls in classes:
                 raw = config.targets.get(cls.name, {})
                 t = make_target(cls, ws, output, cache, backend, settings, raw)
-                parts = input_parts(t, sid, code[cls.name]) if sid not in blocked else {}
+                why = blocked_one.get((sid, t.name))
+                here = {sid: why, **blocked} if why is not None else blocked
+                parts = input_parts(t, sid, code[cls.name]) if sid not in here else {}
                 job = Job(
                     spec_id=sid,
                     target=t.name,
@@ -266,7 +269,7 @@ def run_build(
                     config=raw,
                     strict=strict,
                 )
-                plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], blocked, req.force))
+                plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], here, req.force))
         for e in plan:
             say(e.spec_id, e.target, e.action, e.reason)
 

@@ -28,12 +28,18 @@ def check_key(ws: Workspace, lint: LintConfig) -> str:
     """What the check's findings depend on: every spec's content hash and path, the lint
     config, and the source of the checker and parser (so a changed rule never serves stale
     findings from a cache)."""
+    import importlib.util
+
     import specloom.check
     import specloom.parse
 
     sources = hashlib.sha256()
-    for pkg in (specloom.check, specloom.parse):
-        for f in sorted(Path(next(iter(pkg.__path__))).rglob("*.py")):
+    folders = [Path(next(iter(pkg.__path__))) for pkg in (specloom.check, specloom.parse)]
+    # the targets' lint hooks (and the code they call, e.g. the podcast script builder) too
+    found = importlib.util.find_spec("specloom.targets")
+    folders += [Path(p) for p in (found.submodule_search_locations or [])] if found else []
+    for folder in folders:
+        for f in sorted(folder.rglob("*.py")):
             sources.update(f.read_bytes())
     blob = json.dumps(
         {
@@ -76,12 +82,30 @@ def specs_named(ws: Workspace, f: Finding) -> set[str]:
     return named
 
 
+TARGET_RULES: dict[str, str] = {"SL301": "podcast", "SL302": "podcast"}
+"""Rules of a target's lint hook that concern that target alone: their errors block only
+that target of the spec (the others, and the specs importing it, still build)."""
+
+
+def blocked_targets(ws: Workspace, findings: list[Finding]) -> dict[tuple[str, str], str]:
+    """(spec id, target) -> why that target alone is blocked (an error of a TARGET_RULES rule)."""
+    blocked: dict[tuple[str, str], str] = {}
+    for f in findings:
+        target = TARGET_RULES.get(f.rule)
+        if f.severity is not Severity.ERROR or target is None:
+            continue
+        for sid in sorted(specs_named(ws, f) or set(ws.specs)):
+            blocked.setdefault((sid, target), f"{f.rule} at {f.location()}: {f.message}")
+    return blocked
+
+
 def blocked_specs(ws: Workspace, findings: list[Finding]) -> dict[str, str]:
     """spec id -> why it is blocked: an error in its files, a conflict naming it, or an
-    error in a spec it imports (its generated code would build on a broken spec)."""
+    error in a spec it imports (its generated code would build on a broken spec). Errors of
+    a target's own rules block only that target (`blocked_targets`)."""
     blocked: dict[str, str] = {}
     for f in findings:
-        if f.severity is not Severity.ERROR:
+        if f.severity is not Severity.ERROR or f.rule in TARGET_RULES:
             continue
         named = specs_named(ws, f) or set(ws.specs)
         for sid in sorted(named):

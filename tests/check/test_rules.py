@@ -10,7 +10,7 @@ from specloom.check.rules import RULES
 
 def test_ids_are_grouped_by_family() -> None:
     for rid, r in RULES.items():
-        assert r.id == rid and re.fullmatch(r"SL[012]\d\d", rid)
+        assert r.id == rid and re.fullmatch(r"SL[0123]\d\d", rid)
         assert r.summary.endswith(".") and r.fix
 
 

@@ -146,10 +146,12 @@ def test_lint_imports_no_generator() -> None:
         "from specloom.parse import load_workspace\n"
         "lint_workspace(load_workspace(pathlib.Path('specs')))\n"
         "heavy = ('jinja2', 'specloom.targets.typescript.target',"
-        " 'specloom.targets.rust.target', 'prefect', 'openai', 'mkdocs')\n"
+        " 'specloom.targets.rust.target', 'specloom.targets.podcast.target', 'pydub',"
+        " 'prefect', 'openai', 'mkdocs')\n"
         "bad = [m for m in sys.modules if m.startswith(heavy)]\n"
         "assert not bad, bad\n"
         "assert 'specloom.targets.typescript.lint' in sys.modules\n"
+        "assert 'specloom.targets.podcast.lint' in sys.modules\n"
     )
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
@@ -162,3 +164,79 @@ def test_an_unknown_target_in_the_lint_config_is_an_error(tmp_path: Path) -> Non
     ws = _workspace(tmp_path, COLLIDING)
     with pytest.raises(ConfigError, match=r"unknown target.*typscript"):
         lint_workspace(ws, LintConfig(targets=["typscript"]))
+
+
+UNSPEAKABLE = """---
+spec: talk
+title: Talk
+date: 2026-01-01
+---
+
+# Talk {#talk}
+
+Intro.
+
+## Rules {#rules}
+
+A name MUST match ^[a-z]+$ and nothing else[^k1].
+
+A client MUST NOT compare a == b when it sends[^k2].
+
+A client MUST send `ping` first[^k3].
+
+```specloom
+types:
+  Thing:
+    clauses: [k1, k2, k3]
+    fields: {id: string}
+```
+
+## More {#more}
+
+Prose only.
+"""
+
+
+def test_podcast_hook_flags_what_the_podcast_gates_refuse(tmp_path: Path) -> None:
+    """SL301 at the clause line for each text POD013 refuses at build time; a code span
+    (`ping`) is not read aloud and is fine; the hook runs only when podcast is built."""
+    from specloom.targets.podcast.builder import build_episode
+    from specloom.targets.podcast.config import PodcastConfig
+    from specloom.targets.podcast.script_gates import unspeakable_findings
+
+    ws = _workspace(tmp_path, UNSPEAKABLE, "talk")
+    found = lint_workspace(ws, LintConfig(targets=["podcast"]))
+    sl301 = sorted((f.line, f.clause) for f in found if f.rule == "SL301")
+    assert sl301 == [(13, "k1"), (15, "k2")]
+    assert all(f.severity is Severity.ERROR for f in found if f.rule == "SL301")
+    assert not [f for f in lint_workspace(ws, LintConfig(targets=["ir-json"])) if f.rule == "SL301"]
+    # what the build would do: the same script, refused by POD013
+    episode = build_episode(ws.specs["talk"], PodcastConfig(), ws.order)
+    assert len(unspeakable_findings(episode)) == 2
+
+
+def test_podcast_hook_flags_a_must_clause_too_long_to_say(tmp_path: Path) -> None:
+    words = " ".join(f"item{i}x" for i in range(400))
+    text = UNSPEAKABLE.replace(
+        "A client MUST send `ping` first[^k3].", f"A client MUST send {words}[^k3]."
+    )
+    ws = _workspace(tmp_path, text, "talk")
+    found = [f for f in lint_workspace(ws, LintConfig(targets=["podcast"])) if f.rule == "SL302"]
+    assert [(f.line, f.clause) for f in found][:1] == [(17, "k3")]
+
+
+def test_a_podcast_rule_blocks_only_the_podcast_target(tmp_path: Path) -> None:
+    """A check error of a target's own rule (SL3xx) blocks that target of the spec; the
+    other targets still build and publish."""
+    import json
+
+    _workspace(tmp_path, UNSPEAKABLE, "talk")
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", "build", str(tmp_path / "ws"), "-t", "ir-json",
+         "-t", "podcast", "-o", str(tmp_path / "out"), "--format", "json"],
+        cwd=tmp_path, capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    rows = {t["target"]: t for t in json.loads(proc.stdout)["targets"]}
+    assert rows["podcast"]["status"] == "blocked" and "SL301" in rows["podcast"]["reason"]
+    assert rows["ir-json"]["status"] == "built"
