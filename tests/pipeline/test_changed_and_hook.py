@@ -121,7 +121,7 @@ def test_hook_install_writes_and_refuses_foreign_hooks(repo: Path) -> None:
     assert os.access(path, os.X_OK)
     install_hook(repo)  # our own hook: replaced silently
     push = install_hook(repo, "pre-push", args=["--target", "ir-json"])
-    assert "build --target ir-json --rev \"$local_sha\" $base" in push.read_text()
+    assert 'build --target ir-json --rev "$local_sha" $base' in push.read_text()
     path.write_text("#!/bin/sh\necho mine\n")
     with pytest.raises(BuildError, match="not written by specloom"):
         install_hook(repo)
