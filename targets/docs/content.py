@@ -134,6 +134,31 @@ def _split_examples(page: PageScan) -> dict[int, list[Event]]:
 # -- DOC009: examples pages ---------------------------------------------------------------------
 
 
+def _steps_problem(ex: Example, events: list[Event], spec: Spec) -> str | None:
+    """A structured example with `given` steps shows its calls as a numbered sequence: the
+    inline code items that are calls of the spec's operations (`name(`) must name, in order,
+    each step's operation and then the example's own (None: they do)."""
+    st = ex.structured
+    if st is None or not st.given:
+        return None
+    ops = {op.name for op in spec.operations}
+    shown = [
+        name
+        for ev in events
+        if ev.kind == "inline"
+        for name in [ev.value.split("(", 1)[0].strip()]
+        if name in ops and "(" in ev.value
+    ]
+    want = [s.call for s in st.given] + [st.call]
+    if shown != want:
+        return (
+            f"shows the calls {', '.join(shown) or 'none'}; the example runs "
+            f"{', '.join(want)} ({len(st.given)} given step(s), then its call)"
+        )
+    return None
+
+
+
 def check_examples_pages(spec: Spec, plan: SitePlan, scan: SiteScan, rule: str) -> list[Finding]:
     """Every clause with examples has its page, listing each example once, linking the clause."""
     out: list[Finding] = []
@@ -160,6 +185,11 @@ def check_examples_pages(spec: Spec, plan: SitePlan, scan: SiteScan, rule: str) 
                     cid,
                 )
             )
+        by_number = _split_examples(page)
+        for n, ex in enumerate(plan.examples[cid], 1):
+            problem = _steps_problem(ex, by_number.get(n, []), spec)
+            if problem:
+                out.append(_err(rule, f"{rel} example {n}: {problem}", f"site/{rel}", cid))
         back = plan.page_of(cid)
         fragments = {
             unquote(urlsplit(ev.value).fragment) for ev in page.events if ev.kind == "link"

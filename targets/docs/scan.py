@@ -27,7 +27,8 @@ class Event:
     kinds: `heading` (value = its id), `clause` (a clause anchor's id), `msg` (a transcript
     message; value = the verdict its styling shows, "" for none), `verdict` (the verdict
     label's text), `label` (a tab label's text), `code` (a `<pre><code>` block's text),
-    `link` (an `<a href>`), `badge` (a level badge's text).
+    `inline` (an inline `<code>`'s text), `link` (an `<a href>`), `badge` (a level badge's
+    text).
     """
 
     kind: str
@@ -142,6 +143,8 @@ class _Scanner(HTMLParser):
             self._in_pre += 1
         elif tag == "code" and self._in_pre and not any(c.kind == "code" for c in self._capture):
             self._open(_Capture("code", tag, a), closed)
+        elif tag == "code" and not self._in_pre:
+            self._open(_Capture("inline", tag, a), closed)
 
     def _open(self, cap: _Capture, closed: bool) -> None:
         if closed:

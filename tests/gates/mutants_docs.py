@@ -145,6 +145,15 @@ def _no_search_plugin(ctx: MutationContext) -> None:
 
 MUTANTS: list[Mutant] = [
     Mutant(
+        id="docs-published-example-given-step-dropped",
+        target="docs",
+        gate="DOC009",
+        kind="published",
+        spec="counters",
+        mutate=_edit("examples/cnt5.html", "<li><code>increment(id: $c.id, by: 4)</code></li>", ""),
+        why="an example page that skips one of the steps the example runs",
+    ),
+    Mutant(
         id="docs-generator-cross-spec-anchor-wrong",
         target="docs",
         gate="DOC003",
