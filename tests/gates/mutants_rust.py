@@ -65,7 +65,28 @@ def _edit(path: str, old: str, new: str) -> Callable[[MutationContext], None]:
     return mutate
 
 
+GIVEN_STEP = """    let step2 = match svc.increment(v_c.id.clone(), 4i32) {
+        Ok(value) => value,
+        Err(error) => panic!(
+            "{}: expected a value, got the error {:?}",
+            "cnt5_1 (given step 2)",
+            error,
+        ),
+    };
+"""
+"""cnt5_1's second `given` step as the Rust suite writes it."""
+
+
 MUTANTS: list[Mutant] = [
+    Mutant(
+        id="rs-published-conformance-given-step-dropped",
+        target="rust",
+        gate="RS003",
+        kind="published",
+        spec="counters",
+        mutate=_edit("src/conformance.rs", GIVEN_STEP, ""),
+        why="a stateful case that skips one of its given steps (it then checks another state)",
+    ),
     Mutant(
         id="rs-generator-errors-lose-their-clauses",
         target="rust",

@@ -120,6 +120,15 @@ def _error_loses_its_see(ctx: MutationContext) -> None:
 
 MUTANTS: list[Mutant] = [
     Mutant(
+        id="ts-published-conformance-given-step-dropped",
+        target="typescript",
+        gate="TS003",
+        kind="published",
+        spec="counters",
+        mutate=_edit("test/conformance.ts", "    await svc.increment($c.id, 4);\n", ""),
+        why="a stateful case that skips one of its given steps (it then checks another state)",
+    ),
+    Mutant(
         id="ts-generator-drops-every-see-tag",
         target="typescript",
         gate="TS002",
