@@ -3,6 +3,8 @@ and compares it with the IR; none computes what the tutorial should say in its p
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from specloom.findings import Finding, Severity
 from specloom.model import Level, Spec
 
@@ -202,6 +204,30 @@ def must_table(spec: Spec, truth: Truth, read: ReadTutorial, shown: str) -> list
     return out
 
 
+def _setup_problems(spec: Spec, target: str, lines: list[str]) -> list[str]:
+    """The set-up's shell lines build `target` for the spec and each spec it imports (their
+    folders, beside the spec's in the workspace) and copy each one's published stubs."""
+    root = PurePosixPath(spec.path).parent.parent.name if spec.path else ""
+    built: set[str] = set()
+    for line in lines:
+        words = line.split()
+        if words[:2] != ["specloom", "build"]:
+            continue
+        args = words[2:]
+        targets = {args[i + 1] for i, a in enumerate(args[:-1]) if a in ("--target", "-t")}
+        if target in targets:
+            built |= {a for i, a in enumerate(args) if not a.startswith("-")} - targets
+    out: list[str] = []
+    for sid in [*spec.imports, spec.id]:
+        folder = f"{root or 'specs'}/{sid}"
+        if folder not in built:
+            out.append(f"does not run `specloom build` on {folder} with `--target {target}`")
+        copy = f"cp -RL output/{sid}/{target} "
+        if not any(copy in line for line in lines):
+            out.append(f"does not copy output/{sid}/{target} into the project")
+    return out
+
+
 def languages_complete(
     spec: Spec, lesson: Lesson, langs: list[Language], read: ReadTutorial, shown: str
 ) -> list[Finding]:
@@ -212,15 +238,15 @@ def languages_complete(
     for lang in langs:
         sec = read.setup.get(lang.name)
         sh = [b for b in (sec.blocks if sec else []) if b.lang == "sh"]
-        if not any(any(line.startswith("specloom build ") for line in b.lines) for b in sh):
-            out.append(
-                _error(
-                    "TUT008",
-                    f"no {lang.title} set-up section with the `specloom build` commands",
-                    shown,
-                    sec.line if sec else None,
-                )
-            )
+        problems = [f"no {lang.title} set-up section with the `specloom build` commands"]
+        if any(any(line.startswith("specloom build ") for line in b.lines) for b in sh):
+            # it has build commands: they build and copy the right stubs
+            lines = [ln for b in sh for ln in b.lines]
+            problems = [
+                f"the {lang.title} set-up {p}" for p in _setup_problems(spec, lang.name, lines)
+            ]
+        for problem in problems:
+            out.append(_error("TUT008", problem, shown, sec.line if sec else None))
         if not spec.operations:
             continue
         paths = {b.path for b in (sec.blocks if sec else [])}

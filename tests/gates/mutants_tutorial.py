@@ -82,6 +82,17 @@ AMOUNT_DUE_BIL11 = (
 
 MUTANTS = [
     Mutant(
+        id="tut-published-setup-skips-the-spec",
+        target="tutorial",
+        gate="TUT008",
+        kind="published",
+        mutate=_edit(
+            "specloom build specs/common specs/billing --target typescript",
+            "specloom build specs/common --target typescript",
+        ),
+        why="a set-up that never builds the spec's own stubs (it copies whatever is there)",
+    ),
+    Mutant(
         id="tut-published-nothing-here",
         target="tutorial",
         gate="TUT003",
