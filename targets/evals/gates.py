@@ -344,6 +344,10 @@ def gate_messages(
     return out
 
 
+WHOLE_TRANSCRIPT = "{{ messages | dump }}"
+"""The promptfoo prompt that sends a test's `messages` variable as the conversation, whole."""
+
+
 def gate_promptfoo(root: Path, cases: list[tuple[int, EvalCase]]) -> list[Finding]:
     """EVL006: the promptfoo config parses and lists the same cases, in order, each with the
     case's messages and its rubric as an `llm-rubric` assertion."""
@@ -371,7 +375,35 @@ def gate_promptfoo(root: Path, cases: list[tuple[int, EvalCase]]) -> list[Findin
             )
         ]
     out: list[Finding] = []
+    prompts = config.get("prompts")
+    raws = [p.get("raw") if isinstance(p, dict) else p for p in prompts or []]
+    if raws != [WHOLE_TRANSCRIPT]:
+        out.append(
+            _error(
+                "EVL006",
+                f"{PROMPTFOO} prompts are {raws!r}: the one prompt must send each case's whole "
+                f"message list ({WHOLE_TRANSCRIPT!r}), or the model answers another conversation",
+                PROMPTFOO,
+            )
+        )
     for test, (_, case) in zip(tests, cases, strict=True):
+        meta = test.get("metadata") or {}
+        want_meta = {
+            "case_id": case.id,
+            "clause": case.clause.id,
+            "level": case.clause.level,
+            "authority": case.clause.authority or "",
+        }
+        got_meta = {k: meta.get(k) for k in want_meta}
+        if got_meta != want_meta:
+            out.append(
+                _error(
+                    "EVL006",
+                    f"test {case.id}: metadata {got_meta} is not the case's {want_meta}",
+                    PROMPTFOO,
+                    clause=case.clause.id,
+                )
+            )
         messages = [m.model_dump(mode="json", exclude_none=True) for m in case.messages]
         vars_ = test.get("vars") or {}
         asserts = test.get("assert") or []

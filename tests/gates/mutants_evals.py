@@ -122,6 +122,24 @@ def _break_providers(config: dict[str, Any]) -> None:
 
 MUTANTS: list[Mutant] = [
     Mutant(
+        id="evals-published-promptfoo-metadata-weakened",
+        target="evals",
+        gate="EVL006",
+        kind="published",
+        mutate=_edit_promptfoo(lambda c: c["tests"][0]["metadata"].update(level="SHOULD")),
+        why="promptfoo reports a MUST case as SHOULD (its results are filtered by level)",
+    ),
+    Mutant(
+        id="evals-published-promptfoo-sends-last-message-only",
+        target="evals",
+        gate="EVL006",
+        kind="published",
+        mutate=_edit_promptfoo(
+            lambda c: c["prompts"][0].update(raw="{{ messages | last | dump }}")
+        ),
+        why="a promptfoo prompt that drops the conversation before the graded turn",
+    ),
+    Mutant(
         id="evals-generator-drops-last-case",
         target="evals",
         gate="EVL003",
