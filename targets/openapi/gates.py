@@ -18,6 +18,7 @@ from specloom.model import Spec
 
 from .document import OPENAPI_FILE, SCHEMA_FILE, example_cases
 from .schemas import CLAUSES, Json
+from .shapes import record_shapes
 
 
 def _error(rule: str, message: str, file: str, clause: str | None = None) -> Finding:
@@ -330,7 +331,17 @@ def openapi_gates(spec: Spec, root: Path) -> list[Finding]:
         *oa002_examples(root),
         *oa003_traceability(spec, root),
         *oa004_completeness(spec, root),
+        *oa005_shapes(spec, root),
     ]
+
+
+def oa005_shapes(spec: Spec, root: Path) -> list[Finding]:
+    """Each record's schema in components/schemas: its fields, required ones, JSON types."""
+    doc, bad = load(root, OPENAPI_FILE, "OA005")
+    if doc is None:
+        return bad
+    schemas = (doc.get("components") or {}).get("schemas")
+    return record_shapes(spec, schemas, "OA005", OPENAPI_FILE, "components/schemas")
 
 
 # -- jsonschema ---------------------------------------------------------------------------
@@ -421,7 +432,16 @@ def jsonschema_gates(spec: Spec, root: Path) -> list[Finding]:
         *js002_examples(root),
         *js003_traceability(spec, root),
         *js004_completeness(spec, root),
+        *js005_shapes(spec, root),
     ]
+
+
+def js005_shapes(spec: Spec, root: Path) -> list[Finding]:
+    """Each record's `$defs` entry: its fields, required ones, JSON types."""
+    doc, bad = load(root, SCHEMA_FILE, "JS005")
+    if doc is None:
+        return bad
+    return record_shapes(spec, doc.get("$defs"), "JS005", SCHEMA_FILE, "$defs")
 
 
 def carried_clauses(root: Path, name: str) -> set[str]:

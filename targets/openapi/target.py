@@ -34,7 +34,7 @@ class OpenApiTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = OpenApiConfig
     description: ClassVar[str] = "an OpenAPI 3.1 document (openapi.json)"
-    gate_ids: ClassVar[tuple[str, ...]] = ("OA001", "OA002", "OA003", "OA004")
+    gate_ids: ClassVar[tuple[str, ...]] = ("OA001", "OA002", "OA003", "OA004", "OA005")
     extra: ClassVar[str | None] = "openapi"
     requires: ClassVar[tuple[str, ...]] = ("openapi_spec_validator", "jsonschema", "referencing")
 
@@ -45,7 +45,7 @@ class OpenApiTarget(Target):
         return [GeneratedFile(OPENAPI_FILE, _dump(doc, self.config.indent))]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """OA001-OA004 on the published document (docs/gates.md)."""
+        """OA001-OA005 on the published document (docs/gates.md)."""
         return gates.openapi_gates(spec, root)
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
@@ -60,7 +60,7 @@ class JsonSchemaTarget(Target):
     version: ClassVar[str] = "1"
     config_model: ClassVar[type[TargetConfig]] = OpenApiConfig
     description: ClassVar[str] = "a JSON Schema 2020-12 document (schema.json)"
-    gate_ids: ClassVar[tuple[str, ...]] = ("JS001", "JS002", "JS003", "JS004")
+    gate_ids: ClassVar[tuple[str, ...]] = ("JS001", "JS002", "JS003", "JS004", "JS005")
     extra: ClassVar[str | None] = "openapi"
     requires: ClassVar[tuple[str, ...]] = ("jsonschema", "referencing")
 
@@ -71,7 +71,7 @@ class JsonSchemaTarget(Target):
         return [GeneratedFile(SCHEMA_FILE, _dump(doc, self.config.indent))]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """JS001-JS004 on the published document (docs/gates.md)."""
+        """JS001-JS005 on the published document (docs/gates.md)."""
         return gates.jsonschema_gates(spec, root)
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:

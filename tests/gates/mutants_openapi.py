@@ -109,7 +109,33 @@ def _js_drop_def(doc: dict[str, Any]) -> None:
     doc["$defs"].pop("Overpayment")
 
 
+def _counter_value_optional(doc: dict[str, Any]) -> None:
+    doc["components"]["schemas"]["Counter"]["required"].remove("value")
+
+
+def _counter_name_integer(doc: dict[str, Any]) -> None:
+    doc["$defs"]["Counter"]["properties"]["name"] = {"type": "integer"}
+
+
 MUTANTS: list[Mutant] = [
+    Mutant(
+        id="jsonschema-published-field-retyped",
+        target="jsonschema",
+        gate="JS005",
+        kind="published",
+        spec="counters",
+        mutate=_edit("schema.json", _counter_name_integer),
+        why="a property whose JSON type is not its field's (no example exercises it)",
+    ),
+    Mutant(
+        id="openapi-published-required-field-made-optional",
+        target="openapi",
+        gate="OA005",
+        kind="published",
+        spec="counters",
+        mutate=_edit("openapi.json", _counter_value_optional),
+        why="a schema whose required field became optional (every example still fits)",
+    ),
     Mutant(
         id="openapi-generator-drops-a-schema",
         target="openapi",

@@ -193,6 +193,7 @@ def test_missing_or_broken_document(billing_ws: Workspace, tmp_path: Path) -> No
         "OA002",
         "OA003",
         "OA004",
+        "OA005",
     }
     (tmp_path / "x" / "schema.json").write_text("{", encoding="utf-8")
     found = j.verify(billing_ws.spec("billing"), tmp_path / "x")
