@@ -103,9 +103,15 @@ class _Reader:
         try:
             return parse_type(text)
         except TypeSyntaxError as exc:
-            raise self.doc.error(
-                node, f"bad type in {what}: {exc}", f"write a type from the grammar: {GRAMMAR}"
-            ) from None
+            fix = f"write a type from the grammar: {GRAMMAR}"
+            if text.count("<") > text.count(">") and getattr(node, "style", None) not in ('"', "'"):
+                # a plain scalar cut short: YAML ends a value at a comma inside {...} or [...]
+                fix = (
+                    'quote the type ("map<string,T>"): inside a {...} or [...] YAML '
+                    "collection a comma ends the value, so an unquoted map type is cut at its "
+                    "comma; or write the fields one per line"
+                )
+            raise self.doc.error(node, f"bad type in {what}: {exc}", fix) from None
         except RecursionError:
             raise self.doc.error(
                 node, f"the type in {what} is nested too deeply", "simplify it"

@@ -218,3 +218,19 @@ def test_largest_accepted_file_parses_in_reasonable_time(tmp_path: Path) -> None
 def test_unreadable_path_name(capsys: pytest.CaptureFixture[str]) -> None:
     code, output = run_ir(capsys, "a" * 300)  # ENAMETOOLONG from the operating system
     assert_clean_error(code, output, "aaaa", "cannot read")
+
+
+def test_a_map_type_cut_at_its_comma_by_a_yaml_flow_mapping_says_to_quote_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`fields: {a: map<string,int32>}` is split by YAML at the comma: the fix says so."""
+    block = (
+        "\n```specloom\ntypes:\n  T:\n    clauses: [d1]\n"
+        "    fields: {a: map<string,int32>, b: string}\n```\n"
+    )
+    code, out = run_ir(capsys, str(write_spec(tmp_path, GOOD_HEAD + block)))
+    assert_clean_error(code, out, "spec.md:13", "bad type in `a`")
+    assert 'quote the type ("map<string,T>")' in out
+    quoted = block.replace("map<string,int32>", '"map<string,int32>"')
+    code, out = run_ir(capsys, str(write_spec(tmp_path, GOOD_HEAD + quoted, "quoted")))
+    assert code == 0, out
