@@ -16,7 +16,7 @@ from specloom.evals.case import EvalCase
 from specloom.evals.grading import EvalGrade, answer_messages, grader_messages
 from specloom.evals.suite import suite_digest
 from specloom.llm.cache import ResponseCache
-from specloom.llm.client import LlmAuthError, LlmClient, LlmError
+from specloom.llm.client import LlmAuthError, LlmClient, LlmError, check_credentials
 from specloom.llm.config import LlmConfig
 from specloom.llm.usage import UsageLedger
 
@@ -141,6 +141,8 @@ def execute(
     on_done: Callable[[dict[str, Any]], None] = lambda row: None,
 ) -> RunOutcome:
     """Run the plan's cases (resuming), appending each row to results.jsonl as it finishes."""
+    for config in (plan.model, plan.grader):
+        check_credentials(config)  # before the run folder exists: a bad setup leaves nothing
     done = _prepare(plan)
     for row in done.values():
         on_done(row)

@@ -94,6 +94,16 @@ def _retry_after(exc: Exception) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def check_credentials(config: LlmConfig) -> None:
+    """LlmAuthError when no request could be sent: no API key and no local base_url."""
+    if config.key() is None and config.base_url is None:
+        raise LlmAuthError(
+            f"no API key: {config.api_key_env} is not set",
+            hint=f"export {config.api_key_env}=... or set base_url to a "
+            "local OpenAI-compatible server (see " + doc_url("llm.md") + ")",
+        )
+
+
 class LlmClient:
     """Structured outputs over `chat.completions.parse`, with our own backoff and the cache.
 
@@ -126,15 +136,9 @@ class LlmClient:
         if self._openai is None:
             openai = openai_module()  # lazily: `specloom lint` must never import openai
 
-            key = self.config.key()
-            if key is None:
-                if self.config.base_url is None:
-                    raise LlmAuthError(
-                        f"no API key: {self.config.api_key_env} is not set",
-                        hint=f"export {self.config.api_key_env}=... or set base_url to a "
-                        "local OpenAI-compatible server (see " + doc_url("llm.md") + ")",
-                    )
-                key = "no-key"  # local servers (Ollama, vLLM, LM Studio) ignore it
+            check_credentials(self.config)
+            # local servers (Ollama, vLLM, LM Studio) ignore the key
+            key = self.config.key() or "no-key"
             self._openai = openai.OpenAI(
                 api_key=key,
                 base_url=self.config.base_url,

@@ -261,3 +261,16 @@ def test_a_killed_run_resumes_where_it_stopped(server: Any, suite: Path) -> None
     rows = [json.loads(x) for x in results[0].read_text(encoding="utf-8").splitlines() if x]
     assert sorted(r["case"] for r in rows) == sorted(references(suite))
     assert len(server.chat_requests()) - asked == 2 * (5 - len(done))
+
+
+def test_no_credentials_is_exit_2_and_leaves_no_run_folder(
+    suite: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No API key and no base_url: a clear error before anything is written (the run folder
+    would otherwise hold a run.json that a later, configured run has to resume)."""
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL"):
+        monkeypatch.delenv(name, raising=False)
+    code, _, err = run(["eval", str(suite), "--model", "m", "--no-progress"], capsys)
+    assert code == 2 and "OPENAI_API_KEY" in err, err
+    assert "docs/llm.md" in err and "https://" in err  # the published docs, not a repo path
+    assert not Path("evals-runs").exists()
