@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -145,3 +149,140 @@ def test_init_lint_build_consume_doctor_strict(venv: Path, tmp_path: Path) -> No
     strict = sh([specloom, "build", "--strict", "--force", "-t", "typescript"], proj, env)
     assert strict.returncode == 1, strict.stdout + strict.stderr
     assert "TS001" in strict.stdout
+
+
+REPO_PATHS = re.compile(r"setup\.sh|\.\./shared|(?<![\w/.-])(?:tests|scripts|docs)/[\w./-]+")
+"""What a pip user's terminal must never be told to open: this repository's own paths."""
+
+PLANTS = """openapi: 3.0.3
+info: {title: Plants, version: 1.0.0}
+paths:
+  /plants/{plantId}:
+    get:
+      operationId: getPlant
+      parameters:
+        - {name: plantId, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: one plant
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Plant'}
+components:
+  schemas:
+    Plant:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, description: The plant's common name.}
+        waterEvery: {type: integer, format: int32, nullable: true}
+"""
+
+
+@pytest.fixture(scope="module")
+def venv_all(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh venv with the wheel and every extra (`pip install 'specloom[all]'`)."""
+    base = tmp_path_factory.mktemp("fresh-all")
+    dist = base / "dist"
+    with FileLock(str(Path(tempfile.gettempdir()) / "specloom-wheel-build.lock")):
+        subprocess.run(
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+             "-w", str(dist), str(REPO)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    (wheel,) = dist.glob("specloom-*.whl")
+    subprocess.run([sys.executable, "-m", "venv", str(base / "venv")], check=True, timeout=120)
+    pip = subprocess.run(
+        [str(base / "venv" / "bin" / "pip"), "install", "-q", f"{wheel}[all]"],
+        capture_output=True, text=True, timeout=1800,
+    )  # fmt: skip
+    assert pip.returncode == 0, pip.stderr
+    return base / "venv"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_every_command_of_the_readme_with_all_extras(venv_all: Path, tmp_path: Path) -> None:
+    """The README's commands as a pip user with `[all]` runs them in an empty project: every
+    target strict, verify, lint, diff, docs serve started and stopped, eval against a local
+    OpenAI-compatible server, import openapi; no hint names a path of this repository."""
+    sys.path.insert(0, str(REPO / "tests" / "llm"))
+    from fake_openai import FakeOpenAI
+
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    env = user_env(venv_all)
+    said: list[str] = []
+
+    def run(*args: str, **kw: object) -> subprocess.CompletedProcess[str]:
+        done = sh([str(venv_all / "bin" / "specloom"), *args], proj, {**env, **kw})  # type: ignore[dict-item]
+        said.append(done.stdout + done.stderr)
+        return done
+
+    assert sh(["git", "init", "-q"], proj, env).returncode == 0
+    assert run("init").returncode == 0
+    # tsc and promptfoo as a project installs them (its node_modules/.bin)
+    (proj / "node_modules").symlink_to(TOOLS, target_is_directory=True)
+    doctor = run("doctor")
+    assert doctor.returncode == 0, doctor.stdout
+    targets = json.loads(run("targets", "--format", "json").stdout)
+    assert all(t["available"] for t in targets), targets
+    build = run("build", "--strict")
+    assert build.returncode == 0, build.stdout + build.stderr
+    report = json.loads((proj / "output" / "todo" / "report.json").read_text())
+    assert {t["target"] for t in report["targets"] if t["status"] == "built"} == {
+        t["name"] for t in targets
+    }
+    assert run("verify", "--strict").returncode == 0
+    assert run("lint").returncode == 0
+
+    assert sh(["git", "add", "-A"], proj, env).returncode == 0
+    commit = ["git", "-c", "user.email=u@example.com", "-c", "user.name=u", "commit", "-qm", "x"]
+    assert sh(commit, proj, env).returncode == 0
+    spec = proj / "specs" / "todo" / "spec.md"
+    spec.write_text(
+        spec.read_text().replace("      due: date?\n", "      due: date?\n      note: string\n", 1)
+    )
+    diff = run("diff", "HEAD:specs/todo", "specs/todo")
+    assert diff.returncode == 1 and "needs a minor bump" in diff.stdout
+    sh(["git", "checkout", "-q", "specs"], proj, env)
+
+    port = _free_port()
+    serve = subprocess.Popen(
+        [str(venv_all / "bin" / "specloom"), "docs", "serve", "specs/todo", "--port", str(port)],
+        cwd=proj, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        version = ""
+        while time.monotonic() < deadline and not version:
+            try:
+                url = f"http://127.0.0.1:{port}/__specloom__/version"
+                version = urllib.request.urlopen(url, timeout=2).read().decode()
+            except OSError:
+                time.sleep(0.5)
+        assert version.startswith(".docs-"), version
+    finally:
+        serve.send_signal(signal.SIGINT)  # Ctrl-C
+        out, err = serve.communicate(timeout=60)
+    said.append(out + err)
+    assert "Traceback" not in err
+
+    no_key = run("eval", "output/todo/evals", "--model", "m")
+    assert no_key.returncode == 2 and "OPENAI_API_KEY" in no_key.stderr
+    with FakeOpenAI() as server:
+        ev = run("eval", "output/todo/evals", "--model", "m", OPENAI_BASE_URL=server.base_url)
+    assert ev.returncode == 0, ev.stdout + ev.stderr
+
+    (tmp_path / "plants.yaml").write_text(PLANTS, encoding="utf-8")
+    imported = run("import", "openapi", str(tmp_path / "plants.yaml"), "--out", "specs/plants")
+    assert imported.returncode == 0, imported.stderr
+    assert run("lint").returncode == 0
+    assert run("build", "specs/plants", "-t", "typescript", "-t", "openapi").returncode == 0
+
+    hints = sorted({m.group(0) for text in said for m in REPO_PATHS.finditer(text)})
+    assert hints == [], hints
