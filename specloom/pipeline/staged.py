@@ -73,6 +73,16 @@ def export_tree(top: Path, what: str, dest: Path, scratch: Path, rev: str = "HEA
         index.unlink(missing_ok=True)
 
 
+def _is_commit(top: Path, ref: str) -> bool:
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        cwd=top,
+        capture_output=True,
+        check=False,
+    )
+    return found.returncode == 0
+
+
 def pushed_files(top: Path, rev: str, since: str | None) -> set[str] | None:
     """Repository paths `rev` changes since `since` (None: no base, build every spec)."""
     if since is None:
@@ -138,6 +148,12 @@ def git_build(
 
     here = Path.cwd()
     top = repo_top(here)
+    for name, ref in (("--rev", rev), ("--since", since)):
+        if what == PUSHED and ref is not None and not _is_commit(top, ref):
+            raise BuildError(
+                f"{name} {ref}: no such commit in {top}",
+                hint="name a commit: a sha, a branch or a tag (`git log` lists them)",
+            )
     config = load_config(top)
     paths = [(here / p).resolve() for p in req.paths] or [Path(config.root) / config.specs]
     rel = [Path(os.path.relpath(p, top)) for p in paths]

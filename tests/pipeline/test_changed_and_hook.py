@@ -298,3 +298,12 @@ def test_post_commit_publishes_the_committed_tree(repo: Path) -> None:
     )
     assert again.returncode == 0, again.stderr
     assert {t["status"] for t in json.loads(again.stdout)["targets"]} == {"skipped"}
+
+
+def test_rev_that_is_no_commit_is_exit_2(repo: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "specloom", "build", "--rev", "no-such-ref", "-t", "ir-json"],
+        cwd=repo, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 2 and "--rev no-such-ref: no such commit" in proc.stderr
+    assert "Traceback" not in proc.stderr and not (repo / "output").exists()
