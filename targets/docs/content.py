@@ -158,7 +158,6 @@ def _steps_problem(ex: Example, events: list[Event], spec: Spec) -> str | None:
     return None
 
 
-
 def check_examples_pages(spec: Spec, plan: SitePlan, scan: SiteScan, rule: str) -> list[Finding]:
     """Every clause with examples has its page, listing each example once, linking the clause."""
     out: list[Finding] = []
