@@ -80,8 +80,9 @@ class FixtureBuilder:
         """Minimal values by (type key, the part of the stack the type can reach)."""
         self._reach: dict[str, frozenset[str]] = {}
         self.canonical: dict[int, tuple[str, TypeDef, Value]] = {}
-        """By `id(value)`: the minimal values built with no stack in their way, which are
-        the same wherever they occur (the renderers may name each once, see `shared`)."""
+        """By `id(value)`: the minimal record and union values built with no stack in their
+        way; each is the same object wherever it occurs, so a renderer may write it once
+        (as a function) and call it where it is nested."""
 
     def sample(self, ref: TypeRef, owner: str, stack: tuple[str, ...], full: bool) -> Value:
         """A value of `ref`; `full` fills the optional fields of the outer value too (nested
@@ -107,8 +108,10 @@ class FixtureBuilder:
                 except Unbuildable as exc:
                     hit = exc
                 self._memo[memo_key] = hit
-                if not memo_key[1] and not isinstance(hit, Unbuildable):
-                    self.canonical[id(hit)] = (spec_id, td, hit)
+                # (an alias's value is its target's: shared under the target's name)
+                value = hit if isinstance(hit, RecordValue | UnionValue) else None
+                if value is not None and value.typedef is td and not memo_key[1]:
+                    self.canonical[id(value)] = (spec_id, td, value)
             if isinstance(hit, Unbuildable):
                 raise Unbuildable(*hit.args)
             return hit
