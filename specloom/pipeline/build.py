@@ -270,7 +270,7 @@ def run_build(
         for e in plan:
             say(e.spec_id, e.target, e.action, e.reason)
 
-        jobs = [e.job for e in plan if e.job is not None]
+        jobs = longest_first([e.job for e in plan if e.job is not None], manifests)
         done: dict[tuple[str, str], JobResult] = {}
 
         def finished(r: JobResult) -> None:
@@ -303,6 +303,19 @@ def write_site_index(ws: Workspace, output: Path, result: BuildResult) -> None:
         result.warnings.append(f"no workspace index written: {exc}")
         return
     docs.write_workspace_index(ws, output)
+
+
+def longest_first(jobs: list[Job], manifests: dict[str, Manifest | None]) -> list[Job]:
+    """`jobs` ordered by how long each took when it last ran, longest first (never run:
+    first of all, in plan order), so that a pool of a few workers does not start the
+    longest target last and wait for it alone; the reports keep the plan's order."""
+
+    def last(job: Job) -> float:
+        m = manifests.get(job.spec_id)
+        rec = m.targets.get(job.target) if m is not None else None
+        return float("inf") if rec is None or not rec.timings else sum(rec.timings.values())
+
+    return sorted(jobs, key=lambda j: -last(j))  # (stable: ties keep the plan's order)
 
 
 def _plan_one(

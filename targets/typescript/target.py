@@ -21,6 +21,7 @@ from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import conformance as conf
 from . import signatures as sig
+from .shared_values import SharedLiterals
 
 TEMPLATES = Path(__file__).parent / "templates"
 TSC_VERSION = "7.0.2"
@@ -177,39 +178,39 @@ class TypeScriptTarget(Target):
         return [GeneratedFile(p, files[p].encode("utf-8")) for p in sorted(files)]
 
     def _fixtures(self, spec: Spec) -> dict[str, Any]:
-        """The data of fixtures/fixtures.ts: typed values, sample calls and errors."""
+        """The data of fixtures/fixtures.ts: typed values, sample calls and errors; each
+        nested minimal value is written once, as a function (`shared_values.py`)."""
         int64 = self.int64
         builder = FixtureBuilder(spec, self.ctx.workspace)
+        fixtures, calls, errors = builder.fixtures(), builder.calls(), builder.errors()
+        lits = SharedLiterals(spec, int64, builder.canonical)
         return {
             "service": sig.service_name(spec),
             "has_operations": bool(spec.operations),
             "exact": self._exact_types(spec),
             "fixtures": [
-                {
-                    "name": f.name,
-                    "type": sig.ts_type(f.type, int64),
-                    "value": conf.literal(f.value, int64),
-                }
-                for f in builder.fixtures()
+                {"name": f.name, "type": sig.ts_type(f.type, int64), "value": lits.top(f.value)}
+                for f in fixtures
             ],
             "calls": [
                 {
                     "name": _snake(c.op.name),
                     "key": json_string(ts_member_name(c.op.name)),
-                    "args": [conf.literal(v, int64) for _, v in c.args],
-                    "returns": conf.literal(c.returns, int64) if c.returns is not None else "",
+                    "args": [lits.top(v) for _, v in c.args],
+                    "returns": lits.top(c.returns) if c.returns is not None else "",
                 }
-                for c in builder.calls()
+                for c in calls
             ],
             "errors": [
                 {
                     "name": _snake(e.error.name),
                     "class": ts_type_name(e.error.name),
                     "kind": json_string(e.error.name),
-                    "args": [conf.literal(v, int64) for _, v in e.fields],
+                    "args": [lits.top(v) for _, v in e.fields],
                 }
-                for e in builder.errors()
+                for e in errors
             ],
+            "shared": lits.shared(),
         }
 
     def _exact_types(self, spec: Spec) -> list[dict[str, str]]:
