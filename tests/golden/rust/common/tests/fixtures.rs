@@ -4,8 +4,8 @@
 //! every operation, a value of every error, and the derives each kind of type documents.
 //! Each value is a function returning its declared type, and a minimal value nested in
 //! others is written once (`minimal_*`) and called: rustc checks every field against its
-//! type either way, in small functions. The gate RS005 compiles this file (`cargo test
-//! --no-run --test fixtures`), so a field typed wrongly or a derive dropped fails the build.
+//! type either way, in small functions. The gate RS005 type-checks this file (`cargo check
+//! --test fixtures`), so a field typed wrongly or a derive dropped fails the build.
 #![allow(unused_imports, unused_variables, dead_code, clippy::all)]
 
 use common::*;
