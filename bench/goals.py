@@ -146,15 +146,37 @@ def stubs(tmp: Path, n: int = 1000, peers: bool = True) -> list[Figure]:
     if entry is None:
         out.append(fig("quicktype TS + Rust (ungated)", 0, "s", why, False))
         return out
-    qt = 0.0
+    qt = qt_cpu = 0.0
     for lang, ext in (("typescript", "ts"), ("rust", "rs")):
         cmd = ["node", "--stack-size=65500", str(entry), "--src-lang", "schema"]
         cmd += ["--src", str(work / "schema.json"), "--lang", lang, "--top-level", "Root"]
         cmd += ["-o", str(work / f"qt.{ext}")]
-        qt += timed(cmd, work)["wall"]
-    out.append(fig(f"quicktype TS + Rust, {n} types (ungated)", qt, "s", "(reference)", True))
+        one = timed(cmd, work)
+        qt += one["wall"]
+        qt_cpu += one["cpu"]
+    out.append(
+        fig(
+            f"quicktype TS + Rust, {n} types (ungated)",
+            qt,
+            "s",
+            "(reference)",
+            True,
+            cpu=round(qt_cpu, 2),
+        )
+    )
     ratio = res["wall"] / qt
     out.append(fig("ratio gated specloom / ungated quicktype", ratio, "x", "<= 1.0", ratio <= 1))
+    # on a shared machine wall time measures the neighbours: the CPU ratio beside it
+    cpu_ratio = res["cpu"] / qt_cpu if qt_cpu else 0.0
+    out.append(
+        fig(
+            "CPU-seconds ratio, gated specloom / ungated quicktype",
+            cpu_ratio,
+            "x",
+            "(beside the wall ratio)",
+            True,
+        )
+    )
     return out
 
 
@@ -221,13 +243,14 @@ def edits(tmp: Path) -> list[Figure]:
     rebuilt = _rebuilt(edit["stdout"])
     timed(specloom("verify", "--format", "json"), ws)  # first verify: gates run, results kept
     ver = timed(specloom("verify", "--format", "json"), ws)
-    reused = sum(r["reused"] for r in json.loads(ver["stdout"])["targets"])
+    ver_rows = json.loads(ver["stdout"])["targets"]
+    reused = sum(r["reused"] for r in ver_rows)
     timed(specloom("build", "specs/billing", "-t", "docs", "--force", "--format", "json"), ws)
     after = timed(specloom("build", "--format", "json"), ws)
     spurious = _rebuilt(after["stdout"])
     return [
         fig(
-            "cold build, example workspace (12 targets)",
+            f"cold build, example workspace ({len(json.loads(cold['stdout'])['targets'])} targets)",
             cold["wall"],
             "s",
             "(no goal)",
@@ -258,7 +281,7 @@ def edits(tmp: Path) -> list[Figure]:
             "<= 2 s",
             ver["wall"] <= 2,
             cpu=round(ver["cpu"], 2),
-            reused=f"{reused}/12",
+            reused=f"{reused}/{len(ver_rows)}",
         ),
         fig(
             "targets rebuilt by a build after `build specs/billing -t docs --force`",

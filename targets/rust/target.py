@@ -18,6 +18,7 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 
 from ..clausedocs import item_doc_text
 from ..fixtures import FixtureBuilder
+from ..generated import generated_once
 from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import signatures as sig
@@ -150,7 +151,13 @@ class RustTarget(Target):
         return sig.doc_comment(item_doc_text(spec, item, "`{cid}`"), item.clauses, indent)
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
-        """Cargo.toml, src/*.rs, tests/conformance.rs and README.md."""
+        """Cargo.toml, src/*.rs, tests/conformance.rs and README.md.
+
+        Computed once per spec object on this instance: the gates read the spec's own check
+        files (and the imported specs' files) again after the job generated them."""
+        return generated_once(self, spec, self._generate)
+
+    def _generate(self, spec: Spec) -> list[GeneratedFile]:
         crate = sig.crate_name(spec.id)
         serde = self.serde(spec)
         header = (
