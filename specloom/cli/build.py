@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING, ClassVar
 
 import typer
 
+from specloom.cli.buildview import print_replay, table
+
 if TYPE_CHECKING:  # rich and the pipeline load only when a build runs (start-up time)
     from rich.console import Console
     from rich.progress import TaskID
     from rich.table import Table
 
     from specloom.pipeline.build import BuildRequest, BuildResult
-    from specloom.pipeline.noop import Replay
 
 
 class Runner(StrEnum):
@@ -45,9 +46,6 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
-
-
-STATUS_STYLE = {"built": "green", "skipped": "dim", "failed": "red", "blocked": "yellow"}
 
 
 def default_runner() -> Runner:
@@ -102,36 +100,7 @@ def summary_table(result: BuildResult) -> Table:
     cells = [
         [r.spec, r.target, r.status, f"{r.seconds:.2f}", r.gate_summary()] for r in result.rows
     ]
-    return _table(result.output.as_posix(), result.seconds, cells)
-
-
-def _table(output: str, seconds: float, cells: list[list[str]]) -> Table:
-    from rich.table import Table
-
-    table = Table(title=f"build: {output} ({seconds:.2f} s)")
-    for col in ("spec", "target", "status", "time (s)", "gates"):
-        table.add_column(col)
-    for spec, target, status, secs, gates in cells:
-        style = STATUS_STYLE.get(status, "")
-        table.add_row(spec, target, f"[{style}]{status}[/]" if style else status, secs, gates)
-    return table
-
-
-def _report_replay(hit: Replay, fmt: OutputFormat) -> None:
-    """Print a no-op build answered from its stamp, as `_report` prints a no-op build."""
-    if fmt is OutputFormat.json:
-        typer.echo(json.dumps(hit.result, indent=2, sort_keys=True))
-        return
-    from rich.console import Console
-    from rich.markup import escape
-
-    out = Console(highlight=False, soft_wrap=True)
-    for w in hit.result["warnings"]:
-        out.print(f"[yellow]warning:[/] {escape(w)}", markup=True)
-    if not hit.table:
-        out.print("nothing to build (no spec selected)")
-    else:
-        out.print(_table(hit.result["output"], hit.result["seconds"], hit.table))
+    return table(result.output.as_posix(), result.seconds, cells)
 
 
 def run(
@@ -285,7 +254,7 @@ def register(app: typer.Typer) -> None:
                 )
             )
             if hit is not None:
-                _report_replay(hit, fmt)
+                print_replay(hit, fmt.value)
                 raise typer.Exit(0)
 
         from specloom.pipeline.build import BuildRequest

@@ -113,7 +113,7 @@ def request_of(
 def environment() -> Json:
     """What the process runs on: versions, installed distributions, relevant variables."""
     folders: dict[str, int] = {}
-    for entry in sys.path:
+    for entry in sys.path[1:]:  # [0] is the script's folder: `python -m` and the script differ
         try:
             folders[entry] = os.stat(entry or ".").st_mtime_ns
         except OSError:
@@ -220,15 +220,15 @@ def _entries(folder: Path, skip_bytes: tuple[str, ...] = ()) -> list[str] | None
         elif p.is_dir():
             out.append(f"{name}/")
         elif name in skip_bytes:
-            out.append(f"{name} (report)")
+            continue  # written again below when it differs (or is missing)
         else:
             out.append(f"{name} {file_digest(p)}")
     return out
 
 
 def outputs(output: Path, spec_ids: list[str]) -> Json:
-    """The output root's entries and each spec folder's (reports by name only: a no-op
-    build rewrites them). Call with the output locks held."""
+    """The output root's entries and each spec folder's (not the reports: a no-op build
+    writes them again). Call with the output locks held."""
     spec_dirs = {sid: _entries(output / sid, REPORTS) for sid in spec_ids}
     kinds = {sid: (output / sid).is_symlink() for sid in spec_ids}
     return {"root": _entries(output), "specs": spec_dirs, "links": kinds}
