@@ -199,7 +199,13 @@ def run_build(
             file=str(Path(config.root) / "pyproject.toml"),
             hint='set [tool.specloom] backend = "template" or "openai"',
         )
-    ws = workspace if workspace is not None else load_workspaces(paths)
+    if workspace is None:
+        from specloom.parse.cache import parse_cache
+
+        with parse_cache(cache):
+            ws = load_workspaces(paths)
+    else:
+        ws = workspace
     result = BuildResult(output=output)
     strict = req.strict or config.strict_gates
 

@@ -118,11 +118,9 @@ def test_a_hidden_file_is_not_an_input(built: Path) -> None:
     assert noop.replay(request("ir-json")) is not None
 
 
-def test_a_config_key_misses_and_rebuilds(
-    built: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_a_config_key_misses_and_rebuilds(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (built / "pyproject.toml").write_text(
-        '[tool.specloom.targets.ir-json]\nindent = 4\n', encoding="utf-8"
+        "[tool.specloom.targets.ir-json]\nindent = 4\n", encoding="utf-8"
     )
     assert noop.replay(request("ir-json")) is None
     code, doc = build(capsys, *TARGETS)
@@ -136,7 +134,7 @@ def test_a_different_request_has_its_own_stamp(built: Path) -> None:
     assert noop.replay(noop.request_of([], None, None, ["ir-json"], None, True)) is None
 
 
-PLUGIN = '''
+PLUGIN = """
 from pathlib import Path
 from specloom.target import GeneratedFile, Target
 
@@ -152,7 +150,7 @@ class Echo(Target):
 
     def verify(self, spec, root):
         return []
-'''
+"""
 
 
 def test_an_edited_template_of_a_plugin_target_misses_and_rebuilds(
@@ -182,7 +180,9 @@ def test_an_edited_template_of_a_plugin_target_misses_and_rebuilds(
 
 
 def test_an_installed_distribution_misses(
-    built: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+    built: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     site = tmp_path_factory.mktemp("site-packages")
@@ -219,7 +219,8 @@ def test_a_tampered_published_file_misses_and_rebuilds(
     os.utime(ir, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size, same mtime: bytes only
     assert noop.replay(request("ir-json")) is None
     code, doc = build(capsys, *TARGETS)
-    assert code == 0 and reasons(doc)["billing/ir-json"] == "published files differ from the manifest"
+    assert code == 0
+    assert reasons(doc)["billing/ir-json"] == "published files differ from the manifest"
 
 
 def test_a_tampered_manifest_or_a_leftover_misses(built: Path) -> None:
@@ -267,7 +268,8 @@ def test_an_output_inside_the_specs_folder_gets_no_stamp(
         code, doc = build(capsys, *TARGETS, "-o", "specs/out")
         assert code == 0
     assert {s for _, _, s in rows(doc)} == {"skipped"}  # the full path answered
-    assert noop.replay(noop.request_of([], Path("specs/out"), None, ["ir-json"], None, False)) is None
+    req = noop.request_of([], Path("specs/out"), None, ["ir-json"], None, False)
+    assert noop.replay(req) is None
 
 
 def test_inputs_follow_symlinks_and_record_their_targets(tmp_path: Path) -> None:
