@@ -22,7 +22,7 @@ from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 
-from specloom.model import Spec
+from specloom.model import FieldDef, Spec, TypeRef
 from specloom.parse.frontmatter import FrontMatter
 from specloom.parse.source import SourceFile
 
@@ -109,9 +109,43 @@ def _read(entry: Path, key: str) -> Parsed | None:
     try:
         fm_line, _, spec_json = body.partition(b"\n")
         fm = FrontMatter(**json.loads(fm_line))
-        return Spec.model_validate_json(spec_json), fm
+        spec = Spec.model_validate_json(spec_json)
     except (ValueError, TypeError):  # (pydantic's ValidationError is a ValueError)
         return None
+    _share_type_refs(spec)
+    return spec, fm
+
+
+def _share_type_refs(spec: Spec) -> None:
+    """One TypeRef object per type expression, as parsing gives (`parse_type` is cached):
+    a read-back spec would otherwise hold hundreds of thousands of equal copies."""
+    from specloom.parse.typeexpr import parse_type
+
+    def same(ref: TypeRef) -> TypeRef:
+        try:
+            shared = parse_type(ref.text)
+        except ValueError:
+            return ref
+        return shared if shared == ref else ref
+
+    def fields(items: list[FieldDef]) -> None:
+        for f in items:
+            f.__dict__["type"] = same(f.type)  # (the value, as pydantic stores it)
+
+    for t in spec.types:
+        fields(t.fields)
+        if t.alias is not None:
+            t.__dict__["alias"] = same(t.alias)
+        for v in t.variants:
+            v.__dict__["type"] = same(v.type)
+    for op in spec.operations:
+        fields(op.params)
+        if op.returns is not None:
+            op.__dict__["returns"] = same(op.returns)
+    for e in spec.errors:
+        fields(e.fields)
+    for c in spec.constants:
+        c.__dict__["type"] = same(c.type)
 
 
 def _write(entry: Path, key: str, parsed: Parsed) -> None:
@@ -120,7 +154,11 @@ def _write(entry: Path, key: str, parsed: Parsed) -> None:
         return
     try:
         data = b"\n".join(
-            [key.encode(), json.dumps(asdict(fm)).encode(), spec.model_dump_json().encode()]
+            [
+                key.encode(),
+                json.dumps(asdict(fm)).encode(),
+                spec.model_dump_json(exclude_defaults=True).encode(),
+            ]
         )
     except ValueError:  # (a value JSON cannot hold: no entry)
         return

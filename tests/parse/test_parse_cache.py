@@ -35,6 +35,10 @@ def test_an_entry_gives_back_what_parsing_gives(ws: Path) -> None:
     assert len(entries(ws / "cache")) == 3
     again = load(Path("specs"), ws / "cache")
     assert first == plain and again == plain
+    # one TypeRef object per expression, as parsing gives
+    refs = [f.type for t in again.specs["billing"].types for f in t.fields]
+    strings = [r for r in refs if r.text == "string"]
+    assert len(strings) > 1 and all(r is strings[0] for r in strings)
     # the second load read the entries: they are what it returned
     stamp = {p: p.stat().st_mtime_ns for p in entries(ws / "cache")}
     load(Path("specs"), ws / "cache")
