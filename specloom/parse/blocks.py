@@ -58,9 +58,7 @@ def plain_paragraphs(text: str) -> list[Token] | None:
                 start = None
             continue
         first = line[0]
-        if first in _NOT_PLAIN and not (
-            first == "*" and line[1:2] == "*" and line[2:3].isalnum()
-        ):
+        if first in _NOT_PLAIN and not (first == "*" and line[1:2] == "*" and line[2:3].isalnum()):
             return None
         if start is None:
             start = i

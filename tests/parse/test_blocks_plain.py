@@ -30,10 +30,15 @@ def test_plain_paragraphs_are_what_markdown_it_gives(lines: list[str], newline: 
 def test_examples_files_take_the_plain_path() -> None:
     text = "**Example**: an id\n\nIt has one,\nand [a link](#x).\n"
     tokens = plain_paragraphs(text)
-    assert tokens is not None and [t.type for t in tokens] == [
-        "paragraph_open",
-        "inline",
-        "paragraph_close",
-    ] * 2
+    assert (
+        tokens is not None
+        and [t.type for t in tokens]
+        == [
+            "paragraph_open",
+            "inline",
+            "paragraph_close",
+        ]
+        * 2
+    )
     assert plain_paragraphs("**Example**: x\n\n```xml\n<user>hi</user>\n```\n") is None
     assert plain_paragraphs("# Title\n") is None
