@@ -315,6 +315,9 @@ def _begin_stamp(
     specloom.pipeline.noop); None for a build that cannot get one."""
     if req.changed_since is not None or req.only_specs is not None:
         return None
+    home = cache.resolve()
+    if any(home == p or home in p.parents for p in (output.resolve(), *map(Path.resolve, paths))):
+        return None  # `--staged`/`--committed` build a checkout under the cache: no stamp
     nreq = noop.request_of(
         req.paths, req.output, req.cache_dir, req.targets, req.backend, req.strict
     )

@@ -332,3 +332,16 @@ def test_the_stamp_file_is_under_the_cache(built: Path) -> None:
     path = request("ir-json").stamp_file()
     assert path.parent == built / ".specloom-cache" / "noop"
     assert textwrap.dedent(path.read_text(encoding="utf-8")).startswith("{")
+
+
+def test_a_checkout_under_the_cache_gets_no_stamp(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # what `build --staged` / `--committed` build: a tree exported under the cache
+    import shutil
+
+    tree = ws / ".specloom-cache" / "staged" / "specs"
+    shutil.copytree(ws / "specs", tree)
+    code, _ = build(capsys, str(tree), *TARGETS, "-o", str(ws / ".specloom-cache" / "out"))
+    assert code == 0
+    assert not list((ws / ".specloom-cache").glob("noop/*.json"))
