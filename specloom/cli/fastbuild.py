@@ -8,7 +8,7 @@ real command line parses them. A build answered here printed the same as the ful
 
     specloom build [PATH...] [-t|--target NAME]... [-o|--output DIR] [--cache-dir DIR]
                    [--backend template|openai] [--format text|json] [--strict] [-j|--jobs N]
-                   [--runner local] [-q]
+                   [--runner local]
 """
 
 from __future__ import annotations
