@@ -10,10 +10,9 @@ from typing import Any
 
 from specloom import __version__
 from specloom.config import Config, LintConfig, load_config
-from specloom.errors import BuildError, ConfigError, SpecloomError
+from specloom.errors import BuildError, ConfigError
 from specloom.findings import Finding, is_not_run
 from specloom.model import Workspace
-from specloom.pipeline import noop
 from specloom.pipeline.check import blocked_specs, run_check, specs_named
 from specloom.pipeline.job import target_record
 from specloom.pipeline.lock import lock_outputs
@@ -35,11 +34,11 @@ from specloom.pipeline.plan import (
     is_fresh,
     make_target,
     parts_hash,
-    plugin_code_roots,
 )
 from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
 from specloom.pipeline.registry import TargetInfo, available_targets, resolve_targets
-from specloom.pipeline.report import TargetRow, report_files, write_reports
+from specloom.pipeline.report import TargetRow, write_reports
+from specloom.pipeline.stamp import StampContext, begin_stamp, end_stamp
 from specloom.target import Target
 
 Progress = Callable[[str, str, str, str], None]
@@ -191,7 +190,7 @@ def run_build(
     as_cli = workspace is None and config is None and checker is None
     config = config or load_config(req.paths[0] if req.paths else None)
     paths, output, cache = resolve_request(req, config)
-    stamp = _begin_stamp(req, paths, output, cache) if as_cli else None
+    stamp = begin_stamp(req, paths, output, cache) if as_cli else None
     backend = req.backend or config.backend
     if backend not in ("template", "openai"):
         raise ConfigError(
@@ -302,125 +301,10 @@ def run_build(
         if any(c.name == "docs" for c in classes):
             write_site_index(ws, output, result)
         if stamp is not None:
-            ctx = _StampContext(ws, spec_ids, spec_dirs, classes, findings, output)
-            _end_stamp(stamp, ctx, plan, planned, result)
+            ctx = StampContext(ws, spec_ids, spec_dirs, classes, findings, output)
+            end_stamp(stamp, ctx, plan, planned, result)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _begin_stamp(
-    req: BuildRequest, paths: list[Path], output: Path, cache: Path
-) -> tuple[noop.Request, dict[str, Any]] | None:
-    """The no-op stamp's request and its input fingerprint, taken before parsing (see
-    specloom.pipeline.noop); None for a build that cannot get one."""
-    if req.changed_since is not None or req.only_specs is not None:
-        return None
-    home = cache.resolve()
-    if any(home == p or home in p.parents for p in (output.resolve(), *map(Path.resolve, paths))):
-        return None  # `--staged`/`--committed` build a checkout under the cache: no stamp
-    nreq = noop.request_of(
-        req.paths, req.output, req.cache_dir, req.targets, req.backend, req.strict
-    )
-    began = noop.begin(nreq, [_spec_root(p) for p in paths], output, cache)
-    return None if began is None else (nreq, began)
-
-
-def _spec_root(path: Path) -> Path:
-    """The folder the loader may read for `path`: a folder of specs itself; for one spec,
-    the folder holding it and its siblings (its imports are looked up there)."""
-    from specloom.parse.spec import SPEC_FILE, locate_spec
-    from specloom.parse.workspace import is_spec_path
-
-    try:
-        if not (path.exists() and is_spec_path(path)):
-            return path
-        loc = locate_spec(path)
-    except (OSError, SpecloomError):
-        return path
-    return loc.file.parent.parent if loc.file.name == SPEC_FILE else loc.file.parent
-
-
-@dataclass
-class _StampContext:
-    ws: Workspace
-    spec_ids: list[str]
-    spec_dirs: dict[str, Path]
-    classes: list[type[Target]]
-    findings: list[Finding]
-    output: Path
-
-
-def _end_stamp(
-    stamp: tuple[noop.Request, dict[str, Any]],
-    ctx: _StampContext,
-    plan: list[PlanEntry],
-    planned: dict[tuple[str, str], tuple[Target, Job]],
-    result: BuildResult,
-) -> None:
-    """Record the no-op stamp when the full check would now skip every target (checked
-    again here, on the manifests as written); forget it otherwise."""
-    nreq, began = stamp
-    rows = _noop_rows(ctx, plan, planned) if result.exit_code == 0 else None
-    if rows is None:
-        noop.forget(nreq)
-        return
-    noop_result = BuildResult(
-        rows=rows,
-        check=ctx.findings,
-        warnings=result.warnings,
-        output=result.output,
-        left_out=result.left_out,
-    )
-    doc = noop_result.as_dict()
-    doc.pop("seconds")
-    reports = {
-        sid: report_files(
-            sid,
-            [r for r in rows if r.spec == sid],
-            [f for f in ctx.findings if _concerns(ctx.ws, sid, f)],
-            result.warnings,
-        )
-        for sid in ctx.spec_ids
-    }
-    published = {sid: [r.target for r in rows if r.spec == sid] for sid in ctx.spec_ids}
-    table = [[r.spec, r.target, r.status, f"{r.seconds:.2f}", r.gate_summary()] for r in rows]
-    roots = sorted({root for cls in ctx.classes for root in plugin_code_roots(cls)})
-    noop.record(nreq, began, roots, ctx.output, published, doc, table, reports)
-
-
-def _noop_rows(
-    ctx: _StampContext,
-    plan: list[PlanEntry],
-    planned: dict[tuple[str, str], tuple[Target, Job]],
-) -> list[TargetRow] | None:
-    """The rows the next build would report if nothing changed: every target skipped as
-    up to date; None when the full check would rebuild any of them."""
-    declared = {c.name: list(c.gate_ids) for c in ctx.classes}
-    rows: list[TargetRow] = []
-    for sid in ctx.spec_ids:
-        manifest = read_manifest(ctx.spec_dirs[sid])
-        for e in (p for p in plan if p.spec_id == sid):
-            t, job = planned[(sid, e.target)]
-            fresh, _ = is_fresh(manifest, ctx.spec_dirs[sid], t, job.input_hash, job.inputs)
-            if manifest is None or not fresh or e.action == "blocked":
-                return None
-            rec = manifest.targets[e.target]
-            if job.strict and any(is_not_run(g) for g in rec.gates):
-                return None
-            rows.append(
-                TargetRow(
-                    sid,
-                    e.target,
-                    "skipped",
-                    "up to date",
-                    gates=rec.gates,
-                    covered=rec.covered_clauses,
-                    clauses_total=len(ctx.ws.specs[sid].clauses),
-                    grades=rec.grades,
-                    gate_ids=declared.get(e.target, []),
-                )
-            )
-    return rows
 
 
 def write_site_index(ws: Workspace, output: Path, result: BuildResult) -> None:
