@@ -123,8 +123,14 @@ def _noop_rows(
         manifest = read_manifest(ctx.spec_dirs[sid])
         for e in (p for p in plan if p.spec_id == sid):
             t, job = planned[(sid, e.target)]
-            fresh, _ = is_fresh(manifest, ctx.spec_dirs[sid], t, job.input_hash, job.inputs)
-            if manifest is None or not fresh or e.action == "blocked":
+            if manifest is None or e.action == "blocked":
+                return None
+            # a target skipped now was found fresh under the same lock, and this build wrote
+            # nothing of it; a target built now is checked again on what was written
+            if (
+                e.action != "skip"
+                and not is_fresh(manifest, ctx.spec_dirs[sid], t, job.input_hash, job.inputs)[0]
+            ):
                 return None
             rec = manifest.targets[e.target]
             if job.strict and any(is_not_run(g) for g in rec.gates):
