@@ -145,7 +145,9 @@ def builtin_code_roots() -> list[str]:
     found = importlib.util.find_spec("specloom.targets")
     if found is not None and found.submodule_search_locations:
         roots += list(found.submodule_search_locations)
-    return sorted({str(Path(r).resolve()) for r in roots})
+    real = sorted({Path(r).resolve() for r in roots})
+    # in a wheel install the targets live inside the package folder: hash them once
+    return [str(r) for r in real if not any(o != r and o in r.parents for o in real)]
 
 
 def code(roots: list[str]) -> str:
