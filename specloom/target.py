@@ -145,6 +145,11 @@ class Target(ABC):
         """Run the gates on the files under `root` (staged or published) and nothing else;
         error findings block publication."""
 
+    def outside_inputs(self, spec: Spec) -> list[Path]:
+        """Files this target reads for `spec` outside the spec tree and the config (the docs
+        target's eval report): the no-op stamp checks their bytes too. Optional."""
+        return []
+
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """Clause ids this artifact traces, read from its files (default: ids that occur as
         whole tokens in any text file: `bil1` is not found inside `bil12`). Targets whose

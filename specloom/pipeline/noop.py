@@ -363,6 +363,11 @@ class Replay:
     """spec, target, status, time, gates per row."""
 
 
+def outside_digests(paths: list[str]) -> dict[str, str]:
+    """Path -> digest of files targets read outside the spec tree (`Target.outside_inputs`)."""
+    return {p: file_digest(Path(p)) for p in paths}
+
+
 def replay(req: Request) -> Replay | None:
     """The stored answer when nothing changed since the stamp was written, else None."""
     started = time.perf_counter()
@@ -386,6 +391,9 @@ def replay(req: Request) -> Replay | None:
     cache = req.stamp_file().parent.parent
     if stamp.get("inputs") != inputs(list(stamp["input_roots"]), [str(output), str(cache)]):
         return None
+    outside = stamp.get("outside") or {}
+    if outside != outside_digests(sorted(outside)):
+        return None  # a file a target reads outside the spec tree changed
     published: dict[str, list[str]] = stamp["published"]
     with _locked([output / sid for sid in published]) as held:
         if not held or outputs(output, sorted(published)) != stamp["outputs"]:
