@@ -230,7 +230,7 @@ class PythonTarget(Target):
         types = []
         for td in ordered:
             code = sig.type_signature(spec, td)
-            doc = item_docstring(spec, td, "    " if td.kind != "alias" else "")
+            doc = item_docstring(spec, td, "" if td.kind in ("alias", "union") else "    ")
             if td.kind in ("alias", "union"):
                 code = f"{code}\n{doc}".rstrip("\n")
             else:
@@ -324,7 +324,10 @@ class PythonTarget(Target):
         if spec.operations:
             api_names.append(sig.service_name(spec))
         api_names += [py_const_name(c.name) for c in spec.constants]
-        model_names = [py_type_name(t.name) for t in spec.types]
+        model_names = []
+        for t in spec.types:  # a tagged union's variant models come with it
+            model_names += [sig.variant_class_name(t, v.tag or "") for v in t.variants if t.tag]
+            model_names.append(py_type_name(t.name))
         return _render(
             "__init__.py.jinja",
             header=header,
