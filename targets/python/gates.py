@@ -401,6 +401,17 @@ print(json.dumps(out))
 """
 
 
+MIN_PYDANTIC = (2, 11)
+"""The generated package's pydantic floor (`validate_by_name`, `serialize_by_alias`)."""
+
+
+def _pydantic_too_old() -> bool:
+    from importlib.metadata import version
+
+    parts = re.findall(r"\d+", version("pydantic"))[:2]
+    return tuple(int(p) for p in parts) < MIN_PYDANTIC
+
+
 def values(
     ctx: BuildContext, spec: Spec, root: Path, deps: list[Path], work: Path
 ) -> list[Finding]:
@@ -408,6 +419,15 @@ def values(
     written), and each test of the suite builds its example's values (arguments and
     expected values, through the models' validating constructors) before it calls the
     service: a probe service stops every test at the call."""
+    if _pydantic_too_old():
+        return [
+            not_run(
+                "PY003",
+                f"the generated package needs pydantic>={MIN_PYDANTIC}; this environment has an"
+                " older one, so the package was not imported",
+                fix="pip install 'specloom[python]'",
+            )
+        ]
     cases = ValueBuilder(spec, ctx.workspace).cases() if spec.operations else []
     names = conf.function_names(cases)
     if names and importlib.util.find_spec("pytest") is None:

@@ -136,8 +136,9 @@ class PythonTarget(Target):
     config_model: ClassVar[type[TargetConfig]] = PythonConfig
     description: ClassVar[str] = "a Python package: pydantic models, Protocol, errors, pytest suite"
     extra: ClassVar[str | None] = "python"
-    """Generation needs only the core; the gates need mypy, pytest and setuptools (a missing
-    one is a gate that could not run, never a pass)."""
+    """Generation needs only the core (so `requires` is empty); the gates need mypy, pytest,
+    setuptools and pydantic>=2.11 (a missing one is a gate that could not run, never a pass)."""
+    gate_ids: ClassVar[tuple[str, ...]] = ("PY001", "PY002", "PY003", "PY004", "PY005")
 
     @property
     def style(self) -> Literal["sync", "async"]:

@@ -27,6 +27,8 @@ class TutorialConfig(TargetConfig):
     """Compile the TypeScript blocks against the typescript target's package (tsc)."""
     compile_rust: bool = True
     """Compile the Rust blocks against the rust target's crate (cargo check --offline)."""
+    compile_python: bool = True
+    """Check the Python blocks against the python target's package (mypy --strict)."""
 
 
 class TutorialTarget(Target):
@@ -48,7 +50,7 @@ class TutorialTarget(Target):
         return [GeneratedFile(path=TUTORIAL, data=text.encode("utf-8"))]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """TUT001/TUT002 the code compiles, TUT003 MUST clauses in steps, TUT004 every block
+        """TUT001/TUT002/TUT009 the code compiles, TUT003 MUST clauses in steps, TUT004 every block
         checked, TUT006 steps item by item, TUT007 the MUST table, TUT008 each language
         complete. All read the published tutorial."""
         shown = f"{spec.id}/tutorial/{TUTORIAL}"
@@ -63,6 +65,7 @@ class TutorialTarget(Target):
         enabled = {
             "typescript": self.settings.compile_typescript,
             "rust": self.settings.compile_rust,
+            "python": self.settings.compile_python,
         }
         # The compilations are independent: tsc and cargo run at the same time.
         with ThreadPoolExecutor(max_workers=max(1, len(langs))) as pool:

@@ -42,6 +42,8 @@ class Language(ABC):
     """The code fence's info string: `ts`."""
     rule: ClassVar[str]
     """The gate id of its compile check: `TUT001`."""
+    file_mark: ClassVar[str] = FILE_MARK
+    """The comment starting a code block that is a project file (`# file: ` in Python)."""
 
     def __init__(self, spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> None:
         self.spec = spec
@@ -101,7 +103,8 @@ class Language(ABC):
 
 def languages(spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> list[Language]:
     """Every language of the tutorial, in the order they are shown."""
+    from .python import PythonLesson
     from .rust import RustLesson
     from .typescript import TypeScriptLesson
 
-    return [cls(spec, workspace, ctx) for cls in (TypeScriptLesson, RustLesson)]
+    return [cls(spec, workspace, ctx) for cls in (TypeScriptLesson, RustLesson, PythonLesson)]

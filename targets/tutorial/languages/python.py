@@ -126,8 +126,8 @@ class PythonLesson(Language):
         doc = "A sample value of each data type, built with the models' constructors."
         return SourceFile(f"{self.package()}/examples/data_types.py", self._module(doc, body))
 
-    def member(self, step: OperationStep) -> str:
-        return py_method_name(step.op.name)
+    def member(self, op: Operation) -> str:
+        return py_method_name(op.name)
 
     def _call(self, call: CallStep) -> str:
         args = ", ".join(literal(v, USER) for _, v in call.args)
