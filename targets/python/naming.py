@@ -213,5 +213,10 @@ def py_error_base_name(spec_id: str) -> str:
     return py_type_name(spec_id) + "Error"
 
 
+def py_variant_class_name(union: str, tag: str) -> str:
+    """The model of one variant of a tagged union: its record plus the tag (`ShapeCircle`)."""
+    return py_type_name(f"{union}_{tag}")
+
+
 PY_PACKAGE_NAMES: tuple[str, ...] = ("CLAUSES", "Clause")
 """What every generated package's `__init__.py` exports besides the spec's own items."""

@@ -20,6 +20,7 @@ from .naming import (
     py_service_name,
     py_string,
     py_type_name,
+    py_variant_class_name,
 )
 
 Style = Literal["sync", "async"]
@@ -118,7 +119,7 @@ def type_signature(spec: Spec, typedef: TypeDef) -> str:
 
 def variant_class_name(union: TypeDef, tag: str) -> str:
     """The model of one variant of a tagged union: the record plus its tag (`ShapeCircle`)."""
-    return py_type_name(f"{union.name}_{tag}")
+    return py_variant_class_name(union.name, tag)
 
 
 def variant_classes(typedef: TypeDef) -> list[str]:

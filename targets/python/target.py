@@ -136,8 +136,10 @@ class PythonTarget(Target):
     config_model: ClassVar[type[TargetConfig]] = PythonConfig
     description: ClassVar[str] = "a Python package: pydantic models, Protocol, errors, pytest suite"
     extra: ClassVar[str | None] = "python"
-    """Generation needs only the core (so `requires` is empty); the gates need mypy, pytest,
-    setuptools and pydantic>=2.11 (a missing one is a gate that could not run, never a pass)."""
+    requires: ClassVar[tuple[str, ...]] = ("mypy", "pytest")
+    """What the gates run (PY001 mypy, PY003 imports the suite): without the `python` extra
+    the target is left out of a default build with the pip line, like docs and podcast. A
+    gate that still finds one missing (verify in another environment) reports not run."""
     gate_ids: ClassVar[tuple[str, ...]] = ("PY001", "PY002", "PY003", "PY004", "PY005")
 
     @property

@@ -103,8 +103,14 @@ class Language(ABC):
 
 def languages(spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> list[Language]:
     """Every language of the tutorial, in the order they are shown."""
+    from ...python import PythonTarget
     from .python import PythonLesson
     from .rust import RustLesson
     from .typescript import TypeScriptLesson
 
-    return [cls(spec, workspace, ctx) for cls in (TypeScriptLesson, RustLesson, PythonLesson)]
+    classes: list[type[Language]] = [TypeScriptLesson, RustLesson]
+    # Python only where the python target is installed (its `python` extra): a core install
+    # leaves that target out, and its tutorial must not carry code no gate here can check
+    if not PythonTarget.missing_modules():
+        classes.append(PythonLesson)
+    return [cls(spec, workspace, ctx) for cls in classes]
