@@ -36,6 +36,7 @@ from specloom.model import (
     StructuredExample,
     TypeDef,
     TypeRef,
+    UnionVariant,
     Workspace,
 )
 from specloom.parse import load_workspace
@@ -106,11 +107,17 @@ def test_generate_is_deterministic_and_relative(
 
 
 def test_goldens(workspace: Workspace, tmp_path: Path, repo_root: Path, golden_tree: Any) -> None:
+    """The example workspace and the unions fixture (tagged and untagged unions, nullable)."""
     t = make_target(workspace, tmp_path)
     got = {
         f"{spec_id}/{f.path}": f.data
         for spec_id in sorted(workspace.specs)
         for f in t.generate(workspace.spec(spec_id))
+    }
+    unions = load_workspace(repo_root / "tests" / "fixtures" / "unions")
+    got |= {
+        f"shapes/{f.path}": f.data
+        for f in make_target(unions, tmp_path).generate(unions.spec("shapes"))
     }
     golden_tree.check(got, repo_root / "tests" / "golden" / "python")
 
@@ -660,9 +667,52 @@ HOSTILE = st.one_of(st.sampled_from(SAMPLES), st.text(max_size=200))
 NAMES = ["class", "str", "list", "self", "json", "model_dump", "None", "print", "args", "message"]
 
 
+TAGS = ['say "hi"', "back\\slash", "{{ x }} ok"]
+"""Tag values of the hostile tagged union: quotes, a backslash, Jinja braces."""
+
+
+def hostile_unions(texts: list[str]) -> list[TypeDef]:
+    """A tagged union whose tag field is a keyword (`class`) and whose tag values are hostile,
+    over records with hostile docs and a nullable field; an untagged union of a scalar and
+    an enum."""
+    nullable = TypeRef(kind="primitive", name="string", nullable=True, text="nullable<string>")
+    cards = [
+        TypeDef(
+            name=f"Variant{i}",
+            kind="record",
+            doc=texts[i % len(texts)],
+            fields=[FieldDef(name="note", type=nullable, doc=texts[-1], pos=POS)],
+            pos=POS,
+        )
+        for i in range(len(TAGS))
+    ]
+    tagged = TypeDef(
+        name="Pick",
+        kind="union",
+        doc=texts[0],
+        tag="class",
+        variants=[
+            UnionVariant(tag=t, type=named(c.name), pos=POS)
+            for t, c in zip(TAGS, cards, strict=True)
+        ],
+        pos=POS,
+    )
+    untagged = TypeDef(
+        name="Size",
+        kind="union",
+        doc=texts[-1],
+        variants=[
+            UnionVariant(type=prim("int32"), pos=POS),
+            UnionVariant(type=named("Mood"), pos=POS),
+        ],
+        pos=POS,
+    )
+    return [*cards, tagged, untagged]
+
+
 def hostile_spec(texts: list[str]) -> Spec:
     """Every hostile text in every place text reaches the package; names that are keywords,
-    built-ins, BaseModel and Exception attributes."""
+    built-ins, BaseModel and Exception attributes; unions and nullable values."""
     clauses = [
         Clause(id=f"h{i}", kind="statement", title=t[:60], text=t, level=Level.MUST, pos=POS)
         for i, t in enumerate(texts)
@@ -725,14 +775,40 @@ def hostile_spec(texts: list[str]) -> Spec:
         for i, t in enumerate(texts[:3])
     ]
     rec.fields.append(FieldDef(name="mood", type=named("Mood", True), pos=POS))
+    pick = Operation(
+        name="pick",
+        doc=texts[-1],
+        clauses=ids[:1],
+        params=[
+            FieldDef(name="which", type=named("Pick"), pos=POS),
+            FieldDef(name="size", type=named("Size", True), pos=POS),
+        ],
+        returns=TypeRef(kind="named", name="Pick", nullable=True, text="nullable<Pick>"),
+        pos=POS,
+    )
+    examples += [
+        Example(
+            title=f"pick {tag}",
+            clause=ids[0],
+            source="file",
+            structured=StructuredExample(
+                call="pick",
+                with_={"which": {"class": tag, "note": texts[n % len(texts)]}, "size": size},
+                expect={"class": tag, "note": None},
+                pos=POS,
+            ),
+            pos=POS,
+        )
+        for n, (tag, size) in enumerate(zip(TAGS, [12, "calm", None], strict=True))
+    ]
     return Spec(
         id="hostile",
         title=texts[0][:100],
         path="specs/hostile/spec.md",
         hash="h",
         clauses=clauses,
-        types=[rec, enum, alias],
-        operations=[op],
+        types=[rec, enum, alias, *hostile_unions(texts)],
+        operations=[op, pick],
         errors=[err],
         constants=consts,
         examples=examples,
