@@ -137,11 +137,13 @@ TIMEOUT_S = 600.0
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run `cmd`; wall seconds, peak RSS (MiB, via GNU time) and success (TIMEOUT_S max)."""
+    """Run `cmd`; wall seconds, CPU seconds (user + sys of the process and the children it
+    waited for) and peak RSS (MiB), both via GNU time, and success (TIMEOUT_S max). The
+    machine is shared: CPU seconds move less with other people's load than wall seconds."""
     stats = cwd / ".time"
     full = cmd
     if GNU_TIME.is_file():
-        full = [str(GNU_TIME), "-f", "%M", "-o", str(stats), *cmd]
+        full = [str(GNU_TIME), "-f", "%U %S %M", "-o", str(stats), *cmd]
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -150,12 +152,16 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dic
     except subprocess.TimeoutExpired:
         return {"ok": False, "wall_s": TIMEOUT_S, "error": f"timed out after {TIMEOUT_S:.0f} s"}
     wall = time.perf_counter() - t0
-    peak = None
+    peak = cpu = None
     if stats.is_file():
-        lines = [ln for ln in stats.read_text().splitlines() if ln.strip().isdigit()]
-        peak = int(lines[-1]) / 1024 if lines else None
+        lines = [ln.split() for ln in stats.read_text().splitlines()]
+        last = [ln for ln in lines if len(ln) == 3 and ln[2].isdigit()]
+        if last:
+            cpu = float(last[-1][0]) + float(last[-1][1])
+            peak = int(last[-1][2]) / 1024
         stats.unlink()
     out: dict[str, Any] = {"ok": proc.returncode == 0, "wall_s": round(wall, 3)}
+    out["cpu_s"] = round(cpu, 2) if cpu is not None else None
     out["peak_mib"] = round(peak, 1) if peak is not None else None
     if proc.returncode != 0:
         out["error"] = (proc.stderr or proc.stdout).strip()[-600:]
@@ -435,7 +441,7 @@ def bench(n: int, tools: Path, gates: bool, peers: bool, targets: list[str]) -> 
 
 def report(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| N | tool | wall (s) | peak (MiB) | x specloom process | x specloom generate |",
+        "| N | tool | wall (s) [CPU s] | peak (MiB) | x specloom process | x specloom generate |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
@@ -445,7 +451,10 @@ def report(results: list[dict[str, Any]]) -> str:
             continue
         base, gen = sl["wall_s"], sl["generate_s"]
         ph = sl["phases"]
-        lines.append(f"| {r['n']} | specloom (process) | {base:.2f} | {sl['peak_mib']} | 1.0 | |")
+        lines.append(
+            f"| {r['n']} | specloom (process) | {base:.2f} [{sl.get('cpu_s')}] | "
+            f"{sl['peak_mib']} | 1.0 | |"
+        )
         if "typescript_generate_s" in ph:
             lines.append(
                 f"| {r['n']} | specloom (parse {ph['parse_s']:.3f} + TS "
@@ -485,7 +494,8 @@ def report(results: list[dict[str, Any]]) -> str:
                 ratio = f"{gb['wall_s'] / qt_wall:.2f} (goal <= 1.0)" if qt_wall else "n/a"
                 lines.append(
                     f"| {r['n']} | specloom build -t typescript -t rust --force, cold, all "
-                    f"gates | {gb['wall_s']:.2f} | {gb['peak_mib']} (goal <= 600) | "
+                    f"gates | {gb['wall_s']:.2f} [{gb.get('cpu_s')}] | {gb['peak_mib']} "
+                    "(goal <= 600) | "
                     f"x quicktype: {ratio} | |"
                 )
             else:
@@ -495,7 +505,7 @@ def report(results: list[dict[str, Any]]) -> str:
                 )
         for gate, g in r.get("gates", {}).items():
             text = (
-                f"{g['wall_s']:.2f}"
+                f"{g['wall_s']:.2f} [{g.get('cpu_s')}]"
                 if g.get("ok")
                 else f"failed/unavailable: {g.get('error', '')[:80]!r}"
             )

@@ -15,6 +15,7 @@ from specloom.check.generated import TYPE, VALUE, Declared, collisions
 from specloom.check.rules import finding
 from specloom.findings import Finding
 from specloom.model import FieldDef, InterfaceItem, SourcePos, Spec, Workspace
+from specloom.naming import collisions as collisions_of
 
 from . import naming
 
@@ -33,7 +34,7 @@ def _collide(
     clause: str | None,
 ) -> Iterator[Finding]:
     pos = dict(names)
-    for ident, group in naming_collisions(pos, conv).items():
+    for ident, group in collisions_of(pos, conv).items():
         where = ", ".join(f"{n!r} ({pos[n].file}:{pos[n].line})" for n in group)
         yield finding(
             "SL105",
@@ -41,16 +42,6 @@ def _collide(
             pos[group[-1]],
             clause,
         )
-
-
-def naming_collisions(
-    names: dict[str, SourcePos], conv: Callable[[str], str]
-) -> dict[str, list[str]]:
-    """{identifier: [spec names...]} for identifiers reached by two or more names."""
-    seen: dict[str, set[str]] = {}
-    for n in names:
-        seen.setdefault(conv(n), set()).add(n)
-    return {k: sorted(v) for k, v in sorted(seen.items()) if len(v) > 1}
 
 
 def _field_lists(
