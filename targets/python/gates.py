@@ -517,12 +517,15 @@ def wheel(spec: Spec, root: Path, work: Path) -> list[Finding]:
     --no-build-isolation --no-index`) holding every module of the package and `py.typed`."""
     import zipfile
 
-    if importlib.util.find_spec("setuptools") is None:
+    missing = [m for m in ("pip", "setuptools") if importlib.util.find_spec(m) is None]
+    if missing:  # a venv made by uv has no pip
         return [
             not_run(
                 "PY005",
-                "setuptools is not installed; the package was not built",
-                fix="pip install setuptools",
+                f"{' and '.join(missing)} not installed; the package was not built",
+                fix=f"pip install {' '.join(missing)}"
+                if "pip" not in missing
+                else "python -m ensurepip, then pip install 'specloom[python]'",
             )
         ]
     src = work / "wheel-src"

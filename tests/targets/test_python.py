@@ -361,6 +361,21 @@ def test_wheel_gate_catches_a_package_left_out(
     ]
 
 
+def test_wheel_gate_without_pip_is_not_run(
+    workspace: Workspace, published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A venv made by uv has no pip: PY005 could not build, which is never a pass."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "pip" else real(name, *a)
+    )
+    found = py_gates.wheel(workspace.spec("common"), published / "common" / "python", tmp_path)
+    assert [(f.rule, is_skip(f)) for f in found] == [("PY005", True)]
+    assert "pip not installed" in found[0].message
+
+
 @needs_mypy
 @pytest.mark.slow
 def test_packages_type_check_with_the_pydantic_plugin_too(
