@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from specloom.findings import Finding, Severity, not_run
 from specloom.model import InterfaceItem, Spec
@@ -28,6 +29,7 @@ from specloom.tools import ToolLookup
 from ..clausedocs import CarriedItem, carried_clauses, item_clause_findings, spec_items
 from ..values import ValueBuilder
 from . import conformance as conf
+from . import wire
 from .naming import py_const_name, py_method_name, py_module_name, py_type_name
 
 CLAUSES_PREFIX = "Clauses: "
@@ -397,6 +399,18 @@ if suite is not None:
             out["cases"][name] = "".join(traceback.format_exception_only(type(e), e)).strip()
         else:
             out["cases"][name] = "the test returned without calling the service"
+try:
+    import wire_probe
+except BaseException as e:
+    out["wire_import"] = "".join(traceback.format_exception_only(type(e), e)).strip()
+else:
+    out["wire"] = []
+    for case, label, check in wire_probe.CHECKS:
+        try:
+            check()
+        except BaseException as e:
+            why = "".join(traceback.format_exception_only(type(e), e)).strip()
+            out["wire"].append([case, label, why])
 print(json.dumps(out))
 """
 
@@ -442,6 +456,9 @@ def values(
     probe.mkdir()
     (probe / "specloom_probe.py").write_text(_PROBE, encoding="utf-8")
     (probe / "runner.py").write_text(_RUNNER, encoding="utf-8")
+    owners = sorted({spec.id, *ctx.workspace.dependencies(spec.id), *spec.imports})
+    wire_checks = wire.checks(spec, cases, names)
+    (probe / "wire_probe.py").write_text(wire.probe_module(owners, wire_checks), "utf-8")
     env = _environ([])
     env.pop("MYPYPATH")
     env["PYTHONPATH"] = os.pathsep.join(str(p) for p in [root / "src", *deps, probe])
@@ -473,7 +490,7 @@ def values(
                 + _strip(result["import"], work),
             )
         ]
-    out: list[Finding] = []
+    out: list[Finding] = _wire_findings(result, cases, names, work)
     suite = f"src/{module}/tests/conformance.py"
     for case, name in zip(cases, names, strict=True):
         where = f"{case.pos.file}:{case.pos.line}"
@@ -506,6 +523,32 @@ def values(
                     file=suite,
                 )
             )
+    return out
+
+
+def _wire_findings(
+    result: dict[str, Any], cases: list[Any], names: list[str], work: Path
+) -> list[Finding]:
+    """PY003 on the wire: an example argument's JSON that the models do not read into the
+    value the constructors build, or do not write back."""
+    if result.get("wire_import"):
+        why = _strip(str(result["wire_import"]), work)
+        return [_error("PY003", f"the wire check could not import the models: {why}")]
+    by_name = dict(zip(names, cases, strict=True))
+    out = []
+    for name, label, why in result.get("wire", []):
+        case = by_name[name]
+        out.append(
+            _error(
+                "PY003",
+                f"{name} (example at {case.pos.file}:{case.pos.line}): the JSON of "
+                f"{label} is not read into the models as the spec gives it: "
+                + _strip(str(why), work)[:500],
+                file=case.pos.file,
+                line=case.pos.line,
+                clause=case.clause,
+            )
+        )
     return out
 
 

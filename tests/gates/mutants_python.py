@@ -79,6 +79,21 @@ def _constraint_refuses_examples(ctx: MutationContext) -> None:
     f.write_text(text, encoding="utf-8")
 
 
+def _wire_name_drifts(ctx: MutationContext) -> None:
+    f = ctx.root / "src" / "billing" / "models.py"
+    text = f.read_text(encoding="utf-8")
+    assert "    unit_price: _common.Money\n" in text
+    text = text.replace(
+        "    unit_price: _common.Money\n",
+        '    unit_price: _common.Money = Field(serialization_alias="unitPrice")\n',
+    )
+    text = text.replace(
+        "from pydantic import BaseModel, ConfigDict\n",
+        "from pydantic import BaseModel, ConfigDict, Field\n",
+    )
+    f.write_text(text, encoding="utf-8")
+
+
 MUTANTS = [
     Mutant(
         id="py-operation-loses-a-clause",
@@ -143,6 +158,15 @@ MUTANTS = [
         kind="published",
         mutate=_constraint_refuses_examples,
         why="a model that rejects values the spec's examples use (mypy cannot see it)",
+    ),
+    Mutant(
+        id="py-published-wire-name-drifts",
+        target="python",
+        gate="PY003",
+        kind="published",
+        mutate=_wire_name_drifts,
+        why="a model that writes a field under another JSON name than the spec's (the"
+        " constructors, mypy and the suite's values are all content)",
     ),
     Mutant(
         id="py-published-catalogue-level-weakened",

@@ -325,3 +325,32 @@ def test_python_unions_wire_and_mypy(workspace: Workspace, tmp_path: Path) -> No
     bad = {n for n, line in enumerate(lines, 1) if "  # " in line}
     flagged = {int(m.group(1)) for m in re.finditer(r"^use\.py:(\d+): error", proc.stdout, re.M)}
     assert flagged == bad, proc.stdout
+
+
+@pytest.mark.slow
+def test_python_swapped_union_tags_fail_the_wire_check(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Variant models whose tags were swapped still construct and type-check; only reading
+    the examples' JSON into the published models (PY003's wire check) notices."""
+    pytest.importorskip("mypy")
+    from specloom.targets.python import PythonConfig, PythonTarget
+
+    from specloom.findings import Severity
+    from specloom.target import BuildContext
+
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
+    target = PythonTarget(ctx, PythonConfig())
+    spec = workspace.spec("shapes")
+    root = tmp_path / "pkg"
+    for f in target.generate(spec):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    assert [f for f in target.verify(spec, root) if f.severity is Severity.ERROR] == []
+    models = root / "src" / "shapes" / "models.py"
+    text = models.read_text(encoding="utf-8")
+    text = text.replace('"circle"', '"@@"').replace('"rect"', '"circle"').replace('"@@"', '"rect"')
+    models.write_text(text, encoding="utf-8")
+    found = [f for f in target.verify(spec, root) if f.severity is Severity.ERROR]
+    assert {f.rule for f in found} == {"PY003"}, found
+    assert all("the JSON of create_drawing(shapes) of call 1" in f.message for f in found), found
