@@ -54,18 +54,12 @@ def wire(v: Value) -> tuple[Any, bool]:
         return v.value, v.prim not in INEXACT
     if isinstance(v, EnumValue):
         return v.variant, True
-    if isinstance(v, ListValue | MapValue):
-        pairs = (
-            [(str(i), x) for i, x in enumerate(v.items)] if isinstance(v, ListValue) else v.items
-        )
-        out = [(k, *wire(x)) for k, x in pairs]
-        items = [x for _, x, _ in out]
-        exact = all(e for _, _, e in out)
-        return (
-            items
-            if isinstance(v, ListValue)
-            else dict(zip([k for k, _, _ in out], items, strict=True))
-        ), exact
+    if isinstance(v, ListValue):
+        done = [wire(x) for x in v.items]
+        return [x for x, _ in done], all(e for _, e in done)
+    if isinstance(v, MapValue):
+        pairs = [(k, wire(x)) for k, x in v.items]
+        return {k: x for k, (x, _) in pairs}, all(e for _, (_, e) in pairs)
     if isinstance(v, UnionValue):
         inner, exact = wire(v.value)
         if v.typedef.tag is not None and isinstance(inner, dict):

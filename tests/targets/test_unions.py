@@ -354,3 +354,25 @@ def test_python_swapped_union_tags_fail_the_wire_check(
     found = [f for f in target.verify(spec, root) if f.severity is Severity.ERROR]
     assert {f.rule for f in found} == {"PY003"}, found
     assert all("the JSON of create_drawing(shapes) of call 1" in f.message for f in found), found
+
+
+def test_python_wire_form_of_example_values(workspace: Workspace) -> None:
+    """The JSON PY003 reads: a tagged variant carries its tag first, an explicit null stays,
+    an absent optional is left out, floats are compared as values."""
+    from specloom.targets.python import wire
+    from specloom.targets.values import ValueBuilder
+
+    spec = workspace.spec("shapes")
+    case = next(c for c in ValueBuilder(spec, workspace).cases() if c.op.name == "create_drawing")
+    args = dict(case.args)
+    assert wire.wire(args["shapes"]) == (
+        [{"kind": "circle", "radius": 2.0}, {"kind": "rect", "width": 1.0, "height": 3.0}],
+        False,
+    )
+    assert wire.wire(args["note"]) == (None, True)
+    checks = wire.checks(spec, [case], ["test_drawings_1"])
+    assert [label for _, label, _ in checks] == [
+        "create_drawing(id) of call 1",
+        "create_drawing(shapes) of call 1",
+        "create_drawing(note) of call 1",
+    ]  # `trace` is absent: nothing to send
