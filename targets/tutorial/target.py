@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from specloom.findings import Finding, turned_off
 from specloom.model import Spec
@@ -13,7 +13,7 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 from ..values import ValueBuilder
 from . import gates
 from .guide import tutorial_markdown
-from .languages import languages
+from .languages import language_classes, languages
 from .lesson import build_lesson
 from .readback import read_tutorial
 
@@ -43,6 +43,10 @@ class TutorialTarget(Target):
     def settings(self) -> TutorialConfig:
         assert isinstance(self.config, TutorialConfig)
         return self.config
+
+    def ir_slice(self, spec: Spec) -> Any:
+        """The default slice, plus the languages shown here (Python needs its extra)."""
+        return {**super().ir_slice(spec), "languages": [c.name for c in language_classes()]}
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """`tutorial.md`: set-up, one step per operation, implement-it, MUST clauses."""

@@ -416,3 +416,29 @@ def test_hostile_clause_text_stays_in_comments_and_compiles(tmp_path: Path) -> N
     assert "<script>" not in text.replace("`", "")  # prose: inert
     findings = target.verify(ws.specs["evil"], root)
     assert findings == []
+
+
+def test_python_walk_through_only_where_the_python_target_is_installed(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the python extra the tutorial has no Python (no code no gate here could
+    check) and its input hash differs, so installing the extra rebuilds it."""
+    from specloom.targets.python import PythonTarget
+
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
+    target = TutorialTarget(ctx)
+    spec = workspace.specs["billing"]
+    with_python = target.input_hash(spec)
+    assert "{#sl-setup-python}" in target.generate(spec)[0].data.decode()
+    monkeypatch.setattr(PythonTarget, "missing_modules", classmethod(lambda cls: ["mypy"]))
+    text = target.generate(spec)[0].data.decode()
+    assert "{#sl-setup-python}" not in text and "```python" not in text
+    assert target.input_hash(spec) != with_python
+    findings = target.verify(spec, _write_tutorial(tmp_path / "pub", text))
+    assert not [f for f in findings if f.rule == "TUT009"]  # nothing to check, nothing skipped
+
+
+def _write_tutorial(root: Path, text: str) -> Path:
+    root.mkdir(parents=True)
+    (root / TUTORIAL).write_text(text, encoding="utf-8")
+    return root

@@ -101,16 +101,23 @@ class Language(ABC):
         """Compile the tutorial's files (path -> [(tutorial line, text)]) against the stubs."""
 
 
-def languages(spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> list[Language]:
-    """Every language of the tutorial, in the order they are shown."""
+def language_classes() -> list[type[Language]]:
+    """The languages of the tutorial here, in the order they are shown. Python only where
+    the python target is installed (its `python` extra): a core install leaves that target
+    out, and its tutorial must not carry code no gate here can check. What this returns is
+    part of the tutorial's (and the docs site's) input hash: installing the extra rebuilds
+    them."""
     from ...python import PythonTarget
     from .python import PythonLesson
     from .rust import RustLesson
     from .typescript import TypeScriptLesson
 
     classes: list[type[Language]] = [TypeScriptLesson, RustLesson]
-    # Python only where the python target is installed (its `python` extra): a core install
-    # leaves that target out, and its tutorial must not carry code no gate here can check
     if not PythonTarget.missing_modules():
         classes.append(PythonLesson)
-    return [cls(spec, workspace, ctx) for cls in classes]
+    return classes
+
+
+def languages(spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> list[Language]:
+    """Every language of the tutorial, in the order they are shown."""
+    return [cls(spec, workspace, ctx) for cls in language_classes()]
