@@ -18,10 +18,12 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 
 from ..clausedocs import item_doc_text
 from ..fixtures import FixtureBuilder
+from ..generated import generated_once
 from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import signatures as sig
 from .conformance import RustLiterals, case_fn, fn_names
+from .shared_values import SharedLiterals
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -149,7 +151,13 @@ class RustTarget(Target):
         return sig.doc_comment(item_doc_text(spec, item, "`{cid}`"), item.clauses, indent)
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
-        """Cargo.toml, src/*.rs, tests/conformance.rs and README.md."""
+        """Cargo.toml, src/*.rs, tests/conformance.rs and README.md.
+
+        Computed once per spec object on this instance: the gates read the spec's own check
+        files (and the imported specs' files) again after the job generated them."""
+        return generated_once(self, spec, self._generate)
+
+    def _generate(self, spec: Spec) -> list[GeneratedFile]:
         crate = sig.crate_name(spec.id)
         serde = self.serde(spec)
         header = (
@@ -278,36 +286,37 @@ class RustTarget(Target):
         return [GeneratedFile(p, files[p].encode("utf-8")) for p in sorted(files)]
 
     def _fixtures(self, spec: Spec, header: str, crate: str) -> str:
-        """tests/fixtures.rs: a value of every type and the derives of every type."""
+        """tests/fixtures.rs: a value of every type and the derives of every type, each
+        value in a function of its own and each nested minimal value written once."""
         specs = dict(self.ctx.workspace.specs)
         specs[spec.id] = spec
-        lits = RustLiterals(spec, specs)
         builder = FixtureBuilder(spec, self.ctx.workspace)
+        fixtures = builder.fixtures()
+        calls = builder.calls()
+        errors = builder.errors()
+        lits = SharedLiterals(spec, specs, builder.canonical)
+
+        def lit(v: Any, t: Any) -> str:
+            return lits.top(v, optional=t.optional, nullable=t.nullable)
+
         return _render(
             "fixtures.rs.jinja",
             header=header,
             crate=crate,
             recursion_limit=recursion_limit(spec),
             fixtures=[
-                {
-                    "name": f.name,
-                    "type": sig.rust_type(f.type),
-                    "value": lits.lit(f.value, optional=f.type.optional, nullable=f.type.nullable),
-                }
-                for f in builder.fixtures()
+                {"name": f.name, "type": sig.rust_type(f.type), "value": lit(f.value, f.type)}
+                for f in fixtures
             ],
             service=sig.service_name(spec),
             calls=[
                 {
                     "name": rust_field_name(c.op.name).removeprefix("r#"),
                     "method": rust_field_name(c.op.name),
-                    "args": [
-                        lits.lit(v, optional=p.type.optional, nullable=p.type.nullable)
-                        for p, v in c.args
-                    ],
+                    "args": [lit(v, p.type) for p, v in c.args],
                     "returns": sig.rust_type(c.op.returns) if c.op.returns is not None else "()",
                 }
-                for c in builder.calls()
+                for c in calls
             ],
             errors=[
                 {
@@ -317,17 +326,16 @@ class RustTarget(Target):
                     + (
                         " { "
                         + ", ".join(
-                            f"{rust_field_name(f.name)}: "
-                            f"{lits.lit(v, optional=f.type.optional, nullable=f.type.nullable)}"
-                            for f, v in e.fields
+                            f"{rust_field_name(f.name)}: {lit(v, f.type)}" for f, v in e.fields
                         )
                         + " }"
                         if e.fields
                         else ""
                     ),
                 }
-                for e in builder.errors()
+                for e in errors
             ],
+            shared=lits.shared(),
             records=[rust_type_name(t.name) for t in spec.types if t.kind == "record"],
             enums=[rust_type_name(t.name) for t in spec.types if t.kind == "enum"],
         )
