@@ -165,13 +165,14 @@ def test_cross_spec_link_points_at_the_other_specs_site(billing: Built) -> None:
     assert "../../../common/docs/site/money.html#money" in hrefs
 
 
-def test_api_reference_has_typescript_and_rust_tabs(billing: Built) -> None:
+def test_api_reference_has_typescript_rust_and_python_tabs(billing: Built) -> None:
     html = billing.page("api.html")
     assert "tabbed-set" in html
-    assert "TypeScript" in html and "Rust" in html
+    assert "TypeScript" in html and "Rust" in html and "Python" in html
     text = "".join(elements(html).text)
     assert "createInvoice(" in text  # the TypeScript method
     assert "fn create_invoice(" in text  # the Rust trait method
+    assert "def create_invoice(self," in text  # the Python Protocol method
 
 
 def test_one_examples_page_per_clause_with_examples(billing: Built) -> None:
