@@ -334,7 +334,7 @@ def compile_python(
     """`mypy --strict` on the tutorial's Python files as the user's project, with the python
     target's packages (this spec and its imports, generated from the IR) on MYPYPATH."""
     if not files:
-        return [_no_code(rule, "Python", tutorial)]
+        return [] if not has_interface(spec) else [_no_code(rule, "Python", tutorial)]
     try:
         from ..python import PythonTarget
         from ..python.gates import find_mypy

@@ -3,6 +3,7 @@ and compares it with the IR; none computes what the tutorial should say in its p
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 
 from specloom.findings import Finding, Severity
@@ -206,7 +207,8 @@ def must_table(spec: Spec, truth: Truth, read: ReadTutorial, shown: str) -> list
 
 def _setup_problems(spec: Spec, target: str, lines: list[str]) -> list[str]:
     """The set-up's shell lines build `target` for the spec and each spec it imports (their
-    folders, beside the spec's in the workspace) and copy each one's published stubs."""
+    folders, beside the spec's in the workspace) and copy or install each one's published
+    stubs."""
     root = PurePosixPath(spec.path).parent.parent.name if spec.path else ""
     built: set[str] = set()
     for line in lines:
@@ -222,9 +224,10 @@ def _setup_problems(spec: Spec, target: str, lines: list[str]) -> list[str]:
         folder = f"{root or 'specs'}/{sid}"
         if folder not in built:
             out.append(f"does not run `specloom build` on {folder} with `--target {target}`")
-        copy = f"cp -RL output/{sid}/{target} "
-        if not any(copy in line for line in lines):
-            out.append(f"does not copy output/{sid}/{target} into the project")
+        # copied (`cp -RL output/<id>/<target> ...`) or installed (`pip install output/...`)
+        used = re.compile(rf"(?<![\w/.-])output/{re.escape(sid)}/{re.escape(target)}(?![\w.-])")
+        if not any(used.search(line) for line in lines):
+            out.append(f"does not use output/{sid}/{target} (copy or install it)")
     return out
 
 
