@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from specloom.model import HTTP_METHODS
+from specloom.model import ERROR_STATUS, HTTP_METHODS
 
 from .document import Json, Refs, schema_name
 from .names import Namespace, ident, member_namespace, pascal
@@ -41,6 +41,8 @@ class ErrorOut:
     name: str
     doc: str | None
     fields: list[FieldOut] = field(default_factory=list)
+    status: str | None = None
+    """The response status it was read from (written as the error's `status`)."""
 
 
 def _json_media(content: Any) -> Any:
@@ -230,13 +232,25 @@ class OperationBuilder:
                 if ex is not None and out.examples:
                     title, with_, _ = out.examples[0]
                     out.examples[0] = (title, with_, ex)
+        for status in ok[1:]:
+            self.notes.append(
+                f"{out.method} {out.path}: response {status} is not imported (the result is "
+                f"the {ok[0]} response)"
+            )
         for status in sorted(str(s) for s in responses):
-            if status.startswith("2") or status.startswith("1") or status.startswith("3"):
+            if status.startswith("2"):
+                continue
+            if status[:1] in ("1", "3"):
+                self.not_imported.append(
+                    f"{out.method} {out.path}: response {status} (the spec has no "
+                    "informational or redirect results)"
+                )
                 continue
             resp = self.refs.resolve(
                 responses.get(status, responses.get(int(status)) if status.isdigit() else None)
             )
-            named = self._named_errors(resp)
+            wire = _status_text(status)
+            named = self._named_errors(resp, wire)
             if named:
                 out.errors += named
                 continue
@@ -251,11 +265,18 @@ class OperationBuilder:
                     ref = str(media["schema"]["$ref"])
                     body = f" Body: `{schema_name(ref) or ref}`."
                 self.errors[ename] = ErrorOut(
-                    ename, (f"HTTP {status}: {desc or 'an error'}." + body).replace("..", ".")
+                    ename,
+                    (f"HTTP {status}: {desc or 'an error'}." + body).replace("..", "."),
+                    status=wire,
                 )
+                if wire is None:
+                    self.notes.append(
+                        f"response {status} is not an HTTP error status: error `{ename}` "
+                        "takes the naming rule's status"
+                    )
             out.errors.append(ename)
 
-    def _named_errors(self, resp: Any) -> list[str]:
+    def _named_errors(self, resp: Any, status: str | None) -> list[str]:
         """Errors whose body is a schema naming itself (`error: {const: <schema name>}`, as
         specloom exports them): imported as those errors, not as a status."""
         media = _json_media(resp.get("content")) if isinstance(resp, dict) else None
@@ -281,10 +302,22 @@ class OperationBuilder:
             t = self.types.types.pop(name, None)
             if t is not None:
                 fields = [f for f in t.fields if (f.wire or f.name) != "error"]
-                self.errors[name] = ErrorOut(name, t.doc, fields)
+                self.errors[name] = ErrorOut(name, t.doc, fields, status)
             elif name not in self.errors:
                 return []
+            elif self.errors[name].status != status:
+                self.notes.append(
+                    f"error `{name}` is answered with {self.errors[name].status} and with "
+                    f"{status}: its status is {self.errors[name].status}"
+                )
         return names
+
+
+def _status_text(status: str) -> str | None:
+    """The error's `status` as the spec writes it (`404`, `4XX`, `default`), or None."""
+    s = status.strip()
+    s = s.upper() if s.lower() != "default" else "default"
+    return s if ERROR_STATUS.fullmatch(s) else None
 
 
 def _text(x: Any) -> str | None:

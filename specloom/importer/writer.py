@@ -102,6 +102,8 @@ def _type_yaml(t: TypeOut, clause: str) -> Json:
 def _error_yaml(e: ErrorOut, clause: str) -> Json:
     out: Json = {"doc": e.doc} if e.doc else {}
     out["clauses"] = [clause]
+    if e.status is not None:
+        out["status"] = e.status
     if e.fields:
         out["fields"] = {
             f.name: {"type": f.type, "doc": f.doc} if f.doc else f.type for f in e.fields

@@ -107,6 +107,23 @@ def _indent(text: str, n: int = 4) -> str:
     return "".join(pad + line if line else line for line in text.splitlines(keepends=True))
 
 
+FIXTURES_PER_TEST = 150
+"""`let`s per fixture test function: each `let` opens a scope nested in the one before, and
+rustc's debug-info writer recurses once per scope (a 2,000-`let` function overflowed its
+stack on a real 440-schema API)."""
+
+
+def _chunks(fixtures: list[dict[str, str]]) -> list[dict[str, object]]:
+    """`every_type_has_a_value`, then `_2`, `_3`...: at most FIXTURES_PER_TEST each."""
+    parts = [
+        fixtures[i : i + FIXTURES_PER_TEST] for i in range(0, len(fixtures), FIXTURES_PER_TEST)
+    ] or [[]]
+    return [
+        {"suffix": "" if n == 1 else f"_{n}", "fixtures": part}
+        for n, part in enumerate(parts, 1)
+    ]
+
+
 def recursion_limit(spec: Spec) -> int:
     """A `recursion_limit` for long chains of inline references (0: the default 128 is enough).
 
@@ -288,14 +305,18 @@ class RustTarget(Target):
             header=header,
             crate=crate,
             recursion_limit=recursion_limit(spec),
-            fixtures=[
-                {
-                    "name": f.name,
-                    "type": sig.rust_type(f.type),
-                    "value": lits.lit(f.value, optional=f.type.optional, nullable=f.type.nullable),
-                }
-                for f in builder.fixtures()
-            ],
+            fixture_chunks=_chunks(
+                [
+                    {
+                        "name": f.name,
+                        "type": sig.rust_type(f.type),
+                        "value": lits.lit(
+                            f.value, optional=f.type.optional, nullable=f.type.nullable
+                        ),
+                    }
+                    for f in builder.fixtures()
+                ]
+            ),
             service=sig.service_name(spec),
             calls=[
                 {
