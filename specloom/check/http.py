@@ -12,7 +12,8 @@ from specloom.model import ERROR_STATUS, HTTP_METHODS, Operation, Spec, TypeRef,
 
 PATH_VAR = re.compile(r"\{([^{}]*)\}")
 PLACEMENTS = ("path", "query", "header", "body")
-_NO_BODY = ("GET", "HEAD", "DELETE")
+_NO_BODY = ("GET", "HEAD")
+"""A DELETE may carry a body (OpenAPI 3.1 allows it, real APIs send one); GET and HEAD not."""
 
 
 def is_scalar(ref: TypeRef, spec: Spec, ws: Workspace | None, depth: int = 0) -> bool:

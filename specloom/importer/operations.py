@@ -12,6 +12,7 @@ from .document import Json, Refs, schema_name
 from .names import Namespace, ident, member_namespace, pascal
 from .types import FieldOut, TypeBuilder
 
+_PRIMS = frozenset({"string", "int32", "int64", "float64", "bool", "date", "datetime", "uuid"})
 _JSON = re.compile(r"^application/(?:[\w.+-]+\+)?json\b|^\*/\*$", re.I)
 
 
@@ -202,11 +203,30 @@ class OperationBuilder:
                     self.notes.append(
                         f"{out.method} {out.path}: body field `{raw}` is the parameter `{pname}`"
                     )
-                if out.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
+                if out.method in ("GET", "HEAD") and not self._scalar(ptype):
+                    out.params.pop()
+                    self.not_imported.append(
+                        f"{out.method} {out.path}: body field `{raw}` ({ptype}): a GET or HEAD "
+                        "has no body in the spec, and it is not a scalar for the query"
+                    )
+                    continue
+                if out.method in ("GET", "HEAD"):
+                    out.placed[pname] = "query"
+                    self.notes.append(
+                        f"{out.method} {out.path}: body field `{raw}` is a query parameter (a "
+                        f"{out.method} has no body in the spec)"
+                    )
+                elif out.method in ("DELETE", "OPTIONS"):
                     out.placed[pname] = "body"
                 if isinstance(ex, dict) and raw in ex:
                     example_with[pname] = ex[raw]
         else:
+            if out.method in ("GET", "HEAD"):
+                self.not_imported.append(
+                    f"{out.method} {out.path}: the request body (a GET or HEAD has no body in "
+                    "the spec)"
+                )
+                return
             pname = members.take("body")
             ptype = self.types.type_of(schema, f"{out.name} request")
             out.params.append(
@@ -217,6 +237,13 @@ class OperationBuilder:
                 example_with[pname] = ex
         if example_with:
             out.examples.append((f"an example request of {out.name}", example_with, None))
+
+    def _scalar(self, ptype: str) -> bool:
+        """A query value: a primitive, an enum, or a list of them (SL116)."""
+        core = ptype.rstrip("?")
+        core = core[len("list<") : -1] if core.startswith("list<") else core
+        t = self.types.types.get(core)
+        return core in _PRIMS or (t is not None and t.kind == "enum")
 
     def _responses(self, out: OperationOut, op: Json) -> None:
         responses = op.get("responses") or {}

@@ -144,10 +144,65 @@ def test_many_types_split_the_rust_fixtures(tmp_path: Path) -> None:
     assert sum(lets) >= 800 and max(lets) <= FIXTURES_PER_TEST, lets
 
 
-@pytest.mark.parametrize("name", ["wire-examples-3.0.yaml", "error-statuses-3.1.json"])
+@pytest.mark.parametrize("name", sorted(p.name for p in DATA.glob("*-3.[01].*")))
 def test_documents_build_with_every_gate(tmp_path: Path, name: str) -> None:
     sid = re.sub(r"\W", "_", name.split("-")[0])
     spec, _ = imported(tmp_path, name, sid)
     result = build(tmp_path, [*GATED, "docs"])
     assert failures(result) == []
     assert result.exit_code == 0
+
+
+def test_recursive_schema_behind_a_nested_ref(tmp_path: Path) -> None:
+    """Class: `$ref`s into a schema's own `definitions` (or a parameter's schema) were
+    inlined at every use, so a recursive one recursed until Python gave up (a traceback)."""
+    spec, report = imported(tmp_path, "nested-refs-3.1.json", "outline")
+    types = {t.name: t for t in spec.types}
+    node = {f.name: f.type.text for f in types["Node"].fields}
+    assert node == {"title": "string", "kind": "Kind?", "children": "list<Node>?"}
+    assert {f.name: f.type.text for f in types["Outline"].fields} == {
+        "root": "Node",
+        "kind": "Kind?",
+    }
+    assert [v.name for v in types["Kind"].values] == ["heading", "bullet"]
+    ops = {o.name: o for o in spec.operations}
+    assert [(p.name, p.type.text) for p in ops["getOutline"].params] == [("outlineId", "uuid")]
+    assert [(p.name, p.type.text) for p in ops["addNode"].params] == [
+        ("outlineId", "uuid"),
+        ("body", "Node"),
+    ]
+    assert "the schema at `#/components/schemas/Outline/definitions/node` is the type" in report
+    result = build(tmp_path, GATED)
+    assert failures(result) == []
+    assert round_trip(tmp_path, spec) == []
+
+
+def test_bodies_on_delete_and_get(tmp_path: Path) -> None:
+    """Class: a DELETE with a JSON body (real APIs send them; OpenAPI 3.1 allows it) made an
+    imported spec fail SL116. A DELETE keeps its body; a GET or HEAD body's scalar fields
+    become query parameters and the rest is listed as not imported."""
+    spec, report = imported(tmp_path, "bodies-on-delete-and-get-3.0.yaml", "pins")
+    ops = {o.name: o for o in spec.operations}
+    rm = ops["removePins"]
+    assert [(p.name, p.type.text, rm.placement(p.name)) for p in rm.params] == [
+        ("board", "string", "path"),
+        ("pins", "list<int64>", "body"),
+        ("reason", "string?", "body"),
+    ]
+    find = ops["findPins"]
+    assert [(p.name, find.placement(p.name)) for p in find.params] == [
+        ("board", "path"),
+        ("ids", "query"),
+    ]
+    assert "body field `filter` (FindPinsFilter?)" in report
+    assert "HEAD /boards: the request body" in report
+    assert "body field `ids` is a query parameter" in report
+    result = build(tmp_path, GATED)
+    assert failures(result) == []
+    doc = json.loads((tmp_path / "out" / "pins" / "openapi" / "openapi.json").read_text())
+    body = doc["paths"]["/boards/{board}/pins"]["delete"]["requestBody"]
+    assert sorted(body["content"]["application/json"]["schema"]["properties"]) == [
+        "pins",
+        "reason",
+    ]
+    assert round_trip(tmp_path, spec) == []
