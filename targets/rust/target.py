@@ -310,9 +310,7 @@ class RustTarget(Target):
                     {
                         "name": f.name,
                         "type": sig.rust_type(f.type),
-                        "value": lits.lit(
-                            f.value, optional=f.type.optional, nullable=f.type.nullable
-                        ),
+                        "value": lits.lit(f.value, ref=f.type),
                     }
                     for f in builder.fixtures()
                 ]
@@ -323,7 +321,7 @@ class RustTarget(Target):
                     "name": rust_field_name(c.op.name).removeprefix("r#"),
                     "method": rust_field_name(c.op.name),
                     "args": [
-                        lits.lit(v, optional=p.type.optional, nullable=p.type.nullable)
+                        lits.lit(v, ref=p.type)
                         for p, v in c.args
                     ],
                     "returns": sig.rust_type(c.op.returns) if c.op.returns is not None else "()",
@@ -339,7 +337,7 @@ class RustTarget(Target):
                         " { "
                         + ", ".join(
                             f"{rust_field_name(f.name)}: "
-                            f"{lits.lit(v, optional=f.type.optional, nullable=f.type.nullable)}"
+                            f"{lits.lit(v, ref=f.type)}"
                             for f, v in e.fields
                         )
                         + " }"

@@ -206,3 +206,23 @@ def test_bodies_on_delete_and_get(tmp_path: Path) -> None:
         "reason",
     ]
     assert round_trip(tmp_path, spec) == []
+
+
+def test_links_enums_and_nullable_aliases(tmp_path: Path) -> None:
+    """Three classes: links into the API's own site (`[x](#tag/...)`) failed lint (SL007) and
+    `mkdocs build --strict`; enum values one Rust name apart (`+E.164`, `E.164`) failed SL105;
+    an alias of a nullable list gave Rust fixtures without `Some(..)` (E0308)."""
+    spec, _ = imported(tmp_path, "descriptions-and-enums-3.1.yaml", "phones")
+    text = (tmp_path / "specs" / "phones" / "spec.md").read_text(encoding="utf-8")
+    assert "](#" not in text and "images/flow.png" not in text
+    assert "[format guide](https://example.invalid/e164)" in text and "«Größe»" in text
+    types = {t.name: t for t in spec.types}
+    assert [v.name for v in types["Format"].values] == ["+E.164", "E.164", "national", "+e164", "e164"]
+    assert types["Scores"].alias is not None
+    assert types["Scores"].alias.text == "nullable<list<nullable<float64>>>"
+    result = build(tmp_path, [*GATED, "docs"])
+    assert failures(result) == []
+    rust = (tmp_path / "out" / "phones" / "rust" / "src").rglob("*.rs")
+    code = "".join(p.read_text(encoding="utf-8") for p in rust)
+    assert "E164," in code and "E1642," in code and "E1643," in code
+    assert round_trip(tmp_path, spec) == []
