@@ -130,13 +130,7 @@ class OperationBuilder:
             pname = members.take(ident(raw, "param"))
             ptype = self.types.type_of(p.get("schema") or {}, f"{name} {raw}")
             if where == "path":
-                if (
-                    not re.fullmatch(
-                        r"(?:nullable<)?(?:string|int32|int64|float64|bool|date|datetime|uuid)>?",
-                        ptype,
-                    )
-                    and ptype not in self.types.types
-                ):
+                if not self._path_scalar(ptype):
                     self.notes.append(
                         f"{method} {path}: path parameter `{raw}` ({ptype}) is read as `string`"
                     )
@@ -237,6 +231,18 @@ class OperationBuilder:
                 example_with[pname] = ex
         if example_with:
             out.examples.append((f"an example request of {out.name}", example_with, None))
+
+    def _path_scalar(self, ptype: str, depth: int = 0) -> bool:
+        """A path segment: a primitive, an enum or an alias of one (SL116), nullable or not."""
+        core = ptype[len("nullable<") : -1] if ptype.startswith("nullable<") else ptype
+        if core in _PRIMS:
+            return True
+        t = self.types.types.get(core)
+        if t is None or depth > 32:
+            return False
+        if t.kind == "alias" and t.alias is not None:
+            return self._path_scalar(t.alias, depth + 1)
+        return t.kind == "enum"
 
     def _scalar(self, ptype: str) -> bool:
         """A query value: a primitive, an enum, or a list of them (SL116)."""

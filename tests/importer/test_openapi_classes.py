@@ -178,9 +178,10 @@ def test_recursive_schema_behind_a_nested_ref(tmp_path: Path) -> None:
 
 
 def test_bodies_on_delete_and_get(tmp_path: Path) -> None:
-    """Class: a DELETE with a JSON body (real APIs send them; OpenAPI 3.1 allows it) made an
-    imported spec fail SL116. A DELETE keeps its body; a GET or HEAD body's scalar fields
-    become query parameters and the rest is listed as not imported."""
+    """Class: a DELETE with a JSON body (real APIs send them; OpenAPI 3.1 allows it), or a
+    path parameter whose schema is a union, made an imported spec fail SL116. A DELETE keeps
+    its body; a GET or HEAD body's scalar fields become query parameters and the rest is
+    listed as not imported; a path parameter that is not a scalar is read as a string."""
     spec, report = imported(tmp_path, "bodies-on-delete-and-get-3.0.yaml", "pins")
     ops = {o.name: o for o in spec.operations}
     rm = ops["removePins"]
@@ -197,6 +198,9 @@ def test_bodies_on_delete_and_get(tmp_path: Path) -> None:
     assert "body field `filter` (FindPinsFilter?)" in report
     assert "HEAD /boards: the request body" in report
     assert "body field `ids` is a query parameter" in report
+    # a path parameter whose schema is a union of scalars: read as a string (SL116 wants one)
+    assert [(p.name, p.type.text) for p in ops["getBoard"].params] == [("boardIdOrName", "string")]
+    assert "path parameter `boardIdOrName` (GetBoardBoardIdOrName) is read as `string`" in report
     result = build(tmp_path, GATED)
     assert failures(result) == []
     doc = json.loads((tmp_path / "out" / "pins" / "openapi" / "openapi.json").read_text())
