@@ -144,7 +144,7 @@ def one(path: Path, work: Path, targets: list[str], exe: list[str], timeout: flo
     report = (specs / sid / "import-report.md").read_text(encoding="utf-8")
     try:
         first = load_workspace(specs).spec(sid)
-    except Exception as exc:  # noqa: BLE001 - a runner reports every failure as a row
+    except Exception as exc:
         row.problems.append(f"spec does not load: {exc}")
         return row
     if doc is not None:
@@ -160,7 +160,10 @@ def one(path: Path, work: Path, targets: list[str], exe: list[str], timeout: flo
     try:
         result = json.loads(out)
         for f in result.get("check", []):
-            if f.get("severity") == "error" and "check:" + str(f.get("rule")) not in row.failed_gates:
+            if (
+                f.get("severity") == "error"
+                and "check:" + str(f.get("rule")) not in row.failed_gates
+            ):
                 row.failed_gates.append("check:" + str(f.get("rule")))
         for t in result.get("targets", []):
             row.failed_gates += [str(g) for g in t.get("failed", []) if g not in row.failed_gates]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from enum import StrEnum
 from typing import Any, Literal
 

@@ -445,9 +445,7 @@ def plain(v: Value) -> Any:
     if isinstance(v, EnumValue):
         return v.variant
     if isinstance(v, RecordValue):
-        return {
-            k: plain(f) for k, f in v.fields if not (isinstance(f, Null) and not f.explicit)
-        }
+        return {k: plain(f) for k, f in v.fields if not (isinstance(f, Null) and not f.explicit)}
     if isinstance(v, UnionValue):
         inner = plain(v.value)
         tag = v.typedef.tag

@@ -69,6 +69,4 @@ def lost_schemas(doc: Json, spec: Spec) -> list[str]:
 
     names = {t.name for t in spec.types} | {e.name for e in spec.errors}
     wanted = TypeBuilder(doc, Refs(doc), spec.id).by_ref
-    return [
-        ref.rsplit("/", 1)[-1] for ref, name in wanted.items() if name not in names
-    ]
+    return [ref.rsplit("/", 1)[-1] for ref, name in wanted.items() if name not in names]

@@ -15,7 +15,9 @@ from .types import TypeOut
 _KEYWORD = re.compile(r"\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b")
 
 
-_LOCAL_LINK = re.compile(r"!?\[([^\]\n]*)\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:)[^)\s]*(?:\s+\"[^\"]*\")?\)")
+_LOCAL_LINK = re.compile(
+    r"!?\[([^\]\n]*)\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:)[^)\s]*(?:\s+\"[^\"]*\")?\)"
+)
 """A Markdown link whose target is not an absolute URL (`[all planets](#tag/planets)`,
 `[guide](/docs/x)`): it points into the API's own documentation site, which the spec's
 site is not, so lint (SL007) and `mkdocs build --strict` would refuse it."""

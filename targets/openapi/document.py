@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from specloom.check.values import ValueChecker
 from specloom.errors import SpecError
-from specloom.model import ErrorDef, Operation, SourcePos, Spec, StructuredExample, TypeRef, Workspace
+from specloom.model import (
+    ErrorDef,
+    Operation,
+    SourcePos,
+    Spec,
+    StructuredExample,
+    TypeRef,
+    Workspace,
+)
 from specloom.references import literal_or_none
 
 from ..clausedocs import item_doc_text
@@ -17,6 +24,7 @@ from .schemas import CLAUSES, Json, RefOf, error_schema, object_schema, ref_sche
 OPENAPI_FILE = "openapi.json"
 SCHEMA_FILE = "schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
 
 def error_status(spec: Spec, workspace: Workspace | None, name: str) -> str:
     """The status a declared error is answered with: its `status`, else the naming rule
@@ -95,7 +103,12 @@ def _wire(spec: Spec, workspace: Workspace | None, st: StructuredExample) -> Str
 
 
 def _built(
-    builder: ValueBuilder, owner: str, ref: TypeRef, value: Any, st: StructuredExample, *,
+    builder: ValueBuilder,
+    owner: str,
+    ref: TypeRef,
+    value: Any,
+    st: StructuredExample,
+    *,
     partial: bool,
 ) -> Any:
     try:

@@ -154,9 +154,7 @@ class RustLiterals:
                 return f"std::collections::BTreeMap::<String, {self.type_text(v.elem)}>::new()"
             e = v.elem
             pairs = ", ".join(
-                f"(String::from({rust_string(k)}), "
-                f"{self.lit(x, ref=e)})"
-                for k, x in v.items
+                f"(String::from({rust_string(k)}), {self.lit(x, ref=e)})" for k, x in v.items
             )
             return f"std::collections::BTreeMap::from([{pairs}])"
         assert isinstance(v, RecordValue)
@@ -245,8 +243,7 @@ def bound_name(name: str) -> str:
 def call_lines(lits: RustLiterals, step: CallStep, result: str, label: str) -> list[str]:
     """Statements making one call and checking it; the value goes into `result`."""
     args = ", ".join(
-        lits.lit(v, ref=p.type)
-        for (_, v), p in zip(step.args, step.op.params, strict=True)
+        lits.lit(v, ref=p.type) for (_, v), p in zip(step.args, step.op.params, strict=True)
     )
     call = f"svc.{rust_field_name(step.op.name)}({args})"
     quoted = rust_string(label)

@@ -9,10 +9,10 @@ from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDe
 from specloom.naming import (
     comment_safe,
     rust_const_name,
+    rust_enum_variants,
     rust_field_name,
     rust_string,
     rust_type_name,
-    rust_enum_variants,
     rust_variant_name,
 )
 

@@ -119,8 +119,7 @@ def _chunks(fixtures: list[dict[str, str]]) -> list[dict[str, object]]:
         fixtures[i : i + FIXTURES_PER_TEST] for i in range(0, len(fixtures), FIXTURES_PER_TEST)
     ] or [[]]
     return [
-        {"suffix": "" if n == 1 else f"_{n}", "fixtures": part}
-        for n, part in enumerate(parts, 1)
+        {"suffix": "" if n == 1 else f"_{n}", "fixtures": part} for n, part in enumerate(parts, 1)
     ]
 
 
@@ -320,10 +319,7 @@ class RustTarget(Target):
                 {
                     "name": rust_field_name(c.op.name).removeprefix("r#"),
                     "method": rust_field_name(c.op.name),
-                    "args": [
-                        lits.lit(v, ref=p.type)
-                        for p, v in c.args
-                    ],
+                    "args": [lits.lit(v, ref=p.type) for p, v in c.args],
                     "returns": sig.rust_type(c.op.returns) if c.op.returns is not None else "()",
                 }
                 for c in builder.calls()
@@ -336,8 +332,7 @@ class RustTarget(Target):
                     + (
                         " { "
                         + ", ".join(
-                            f"{rust_field_name(f.name)}: "
-                            f"{lits.lit(v, ref=f.type)}"
+                            f"{rust_field_name(f.name)}: {lits.lit(v, ref=f.type)}"
                             for f, v in e.fields
                         )
                         + " }"

@@ -85,7 +85,7 @@ def test_example_values_are_written_as_their_types(tmp_path: Path) -> None:
 def test_nested_expectation_under_an_optional_field_compiles(tmp_path: Path) -> None:
     """Class: a response example nested under an optional object: the TypeScript suite read
     `got.owner.name` (TS18048 under strict tsc); it must read `got.owner?.name`."""
-    spec, _ = imported(tmp_path, "wire-examples-3.0.yaml", "parcels")
+    imported(tmp_path, "wire-examples-3.0.yaml", "parcels")
     result = build(tmp_path, ["typescript"])
     assert failures(result) == []
     suite = tmp_path / "out" / "parcels" / "typescript" / "test" / "conformance.ts"
@@ -133,6 +133,7 @@ def test_many_types_split_the_rust_fixtures(tmp_path: Path) -> None:
     src.write_text(json.dumps(doc), encoding="utf-8")
     import_openapi(src, tmp_path / "specs" / "many")
     from specloom.targets.rust.target import FIXTURES_PER_TEST, RustTarget
+
     from specloom.target import BuildContext
 
     ws = load_workspace(tmp_path / "specs")
@@ -151,6 +152,7 @@ def test_documents_build_with_every_gate(tmp_path: Path, name: str) -> None:
     result = build(tmp_path, [*GATED, "docs"])
     assert failures(result) == []
     assert result.exit_code == 0
+    assert round_trip(tmp_path, spec) == []
 
 
 def test_recursive_schema_behind_a_nested_ref(tmp_path: Path) -> None:
@@ -221,7 +223,13 @@ def test_links_enums_and_nullable_aliases(tmp_path: Path) -> None:
     assert "](#" not in text and "images/flow.png" not in text
     assert "[format guide](https://example.invalid/e164)" in text and "«Größe»" in text
     types = {t.name: t for t in spec.types}
-    assert [v.name for v in types["Format"].values] == ["+E.164", "E.164", "national", "+e164", "e164"]
+    assert [v.name for v in types["Format"].values] == [
+        "+E.164",
+        "E.164",
+        "national",
+        "+e164",
+        "e164",
+    ]
     assert types["Scores"].alias is not None
     assert types["Scores"].alias.text == "nullable<list<nullable<float64>>>"
     result = build(tmp_path, [*GATED, "docs"])
