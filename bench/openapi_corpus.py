@@ -127,7 +127,8 @@ def one(path: Path, work: Path, targets: list[str], exe: list[str], timeout: flo
     )
     row.import_exit = code
     if code == 2:
-        row.refused = (err.strip().splitlines() or ["?"])[0][:160]
+        said = " ".join(err.replace(str(path), path.name).split())
+        row.refused = said.removeprefix(f"{path.name}: error: ")[:200]
         return row
     if code not in (0, 1) or not (specs / sid / "spec.md").is_file():
         row.problems.append(f"import exit {code}: {err.strip()[-400:]}")
