@@ -92,6 +92,10 @@ def test_nested_expectation_under_an_optional_field_compiles(tmp_path: Path) -> 
     text = suite.read_text(encoding="utf-8")
     assert "got.owner?.name" in text and "got.owner?.desk?.floor" in text
     assert "got.owner.name" not in text
+    # class: trailing optional nullable parameters; the fixtures' expected tuple said
+    # `string | null?` (TS17019), it must say `(string | null)?`
+    fixtures = tmp_path / "out" / "parcels" / "typescript" / "fixtures" / "fixtures.ts"
+    assert "[string, (string | null)?, (number | null)?]" in fixtures.read_text(encoding="utf-8")
 
 
 def test_error_status_round_trips(tmp_path: Path) -> None:
