@@ -2,7 +2,7 @@
 
 Types compare by name and signature (kind, fields with types and optionality, enum values,
 union tag and variants; docs and clause lists are left out: the import makes one clause per
-section). Errors compare by name, fields and HTTP status. Operations compare by name,
+section). Errors compare by name, fields and HTTP status (given, or the naming rule's). Operations compare by name,
 binding, parameters as a set of name:type:placement, and result. docs/import-openapi.md
 documents it; the tests and `bench/openapi_corpus.py` use it.
 """
@@ -23,7 +23,7 @@ def shape(spec: Spec) -> Shape:
     """(sorted type and error signatures, sorted operation signatures) of a spec."""
     types = sorted(f"{t.name}={type_signature(t, 'x')}" for t in spec.types)
     types += sorted(
-        f"error {e.name}:{e.status or '-'}:{[(f.name, f.type.text) for f in e.fields]}"
+        f"error {e.name}:{e.http_status()}:{[(f.name, f.type.text) for f in e.fields]}"
         for e in spec.errors
     )
     ops = sorted(
