@@ -2,9 +2,9 @@
 
 Types compare by name and signature (kind, fields with types and optionality, enum values,
 union tag and variants; docs and clause lists are left out: the import makes one clause per
-section). Errors compare by name, fields and HTTP status (given, or the naming rule's). Operations compare by name,
-binding, parameters as a set of name:type:placement, and result. docs/import-openapi.md
-documents it; the tests and `bench/openapi_corpus.py` use it.
+section). Errors compare by name, fields and HTTP status (given, or the naming rule's).
+Operations compare by name, binding, parameters as a set of name:type:placement, result and
+errors. docs/import-openapi.md documents it; the tests and `bench/openapi_corpus.py` use it.
 """
 
 from __future__ import annotations

@@ -22,9 +22,9 @@ def test_runner_rows_totals_and_refusals(tmp_path: Path) -> None:
     )
     (docs / "notes.txt").write_text("not a document", encoding="utf-8")
     rows = tmp_path / "rows.json"
+    args = ["--targets", "openapi,jsonschema", "--work", str(tmp_path / "work")]
     proc = subprocess.run(
-        [sys.executable, str(RUNNER), str(docs), "--targets", "openapi,jsonschema"]
-        + ["--work", str(tmp_path / "work"), "--json", str(rows)],
+        [sys.executable, str(RUNNER), str(docs), *args, "--json", str(rows)],
         capture_output=True,
         text=True,
         check=False,
