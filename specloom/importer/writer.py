@@ -16,7 +16,7 @@ _KEYWORD = re.compile(r"\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\
 
 
 _LOCAL_LINK = re.compile(
-    r"!?\[([^\]\n]*)\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:)[^)\s]*(?:\s+\"[^\"]*\")?\)"
+    r"!?\[([^\]]{0,1000})\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:)[^)\s]*(?:\s+\"[^\"]*\")?\)"
 )
 """A Markdown link whose target is not an absolute URL (`[all planets](#tag/planets)`,
 `[guide](/docs/x)`): it points into the API's own documentation site, which the spec's

@@ -224,7 +224,7 @@ def test_links_enums_and_nullable_aliases(tmp_path: Path) -> None:
     an alias of a nullable list gave Rust fixtures without `Some(..)` (E0308)."""
     spec, _ = imported(tmp_path, "descriptions-and-enums-3.1.yaml", "phones")
     text = (tmp_path / "specs" / "phones" / "spec.md").read_text(encoding="utf-8")
-    assert "](#" not in text and "images/flow.png" not in text
+    assert "](#" not in text and "images/flow.png" not in text and "](/guides" not in text
     assert "[format guide](https://example.invalid/e164)" in text and "«Größe»" in text
     types = {t.name: t for t in spec.types}
     assert [v.name for v in types["Format"].values] == [
