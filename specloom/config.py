@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from specloom.configfile import find_config_file as find_config_file  # (re-exported)
 from specloom.errors import ConfigError
 
 
@@ -71,26 +72,6 @@ class Config(BaseModel):
         data = self.model_dump(mode="json", exclude={"root"})
         data["root"] = str(Path(self.root).resolve())
         return data
-
-
-def find_config_file(start: Path) -> Path | None:
-    """The nearest pyproject.toml with a [tool.specloom] table, or specloom.toml, upwards."""
-    cur = start.resolve()
-    if cur.is_file():
-        cur = cur.parent
-    for d in [cur, *cur.parents]:
-        st = d / "specloom.toml"
-        if st.is_file():
-            return st
-        pp = d / "pyproject.toml"
-        if pp.is_file():
-            try:
-                data = tomllib.loads(pp.read_text(encoding="utf-8"))
-            except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-                continue
-            if "specloom" in data.get("tool", {}):
-                return pp
-    return None
 
 
 def load_config(start: Path | None = None) -> Config:

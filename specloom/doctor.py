@@ -137,6 +137,13 @@ CHECKS: tuple[Check, ...] = (
         targets=("docs",),
     ),
     Check(
+        "mypy, pytest",
+        "python",
+        ("python (PY001, PY003, PY005)", "tutorial's Python walk-through (TUT009)"),
+        other="pip install 'specloom[python]'",
+        targets=("python",),
+    ),
+    Check(
         "prefect",
         "service",
         ("build --runner prefect", "schedule"),
@@ -196,6 +203,26 @@ def _module(check: Check, _lookup: ToolLookup) -> Status:
     return Status(check, True, ", ".join(versions), "Python environment")
 
 
+PYTHON_GATES = {"mypy": "mypy", "pytest": "pytest", "setuptools": "setuptools"}
+"""What the python target's gates import (module -> distribution); its package needs
+pydantic>=2.11 (PY003)."""
+
+
+def _python(check: Check, _lookup: ToolLookup) -> Status:
+    versions, missing = [], []
+    for mod, dist in PYTHON_GATES.items():
+        if importlib.util.find_spec(mod) is None:
+            missing.append(dist)
+            continue
+        versions.append(f"{dist} {importlib.metadata.version(dist)}")
+    pydantic = importlib.metadata.version("pydantic")
+    if tuple(int(x) for x in pydantic.split(".")[:2] if x.isdigit()) < (2, 11):
+        missing.append(f"pydantic>=2.11 (found {pydantic})")
+    if missing:
+        return Status(check, False, ", ".join(versions), note=", ".join(missing) + " missing")
+    return Status(check, True, ", ".join(versions), "Python environment")
+
+
 def _prefect(check: Check, _lookup: ToolLookup) -> Status:
     try:
         version = importlib.metadata.version("prefect")
@@ -216,6 +243,7 @@ PROBES: dict[str, Callable[[Check, ToolLookup], Status]] = {
     "tool": _tool,
     "crates": _serde,
     "module": _module,
+    "python": _python,
     "service": _prefect,
 }
 
@@ -246,7 +274,7 @@ def run_doctor(settings: Mapping[str, Any], default_targets: list[str]) -> Repor
         why += [
             f"{s.check.name} not found"
             for s in statuses
-            if not s.found and name in s.check.targets and s.check.kind == "tool"
+            if not s.found and name in s.check.targets and s.check.kind in ("tool", "python")
         ]
         if why:
             report.skipped[name] = why

@@ -172,19 +172,27 @@ class ValueBuilder:
         self.workspace = workspace
         self.bound: dict[str, TypeRef] = {}
         """Names bound by the `as:` of the steps so far (result types, in this spec)."""
+        self._types: dict[str, dict[str, TypeDef]] = {}
+        """Per spec id, its types by name (a linear search per lookup is quadratic)."""
 
     def lookup(self, ref: TypeRef, owner: str) -> tuple[str, TypeDef]:
         """The type a named reference points at, with the id of the spec defining it."""
         spec_id = ref.spec or owner
-        spec = self.spec if spec_id == self.spec.id else None
-        if spec is None and self.workspace is not None:
-            spec = self.workspace.specs.get(spec_id)
-        if spec is None:
-            raise KeyError(spec_id)
-        for td in spec.types:
-            if td.name == ref.name:
-                return spec_id, td
-        raise KeyError(ref.text)
+        types = self._types.get(spec_id)
+        if types is None:
+            spec = self.spec if spec_id == self.spec.id else None
+            if spec is None and self.workspace is not None:
+                spec = self.workspace.specs.get(spec_id)
+            if spec is None:
+                raise KeyError(spec_id)
+            types = {}
+            for td in spec.types:
+                types.setdefault(td.name, td)  # the first one, as the linear search found
+            self._types[spec_id] = types
+        found = types.get(ref.name)
+        if found is None:
+            raise KeyError(ref.text)
+        return spec_id, found
 
     def build(
         self, ref: TypeRef, value: Any, owner: str, pos: SourcePos, *, partial: bool

@@ -64,3 +64,14 @@ def test_no_message_points_at_setup_sh() -> None:
         if p.suffix in {".py", ".jinja"} and "setup.sh" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_python_gates_check_names_its_packages(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.specloom]\n", encoding="utf-8")
+    res = doctor(tmp_path, "/usr/bin:/bin", "--format", "json")
+    checks = {c["name"]: c for c in json.loads(res.stdout)["checks"]}
+    py = checks["mypy, pytest"]
+    assert py["found"], py  # this checkout installs the python extra
+    assert py["version"].startswith("mypy ") and "pytest " in py["version"]
+    assert py["needed_by"][0] == "python (PY001, PY003, PY005)"
+    assert py["install"]["other"] == "pip install 'specloom[python]'"

@@ -103,6 +103,7 @@ def test_init_lint_build_consume_doctor_strict(venv: Path, tmp_path: Path) -> No
     rows = {r["name"]: r for r in json.loads(targets.stdout)}
     assert rows["docs"]["install"] == "pip install 'specloom[docs]'"
     assert rows["podcast"]["install"] == "pip install 'specloom[podcast]'"
+    assert rows["python"]["install"] == "pip install 'specloom[python]'"
     assert rows["typescript"]["available"] and rows["rust"]["available"]
     named = sh([specloom, "build", "-t", "docs"], proj, env)
     assert named.returncode == 2 and "pip install 'specloom[docs]'" in named.stderr
@@ -113,6 +114,7 @@ def test_init_lint_build_consume_doctor_strict(venv: Path, tmp_path: Path) -> No
     assert build.returncode == 0, build.stdout + build.stderr
     assert "left out: target 'docs'" in build.stdout
     assert "left out: target 'podcast'" in build.stdout
+    assert "left out: target 'python'" in build.stdout
     report = json.loads((proj / "output" / "todo" / "report.json").read_text())
     built = {t["target"] for t in report["targets"] if t["status"] == "built"}
     assert {"ir-json", "typescript", "rust", "tutorial"} <= built
@@ -138,7 +140,9 @@ def test_init_lint_build_consume_doctor_strict(venv: Path, tmp_path: Path) -> No
     doctor = sh([specloom, "doctor", "--format", "json"], proj, env)
     checks = {c["name"]: c for c in json.loads(doctor.stdout)["checks"]}
     assert checks["tsc"]["found"] and checks["tsc"]["where"].endswith("(node_modules/.bin)")
-    assert not checks["mkdocs"]["found"]
+    assert not checks["mkdocs"]["found"] and not checks["mypy, pytest"]["found"]
+    tutorial = (proj / "output" / "todo" / "tutorial" / "tutorial.md").read_text()
+    assert "{#sl-setup-python}" not in tutorial  # no code here that no gate could check
     assert doctor.returncode == 1  # docs and podcast would be left out
 
     (proj / "node_modules").unlink()  # tsc hidden

@@ -171,15 +171,16 @@ _RULES = [
         "SL105",
         "name-collision",
         E,
-        "Two names become the same identifier in TypeScript or Rust (`fooBar`, `foo_bar`).",
+        "Two names (or two spec ids) become the same identifier in TypeScript, Rust or Python"
+        " (`fooBar`, `foo_bar`).",
         "Rename one of them so the converted names differ.",
     ),
     Rule(
         "SL106",
         "reserved-word",
         W,
-        "A name is a reserved word or built-in name in TypeScript or Rust.",
-        "The targets escape it (`type_`, `r#type`); rename it for cleaner generated code.",
+        "A name is a reserved word or built-in name in TypeScript, Rust or Python.",
+        "The targets escape it (`type_`, `r#type`, `class_`); rename it for cleaner code.",
     ),
     Rule(
         "SL107",

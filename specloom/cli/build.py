@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import typer
 
+from specloom.cli.buildview import print_replay, table
+
 if TYPE_CHECKING:  # rich and the pipeline load only when a build runs (start-up time)
     from rich.console import Console
     from rich.progress import TaskID
@@ -44,9 +46,6 @@ class OutputFormat(StrEnum):
 
     text = "text"
     json = "json"
-
-
-STATUS_STYLE = {"built": "green", "skipped": "dim", "failed": "red", "blocked": "yellow"}
 
 
 def default_runner() -> Runner:
@@ -98,21 +97,10 @@ class ProgressView:
 
 def summary_table(result: BuildResult) -> Table:
     """spec, target, status, time, gates."""
-    from rich.table import Table
-
-    table = Table(title=f"build: {result.output.as_posix()} ({result.seconds:.2f} s)")
-    for col in ("spec", "target", "status", "time (s)", "gates"):
-        table.add_column(col)
-    for r in result.rows:
-        style = STATUS_STYLE.get(r.status, "")
-        table.add_row(
-            r.spec,
-            r.target,
-            f"[{style}]{r.status}[/]" if style else r.status,
-            f"{r.seconds:.2f}",
-            r.gate_summary(),
-        )
-    return table
+    cells = [
+        [r.spec, r.target, r.status, f"{r.seconds:.2f}", r.gate_summary()] for r in result.rows
+    ]
+    return table(result.output.as_posix(), result.seconds, cells)
 
 
 def run(
@@ -251,6 +239,23 @@ def register(app: typer.Typer) -> None:
         ),
     ) -> None:
         """Build every target of every spec (or the ones named), publishing atomically."""
+        chosen = runner or default_runner()
+        if chosen is Runner.local and not (force or changed or staged or committed or watch):
+            from specloom.pipeline import noop  # nothing else: no models, no targets
+
+            hit = noop.replay(
+                noop.request_of(
+                    list(paths or []),
+                    output,
+                    cache_dir,
+                    list(target) if target else None,
+                    backend.value if backend else None,
+                    strict,
+                )
+            )
+            if hit is not None:
+                print_replay(hit, fmt.value)
+                raise typer.Exit(0)
 
         from specloom.pipeline.build import BuildRequest
 
@@ -265,7 +270,6 @@ def register(app: typer.Typer) -> None:
             changed_since=since if changed else None,
             strict=strict,
         )
-        chosen = runner or default_runner()
 
         def go(r: BuildRequest) -> BuildResult:
             return run(r, chosen, task_runner, dask_address, jobs, quiet=fmt is OutputFormat.json)

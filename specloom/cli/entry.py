@@ -18,6 +18,11 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(__version__ + "\n")
         return
+    if args[:1] == ["build"]:
+        from specloom.cli.fastbuild import try_noop
+
+        if try_noop(args[1:]):  # nothing to do: answered without typer (issue 14)
+            return
     from specloom.cli.main import main as run
 
     run(argv)

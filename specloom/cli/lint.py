@@ -29,6 +29,7 @@ def run_lint(paths: list[Path], fmt: LintFormat) -> tuple[str, bool]:
     from specloom.config import load_config
     from specloom.findings import has_errors
     from specloom.parse import load_workspace
+    from specloom.parse.cache import parse_cache
 
     cfg = load_config(paths[0] if paths else None)
     if not paths:
@@ -36,7 +37,8 @@ def run_lint(paths: list[Path], fmt: LintFormat) -> tuple[str, bool]:
     ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
     seen: dict[tuple[object, ...], Finding] = {}
     for path in paths:
-        ws = load_workspace(path)
+        with parse_cache(cfg.root / ".specloom-cache"):
+            ws = load_workspace(path)
         for f in lint_workspace(ws, cfg.lint, ts_int64=ts_int64):
             # a spec imported by two PATHs is linted twice: report each finding once
             seen.setdefault((f.file, f.line, f.rule, f.message), f)

@@ -17,6 +17,9 @@ from pathlib import Path
 from specloom.errors import SpecError
 
 _ROOTS: ContextVar[tuple[Path, ...] | None] = ContextVar("specloom_read_roots", default=None)
+_DIRS: ContextVar[dict[Path, Path] | None] = ContextVar("specloom_real_dirs", default=None)
+"""Real paths of the folders read from during one load (a folder's path is resolved once,
+not once per examples file in it: that was thousands of `lstat`s per 1,000 clauses)."""
 
 
 def workspace_root(path: Path) -> Path:
@@ -47,10 +50,24 @@ def reading_within(roots: Iterable[Path]) -> Iterator[None]:
         yield
         return
     token = _ROOTS.set(tuple(r.resolve() for r in roots))
+    dirs = _DIRS.set({})
     try:
         yield
     finally:
+        _DIRS.reset(dirs)
         _ROOTS.reset(token)
+
+
+def _real(path: Path) -> Path:
+    """`path.resolve()`, with the real path of its folder remembered for this load."""
+    dirs = _DIRS.get()
+    if dirs is None or path.name in ("", ".", "..") or path.is_symlink():
+        return path.resolve()
+    parent = path.parent
+    real = dirs.get(parent)
+    if real is None:
+        real = dirs[parent] = parent.resolve()
+    return real / path.name
 
 
 def check_readable(path: Path) -> None:
@@ -58,7 +75,7 @@ def check_readable(path: Path) -> None:
     roots = _ROOTS.get()
     if roots is None:
         return
-    real = path.resolve()
+    real = _real(path)
     if any(real == r or r in real.parents for r in roots):
         return
     shown = path.as_posix()

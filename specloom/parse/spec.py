@@ -60,10 +60,18 @@ def load_spec(path: Path) -> Spec:
 
 def parse_spec(loc: SpecLocation) -> tuple[Spec, FrontMatter]:
     """Parse a located spec; also return its front matter (with the line of each key)."""
+    from specloom.parse.cache import cached_parse
+
     src = read_source(loc.file)
     sources = [read_source(p) for p in _example_paths(loc.examples)]
     examples_dir = loc.examples.as_posix() if loc.examples.is_dir() else None
-    return _parse(src, sources, loc.default_id, examples_dir)
+    return cached_parse(
+        src,
+        sources,
+        loc.default_id,
+        examples_dir,
+        lambda: _parse(src, sources, loc.default_id, examples_dir),
+    )
 
 
 def load_spec_text(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Literal
 
 from specloom.model import PRIMITIVES, TypeRef
@@ -21,8 +22,14 @@ class TypeSyntaxError(ValueError):
     """A type expression does not follow the grammar; the caller adds file and line."""
 
 
+@lru_cache(maxsize=4096)
 def parse_type(text: str) -> TypeRef:
-    """Parse a type expression (raises TypeSyntaxError with what was expected)."""
+    """Parse a type expression (raises TypeSyntaxError with what was expected).
+
+    The same text gives the same TypeRef object: a spec repeats a few expressions
+    (`string`, `list<string>`, `common.Money`) thousands of times, and the IR is never
+    changed in place after parsing (copies are made with `model_copy`).
+    """
     parser = _Parser(text)
     ref = parser.type()
     parser.skip_space()

@@ -3,13 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
 from specloom.errors import SpecError
 
-_Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    """The C loader, with the tag of each plain scalar remembered: the resolver (Python,
+    a regular expression per scalar) answers the same for the same (kind, value, implicit)
+    because the safe loader has no path resolvers, and specs repeat most scalars."""
+
+    _tags: ClassVar[dict[tuple[Any, ...], str]] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        key = (kind, value, implicit)
+        tag = self._tags.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if len(self._tags) > 50_000:
+                self._tags.clear()
+            self._tags[key] = tag
+        return tag
 
 
 class YamlDoc:

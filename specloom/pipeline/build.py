@@ -38,6 +38,7 @@ from specloom.pipeline.plan import (
 from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
 from specloom.pipeline.registry import TargetInfo, available_targets, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
+from specloom.pipeline.stamp import StampContext, begin_stamp, end_stamp
 from specloom.target import Target
 
 Progress = Callable[[str, str, str, str], None]
@@ -186,8 +187,10 @@ def run_build(
     """The whole build. `workspace`/`config` may be given (tests, flows) instead of loaded."""
     started = time.perf_counter()
     say: Progress = progress or (lambda *_: None)
+    as_cli = workspace is None and config is None and checker is None
     config = config or load_config(req.paths[0] if req.paths else None)
     paths, output, cache = resolve_request(req, config)
+    stamp = begin_stamp(req, paths, output, cache) if as_cli else None
     backend = req.backend or config.backend
     if backend not in ("template", "openai"):
         raise ConfigError(
@@ -195,7 +198,13 @@ def run_build(
             file=str(Path(config.root) / "pyproject.toml"),
             hint='set [tool.specloom] backend = "template" or "openai"',
         )
-    ws = workspace if workspace is not None else load_workspaces(paths)
+    if workspace is None:
+        from specloom.parse.cache import parse_cache
+
+        with parse_cache(cache):
+            ws = load_workspaces(paths)
+    else:
+        ws = workspace
     result = BuildResult(output=output)
     strict = req.strict or config.strict_gates
 
@@ -240,6 +249,7 @@ def run_build(
         on_wait=lambda d: say(d.name, "*", "waiting", "locked by another build"),
     ):
         plan: list[PlanEntry] = []
+        planned: dict[tuple[str, str], tuple[Target, Job]] = {}
         manifests: dict[str, Manifest | None] = {}
         code = {cls.name: code_files(cls) for cls in classes}
         known = {cls.name for cls in classes} | set(available_targets())
@@ -267,10 +277,11 @@ def run_build(
                     strict=strict,
                 )
                 plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], blocked, req.force))
+                planned[(sid, t.name)] = (t, job)
         for e in plan:
             say(e.spec_id, e.target, e.action, e.reason)
 
-        jobs = [e.job for e in plan if e.job is not None]
+        jobs = longest_first([e.job for e in plan if e.job is not None], manifests)
         done: dict[tuple[str, str], JobResult] = {}
 
         def finished(r: JobResult) -> None:
@@ -289,6 +300,9 @@ def run_build(
             result.rows += rows
         if any(c.name == "docs" for c in classes):
             write_site_index(ws, output, result)
+        if stamp is not None:
+            ctx = StampContext(ws, spec_ids, spec_dirs, classes, findings, output)
+            end_stamp(stamp, ctx, plan, planned, result)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -303,6 +317,19 @@ def write_site_index(ws: Workspace, output: Path, result: BuildResult) -> None:
         result.warnings.append(f"no workspace index written: {exc}")
         return
     docs.write_workspace_index(ws, output)
+
+
+def longest_first(jobs: list[Job], manifests: dict[str, Manifest | None]) -> list[Job]:
+    """`jobs` ordered by how long each took when it last ran, longest first (never run:
+    first of all, in plan order), so that a pool of a few workers does not start the
+    longest target last and wait for it alone; the reports keep the plan's order."""
+
+    def last(job: Job) -> float:
+        m = manifests.get(job.spec_id)
+        rec = m.targets.get(job.target) if m is not None else None
+        return float("inf") if rec is None or not rec.timings else sum(rec.timings.values())
+
+    return sorted(jobs, key=lambda j: -last(j))  # (stable: ties keep the plan's order)
 
 
 def _plan_one(

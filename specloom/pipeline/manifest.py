@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from specloom.findings import Finding
 from specloom.pipeline.stage import create_new, no_symlink, write_error
+from specloom.pipeline.treehash import hash_tree as hash_tree  # (re-exported)
+from specloom.pipeline.treehash import sha256_file as sha256_file
 
 MANIFEST = "manifest.json"
 FORMAT = 1
@@ -55,28 +57,6 @@ class Manifest(BaseModel):
     spec_version: str | None = None
     specloom_version: str
     targets: dict[str, TargetRecord] = Field(default_factory=dict)
-
-
-def sha256_file(path: Path) -> str:
-    """Hex sha256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def hash_tree(root: Path) -> dict[str, str]:
-    """Every regular file under `root` (symlinks not followed) -> sha256, sorted by path."""
-    out: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            p = Path(dirpath) / name
-            if p.is_symlink() or not p.is_file():
-                continue
-            out[p.relative_to(root).as_posix()] = sha256_file(p)
-    return dict(sorted(out.items()))
 
 
 def tree_digest(files: dict[str, str]) -> str:

@@ -104,6 +104,21 @@ def code_files(cls: type[Target]) -> dict[str, str]:
     return out
 
 
+def plugin_code_roots(cls: type[Target]) -> list[str]:
+    """What `code_files` reads for a target that is not built in (a folder, or a module and
+    its `templates/` folder); [] for a built-in target, whose files the no-op stamp hashes
+    with the whole specloom package (specloom.pipeline.noop)."""
+    module = sys.modules.get(cls.__module__)
+    file = getattr(module, "__file__", None)
+    package = getattr(module, "__package__", "") or ""
+    if not file or package.startswith("specloom.targets."):
+        return []
+    path = Path(file).resolve()
+    if path.name == "__init__.py":
+        return [str(path.parent)]
+    return [str(path), str(path.parent / "templates")]
+
+
 def code_digest(cls: type[Target]) -> str:
     """One sha256 over `code_files(cls)`."""
     blob = json.dumps(code_files(cls), sort_keys=True).encode()

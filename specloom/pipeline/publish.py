@@ -15,6 +15,7 @@ from specloom.errors import BuildError
 from specloom.pipeline import faults
 from specloom.pipeline.manifest import hash_tree, tree_digest
 from specloom.pipeline.stage import STAGING_PREFIX, fsync_dir, remove_tree, write_error
+from specloom.pipeline.treehash import current_folder as current_folder  # (re-exported)
 
 LINK_TMP_PREFIX = ".tmp-link-"
 _VERSION_SUFFIX = re.compile(r"[0-9a-f]{8,64}(-[0-9]+)?|legacy")
@@ -43,17 +44,6 @@ def folder_digest(target: str, folder: str) -> str | None:
     if len(digest) != DIGEST_HEX or not all(c in "0123456789abcdef" for c in digest):
         return None
     return digest
-
-
-def current_folder(spec_dir: Path, target: str) -> str | None:
-    """The version folder `<target>` points at, or None when not published as a symlink."""
-    link = spec_dir / target
-    if not link.is_symlink():
-        return None
-    dest = os.readlink(link)
-    if "/" in dest or not dest.startswith(f".{target}-") or (spec_dir / dest).is_symlink():
-        return None  # not a version folder of ours (a link to a link may lead anywhere)
-    return dest
 
 
 Recorder = Callable[[str, dict[str, str]], None]

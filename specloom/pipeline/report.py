@@ -192,11 +192,16 @@ def write_reports(
     spec_dir: Path, spec: str, rows: list[TargetRow], check: list[Finding], warnings: list[str]
 ) -> None:
     """Write report.json and report.md atomically."""
+    for name, text in report_files(spec, rows, check, warnings).items():
+        write_atomic(spec_dir / name, text.encode("utf-8"))
+
+
+def report_files(
+    spec: str, rows: list[TargetRow], check: list[Finding], warnings: list[str]
+) -> dict[str, str]:
+    """report.json and report.md of one spec: file name -> text."""
     data = report_json(spec, rows, check, warnings)
-    write_atomic(
-        spec_dir / "report.json",
-        (json.dumps(data, indent=2, sort_keys=True) + "\n").encode("utf-8"),
-    )
-    write_atomic(
-        spec_dir / "report.md", report_markdown(spec, rows, check, warnings).encode("utf-8")
-    )
+    return {
+        "report.json": json.dumps(data, indent=2, sort_keys=True) + "\n",
+        "report.md": report_markdown(spec, rows, check, warnings),
+    }

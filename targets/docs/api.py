@@ -1,4 +1,4 @@
-"""The API reference page: interface items with TypeScript and Rust signatures in tabs."""
+"""The API reference page: interface items with TypeScript, Rust and Python signatures in tabs."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from .plan import API_PAGE, SitePlan, file_slug, rel_url
 LANGUAGES = [
     ("TypeScript", "ts", "specloom.targets.typescript.signatures"),
     ("Rust", "rust", "specloom.targets.rust.signatures"),
+    ("Python", "python", "specloom.targets.python.signatures"),
 ]
 GROUPS = [
     ("Types", "types", "type", "type_signature"),

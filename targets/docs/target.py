@@ -47,6 +47,15 @@ class DocsConfig(TargetConfig):
     "Evals" page; its report.json is part of the docs input hash."""
 
 
+def _tutorial_languages() -> list[str]:
+    """The tutorial's languages here ([] when the tutorial target is not installed)."""
+    try:
+        langs: Any = importlib.import_module("specloom.targets.tutorial.languages")
+    except ImportError:
+        return []
+    return [c.name for c in langs.language_classes()]
+
+
 def tutorial_section(spec: Spec, target: Target) -> str | None:
     """The tutorial's Markdown for the site, or None when the tutorial target is absent."""
     try:
@@ -91,8 +100,11 @@ class DocsTarget(Target):
         return self.config
 
     def ir_slice(self, spec: Spec) -> Any:
-        """The default slice, plus the digest of the eval run shown for this spec (if any)."""
+        """The default slice, plus the tutorial's languages here and the digest of the eval run
+        shown for this spec (if any)."""
         base = super().ir_slice(spec)
+        if self.settings.tutorial:  # the site's tutorial section shows the languages here
+            base["tutorial_languages"] = _tutorial_languages()
         run = self.settings.evals_runs.get(spec.id)
         return base if run is None else {**base, "evals_run": run_digest(run)}
 

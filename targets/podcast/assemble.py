@@ -172,6 +172,8 @@ def encode_mp3(
             "libmp3lame",
             "-b:a",
             config.bitrate,
+            "-compression_level",
+            str(config.encoder_quality),
             "-id3v2_version",
             "0",
             "-write_xing",

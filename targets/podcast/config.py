@@ -62,6 +62,9 @@ class PodcastConfig(TargetConfig):
     """Model of the OpenAI speech API (base_url and key come from [tool.specloom.llm])."""
     bitrate: str = "64k"
     """MP3 bitrate (mono)."""
+    encoder_quality: int = Field(default=7, ge=0, le=9)
+    """LAME's algorithm quality, 0 (best, slowest) to 9 (fastest): 7 encodes the two
+    synthetic voices at the bitrate above in about half the CPU of LAME's default 3."""
     sample_rate: int = 22050
     """Sample rate of the assembled episode (espeak-ng's native rate)."""
     target_dbfs: float = Field(default=-18.0, ge=-40.0, le=-6.0)

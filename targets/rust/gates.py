@@ -227,14 +227,19 @@ def run_cargo(
 
 def fixtures(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
     """RS005: the typed fixtures (a value of every type, every example value, a sample call
-    of every operation, every error) and the documented derives of every type compile."""
+    of every operation, every error) and the documented derives of every type compile.
+
+    `cargo check --test fixtures`: everything RS005 proves is a fact of types and trait
+    bounds, which type and borrow checking decide; the fixtures are never run, so building
+    them (code generation and debug info of the whole crate in the test profile) proved
+    nothing more, and crashed rustc on a chain of 8,000 nested types."""
     return run_cargo(
         cargo,
         crate,
-        ["test", "--no-run", "--test", "fixtures"],
+        ["check", "--test", "fixtures"],
         "RS005",
         target_dir,
-        "cargo test --no-run --test fixtures",
+        "cargo check --test fixtures",
     )
 
 

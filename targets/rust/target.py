@@ -18,10 +18,12 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 
 from ..clausedocs import item_doc_text
 from ..fixtures import FixtureBuilder
+from ..generated import generated_once
 from ..templating import md_line, template_environment
 from ..values import ValueBuilder
 from . import signatures as sig
 from .conformance import RustLiterals, case_fn, fn_names
+from .shared_values import SharedLiterals
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -107,22 +109,6 @@ def _indent(text: str, n: int = 4) -> str:
     return "".join(pad + line if line else line for line in text.splitlines(keepends=True))
 
 
-FIXTURES_PER_TEST = 150
-"""`let`s per fixture test function: each `let` opens a scope nested in the one before, and
-rustc's debug-info writer recurses once per scope (a 2,000-`let` function overflowed its
-stack on a real 440-schema API)."""
-
-
-def _chunks(fixtures: list[dict[str, str]]) -> list[dict[str, object]]:
-    """`every_type_has_a_value`, then `_2`, `_3`...: at most FIXTURES_PER_TEST each."""
-    parts = [
-        fixtures[i : i + FIXTURES_PER_TEST] for i in range(0, len(fixtures), FIXTURES_PER_TEST)
-    ] or [[]]
-    return [
-        {"suffix": "" if n == 1 else f"_{n}", "fixtures": part} for n, part in enumerate(parts, 1)
-    ]
-
-
 def recursion_limit(spec: Spec) -> int:
     """A `recursion_limit` for long chains of inline references (0: the default 128 is enough).
 
@@ -165,7 +151,13 @@ class RustTarget(Target):
         return sig.doc_comment(item_doc_text(spec, item, "`{cid}`"), item.clauses, indent)
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
-        """Cargo.toml, src/*.rs, tests/conformance.rs and README.md."""
+        """Cargo.toml, src/*.rs, tests/conformance.rs and README.md.
+
+        Computed once per spec object on this instance: the gates read the spec's own check
+        files (and the imported specs' files) again after the job generated them."""
+        return generated_once(self, spec, self._generate)
+
+    def _generate(self, spec: Spec) -> list[GeneratedFile]:
         crate = sig.crate_name(spec.id)
         serde = self.serde(spec)
         header = (
@@ -294,35 +286,37 @@ class RustTarget(Target):
         return [GeneratedFile(p, files[p].encode("utf-8")) for p in sorted(files)]
 
     def _fixtures(self, spec: Spec, header: str, crate: str) -> str:
-        """tests/fixtures.rs: a value of every type and the derives of every type."""
+        """tests/fixtures.rs: a value of every type and the derives of every type, each
+        value in a function of its own and each nested minimal value written once."""
         specs = dict(self.ctx.workspace.specs)
         specs[spec.id] = spec
-        lits = RustLiterals(spec, specs)
         builder = FixtureBuilder(spec, self.ctx.workspace)
+        fixtures = builder.fixtures()
+        calls = builder.calls()
+        errors = builder.errors()
+        lits = SharedLiterals(spec, specs, builder.canonical)
+
+        def lit(v: Any, t: Any) -> str:
+            return lits.top(v, ref=t)
+
         return _render(
             "fixtures.rs.jinja",
             header=header,
             crate=crate,
             recursion_limit=recursion_limit(spec),
-            fixture_chunks=_chunks(
-                [
-                    {
-                        "name": f.name,
-                        "type": sig.rust_type(f.type),
-                        "value": lits.lit(f.value, ref=f.type),
-                    }
-                    for f in builder.fixtures()
-                ]
-            ),
+            fixtures=[
+                {"name": f.name, "type": sig.rust_type(f.type), "value": lit(f.value, f.type)}
+                for f in fixtures
+            ],
             service=sig.service_name(spec),
             calls=[
                 {
                     "name": rust_field_name(c.op.name).removeprefix("r#"),
                     "method": rust_field_name(c.op.name),
-                    "args": [lits.lit(v, ref=p.type) for p, v in c.args],
+                    "args": [lit(v, p.type) for p, v in c.args],
                     "returns": sig.rust_type(c.op.returns) if c.op.returns is not None else "()",
                 }
-                for c in builder.calls()
+                for c in calls
             ],
             errors=[
                 {
@@ -332,16 +326,16 @@ class RustTarget(Target):
                     + (
                         " { "
                         + ", ".join(
-                            f"{rust_field_name(f.name)}: {lits.lit(v, ref=f.type)}"
-                            for f, v in e.fields
+                            f"{rust_field_name(f.name)}: {lit(v, f.type)}" for f, v in e.fields
                         )
                         + " }"
                         if e.fields
                         else ""
                     ),
                 }
-                for e in builder.errors()
+                for e in errors
             ],
+            shared=lits.shared(),
             records=[rust_type_name(t.name) for t in spec.types if t.kind == "record"],
             enums=[rust_type_name(t.name) for t in spec.types if t.kind == "enum"],
         )

@@ -31,7 +31,10 @@ Files = dict[str, list[tuple[int, str]]]
 """A project as the tutorial shows it: path -> [(tutorial line, text)], blocks in order."""
 
 FILE_MARK = "// file: "
-DEFAULT_FILE = {"ts": "src/tutorial.ts", "rust": "src/tutorial.rs"}
+FILE_MARKS = (FILE_MARK, "# file: ")
+"""The first line of a block that is a project file: `//` in TypeScript and Rust, `#` in
+Python (each language's `file_mark`)."""
+DEFAULT_FILE = {"ts": "src/tutorial.ts", "rust": "src/tutorial.rs", "python": "tutorial.py"}
 """Where a block with no `// file:` first line goes (the template never writes one)."""
 
 
@@ -46,9 +49,11 @@ class Block:
 
     @property
     def path(self) -> str | None:
-        """The project file the block is, from its `// file: <path>` first line."""
-        if self.lines and self.lines[0].startswith(FILE_MARK):
-            return self.lines[0][len(FILE_MARK) :].strip()
+        """The project file the block is, from its `// file: <path>` (or `# file: <path>`)
+        first line."""
+        for mark in FILE_MARKS:
+            if self.lines and self.lines[0].startswith(mark):
+                return self.lines[0][len(mark) :].strip()
         return None
 
 
@@ -312,5 +317,78 @@ def compile_rust(
                 severity=Severity.ERROR,
                 file=tutorial,
                 message=f"cargo check failed on the tutorial's code: {out[-1500:]}",
+            )
+        ]
+
+
+_MYPY_DIAG = re.compile(r"^(?P<file>[^:\s]+\.py):(?P<line>\d+):(?:\d+:)? error: (?P<msg>.*)$")
+
+
+def compile_python(
+    ctx: BuildContext, spec: Spec, files: Files, tutorial: str, rule: str
+) -> list[Finding]:
+    """`mypy --strict` on the tutorial's Python files as the user's project, with the python
+    target's packages (this spec and its imports, generated from the IR) on MYPYPATH."""
+    if not files:
+        return [_no_code(rule, "Python", tutorial)]
+    try:
+        from ..python import PythonTarget
+        from ..python.gates import find_mypy
+    except ImportError:
+        return [_skipped(rule, "the python target is not installed", "pip install specloom")]
+    mypy = find_mypy(ctx.tools)
+    if mypy is None:
+        return [_skipped(rule, "mypy not found", "pip install 'specloom[python]'")]
+    target = PythonTarget(ctx)
+    with tempfile.TemporaryDirectory(prefix="specloom-tut-py-") as tmp:
+        work = Path(tmp)
+        paths = []
+        for dep in [*ctx.workspace.dependencies(spec.id), spec.id]:
+            try:
+                _write(target.generate(ctx.workspace.specs[dep]), work / dep / "python")
+            except SpecloomError as exc:
+                return [_no_stubs(rule, "Python", exc)]
+            paths.append(str(work / dep / "python" / "src"))
+        project = work / "project"
+        project.mkdir()
+        _write_files(files, project)
+        for path in files:  # every folder of the project is a package
+            for parent in Path(path).parents:
+                if parent != Path(".") and not (project / parent / "__init__.py").exists():
+                    (project / parent / "__init__.py").write_text("")
+        (work / "mypy.ini").write_text("[mypy]\nstrict = True\n")
+        env = dict(os.environ, MYPYPATH=os.pathsep.join(paths), PYTHONDONTWRITEBYTECODE="1")
+        cache = ctx.cache_dir / "mypy"
+        cache.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run(
+            [
+                *mypy,
+                "--config-file",
+                str(work / "mypy.ini"),
+                "--cache-dir",
+                str(cache),
+                "--no-color-output",
+                "--no-error-summary",
+                *sorted(files),
+            ],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=False,
+        )
+        if proc.returncode == 0:
+            return []
+        out = proc.stdout + proc.stderr
+        found = _diag_findings(out, _MYPY_DIAG, files, "Python", rule, tutorial)
+        if found:
+            return found
+        return [
+            Finding(
+                rule=rule,
+                severity=Severity.ERROR,
+                file=tutorial,
+                message=f"mypy failed on the tutorial's Python code: {out.strip()[-1500:]}",
             )
         ]

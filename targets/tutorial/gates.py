@@ -8,7 +8,7 @@ from specloom.model import Level, Spec
 
 from ..values import Case
 from .compile import project_files
-from .languages import FILE_MARK, Language
+from .languages import Language
 from .lesson import MUST_LEVELS, Lesson
 from .readback import ReadStep, ReadTutorial
 
@@ -47,8 +47,8 @@ def _error(
 
 
 def compiles(lang: Language, read: ReadTutorial, shown: str) -> list[Finding]:
-    """TUT001 (TypeScript), TUT002 (Rust): the language's code blocks, as the project files
-    they name, compile against freshly generated stubs."""
+    """TUT001 (TypeScript), TUT002 (Rust), TUT009 (Python): the language's code blocks, as
+    the project files they name, compile (type-check) against freshly generated stubs."""
     return lang.compile(project_files(read.blocks, lang.fence), shown)
 
 
@@ -86,7 +86,7 @@ def blocks_checked(langs: list[Language], read: ReadTutorial, shown: str) -> lis
             message = f"a code block in `{b.lang or 'no language'}`, which no gate compiles"
             out.append(_error("TUT004", message, shown, b.line))
         elif b.path is None:
-            message = f"a {lang.title} code block that names no file (`{FILE_MARK}<path>`)"
+            message = f"a {lang.title} code block that names no file (`{lang.file_mark}<path>`)"
             out.append(_error("TUT004", message, shown, b.line))
     return out
 
@@ -230,7 +230,7 @@ def languages_complete(
                     _error(
                         "TUT008",
                         f"the {lang.title} set-up does not show the file `{f.path}` "
-                        f"(a code block starting `{FILE_MARK}{f.path}`)",
+                        f"(a code block starting `{lang.file_mark}{f.path}`)",
                         shown,
                         sec.line if sec else None,
                     )

@@ -14,7 +14,7 @@ from specloom.model import Clause, Spec, Workspace
 from specloom.target import BuildContext
 
 from .env import md_text, render
-from .languages import FILE_MARK, Language, SourceFile, languages
+from .languages import Language, SourceFile, languages
 from .lesson import Lesson, OperationStep, build_lesson
 from .narrative import llm_narrative
 
@@ -79,7 +79,7 @@ class Guide:
 
 def code(lang: Language, f: SourceFile) -> CodeBlock:
     """A project file as a code block: its path on the first line."""
-    return CodeBlock(lang.fence, f"{FILE_MARK}{f.path}\n{f.code}")
+    return CodeBlock(lang.fence, f"{lang.file_mark}{f.path}\n{f.code}")
 
 
 def _step_view(step: OperationStep, langs: list[Language]) -> StepView:

@@ -16,7 +16,7 @@ MAX_WORDS = 120
 _MARKUP = re.compile(r"[<>`]|\]\(|^#|!!!|```", re.MULTILINE)
 
 SYSTEM = """You write the narrative of a step-by-step tutorial that implements a
-specification in TypeScript and Rust. The code of each step is generated separately and
+specification in TypeScript, Rust and Python. The code of each step is generated separately and
 compiled; you write only prose. You receive the spec's title and, per operation, its
 name, doc and the clauses it must satisfy. Answer with a JSON object:
 - "intro": one paragraph (at most 120 words) on what the reader will build;

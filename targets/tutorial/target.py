@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from specloom.findings import Finding, turned_off
 from specloom.model import Spec
@@ -13,7 +13,7 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 from ..values import ValueBuilder
 from . import gates
 from .guide import tutorial_markdown
-from .languages import languages
+from .languages import language_classes, languages
 from .lesson import build_lesson
 from .readback import read_tutorial
 
@@ -27,6 +27,8 @@ class TutorialConfig(TargetConfig):
     """Compile the TypeScript blocks against the typescript target's package (tsc)."""
     compile_rust: bool = True
     """Compile the Rust blocks against the rust target's crate (cargo check --offline)."""
+    compile_python: bool = True
+    """Check the Python blocks against the python target's package (mypy --strict)."""
 
 
 class TutorialTarget(Target):
@@ -42,13 +44,17 @@ class TutorialTarget(Target):
         assert isinstance(self.config, TutorialConfig)
         return self.config
 
+    def ir_slice(self, spec: Spec) -> Any:
+        """The default slice, plus the languages shown here (Python needs its extra)."""
+        return {**super().ir_slice(spec), "languages": [c.name for c in language_classes()]}
+
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """`tutorial.md`: set-up, one step per operation, implement-it, MUST clauses."""
         text = tutorial_markdown(spec, self.ctx.workspace, site=False, ctx=self.ctx)
         return [GeneratedFile(path=TUTORIAL, data=text.encode("utf-8"))]
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
-        """TUT001/TUT002 the code compiles, TUT003 MUST clauses in steps, TUT004 every block
+        """TUT001/TUT002/TUT009 the code compiles, TUT003 MUST clauses in steps, TUT004 every block
         checked, TUT006 steps item by item, TUT007 the MUST table, TUT008 each language
         complete. All read the published tutorial."""
         shown = f"{spec.id}/tutorial/{TUTORIAL}"
@@ -63,6 +69,7 @@ class TutorialTarget(Target):
         enabled = {
             "typescript": self.settings.compile_typescript,
             "rust": self.settings.compile_rust,
+            "python": self.settings.compile_python,
         }
         # The compilations are independent: tsc and cargo run at the same time.
         with ThreadPoolExecutor(max_workers=max(1, len(langs))) as pool:

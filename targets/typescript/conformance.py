@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from specloom.model import Spec, TypeDef
 from specloom.naming import json_string, ts_member_name, ts_property_key, ts_type_name
@@ -22,15 +23,27 @@ from ..values import (
 )
 from .signatures import error_union_name, service_name
 
+Shared = Callable[[Value], str | None]
+"""Given a value, the expression that stands for it (a call of a function holding it), or
+None to spell it out (see `typescript/shared_values.py`)."""
 
-def literal(v: Value, int64: str) -> str:
+
+def literal(v: Value, int64: str, shared: Shared | None = None) -> str:
     """A TypeScript expression for a typed value (records use the camelCase member names)."""
     if isinstance(v, RefValue):
         return reference(v)
     if isinstance(v, Null):
         return "null" if v.explicit else "undefined"
+    if shared is not None:
+        call = shared(v)
+        if call is not None:
+            return call
     if isinstance(v, UnionValue):
-        inner = literal(v.value, int64)
+        inner_shared = shared
+        if shared is not None and v.typedef.tag is not None:
+            # the tag is spliced into the variant's object literal: spell that one out
+            inner_shared = _spelled(shared, v.value)
+        inner = literal(v.value, int64, inner_shared)
         tag = v.typedef.tag
         if tag is None:
             return inner
@@ -57,15 +70,21 @@ def literal(v: Value, int64: str) -> str:
     if isinstance(v, EnumValue):
         return json_string(v.variant)
     if isinstance(v, ListValue):
-        return "[" + ", ".join(literal(x, int64) for x in v.items) + "]"
+        return "[" + ", ".join(literal(x, int64, shared) for x in v.items) + "]"
     if isinstance(v, MapValue):
-        return "{" + ", ".join(f"{json_string(k)}: {literal(x, int64)}" for k, x in v.items) + "}"
+        pairs = (f"{json_string(k)}: {literal(x, int64, shared)}" for k, x in v.items)
+        return "{" + ", ".join(pairs) + "}"
     parts = [
-        f"{ts_property_key(ts_member_name(name))}: {literal(x, int64)}"
+        f"{ts_property_key(ts_member_name(name))}: {literal(x, int64, shared)}"
         for name, x in v.fields
         if not isinstance(x, Null) or x.explicit
     ]
     return "{" + ", ".join(parts) + "}"
+
+
+def _spelled(shared: Shared, value: Value) -> Shared:
+    """`shared`, except that `value` itself is spelled out (its parts may still be shared)."""
+    return lambda v: None if v is value else shared(v)
 
 
 def bound_name(name: str) -> str:

@@ -84,7 +84,9 @@ def test_collisions_after_case_conversion(ir: Any) -> None:
     text = " ".join(f.message for f in found)
     assert "TypeScript `InvoiceLine`" in text and "Rust `InvoiceLine`" in text
     assert "TypeScript `unitPrice`" in text and "Rust `unit_price`" in text
-    assert len(found) == 4
+    # the python target's lint hook: the same two collisions in Python
+    assert "Python `InvoiceLine`" in text and "Python `unit_price`" in text
+    assert len(found) == 6
 
 
 def test_reserved_words_are_warnings(ir: Any) -> None:
@@ -156,7 +158,8 @@ def test_unknown_errors_and_bad_constants(ir: Any) -> None:
 
 def test_enum_values_that_collide_in_rust_are_numbered_not_refused(ir: Any) -> None:
     """Enum values are wire values (`in_review`, `InReview`; a real API has `+E.164` and
-    `E.164`): the Rust target numbers the second variant and renames it back for serde."""
+    `E.164`): the Rust and Python targets number the second member (serde and pydantic keep
+    the value), so no target refuses them."""
     from specloom.naming import rust_enum_variants
 
     e = TypeDef(
@@ -174,3 +177,6 @@ def test_enum_values_that_collide_in_rust_are_numbered_not_refused(ir: Any) -> N
         "InReview": "InReview2",
         "in-review": "InReview3",
     }
+    from specloom.targets.python.signatures import enum_members
+
+    assert enum_members(e) == [("IN_REVIEW", "in_review"), ("IN_REVIEW_2", "InReview")]

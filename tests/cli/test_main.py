@@ -80,5 +80,6 @@ def test_targets_lists_extras_and_availability() -> None:
     assert rows["typescript"]["extra"] is None and rows["typescript"]["available"]
     assert rows["docs"]["extra"] == "docs"
     assert rows["podcast"]["extra"] == "podcast"
+    assert rows["python"]["extra"] == "python" and rows["python"]["available"]
     text = run("targets").stdout
     assert "typescript" in text and "(core)" in text

@@ -1,4 +1,4 @@
-"""Mutants of the tutorial target (gates TUT001-TUT003, TUT006-TUT008). Every gate reads the
+"""Mutants of the tutorial target (gates TUT001-TUT003, TUT006-TUT009). Every gate reads the
 published tutorial back, so each mutant is a defect of the tutorial as a reader sees it."""
 
 from __future__ import annotations
@@ -126,6 +126,17 @@ MUTANTS = [
             "const result = await svc.createInvoice(1,",
         ),
         why="a TypeScript block whose call no longer type-checks",
+    ),
+    Mutant(
+        id="tut-published-python-call-misspelt",
+        target="tutorial",
+        gate="TUT009",
+        kind="published",
+        mutate=_edit(
+            "        result = svc.issue_invoice(bound_draft)",
+            "        result = svc.issue_invoce(bound_draft)",
+        ),
+        why="a Python block whose call names no method of the Protocol (mypy --strict refuses it)",
     ),
     Mutant(
         id="tut-published-must-table-loses-a-case",

@@ -108,3 +108,34 @@ def test_leftover_staging_and_version_folders_are_cleaned(
     build_ir(small_ws)
     names = {p.name for p in spec_dir.iterdir()}
     assert not {".staging-ir-json-0", ".ir-json-deadbeef", ".tmp-link-ir-json-99"} & names
+
+
+def test_jobs_start_longest_first_and_reports_keep_the_plan_order(
+    build_ir: Callable[..., Any], ir: Any, tmp_path: Path
+) -> None:
+    """A pool of two workers should not start the slowest target last: jobs are ordered by
+    their last recorded duration (never built: first), the rows stay in plan order."""
+    from specloom.pipeline.build import longest_first
+    from specloom.pipeline.manifest import Manifest, TargetRecord
+    from specloom.pipeline.plan import Job
+
+    def job(spec: str, target: str) -> Job:
+        ws = Workspace(root=".")
+        return Job(spec, target, "", ws, Path("out"), Path("cache"))
+
+    def rec(seconds: float) -> TargetRecord:
+        return TargetRecord(
+            target_version="1", input_hash="h", folder="f", timings={"verify": seconds}
+        )
+
+    m = Manifest(spec="a", spec_hash="h", specloom_version="0")
+    m.targets = {"docs": rec(2.0), "rust": rec(0.5), "podcast": rec(3.0)}
+    jobs = [job("a", "rust"), job("a", "docs"), job("a", "new"), job("a", "podcast")]
+    order = [(j.spec_id, j.target) for j in longest_first(jobs, {"a": m})]
+    assert order == [("a", "new"), ("a", "podcast"), ("a", "docs"), ("a", "rust")]
+
+    make_spec, make_workspace = ir.spec, ir.workspace
+    ws = make_workspace(make_spec("c1", {"c1a": "A MUST be."}), make_spec("c2", {"c2a": "B MUST."}))
+    build_ir(ws)
+    result = build_ir(ws, force=True)
+    assert [r.spec for r in result.rows] == ["c1", "c2"]

@@ -70,6 +70,7 @@ def test_unavailable_target_names_its_install_line(heavy_plugin: Path) -> None:
     assert light.available and light.install == ""
     assert infos["ir-json"].available and infos["ir-json"].extra is None
     assert infos["docs"].extra == "docs" and infos["podcast"].extra == "podcast"
+    assert infos["python"].extra == "python" and infos["python"].available
 
 
 def test_a_module_missing_at_import_is_unavailable_not_broken(heavy_plugin: Path) -> None:

@@ -16,7 +16,7 @@ from specloom.pipeline import registry
 from specloom.pipeline.build import BuildRequest, BuildResult, run_build
 from specloom.pipeline.runner_local import make_local_executor
 
-BUILT_INS = ["docs", "ir-json", "podcast", "rust", "tutorial", "typescript"]
+BUILT_INS = ["docs", "ir-json", "podcast", "python", "rust", "tutorial", "typescript"]
 
 
 def build(tmp_path: Path) -> BuildResult:
@@ -36,7 +36,7 @@ def test_noop_build_of_the_example_workspace_does_nothing(
     shutil.copytree(specs_dir, tmp_path / "specs")
     cold = build(tmp_path)
     assert cold.exit_code == 0, [(r.spec, r.target, r.status, r.reason) for r in cold.rows]
-    assert {r.status for r in cold.rows} == {"built"} and len(cold.rows) == 18
+    assert {r.status for r in cold.rows} == {"built"} and len(cold.rows) == 21
 
     def refuse(what: str) -> Any:
         def trap(*args: Any, **kwargs: Any) -> Any:

@@ -165,13 +165,14 @@ def test_cross_spec_link_points_at_the_other_specs_site(billing: Built) -> None:
     assert "../../../common/docs/site/money.html#money" in hrefs
 
 
-def test_api_reference_has_typescript_and_rust_tabs(billing: Built) -> None:
+def test_api_reference_has_typescript_rust_and_python_tabs(billing: Built) -> None:
     html = billing.page("api.html")
     assert "tabbed-set" in html
-    assert "TypeScript" in html and "Rust" in html
+    assert "TypeScript" in html and "Rust" in html and "Python" in html
     text = "".join(elements(html).text)
     assert "createInvoice(" in text  # the TypeScript method
     assert "fn create_invoice(" in text  # the Rust trait method
+    assert "def create_invoice(self," in text  # the Python Protocol method
 
 
 def test_one_examples_page_per_clause_with_examples(billing: Built) -> None:
@@ -910,3 +911,25 @@ def test_fence_in_a_list_item_stays_in_the_item() -> None:
     assert html.count("<ol>") == 1 and html.count("<li>") == 2
     first, second = html.index("<li>"), html.rindex("<li>")
     assert first < html.index('class="highlight"') < second  # the code sits in item 1
+
+
+def test_a_site_scan_is_reused_only_for_the_same_bytes(tmp_path: Path) -> None:
+    """The gates, the coverage and the grader read one site three times per build: the scan
+    is kept by the pages' bytes, so a page changed in between (same size, same mtime) is
+    parsed again and its change is seen."""
+    import os
+
+    site = tmp_path / "site"
+    site.mkdir()
+    page = site / "index.html"
+    article = '<article class="md-content__inner md-typeset"><p id="{}">x</p></article>'
+    page.write_text(article.format("aaa1"), encoding="utf-8")
+    first = docs_gates.scan_site(site)
+    assert docs_gates.scan_site(site) is first  # unchanged bytes: the same scan
+    st = page.stat()
+    page.write_text(article.format("bbb2"), encoding="utf-8")  # same length
+    os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))
+    second = docs_gates.scan_site(site)
+    assert second is not first
+    assert set(second.id_counts()) == {"bbb2"}
+    assert set(first.id_counts()) == {"aaa1"}

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from specloom.targets.python import PythonConfig, PythonTarget
+from specloom.targets.python import lint as py_lint
 from specloom.targets.rust import RustConfig, RustTarget
 from specloom.targets.rust import gates as rs_gates
 from specloom.targets.rust import lint as rs_lint
@@ -64,7 +66,9 @@ def _workspace(tmp_path: Path, text: str, spec_id: str = "svc") -> Workspace:
     return load_workspace(tmp_path / "ws")
 
 
-def _write(target: TypeScriptTarget | RustTarget, ws: Workspace, spec_id: str, root: Path) -> Path:
+def _write(
+    target: TypeScriptTarget | RustTarget | PythonTarget, ws: Workspace, spec_id: str, root: Path
+) -> Path:
     for f in target.generate(ws.specs[spec_id]):
         (root / f.path).parent.mkdir(parents=True, exist_ok=True)
         (root / f.path).write_bytes(f.data)
@@ -81,6 +85,7 @@ def test_lint_flags_each_collision_for_the_targets_built(tmp_path: Path) -> None
     ts = _sl112(ws, ["typescript"])
     assert ts == {(12, "type SvcService"), (25, "error SvcError"), (28, "constant STATUS_VALUES")}
     assert _sl112(ws, ["rust"]) == {(12, "type SvcService")}
+    assert _sl112(ws, ["python"]) == {(12, "type SvcService"), (25, "error SvcError")}
     assert _sl112(ws, ["ir-json", "docs"]) == set()  # no code target: no such rule applies
 
 
@@ -107,6 +112,88 @@ def test_cargo_refuses_what_lint_flags(tmp_path: Path) -> None:
     assert any(f.rule == "RS001" and "found a trait" in f.message for f in found), found
 
 
+@pytest.mark.slow
+def test_mypy_refuses_what_lint_flags(tmp_path: Path) -> None:
+    """The python package of the colliding spec: the Protocol and the error base are
+    redefined by the spec's own classes, which mypy --strict refuses (PY001)."""
+    pytest.importorskip("mypy")
+    ws = _workspace(tmp_path, COLLIDING)
+    ctx = BuildContext(workspace=ws, output_dir=tmp_path / "out", cache_dir=tmp_path / "c")
+    t = PythonTarget(ctx, PythonConfig())
+    root = _write(t, ws, "svc", tmp_path / "out" / "svc" / "python")
+    text = " ".join(f.message for f in t.verify(ws.specs["svc"], root) if f.rule == "PY001")
+    for name in ("SvcService", "SvcError"):
+        assert re.search(rf'Name "{name}" already defined', text), (name, text)
+
+
+UNION = """---
+spec: pay
+---
+
+# Pay {#pay}
+
+A payment MUST name its kind[^p1].
+
+```specloom
+types:
+  Card: {clauses: [p1], fields: {number: string}}
+  Cash: {clauses: [p1], fields: {amount: int32}}
+  PaymentCard: {clauses: [p1], fields: {x: string}}
+  Payment:
+    clauses: [p1]
+    tag: kind
+    union: {card: Card, cash: Cash}
+```
+"""
+
+
+def test_python_hook_flags_a_type_named_like_a_union_variant_model(tmp_path: Path) -> None:
+    ws = _workspace(tmp_path, UNION, "pay")
+    found = [f for f in lint_workspace(ws, LintConfig(targets=["python"])) if f.rule == "SL112"]
+    assert [(f.line, f.message) for f in found] == [
+        (
+            13,
+            "type PaymentCard becomes Python `PaymentCard`, which the Python code of spec pay "
+            "already declares (the model of variant 'card' of union Payment): rename it",
+        )
+    ]
+    assert _sl112(ws, ["typescript", "rust"]) == set()  # only Python declares such a model
+
+
+def test_python_hook_flags_spec_ids_that_become_one_package(tmp_path: Path) -> None:
+    text = COLLIDING.replace("SvcService", "Thing").replace("SvcError", "Broken")
+    for sid in ("billing-v2", "billing_v2"):
+        (tmp_path / "ws" / sid).mkdir(parents=True)
+        (tmp_path / "ws" / sid / "spec.md").write_text(
+            text.replace("spec: svc", f"spec: {sid}"), encoding="utf-8"
+        )
+    ws = load_workspace(tmp_path / "ws")
+    found = [
+        f
+        for f in lint_workspace(ws, LintConfig(targets=["python"]))
+        if f.rule == "SL105" and "package" in f.message
+    ]
+    assert len(found) == 1 and "all become the Python package `billing_v2`" in found[0].message
+    assert not [
+        f
+        for f in lint_workspace(ws, LintConfig(targets=["rust"]))
+        if f.rule == "SL105" and "Python" in f.message
+    ]
+
+
+def test_python_hook_flags_reserved_names(tmp_path: Path) -> None:
+    text = COLLIDING.replace("      a: string", "      class: string\n      json: string")
+    ws = _workspace(tmp_path, text)
+    found = lint_workspace(ws, LintConfig(targets=["python"]))
+    msgs = sorted(f.message for f in found if f.rule == "SL106")
+    assert msgs == [
+        "field of SvcService 'class' is reserved in Python: the target escapes it (`class_`);"
+        " rename it for cleaner code",
+        "field of SvcService 'json' is reserved in Python: the target escapes it (`json_`);"
+        " rename it for cleaner code",
+    ]
+
+
 def test_hooks_list_exactly_what_the_generators_export(specs_dir: Path, tmp_path: Path) -> None:
     """The hooks' name lists against the declarations in generated code, both ways."""
     ws = load_workspace(specs_dir)
@@ -124,6 +211,10 @@ def test_hooks_list_exactly_what_the_generators_export(specs_dir: Path, tmp_path
         src = "".join((rs / "src" / n).read_text() for n in ("types.rs", "api.rs", "clauses.rs"))
         declared = set(re.findall(r"^pub (?:struct|enum|trait|type|const) (\w+)", src, re.M))
         assert declared == {d.ident for d in rs_lint.declared(spec)}, sid
+        py = _write(PythonTarget(ctx, PythonConfig()), ws, sid, tmp_path / sid / "py")
+        init = next((py / "src").glob("*/__init__.py")).read_text()
+        exported = set(re.findall(r'^    "(\w+)",$', init, re.M))
+        assert exported == {d.ident for d in py_lint.declared(spec)}, sid
 
 
 def test_a_spec_named_core_gets_an_escaped_crate(tmp_path: Path) -> None:
@@ -146,10 +237,12 @@ def test_lint_imports_no_generator() -> None:
         "from specloom.parse import load_workspace\n"
         "lint_workspace(load_workspace(pathlib.Path('specs')))\n"
         "heavy = ('jinja2', 'specloom.targets.typescript.target',"
-        " 'specloom.targets.rust.target', 'prefect', 'openai', 'mkdocs')\n"
+        " 'specloom.targets.rust.target', 'specloom.targets.python.target', 'prefect',"
+        " 'openai', 'mkdocs')\n"
         "bad = [m for m in sys.modules if m.startswith(heavy)]\n"
         "assert not bad, bad\n"
         "assert 'specloom.targets.typescript.lint' in sys.modules\n"
+        "assert 'specloom.targets.python.lint' in sys.modules\n"
     )
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)

@@ -50,12 +50,13 @@ def _n_blocks(root: Path, fence: str) -> int:
     return sum(b.lang == fence for b in blocks((root / TUTORIAL).read_text()))
 
 
-def test_billing_tutorial_compiles_in_both_languages(
+def test_billing_tutorial_compiles_in_every_language(
     billing: tuple[TutorialTarget, Path, list[Finding]],
 ) -> None:
     _, root, findings = billing
     assert findings == []  # a clean tutorial: no finding at all
-    assert _n_blocks(root, "ts") == _n_blocks(root, "rust") == 2 + 6  # files, then one per op
+    # files, then one per op
+    assert _n_blocks(root, "ts") == _n_blocks(root, "rust") == _n_blocks(root, "python") == 2 + 6
 
 
 def test_steps_follow_the_examples_with_their_clauses_and_cases(
@@ -85,7 +86,7 @@ def test_steps_follow_the_examples_with_their_clauses_and_cases(
         ["bil11_1", "bil11_2", "bil11_3"],
         read.must["bil11"][2],
     )
-    assert set(read.setup) == set(read.implement) == {"typescript", "rust"}
+    assert set(read.setup) == set(read.implement) == {"typescript", "rust", "python"}
 
 
 def test_spec_without_operations_gets_a_data_types_step(
@@ -119,24 +120,31 @@ def _edited(
     return text, found
 
 
-def test_tut001_tut002_a_broken_code_block_fails_at_the_tutorial_line(
+def test_tut001_tut002_tut009_a_broken_code_block_fails_at_the_tutorial_line(
     billing: tuple[TutorialTarget, Path, list[Finding]], workspace: Workspace, tmp_path: Path
 ) -> None:
     def edit(text: str) -> str:
         text = text.replace('todo!("amount_due")', 'let x: u8 = "s"; todo!()')
+        text = text.replace(
+            'raise NotImplementedError("amount_due is not implemented yet")',
+            'z: int = "s"\n        raise NotImplementedError()',
+        )
         return text.replace(
             'throw new Error("amountDue is not implemented yet");', 'const y: number = "s";'
         )
 
     text, errors = _edited(billing, workspace, tmp_path, edit)
     lines = text.splitlines()
-    assert set(errors) == {"TUT001", "TUT002"}
+    assert set(errors) == {"TUT001", "TUT002", "TUT009"}
     ts_lines = [lines[f.line - 1] for f in errors["TUT001"] if f.line]
     rs_lines = [lines[f.line - 1] for f in errors["TUT002"] if f.line]
+    py_lines = [lines[f.line - 1] for f in errors["TUT009"] if f.line]
     assert any("const y" in line for line in ts_lines), ts_lines
     assert any("let x: u8" in line for line in rs_lines), rs_lines
+    assert py_lines == ['        z: int = "s"'], errors["TUT009"]
     assert all("(src/service.ts)" in f.message for f in errors["TUT001"])
     assert all("(src/lib.rs)" in f.message for f in errors["TUT002"])
+    assert all("(my_billing/service.py)" in f.message for f in errors["TUT009"])
 
 
 def test_tut003_a_tutorial_that_says_nothing_fails(
@@ -251,15 +259,17 @@ def test_missing_compilers_are_not_run_not_passed(
     workspace: Workspace,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from specloom.targets.python import gates as py_gates
     from specloom.targets.rust import gates as rs_gates
     from specloom.targets.typescript import gates as ts_gates
 
     target, root, _ = billing
     monkeypatch.setattr(ts_gates, "find_tsc", lambda *_a: None)
     monkeypatch.setattr(rs_gates, "find_cargo", lambda *_a: None)
+    monkeypatch.setattr(py_gates, "find_mypy", lambda *_a: None)
     findings = target.verify(workspace.specs["billing"], root)
     skipped = {f.rule: f for f in findings if is_not_run(f)}
-    assert set(skipped) == {"TUT001", "TUT002"}
+    assert set(skipped) == {"TUT001", "TUT002", "TUT009"}
     assert [f for f in findings if f.severity is Severity.ERROR] == []
 
 
@@ -268,11 +278,12 @@ def test_turned_off_compilation_is_off_not_passed(workspace: Workspace, tmp_path
     ctx = BuildContext(
         workspace=workspace, output_dir=tmp_path / "output", cache_dir=tmp_path / "c"
     )
-    off = TutorialConfig(compile_typescript=False, compile_rust=False)
+    off = TutorialConfig(compile_typescript=False, compile_rust=False, compile_python=False)
     findings = TutorialTarget(ctx, off).verify(workspace.specs["billing"], root)
     assert {f.rule: f.message for f in findings if is_off(f)} == {
         "TUT001": "off: compile_typescript = false in config",
         "TUT002": "off: compile_rust = false in config",
+        "TUT009": "off: compile_python = false in config",
     }
     assert [f for f in findings if not is_off(f)] == []
 
@@ -281,6 +292,7 @@ def test_blocks_become_project_files_with_tutorial_lines() -> None:
     md = (
         "# T\n\n```ts\n// file: src/a.ts\nconst a = 1;\n```\n\ntext\n\n```rust\nfn f() {}\n```\n"
         "\n```ts\n// file: src/a.ts\nlet b;\n```\n\n```ts\nlet c;\n```\n"
+        "\n```python\n# file: pkg/a.py\nx = 1\n```\n"
     )
     found = blocks(md)
     assert [(b.lang, b.line, b.path) for b in found] == [
@@ -288,7 +300,11 @@ def test_blocks_become_project_files_with_tutorial_lines() -> None:
         ("rust", 10, None),
         ("ts", 14, "src/a.ts"),
         ("ts", 19, None),
+        ("python", 23, "pkg/a.py"),
     ]
+    assert project_files(found, "python") == {
+        "pkg/a.py": [(24, "# file: pkg/a.py"), (25, "x = 1"), (26, "")]
+    }
     files = project_files(found, "ts")
     assert list(files) == ["src/a.ts", "src/tutorial.ts"]
     assert files["src/a.ts"][1] == (5, "const a = 1;")
@@ -400,3 +416,29 @@ def test_hostile_clause_text_stays_in_comments_and_compiles(tmp_path: Path) -> N
     assert "<script>" not in text.replace("`", "")  # prose: inert
     findings = target.verify(ws.specs["evil"], root)
     assert findings == []
+
+
+def test_python_walk_through_only_where_the_python_target_is_installed(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the python extra the tutorial has no Python (no code no gate here could
+    check) and its input hash differs, so installing the extra rebuilds it."""
+    from specloom.targets.python import PythonTarget
+
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
+    target = TutorialTarget(ctx)
+    spec = workspace.specs["billing"]
+    with_python = target.input_hash(spec)
+    assert "{#sl-setup-python}" in target.generate(spec)[0].data.decode()
+    monkeypatch.setattr(PythonTarget, "missing_modules", classmethod(lambda cls: ["mypy"]))
+    text = target.generate(spec)[0].data.decode()
+    assert "{#sl-setup-python}" not in text and "```python" not in text
+    assert target.input_hash(spec) != with_python
+    findings = target.verify(spec, _write_tutorial(tmp_path / "pub", text))
+    assert not [f for f in findings if f.rule == "TUT009"]  # nothing to check, nothing skipped
+
+
+def _write_tutorial(root: Path, text: str) -> Path:
+    root.mkdir(parents=True)
+    (root / TUTORIAL).write_text(text, encoding="utf-8")
+    return root

@@ -4,11 +4,13 @@ correct implementation in the factory module every case passes."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -51,7 +53,9 @@ def _run(command: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedPr
     )
 
 
-def _setup(tmp: Path, specs_dir: Path, spec_id: str, lang: str) -> tuple[Path, str, list[str]]:
+def _setup(
+    tmp: Path, specs_dir: Path, spec_id: str, lang: str, env: dict[str, str] | None = None
+) -> tuple[Path, str, list[str]]:
     """A fresh workspace, the tutorial's set-up block for `lang` run in it; returns the
     project folder, the run command and the case names."""
     ws_root = tmp / "ws"
@@ -63,11 +67,11 @@ def _setup(tmp: Path, specs_dir: Path, spec_id: str, lang: str) -> tuple[Path, s
     text = only.data.decode()
     read = read_tutorial(text)
     (setup,) = [b for b in read.setup[lang].blocks if b.lang == "sh"]
-    env = _env(tmp)
+    env = env or _env(tmp)
     proc = _run("\n".join(setup.lines), ws_root, env)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     project = ws_root / f"my-{spec_id}"
-    fence = {"typescript": "ts", "rust": "rust"}[lang]
+    fence = {"typescript": "ts", "rust": "rust", "python": "python"}[lang]
     for path, body in project_files(read.blocks, fence).items():
         dest = project / path
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -144,6 +148,53 @@ def test_rust_set_up_runs_as_printed(tmp_path: Path, specs_dir: Path, spec_id: s
     )
     done = _run(run, project, env)
     ok, bad = _rs_results(done.stdout)
+    assert done.returncode == 0 and ok == set(cases) and bad == set(), (
+        done.stdout[-3000:] + done.stderr[-3000:]
+    )
+
+
+def _py_env(tmp: Path) -> dict[str, str]:
+    """A user's own virtual environment as the tutorial's `python -m pip install` line meets
+    it: a fresh venv first on PATH that sees this checkout's packages (pydantic, pytest,
+    mypy, setuptools) through a .pth file, pip offline and without build isolation, so the
+    printed command installs the published packages into that venv and nowhere else."""
+    venv = tmp / "user-venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv / "bin" / "python"
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    Path(site, "specloom-env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env = _env(tmp)
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), env["PATH"]])
+    env.update(PIP_NO_INDEX="1", PIP_NO_BUILD_ISOLATION="0", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def _py_results(out: str) -> tuple[set[str], set[str]]:
+    ok = set(re.findall(r"^tests/test_conformance\.py::test_(\w+) PASSED", out, re.M))
+    bad = set(re.findall(r"^tests/test_conformance\.py::test_(\w+) FAILED", out, re.M))
+    return ok, bad
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy is needed")
+@pytest.mark.parametrize("spec_id", ["counters", "billing"])
+def test_python_set_up_runs_as_printed(tmp_path: Path, specs_dir: Path, spec_id: str) -> None:
+    env = _py_env(tmp_path)
+    project, run, cases = _setup(tmp_path, specs_dir, spec_id, "python", env)
+    first = _run(run, project, env)
+    ok, bad = _py_results(first.stdout)
+    assert first.returncode != 0 and ok == set() and bad == set(cases), first.stdout[-3000:]
+    # the correct implementation replaces the factory module (same package and factory name)
+    package = f"my_{spec_id}"
+    shutil.copy(IMPL / "python" / spec_id / "correct" / package / "service.py", project / package)
+    done = _run(run, project, env)
+    ok, bad = _py_results(done.stdout)
     assert done.returncode == 0 and ok == set(cases) and bad == set(), (
         done.stdout[-3000:] + done.stderr[-3000:]
     )

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from specloom.targets.python import signatures as py_sig
 from specloom.targets.rust import gates as rs_gates
 from specloom.targets.rust import signatures as rs_sig
 from specloom.targets.typescript import gates as ts_gates
@@ -33,6 +36,7 @@ def test_typescript_declarations(workspace: Workspace, golden_tree: Any, repo_ro
         "rust.rs": "\n\n".join(
             rs_sig.type_signature(spec, t, docs=True, serde=True) for t in spec.types
         ).encode(),
+        "python.py": "\n\n".join(py_sig.type_signature(spec, t) for t in spec.types).encode(),
     }
     golden_tree.check(got, repo_root / "tests" / "golden" / "unions")
     ts = got["typescript.ts"].decode()
@@ -41,6 +45,13 @@ def test_typescript_declarations(workspace: Workspace, golden_tree: Any, repo_ro
     rs = got["rust.rs"].decode()
     assert 'serde(tag = "kind")' in rs and "serde(untagged)" in rs
     assert "pub label: Option<Option<String>>," in rs and "pub note: Option<String>," in rs
+    py = got["python.py"].decode()
+    assert (
+        'Shape: TypeAlias = Annotated[ShapeCircle | ShapeRect, Field(discriminator="kind")]' in py
+    )
+    assert 'class ShapeCircle(Circle):\n    kind: Literal["circle"] = Field(default="circle")' in py
+    assert "Size: TypeAlias = int | NamedSize" in py
+    assert "    label: str | None = None\n" in py and "    note: str | None\n" in py
 
 
 def test_recursive_union_is_boxed_once(tmp_path: Path) -> None:
@@ -80,6 +91,8 @@ def test_build_passes_every_gate(tmp_path: Path) -> None:
         "rust",
         "-t",
         "docs",
+        "-t",
+        "python",
         "--format",
         "json",
         cwd=tmp_path,
@@ -96,6 +109,10 @@ def test_build_passes_every_gate(tmp_path: Path) -> None:
     assert "Shape::Circle(Circle { radius: 2.0f64 })" in rs
     assert 'match &*got.as_ref().expect("got is None") {' in rs
     assert "assert_eq!(got.label, Some(None)" in rs
+    py = (out / "python" / "src" / "shapes" / "tests" / "conformance.py").read_text("utf-8")
+    assert "[_shapes.ShapeCircle(radius=2.0), _shapes.ShapeRect(width=1.0, height=3.0)]" in py
+    assert "    assert got.note is None\n" in py
+    assert "    assert isinstance(got, _shapes.ShapeCircle)\n" in py
     api = next((out / "docs").rglob("api.md")).read_text(encoding="utf-8")
     assert "Variants (2):" in api and "- `kind: circle`: [`Circle`](#type-Circle)" in api
     assert "HTTP: `GET /drawings/{id}` (id in path)" in api
@@ -223,3 +240,139 @@ def test_typescript_unions_narrow_and_refuse(workspace: Workspace, tmp_path: Pat
     )
     found = ts_gates.run_tsc(tsc, root / "tsconfig.json", "TS001", root)
     assert len(found) == 1 and "square" in found[0].message, found
+
+
+PY_USE = """from shapes import Circle, Drawing, NamedSize, Shape, ShapeCircle, ShapeRect, Size
+
+
+def area(s: Shape) -> float:
+    if isinstance(s, ShapeCircle):
+        return 3 * s.radius * s.radius
+    return s.width * s.height
+
+
+d = Drawing(id="x", shapes=[ShapeRect(width=1.0, height=2.0)], note=None)
+sizes: list[Size] = [12, NamedSize.SMALL]
+e = Drawing(id="x", shapes=[])  # MISSING_NOTE
+f: Shape = Circle(radius=1.0)  # UNTAGGED_VARIANT
+g = ShapeCircle(radius=1.0, kind="rect")  # WRONG_TAG
+"""
+
+PY_WIRE = """import json
+
+import pydantic
+from shapes import Drawing, NamedSize, Shape, ShapeCircle, Size
+
+shape = pydantic.TypeAdapter(Shape)
+s = shape.validate_json('{"kind": "circle", "radius": 2.0}')
+assert s == ShapeCircle(radius=2.0), s
+assert json.loads(shape.dump_json(s)) == {"kind": "circle", "radius": 2.0}
+for bad in ('{"kind": "square", "side": 1.0}', '{"radius": 2.0}', '{"kind": "rect", "radius": 1}'):
+    try:
+        shape.validate_json(bad)
+    except pydantic.ValidationError:
+        pass
+    else:
+        raise AssertionError(bad)
+size = pydantic.TypeAdapter(Size)
+assert size.validate_json("12") == 12 and size.validate_json('"small"') is NamedSize.SMALL
+d = Drawing.model_validate_json('{"id": "d", "shapes": [], "note": null}')
+assert (d.note, d.label, d.size) == (None, None, None)
+assert '"note":null' in d.model_dump_json(exclude_unset=True)
+assert "label" not in d.model_dump_json(exclude_unset=True)
+try:
+    Drawing.model_validate_json('{"id": "d", "shapes": []}')
+except pydantic.ValidationError:
+    pass
+else:
+    raise AssertionError("a nullable field may be null, not absent")
+print("wire ok")
+"""
+
+
+@pytest.mark.slow
+def test_python_unions_wire_and_mypy(workspace: Workspace, tmp_path: Path) -> None:
+    """Real pydantic: the tag picks the variant and is written back, a wrong or missing tag
+    is refused, an untagged union decodes by shape, null is not absent. Real mypy --strict:
+    isinstance narrows the union; a missing nullable field, an untagged record where a
+    tagged one is needed and a wrong tag are errors, on exactly those lines."""
+    pytest.importorskip("mypy")
+    from specloom.targets.python import PythonConfig, PythonTarget
+
+    from specloom.target import BuildContext
+
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
+    target = PythonTarget(ctx, PythonConfig())
+    root = tmp_path / "pkg"
+    for f in target.generate(workspace.spec("shapes")):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "MYPYPATH": str(root / "src")}
+    (tmp_path / "wire.py").write_text(PY_WIRE, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "wire.py"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert proc.returncode == 0 and "wire ok" in proc.stdout, proc.stdout + proc.stderr
+    (tmp_path / "use.py").write_text(PY_USE, encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "use.py"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    lines = PY_USE.splitlines()
+    bad = {n for n, line in enumerate(lines, 1) if "  # " in line}
+    flagged = {int(m.group(1)) for m in re.finditer(r"^use\.py:(\d+): error", proc.stdout, re.M)}
+    assert flagged == bad, proc.stdout
+
+
+@pytest.mark.slow
+def test_python_swapped_union_tags_fail_the_wire_check(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """Variant models whose tags were swapped still construct and type-check; only reading
+    the examples' JSON into the published models (PY003's wire check) notices."""
+    pytest.importorskip("mypy")
+    from specloom.targets.python import PythonConfig, PythonTarget
+
+    from specloom.findings import Severity
+    from specloom.target import BuildContext
+
+    ctx = BuildContext(workspace=workspace, output_dir=tmp_path / "o", cache_dir=tmp_path / "c")
+    target = PythonTarget(ctx, PythonConfig())
+    spec = workspace.spec("shapes")
+    root = tmp_path / "pkg"
+    for f in target.generate(spec):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    assert [f for f in target.verify(spec, root) if f.severity is Severity.ERROR] == []
+    models = root / "src" / "shapes" / "models.py"
+    text = models.read_text(encoding="utf-8")
+    text = text.replace('"circle"', '"@@"').replace('"rect"', '"circle"').replace('"@@"', '"rect"')
+    models.write_text(text, encoding="utf-8")
+    found = [f for f in target.verify(spec, root) if f.severity is Severity.ERROR]
+    assert {f.rule for f in found} == {"PY003"}, found
+    assert all("the JSON of create_drawing(shapes) of call 1" in f.message for f in found), found
+
+
+def test_python_wire_form_of_example_values(workspace: Workspace) -> None:
+    """The JSON PY003 reads: a tagged variant carries its tag first, an explicit null stays,
+    an absent optional is left out, floats are compared as values."""
+    from specloom.targets.python import wire
+    from specloom.targets.values import ValueBuilder
+
+    spec = workspace.spec("shapes")
+    case = next(c for c in ValueBuilder(spec, workspace).cases() if c.op.name == "create_drawing")
+    args = dict(case.args)
+    assert wire.wire(args["shapes"]) == (
+        [{"kind": "circle", "radius": 2.0}, {"kind": "rect", "width": 1.0, "height": 3.0}],
+        False,
+    )
+    assert wire.wire(args["note"]) == (None, True)
+    checks = wire.checks(spec, [case], ["test_drawings_1"])
+    assert [label for _, label, _ in checks] == [
+        "create_drawing(id) of call 1",
+        "create_drawing(shapes) of call 1",
+        "create_drawing(note) of call 1",
+    ]  # `trace` is absent: nothing to send

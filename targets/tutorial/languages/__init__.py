@@ -42,6 +42,8 @@ class Language(ABC):
     """The code fence's info string: `ts`."""
     rule: ClassVar[str]
     """The gate id of its compile check: `TUT001`."""
+    file_mark: ClassVar[str] = FILE_MARK
+    """The comment starting a code block that is a project file (`# file: ` in Python)."""
 
     def __init__(self, spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> None:
         self.spec = spec
@@ -99,9 +101,23 @@ class Language(ABC):
         """Compile the tutorial's files (path -> [(tutorial line, text)]) against the stubs."""
 
 
-def languages(spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> list[Language]:
-    """Every language of the tutorial, in the order they are shown."""
+def language_classes() -> list[type[Language]]:
+    """The languages of the tutorial here, in the order they are shown. Python only where
+    the python target is installed (its `python` extra): a core install leaves that target
+    out, and its tutorial must not carry code no gate here can check. What this returns is
+    part of the tutorial's (and the docs site's) input hash: installing the extra rebuilds
+    them."""
+    from ...python import PythonTarget
+    from .python import PythonLesson
     from .rust import RustLesson
     from .typescript import TypeScriptLesson
 
-    return [cls(spec, workspace, ctx) for cls in (TypeScriptLesson, RustLesson)]
+    classes: list[type[Language]] = [TypeScriptLesson, RustLesson]
+    if not PythonTarget.missing_modules():
+        classes.append(PythonLesson)
+    return classes
+
+
+def languages(spec: Spec, workspace: Workspace | None, ctx: BuildContext | None) -> list[Language]:
+    """Every language of the tutorial, in the order they are shown."""
+    return [cls(spec, workspace, ctx) for cls in language_classes()]

@@ -1,0 +1,1 @@
+"""A correct implementation of the billing spec, written against the generated package."""

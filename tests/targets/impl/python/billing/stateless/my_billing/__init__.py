@@ -1,0 +1,1 @@
+"""A stateless implementation of the billing spec: it cannot read an invoice back."""

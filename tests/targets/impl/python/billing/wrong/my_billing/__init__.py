@@ -1,0 +1,1 @@
+"""A deliberately wrong implementation of the billing spec (against the generated package)."""

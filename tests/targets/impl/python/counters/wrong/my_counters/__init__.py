@@ -1,0 +1,1 @@
+"""A correct implementation of the counters spec."""
