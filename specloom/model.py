@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -304,10 +305,34 @@ class Operation(InterfaceItem):
         return "query" if method in ("GET", "HEAD", "DELETE", "OPTIONS") else "body"
 
 
+_STATUS_WORDS = [
+    (re.compile(r"not.?found|missing|unknown", re.I), "404"),
+    (re.compile(r"conflict|already|duplicate|exists", re.I), "409"),
+    (re.compile(r"unauthori[sz]ed|unauthenticated", re.I), "401"),
+    (re.compile(r"forbidden|denied|permission", re.I), "403"),
+    (re.compile(r"rate|too.?many|quota", re.I), "429"),
+]
+"""Error name -> HTTP status when the error gives no `status` (docs/spec-format.md)."""
+
+ERROR_STATUS = re.compile(r"[45]\d\d|[45]XX|default")
+"""What an error's `status` may be (SL117): a 4xx/5xx code, a range, or `default`."""
+
+
 class ErrorDef(InterfaceItem):
     """A named error an operation can raise, with optional payload fields."""
 
     fields: list[FieldDef] = Field(default_factory=list)
+    status: str | None = None
+    """The HTTP status it is answered with as written (`404`, `4XX`, `default`); None: the
+    naming rule (`http_status`). Lint (SL117) checks it is a 4xx/5xx status."""
+
+    def http_status(self) -> str:
+        """`status` when given, else from the name: the first of not found/missing/unknown
+        404, conflict/already/duplicate/exists 409, unauthorized/unauthenticated 401,
+        forbidden/denied/permission 403, rate/too many/quota 429; anything else 400."""
+        if self.status is not None:
+            return self.status
+        return next((code for pat, code in _STATUS_WORDS if pat.search(self.name)), "400")
 
 
 class Constant(InterfaceItem):

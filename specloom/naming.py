@@ -335,6 +335,22 @@ def union_variant_labels(tags: list[str | None], type_texts: list[str]) -> list[
     return out
 
 
+def rust_enum_variants(values: list[str]) -> dict[str, str]:
+    """Enum value -> its Rust variant: PascalCase, and values that collide after it (`+E.164`
+    and `E.164`, `deployment-ready` and `deployment.ready`) get `2`, `3`... in value order
+    (`E164`, `E1642`); the serde rename keeps each wire value."""
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for value in values:
+        ident, n = rust_variant_name(value), 1
+        while ident in seen:
+            n += 1
+            ident = rust_variant_name(f"{value}_{n}")
+        seen.add(ident)
+        out[value] = ident
+    return out
+
+
 def rust_const_name(name: str) -> str:
     """Constants: SCREAMING_SNAKE_CASE (`SELF` and friends are not keywords)."""
     out = screaming_snake_case(name)

@@ -434,3 +434,30 @@ def _bad(pos: SourcePos, message: str) -> SpecError:
         line=pos.line,
         hint="make the example's `with`/`expect` values match the operation's types",
     )
+
+
+def plain(v: Value) -> Any:
+    """The JSON value a typed value is on the wire: strings as text (YAML's `12` or
+    `2024-01-01` under a string type become `"12"`, `"2024-01-01"`), bytes as base64, a
+    tagged union's record with its tag, absent optional fields left out."""
+    if isinstance(v, Scalar):
+        if isinstance(v.value, bytes):
+            return base64.b64encode(v.value).decode("ascii")
+        return v.value
+    if isinstance(v, Null):
+        return None
+    if isinstance(v, ListValue):
+        return [plain(i) for i in v.items]
+    if isinstance(v, MapValue):
+        return {k: plain(i) for k, i in v.items}
+    if isinstance(v, EnumValue):
+        return v.variant
+    if isinstance(v, RecordValue):
+        return {k: plain(f) for k, f in v.fields if not (isinstance(f, Null) and not f.explicit)}
+    if isinstance(v, UnionValue):
+        inner = plain(v.value)
+        tag = v.typedef.tag
+        if tag is not None and isinstance(inner, dict):
+            return {tag: v.typedef.variants[v.index].tag, **inner}
+        return inner
+    raise TypeError(f"{v.text} refers to an earlier step: it has no value of its own")

@@ -23,6 +23,7 @@ from specloom.check.text import normalise
 from specloom.model import (
     Clause,
     Constant,
+    ErrorDef,
     FieldDef,
     InterfaceItem,
     Level,
@@ -327,11 +328,25 @@ def _interface(old: Spec, new: Spec) -> Iterator[Change]:
         "error",
         old.errors,
         new.errors,
-        lambda o, n: _fields(f"error {n.name}", n.name, o.fields, n.fields, old, new, n.pos),
+        lambda o, n: _error_changes(o, n, old, new),
     )
     yield from _items(
         "constant", old.constants, new.constants, lambda o, n: _const_changes(o, n, old, new)
     )
+
+
+def _error_changes(o: ErrorDef, n: ErrorDef, old: Spec, new: Spec) -> Iterator[Change]:
+    """Payload fields, and the HTTP status a client matches on (given or from the name)."""
+    yield from _fields(f"error {n.name}", n.name, o.fields, n.fields, old, new, n.pos)
+    if o.http_status() != n.http_status():
+        yield Change(
+            kind="error",
+            action="changed",
+            subject=n.name,
+            impact="breaking",
+            detail=f"error {n.name}: HTTP status {o.http_status()} -> {n.http_status()}",
+            pos=n.pos,
+        )
 
 
 def _items(

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 from specloom.check.rules import finding
 from specloom.check.unions import resolve
 from specloom.findings import Finding
-from specloom.model import HTTP_METHODS, Operation, Spec, TypeRef, Workspace
+from specloom.model import ERROR_STATUS, HTTP_METHODS, Operation, Spec, TypeRef, Workspace
 
 PATH_VAR = re.compile(r"\{([^{}]*)\}")
 PLACEMENTS = ("path", "query", "header", "body")
-_NO_BODY = ("GET", "HEAD", "DELETE")
+_NO_BODY = ("GET", "HEAD")
+"""A DELETE may carry a body (OpenAPI 3.1 allows it, real APIs send one); GET and HEAD not."""
 
 
 def is_scalar(ref: TypeRef, spec: Spec, ws: Workspace | None, depth: int = 0) -> bool:
@@ -40,7 +41,16 @@ def _first(o: Operation) -> str | None:
 
 
 def check(spec: Spec, ws: Workspace | None) -> Iterator[Finding]:
-    """Every operation's binding, and no two operations on one route."""
+    """Every operation's binding, no two operations on one route, every error's status."""
+    for e in spec.errors:
+        if e.status is not None and not ERROR_STATUS.fullmatch(e.status):
+            yield finding(
+                "SL117",
+                f"error {e.name}: status {e.status!r} is not an HTTP error status (a 4xx or "
+                "5xx code, 4XX, 5XX or default)",
+                e.pos,
+                e.clauses[0] if e.clauses else None,
+            )
     routes: dict[tuple[str, str], Operation] = {}
     for o in spec.operations:
         yield from _operation(o, spec, ws)

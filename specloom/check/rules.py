@@ -257,6 +257,15 @@ _RULES = [
         " or not a scalar, a bad method or placement, or two operations on one route.",
         "Fix the binding; the message names the parameter or route.",
     ),
+    Rule(
+        "SL117",
+        "error-status",
+        E,
+        "An error's `status` is not an HTTP error status: a 4xx or 5xx code, `4XX`, `5XX` or"
+        " `default`.",
+        "Write the status the error is answered with (`status: 404`), or leave it out to"
+        " take the naming rule.",
+    ),
     # -- SL2xx: cross-spec conflicts --------------------------------------------------
     Rule(
         "SL201",

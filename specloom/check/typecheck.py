@@ -306,9 +306,6 @@ def _collisions(spec: Spec) -> Iterator[Finding]:
         label = f"{what}s of {item.name}"
         yield from _collide(names, ts_conv, "TypeScript", label, _first(item))
         yield from _collide(names, RS_FIELD, "Rust", label, _first(item))
-    for t in spec.types:
-        values = [(v.name, t.pos) for v in t.values]
-        yield from _collide(values, RS_VARIANT, "Rust", f"values of enum {t.name}", _first(t))
 
 
 def _reserved(spec: Spec) -> Iterator[Finding]:

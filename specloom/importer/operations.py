@@ -6,12 +6,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from specloom.model import HTTP_METHODS
+from specloom.model import ERROR_STATUS, HTTP_METHODS
 
 from .document import Json, Refs, schema_name
 from .names import Namespace, ident, member_namespace, pascal
 from .types import FieldOut, TypeBuilder
 
+_PRIMS = frozenset({"string", "int32", "int64", "float64", "bool", "date", "datetime", "uuid"})
 _JSON = re.compile(r"^application/(?:[\w.+-]+\+)?json\b|^\*/\*$", re.I)
 
 
@@ -41,6 +42,8 @@ class ErrorOut:
     name: str
     doc: str | None
     fields: list[FieldOut] = field(default_factory=list)
+    status: str | None = None
+    """The response status it was read from (written as the error's `status`)."""
 
 
 def _json_media(content: Any) -> Any:
@@ -127,13 +130,7 @@ class OperationBuilder:
             pname = members.take(ident(raw, "param"))
             ptype = self.types.type_of(p.get("schema") or {}, f"{name} {raw}")
             if where == "path":
-                if (
-                    not re.fullmatch(
-                        r"(?:nullable<)?(?:string|int32|int64|float64|bool|date|datetime|uuid)>?",
-                        ptype,
-                    )
-                    and ptype not in self.types.types
-                ):
+                if not self._path_scalar(ptype):
                     self.notes.append(
                         f"{method} {path}: path parameter `{raw}` ({ptype}) is read as `string`"
                     )
@@ -200,11 +197,30 @@ class OperationBuilder:
                     self.notes.append(
                         f"{out.method} {out.path}: body field `{raw}` is the parameter `{pname}`"
                     )
-                if out.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
+                if out.method in ("GET", "HEAD") and not self._scalar(ptype):
+                    out.params.pop()
+                    self.not_imported.append(
+                        f"{out.method} {out.path}: body field `{raw}` ({ptype}): a GET or HEAD "
+                        "has no body in the spec, and it is not a scalar for the query"
+                    )
+                    continue
+                if out.method in ("GET", "HEAD"):
+                    out.placed[pname] = "query"
+                    self.notes.append(
+                        f"{out.method} {out.path}: body field `{raw}` is a query parameter (a "
+                        f"{out.method} has no body in the spec)"
+                    )
+                elif out.method in ("DELETE", "OPTIONS"):
                     out.placed[pname] = "body"
                 if isinstance(ex, dict) and raw in ex:
                     example_with[pname] = ex[raw]
         else:
+            if out.method in ("GET", "HEAD"):
+                self.not_imported.append(
+                    f"{out.method} {out.path}: the request body (a GET or HEAD has no body in "
+                    "the spec)"
+                )
+                return
             pname = members.take("body")
             ptype = self.types.type_of(schema, f"{out.name} request")
             out.params.append(
@@ -215,6 +231,25 @@ class OperationBuilder:
                 example_with[pname] = ex
         if example_with:
             out.examples.append((f"an example request of {out.name}", example_with, None))
+
+    def _path_scalar(self, ptype: str, depth: int = 0) -> bool:
+        """A path segment: a primitive, an enum or an alias of one (SL116), nullable or not."""
+        core = ptype[len("nullable<") : -1] if ptype.startswith("nullable<") else ptype
+        if core in _PRIMS:
+            return True
+        t = self.types.types.get(core)
+        if t is None or depth > 32:
+            return False
+        if t.kind == "alias" and t.alias is not None:
+            return self._path_scalar(t.alias, depth + 1)
+        return t.kind == "enum"
+
+    def _scalar(self, ptype: str) -> bool:
+        """A query value: a primitive, an enum, or a list of them (SL116)."""
+        core = ptype.rstrip("?")
+        core = core[len("list<") : -1] if core.startswith("list<") else core
+        t = self.types.types.get(core)
+        return core in _PRIMS or (t is not None and t.kind == "enum")
 
     def _responses(self, out: OperationOut, op: Json) -> None:
         responses = op.get("responses") or {}
@@ -230,13 +265,25 @@ class OperationBuilder:
                 if ex is not None and out.examples:
                     title, with_, _ = out.examples[0]
                     out.examples[0] = (title, with_, ex)
+        for status in ok[1:]:
+            self.notes.append(
+                f"{out.method} {out.path}: response {status} is not imported (the result is "
+                f"the {ok[0]} response)"
+            )
         for status in sorted(str(s) for s in responses):
-            if status.startswith("2") or status.startswith("1") or status.startswith("3"):
+            if status.startswith("2"):
+                continue
+            if status[:1] in ("1", "3"):
+                self.not_imported.append(
+                    f"{out.method} {out.path}: response {status} (the spec has no "
+                    "informational or redirect results)"
+                )
                 continue
             resp = self.refs.resolve(
                 responses.get(status, responses.get(int(status)) if status.isdigit() else None)
             )
-            named = self._named_errors(resp)
+            wire = _status_text(status)
+            named = self._named_errors(resp, wire)
             if named:
                 out.errors += named
                 continue
@@ -251,11 +298,18 @@ class OperationBuilder:
                     ref = str(media["schema"]["$ref"])
                     body = f" Body: `{schema_name(ref) or ref}`."
                 self.errors[ename] = ErrorOut(
-                    ename, (f"HTTP {status}: {desc or 'an error'}." + body).replace("..", ".")
+                    ename,
+                    (f"HTTP {status}: {desc or 'an error'}." + body).replace("..", "."),
+                    status=wire,
                 )
+                if wire is None:
+                    self.notes.append(
+                        f"response {status} is not an HTTP error status: error `{ename}` "
+                        "takes the naming rule's status"
+                    )
             out.errors.append(ename)
 
-    def _named_errors(self, resp: Any) -> list[str]:
+    def _named_errors(self, resp: Any, status: str | None) -> list[str]:
         """Errors whose body is a schema naming itself (`error: {const: <schema name>}`, as
         specloom exports them): imported as those errors, not as a status."""
         media = _json_media(resp.get("content")) if isinstance(resp, dict) else None
@@ -281,10 +335,22 @@ class OperationBuilder:
             t = self.types.types.pop(name, None)
             if t is not None:
                 fields = [f for f in t.fields if (f.wire or f.name) != "error"]
-                self.errors[name] = ErrorOut(name, t.doc, fields)
+                self.errors[name] = ErrorOut(name, t.doc, fields, status)
             elif name not in self.errors:
                 return []
+            elif self.errors[name].status != status:
+                self.notes.append(
+                    f"error `{name}` is answered with {self.errors[name].status} and with "
+                    f"{status}: its status is {self.errors[name].status}"
+                )
         return names
+
+
+def _status_text(status: str) -> str | None:
+    """The error's `status` as the spec writes it (`404`, `4XX`, `default`), or None."""
+    s = status.strip()
+    s = s.upper() if s.lower() != "default" else "default"
+    return s if ERROR_STATUS.fullmatch(s) else None
 
 
 def _text(x: Any) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,6 +179,14 @@ class TypeBuilder:
             if target is None:
                 self.notes.append(f"`{ref}` does not resolve in this document: read as `string`")
                 return "string"
+            if _needs_name(target):
+                # a schema nested elsewhere (`.../definitions/x`, a parameter's schema) is a
+                # named type too: named before it is converted, so a recursive one ends
+                name = self.ns.take(pascal(ref.rsplit("/", 1)[-1]) or "T")
+                self.by_ref[ref] = name
+                self.notes.append(f"the schema at `{ref}` is the type `{name}`")
+                self.define(name, target, ref)
+                return name
             return self.type_of(target, hint)
         if "allOf" in schema:
             parts = schema["allOf"]
@@ -289,6 +298,15 @@ class TypeBuilder:
             if required:
                 merged["required"] = required
         return merged
+
+
+def _needs_name(schema: Any) -> bool:
+    """Whether a schema reached by a non-component `$ref` becomes a type of its own: one with
+    structure (properties, enum, union, allOf) or one that refers further (recursion)."""
+    if not isinstance(schema, dict):
+        return False
+    keys = ("properties", "enum", "oneOf", "anyOf", "allOf")
+    return any(k in schema for k in keys) or '"$ref"' in json.dumps(schema)
 
 
 def _doc(schema: Any) -> str | None:

@@ -15,13 +15,28 @@ from .types import TypeOut
 _KEYWORD = re.compile(r"\b(MUST|SHALL|SHOULD|REQUIRED|RECOMMENDED|MAY|OPTIONAL)\b")
 
 
+_LOCAL_LINK = re.compile(
+    r"!?\[([^\]]{0,1000})\]\((?![a-zA-Z][a-zA-Z0-9+.-]*:)[^)\s]*(?:\s+\"[^\"]*\")?\)"
+)
+"""A Markdown link whose target is not an absolute URL (`[all planets](#tag/planets)`,
+`[guide](/docs/x)`): it points into the API's own documentation site, which the spec's
+site is not, so lint (SL007) and `mkdocs build --strict` would refuse it."""
+
+
+def unlink(text: str | None) -> str | None:
+    """Description text with links into the document's own site reduced to their words."""
+    if not text:
+        return text
+    return _LOCAL_LINK.sub(lambda m: m.group(1), text)
+
+
 def prose(text: str | None) -> str:
     """Description text made inert as Markdown: no headings, eval tags, fences, admonitions,
     HTML or clarification markers of its own."""
     if not text:
         return ""
     out = []
-    for line in str(text).replace("\r\n", "\n").split("\n"):
+    for line in str(unlink(text)).replace("\r\n", "\n").split("\n"):
         s = line.rstrip()
         s = re.sub(
             r"^\s{0,3}(#{1,6}\s|=+$|-{3,}$|\*{3,}$|!!!|\?\?\?)",
@@ -76,12 +91,12 @@ def _dump(data: Any) -> str:
 def _type_yaml(t: TypeOut, clause: str) -> Json:
     out: Json = {}
     if t.doc:
-        out["doc"] = t.doc
+        out["doc"] = unlink(t.doc)
     out["clauses"] = [clause]
     if t.kind == "record":
         fields: Json = {}
         for f in t.fields:
-            doc = f.doc
+            doc = unlink(f.doc)
             if f.wire:
                 doc = (doc + " " if doc else "") + f"(JSON property `{f.wire}`.)"
             fields[f.name] = {"type": f.type, "doc": doc} if doc else f.type
@@ -100,11 +115,13 @@ def _type_yaml(t: TypeOut, clause: str) -> Json:
 
 
 def _error_yaml(e: ErrorOut, clause: str) -> Json:
-    out: Json = {"doc": e.doc} if e.doc else {}
+    out: Json = {"doc": unlink(e.doc)} if e.doc else {}
     out["clauses"] = [clause]
+    if e.status is not None:
+        out["status"] = e.status
     if e.fields:
         out["fields"] = {
-            f.name: {"type": f.type, "doc": f.doc} if f.doc else f.type for f in e.fields
+            f.name: {"type": f.type, "doc": unlink(f.doc)} if f.doc else f.type for f in e.fields
         }
     return out
 
@@ -112,11 +129,11 @@ def _error_yaml(e: ErrorOut, clause: str) -> Json:
 def _op_yaml(o: OperationOut) -> Json:
     out: Json = {}
     if o.doc:
-        out["doc"] = o.doc
+        out["doc"] = unlink(o.doc)
     out["clauses"] = [o.section]
     if o.params:
         out["params"] = {
-            p.name: ({"type": p.type, "doc": p.doc} if p.doc else p.type) for p in o.params
+            p.name: ({"type": p.type, "doc": unlink(p.doc)} if p.doc else p.type) for p in o.params
         }
     if o.returns:
         out["returns"] = o.returns

@@ -25,7 +25,7 @@ BLOCK_KEYS = ("types", "operations", "errors", "constants")
 TYPE_KEYS = ("doc", "clauses", "fields", "values", "alias", "union", "tag")
 OPERATION_KEYS = ("doc", "clauses", "params", "returns", "errors", "http")
 HTTP_KEYS = ("method", "path", "params")
-ERROR_KEYS = ("doc", "clauses", "fields")
+ERROR_KEYS = ("doc", "clauses", "fields", "status")
 CONSTANT_KEYS = ("doc", "clauses", "type", "value")
 FIELD_KEYS = ("type", "doc")
 
@@ -289,6 +289,9 @@ class _Reader:
             section=self.section,
             pos=self.pos(name_node),
             fields=self.fields(parts["fields"], what) if "fields" in parts else [],
+            status=self.doc.scalar(parts["status"], f"`status` of {what}")
+            if "status" in parts
+            else None,
         )
 
     def constant(self, name: str, name_node: yaml.Node, node: yaml.Node) -> Constant:

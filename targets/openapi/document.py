@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from specloom.check.values import ValueChecker
-from specloom.model import Operation, Spec, StructuredExample, TypeRef, Workspace
+from specloom.errors import SpecError
+from specloom.model import (
+    ErrorDef,
+    Operation,
+    SourcePos,
+    Spec,
+    StructuredExample,
+    TypeRef,
+    Workspace,
+)
 from specloom.references import literal_or_none
 
 from ..clausedocs import item_doc_text
+from ..values import ValueBuilder, plain
 from .schemas import CLAUSES, Json, RefOf, error_schema, object_schema, ref_schema, type_schema
 
 OPENAPI_FILE = "openapi.json"
 SCHEMA_FILE = "schema.json"
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
-_STATUS = [
-    (re.compile(r"not.?found|missing|unknown", re.I), "404"),
-    (re.compile(r"conflict|already|duplicate|exists", re.I), "409"),
-    (re.compile(r"unauthori[sz]ed|unauthenticated", re.I), "401"),
-    (re.compile(r"forbidden|denied|permission", re.I), "403"),
-    (re.compile(r"rate|too.?many|quota", re.I), "429"),
-]
-"""Error name -> HTTP status; anything else is 400. The spec language has no status."""
 
-
-def error_status(name: str) -> str:
-    """The status code a declared error is answered with (first matching word wins)."""
-    base = name.rsplit(".", 1)[-1]
-    return next((code for pat, code in _STATUS if pat.search(base)), "400")
+def error_status(spec: Spec, workspace: Workspace | None, name: str) -> str:
+    """The status a declared error is answered with: its `status`, else the naming rule
+    (`ErrorDef.http_status`; an error that cannot be found gets the rule too)."""
+    sid, _, local = name.rpartition(".")
+    owner = spec if sid in ("", spec.id) else (workspace.specs.get(sid) if workspace else None)
+    for e in owner.errors if owner is not None else []:
+        if e.name == local:
+            return e.http_status()
+    return ErrorDef(name=local, pos=SourcePos(file=spec.path, line=1)).http_status()
 
 
 def openapi_ref(spec_id: str) -> RefOf:
@@ -54,9 +59,11 @@ def jsonschema_ref(spec_id: str) -> RefOf:
     return ref_of
 
 
-def example_cases(spec: Spec) -> list[tuple[str, str, StructuredExample]]:
+def example_cases(
+    spec: Spec, workspace: Workspace | None = None
+) -> list[tuple[str, str, StructuredExample]]:
     """(key, title, example) of every structured example, keyed like the conformance cases
-    (`<clause>_<n>`)."""
+    (`<clause>_<n>`), its values as they are on the wire (`_wire`)."""
     out = []
     counts: dict[str, int] = {}
     for ex in spec.examples:
@@ -72,9 +79,42 @@ def example_cases(spec: Spec) -> list[tuple[str, str, StructuredExample]]:
         ok_expect, expect = literal_or_none(st.expect)
         if not (ok_with and ok_expect):
             continue
-        st = st.model_copy(update={"with_": with_, "expect": expect})
+        st = _wire(spec, workspace, st.model_copy(update={"with_": with_, "expect": expect}))
         out.append((f"{base}_{counts[base]}", ex.title, st))
     return out
+
+
+def _wire(spec: Spec, workspace: Workspace | None, st: StructuredExample) -> StructuredExample:
+    """The example with each argument and a complete expectation typed and written as JSON:
+    the spec reads YAML's `12` as a string where the type says so, the document must say
+    `"12"`. A value that does not build stays as written (OA002 then reports it)."""
+    op = next((o for o in spec.operations if o.name == st.call), None)
+    if op is None:
+        return st
+    builder = ValueBuilder(spec, workspace)
+    with_ = dict(st.with_)
+    for p in op.params:
+        if p.name in with_:
+            with_[p.name] = _built(builder, spec.id, p.type, with_[p.name], st, partial=False)
+    expect = st.expect
+    if op.returns is not None and st.expect_error is None and expect is not None:
+        expect = _built(builder, spec.id, op.returns, expect, st, partial=False)
+    return st.model_copy(update={"with_": with_, "expect": expect})
+
+
+def _built(
+    builder: ValueBuilder,
+    owner: str,
+    ref: TypeRef,
+    value: Any,
+    st: StructuredExample,
+    *,
+    partial: bool,
+) -> Any:
+    try:
+        return plain(builder.build(ref, value, owner, st.pos, partial=partial))
+    except (SpecError, TypeError, KeyError):
+        return value
 
 
 def openapi_document(spec: Spec, workspace: Workspace | None) -> Json:
@@ -85,7 +125,7 @@ def openapi_document(spec: Spec, workspace: Workspace | None) -> Json:
         schemas[e.name] = error_schema(e, ref_of)
     _describe(spec, schemas)
     checker = ValueChecker(spec, workspace)
-    cases = example_cases(spec)
+    cases = example_cases(spec, workspace)
     paths: Json = {}
     for op in spec.operations:
         method, path = op.binding()
@@ -164,7 +204,7 @@ def _operation(
             "required": any(not p.type.optional for p in body),
             "content": {"application/json": media},
         }
-    out["responses"] = _responses(op, ref_of, cases, checker)
+    out["responses"] = _responses(op, ref_of, cases, checker, spec)
     return out
 
 
@@ -173,6 +213,7 @@ def _responses(
     ref_of: RefOf,
     cases: list[tuple[str, str, StructuredExample]],
     checker: ValueChecker,
+    spec: Spec,
 ) -> Json:
     out: Json = {}
     if op.returns is None:
@@ -191,7 +232,7 @@ def _responses(
         out["200"] = {"description": "Success.", "content": {"application/json": media}}
     by_status: dict[str, list[str]] = {}
     for err in op.errors:
-        by_status.setdefault(error_status(err), []).append(err)
+        by_status.setdefault(error_status(spec, checker.workspace, err), []).append(err)
     for status in sorted(by_status):
         names = by_status[status]
         refs = [_error_ref(n, ref_of) for n in names]
@@ -232,7 +273,7 @@ def jsonschema_document(spec: Spec, workspace: Workspace | None) -> Json:
     _describe(spec, defs)
     checker = ValueChecker(spec, workspace)
     ops = {o.name: o for o in spec.operations}
-    for _key, _title, st in example_cases(spec):
+    for _key, _title, st in example_cases(spec, workspace):
         op = ops.get(st.call)
         if op is None:
             continue

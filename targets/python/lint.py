@@ -66,9 +66,7 @@ def name_collisions(spec: Spec) -> Iterator[Finding]:
     for item, fields, conv, what in _field_lists(spec):
         names = [(f.name, f.pos) for f in fields]
         yield from _collide(names, conv, f"{what}s of {item.name}", _first(item))
-    for t in spec.types:
-        values = [(v.name, t.pos) for v in t.values]
-        yield from _collide(values, naming.py_enum_member, f"values of enum {t.name}", _first(t))
+    # enum values are wire values, not names: `enum_members` numbers colliding members
 
 
 def reserved(spec: Spec) -> Iterator[Finding]:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import math
 
 from specloom.model import Spec, TypeDef, TypeRef
-from specloom.naming import rust_field_name, rust_string, rust_type_name, rust_variant_name
+from specloom.naming import (
+    rust_enum_variants,
+    rust_field_name,
+    rust_string,
+    rust_type_name,
+    rust_variant_name,
+)
 
 from ..values import (
     CallStep,
@@ -46,17 +52,47 @@ class RustLiterals:
         spec = self.specs.get(spec_id)
         return boxed_fields(spec) if spec is not None else frozenset()
 
+    def alias_layers(self, ref: TypeRef, owner: str | None = None, depth: int = 0) -> int:
+        """How many `Option`s a named alias adds (`alias: nullable<list<T>>` is
+        `pub type X = Option<Vec<T>>`: a value of X is `Some(vec![..])`)."""
+        if ref.kind != "named" or depth > 32:
+            return 0
+        sid = ref.spec or owner or self.spec.id
+        spec = self.specs.get(sid)
+        td = next((t for t in spec.types if t.name == ref.name), None) if spec else None
+        if td is None or td.kind != "alias" or td.alias is None:
+            return 0
+        inner = td.alias
+        return int(inner.optional) + int(inner.nullable) + self.alias_layers(inner, sid, depth + 1)
+
     def lit(
-        self, v: Value, *, optional: bool = False, boxed: bool = False, nullable: bool = False
+        self,
+        v: Value,
+        *,
+        optional: bool = False,
+        boxed: bool = False,
+        nullable: bool = False,
+        ref: TypeRef | None = None,
     ) -> str:
         """The expression for `v`; `boxed` wraps it in `Box::new`, `nullable` and `optional`
-        each in `Some` (an optional nullable is `Option<Option<T>>`: null is `Some(None)`)."""
+        each in `Some` (an optional nullable is `Option<Option<T>>`: null is `Some(None)`).
+        `ref`, the type the value is written for, gives `optional` and `nullable` and the
+        `Some`s of an alias of a nullable type."""
+        layers = 0
+        if ref is not None:
+            optional, nullable, layers = ref.optional, ref.nullable, self.alias_layers(ref)
         if isinstance(v, Null):
-            return "Some(None)" if v.explicit and optional and nullable else "None"
+            if not v.explicit or layers == 0:
+                return "Some(None)" if v.explicit and optional and nullable else "None"
+            # null of an alias of a nullable type: that alias's `None`, under the outer Options
+            out = "None"
+            return f"Some({out})" if optional else out
         if isinstance(v, RefValue) and v.type.optional:
             # Already an Option: only the box differs.
             return self._bare(v) + (".map(Box::new)" if boxed else "")
         out = self._bare(v)
+        for _ in range(layers):
+            out = f"Some({out})"
         if boxed:
             out = f"Box::new({out})"
         if nullable:
@@ -101,7 +137,8 @@ class RustLiterals:
                 return "vec![" + ", ".join(f"{b}u8" for b in v.value) + "]"
             return f"String::from({rust_string(str(v.value))})"
         if isinstance(v, EnumValue):
-            return f"{self.path(v.spec_id, v.typedef.name)}::{rust_variant_name(v.variant)}"
+            ident = rust_enum_variants([x.name for x in v.typedef.values])[v.variant]
+            return f"{self.path(v.spec_id, v.typedef.name)}::{ident}"
         if isinstance(v, UnionValue):
             in_box = (v.typedef.name, variant_field(v.label)) in self.boxed(v.spec_id)
             inner = self.lit(v.value, boxed=in_box)
@@ -110,16 +147,14 @@ class RustLiterals:
             if not v.items:
                 return f"Vec::<{self.type_text(v.elem)}>::new()"
             e = v.elem
-            items = (self.lit(x, optional=e.optional, nullable=e.nullable) for x in v.items)
+            items = (self.lit(x, ref=e) for x in v.items)
             return "vec![" + ", ".join(items) + "]"
         if isinstance(v, MapValue):
             if not v.items:
                 return f"std::collections::BTreeMap::<String, {self.type_text(v.elem)}>::new()"
             e = v.elem
             pairs = ", ".join(
-                f"(String::from({rust_string(k)}), "
-                f"{self.lit(x, optional=e.optional, nullable=e.nullable)})"
-                for k, x in v.items
+                f"(String::from({rust_string(k)}), {self.lit(x, ref=e)})" for k, x in v.items
             )
             return f"std::collections::BTreeMap::from([{pairs}])"
         assert isinstance(v, RecordValue)
@@ -128,12 +163,7 @@ class RustLiterals:
         parts = []
         for name, x in v.fields:
             f = defs[name]
-            expr = self.lit(
-                x,
-                optional=f.type.optional,
-                nullable=f.type.nullable,
-                boxed=(v.typedef.name, name) in boxed,
-            )
+            expr = self.lit(x, ref=f.type, boxed=(v.typedef.name, name) in boxed)
             parts.append(f"{rust_field_name(name)}: {expr}")
         return f"{self.path(v.spec_id, v.typedef.name)} {{ " + ", ".join(parts) + " }"
 
@@ -152,19 +182,21 @@ class RustLiterals:
         """Statements checking `expr`: records by subset (recursively), the rest exactly.
         `field` is the record field `expr` reads, `returns` the type of a return value."""
         optional = boxed = nullable = False
-        if returns is not None:
-            optional, nullable = returns.optional, returns.nullable
+        layers = 0
+        ref = returns
         if field is not None:
             spec_id, td, name = field
             f = next(x for x in td.fields if x.name == name)
-            optional, nullable = f.type.optional, f.type.nullable
+            ref = f.type
             boxed = (td.name, name) in self.boxed(spec_id)
+        if ref is not None:
+            optional, nullable, layers = ref.optional, ref.nullable, self.alias_layers(ref)
         partial_union = (
             isinstance(v, UnionValue) and isinstance(v.value, RecordValue) and v.value.partial
         )
         if (isinstance(v, RecordValue) and v.partial) or partial_union:
             inner = expr
-            for _ in range(int(optional) + int(nullable)):
+            for _ in range(int(optional) + int(nullable) + layers):
                 inner = f"{inner}.as_ref().expect({rust_string(label + ' is None')})"
             if isinstance(v, UnionValue):
                 return self._variant_assertions(inner, v, label, deref=boxed)
@@ -174,7 +206,7 @@ class RustLiterals:
                 sub = f"{inner}.{rust_field_name(name)}"
                 out += self.assertions(sub, x, f"{label}.{name}", (v.spec_id, v.typedef, name))
             return out
-        want = self.lit(v, optional=optional, boxed=boxed, nullable=nullable)
+        want = self.lit(v, boxed=boxed, ref=ref)
         return [f'assert_eq!({expr}, {want}, "{{}}", {rust_string(label)});']
 
     def _variant_assertions(
@@ -211,8 +243,7 @@ def bound_name(name: str) -> str:
 def call_lines(lits: RustLiterals, step: CallStep, result: str, label: str) -> list[str]:
     """Statements making one call and checking it; the value goes into `result`."""
     args = ", ".join(
-        lits.lit(v, optional=p.type.optional, nullable=p.type.nullable)
-        for (_, v), p in zip(step.args, step.op.params, strict=True)
+        lits.lit(v, ref=p.type) for (_, v), p in zip(step.args, step.op.params, strict=True)
     )
     call = f"svc.{rust_field_name(step.op.name)}({args})"
     quoted = rust_string(label)

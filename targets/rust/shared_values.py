@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from specloom.model import Spec, TypeDef
+from specloom.model import Spec, TypeDef, TypeRef
 
 from ..values import RecordValue, UnionValue, Value
 from .conformance import RustLiterals
@@ -46,13 +46,19 @@ class SharedLiterals(RustLiterals):
         self._todo: list[tuple[str, str, TypeDef, Value]] = []
 
     def top(
-        self, v: Value, *, optional: bool = False, boxed: bool = False, nullable: bool = False
+        self,
+        v: Value,
+        *,
+        optional: bool = False,
+        boxed: bool = False,
+        nullable: bool = False,
+        ref: TypeRef | None = None,
     ) -> str:
         """The expression of `v` itself (spelled out even when shared); values nested in
-        it that are shared become calls."""
+        it that are shared become calls. `ref` as in `RustLiterals.lit`."""
         self._root = v
         try:
-            return self.lit(v, optional=optional, boxed=boxed, nullable=nullable)
+            return self.lit(v, optional=optional, boxed=boxed, nullable=nullable, ref=ref)
         finally:
             self._root = None
 

@@ -9,6 +9,7 @@ from specloom.model import Constant, ErrorDef, FieldDef, Operation, Spec, TypeDe
 from specloom.naming import (
     comment_safe,
     rust_const_name,
+    rust_enum_variants,
     rust_field_name,
     rust_string,
     rust_type_name,
@@ -223,8 +224,9 @@ def type_signature(spec: Spec, typedef: TypeDef, *, docs: bool = False, serde: b
         return f"{attrs}pub struct {name} {{\n{body}}}"
     if typedef.kind == "enum":
         variants = ""
+        idents = rust_enum_variants([v.name for v in typedef.values])
         for v in typedef.values:
-            ident = rust_variant_name(v.name)
+            ident = idents[v.name]
             head = (
                 (doc_comment(v.doc, [], "    ") + _serde_rename(v.name, ident, "    ", serde))
                 if docs

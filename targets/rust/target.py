@@ -297,7 +297,7 @@ class RustTarget(Target):
         lits = SharedLiterals(spec, specs, builder.canonical)
 
         def lit(v: Any, t: Any) -> str:
-            return lits.top(v, optional=t.optional, nullable=t.nullable)
+            return lits.top(v, ref=t)
 
         return _render(
             "fixtures.rs.jinja",

@@ -104,12 +104,15 @@ def reference(v: RefValue) -> str:
     return out
 
 
-def _optional(td: TypeDef, field: str) -> bool:
-    return any(f.name == field and f.type.optional for f in td.fields)
+def _may_be_absent(td: TypeDef, field: str) -> bool:
+    """Whether the field may be undefined or null (its members are then reached with `?.`)."""
+    return any(f.name == field and (f.type.optional or f.type.nullable) for f in td.fields)
 
 
-def assertions(expr: str, v: Value, int64: str) -> list[str]:
-    """Statements checking `expr` against an expectation: records by subset, the rest exactly."""
+def assertions(expr: str, v: Value, int64: str, absent: bool = False) -> list[str]:
+    """Statements checking `expr` against an expectation: records by subset, the rest exactly.
+    `absent`: `expr` may be undefined or null by its type, so its members are read with `?.`
+    (a nested expectation under an optional field; strict tsc refuses a plain `.`)."""
     if isinstance(v, Null):
         if v.explicit:  # `null`, not absent
             return [f"assert.strictEqual({expr}, null);"]
@@ -126,15 +129,15 @@ def assertions(expr: str, v: Value, int64: str) -> list[str]:
             return checks + assertions(f"({expr} as api.{ts_type_name(ref.name)})", v.value, int64)
     if isinstance(v, RecordValue) and v.partial:
         out: list[str] = []
+        dot = "?." if absent else "."
         for name, x in v.fields:
-            dot = "?." if _optional(v.typedef, name) else "."
             key = ts_member_name(name)
             sub = (
                 f"{expr}{dot}{key}"
                 if ts_property_key(key) == key
-                else f"{expr}[{json_string(key)}]"
+                else f"{expr}{'?.' if absent else ''}[{json_string(key)}]"
             )
-            out += assertions(sub, x, int64)
+            out += assertions(sub, x, int64, _may_be_absent(v.typedef, name))
         return out
     return [f"assert.deepStrictEqual({expr}, {literal(v, int64)});"]
 

@@ -268,9 +268,9 @@ class TypeScriptTarget(Target):
             for p in reversed(op.params):  # optional (`?`) only where every later one is
                 trailing = trailing and p.type.optional
                 t = sig.ts_type(p.type, int64, bare=True)
-                elems.append(
-                    f"{t}?" if trailing else (f"{t} | undefined" if p.type.optional else t)
-                )
+                # `?` binds to the last member of a union: `string | null?` is not a type
+                opt = f"({t})?" if "|" in t or "=>" in t else f"{t}?"
+                elems.append(opt if trailing else (f"{t} | undefined" if p.type.optional else t))
             ret = sig.ts_type(op.returns, int64) if op.returns is not None else "void"
             base = _snake(op.name)
             out.append(

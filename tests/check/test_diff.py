@@ -235,3 +235,15 @@ def test_raised_errors_added_and_removed_are_minor(ir: Any) -> None:
     ]
     assert {c.impact for c in d.changes if c.kind == "operation"} == {"minor"}
     assert d.ok
+
+
+def test_a_changed_error_status_is_breaking(ir: Any) -> None:
+    """Clients match on the status: `Bad` answered 400 (its name says nothing) becomes 422."""
+    gone = ir.err("Bad").model_copy(update={"status": "422"})
+    d = diff_specs(base(ir), base(ir, version="1.3.0", errors=[gone]))
+    assert [(c.impact, c.kind, c.detail) for c in d.changes] == [
+        ("breaking", "error", "error Bad: HTTP status 400 -> 422")
+    ]
+    assert not d.ok
+    same = ir.err("Bad").model_copy(update={"status": "400"})  # the name's status, written out
+    assert diff_specs(base(ir), base(ir, errors=[same])).changes == []

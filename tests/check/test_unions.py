@@ -244,10 +244,11 @@ def test_http_binding_rules(tmp_path: Path) -> None:
         "  d: {params: {}, http: {method: FETCH, path: 'd/{nope}'}}\n"  # 17: 3 findings
         "  e: {params: {x: int32}, http: {method: POST, path: /e, params: {x: cookie, y: query}}}\n"
         "  f: {params: {x: int32}, http: {method: POST, path: /f, params: {x: path}}}\n"  # 19
-        "  g: {params: {r: R}, http: {method: DELETE, path: /g, params: {r: body}}}\n"  # 20
+        "  g: {params: {r: R}, http: {method: GET, path: /g, params: {r: body}}}\n"  # 20
         "  h: {params: {code: string}, http: {method: get, path: '/a/{other}'}}\n"  # 21 route
         "  i: {params: {r: R}}\n"  # default POST /i: fine
-        "  j: {params: {}, http: {method: POST, path: /i}}\n",  # 23 same route as i
+        "  j: {params: {}, http: {method: POST, path: /i}}\n"  # 23 same route as i
+        "  k: {params: {r: R}, http: {method: DELETE, path: /k, params: {r: body}}}\n",  # fine
     )
     got = rules(found, "SL116")
     lines = [line for _, line, _ in got]
@@ -262,7 +263,7 @@ def test_http_binding_rules(tmp_path: Path) -> None:
         "placed in 'cookie'",
         "places 'y', which is not a parameter",
         "placed in the path, which does not name {x}",
-        "DELETE has no body",
+        "GET has no body",
         "the route of operation a",
         "the route of operation i",
     ):

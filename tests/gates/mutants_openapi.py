@@ -78,6 +78,24 @@ def _example_quantity(doc: dict[str, Any]) -> None:
     media["examples"]["bil2_1"]["value"]["lines"][0]["quantity"] = "two"
 
 
+def _drop_example(doc: dict[str, Any]) -> None:
+    """Every trace of one example (bil2_1) leaves the operation: its request, parameters and
+    response examples; the document stays valid and every other example fits."""
+    op = doc["paths"]["/create_invoice"]["post"]
+    stack: list[Any] = [op]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            examples = node.get("examples")
+            if isinstance(examples, dict):
+                examples.pop("bil2_1", None)
+                if not examples:
+                    del node["examples"]
+            stack += list(node.values())
+        elif isinstance(node, list):
+            stack += node
+
+
 def _move_operation(doc: dict[str, Any]) -> None:
     doc["paths"]["/create_invoice"]["put"] = doc["paths"]["/create_invoice"].pop("post")
 
@@ -167,6 +185,14 @@ MUTANTS: list[Mutant] = [
         kind="published",
         mutate=_edit("openapi.json", _example_quantity),
         why="an example whose value does not have the declared type",
+    ),
+    Mutant(
+        id="openapi-published-drops-an-example",
+        target="openapi",
+        gate="OA004",
+        kind="published",
+        mutate=_edit("openapi.json", _drop_example),
+        why="a structured example of the spec missing from the document (counted from the IR)",
     ),
     Mutant(
         id="openapi-published-wrong-method",

@@ -15,12 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from specloom.targets.openapi.document import openapi_document
 
-from specloom.check.conflicts import type_signature
 from specloom.check.lint import lint_workspace
 from specloom.config import LintConfig
 from specloom.errors import SpecError
 from specloom.findings import Severity
 from specloom.importer.convert import build_text, import_openapi
+from specloom.importer.roundtrip import Shape, shape
 from specloom.model import Spec, Workspace
 from specloom.parse import load_spec_text, load_workspace
 
@@ -153,24 +153,10 @@ def test_markers_write_clarification_markers(tmp_path: Path) -> None:
 # -- round trips ----------------------------------------------------------------------------
 
 
-def _shape(spec: Spec) -> tuple[list[str], list[tuple[str, str, str, list[str], str]]]:
-    """The normalised content compared by the round trips: type signatures (documented
-    normalisation: names kept, docs and clause lists dropped) and operations (binding,
-    parameters as sorted name:type:placement, result)."""
-    types = sorted(f"{t.name}={type_signature(t, 'x')}" for t in spec.types)
-    types += sorted(
-        f"error {e.name}:{[(f.name, f.type.text) for f in e.fields]}" for e in spec.errors
-    )
-    ops = sorted(
-        (
-            o.name,
-            *o.binding(),
-            sorted(f"{p.name}:{p.type.text}:{o.placement(p.name)}" for p in o.params),
-            o.returns.text if o.returns else "-",
-        )
-        for o in spec.operations
-    )
-    return types, ops
+def _shape(spec: Spec) -> Shape:
+    """The normalised content the round trips compare (specloom/importer/roundtrip.py):
+    type and error signatures, operations with binding, parameters, result and errors."""
+    return shape(spec)
 
 
 @pytest.mark.parametrize("fixture", ["unions", "specs"])

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from specloom.targets.openapi import JsonSchemaTarget, OpenApiTarget
 from specloom.targets.openapi import gates as oa_gates
-from specloom.targets.openapi.document import error_status
+from specloom.targets.openapi.document import openapi_document
 
 from specloom.findings import GateState, Severity, is_not_run
 from specloom.model import Workspace
@@ -115,13 +115,31 @@ def test_document_shape(shapes_ws: Workspace, tmp_path: Path) -> None:
     ]
 
 
-def test_error_status_from_the_name() -> None:
-    assert [error_status(n) for n in ("NotFound", "common.AlreadyExists", "Forbidden", "Odd")] == [
-        "404",
-        "409",
-        "403",
-        "400",
-    ]
+def test_error_status_from_the_name_or_the_spec(tmp_path: Path) -> None:
+    """Without `status` the naming rule answers (404, 409, 403, else 400); a `status:` on the
+    error wins, and the document puts the error under it."""
+    from specloom.model import ErrorDef, SourcePos
+
+    pos = SourcePos(file="f", line=1)
+    assert [
+        ErrorDef(name=n, pos=pos).http_status()
+        for n in ("NotFound", "AlreadyExists", "Forbidden", "Odd")
+    ] == ["404", "409", "403", "400"]
+    spec_dir = tmp_path / "specs" / "desk"
+    spec_dir.mkdir(parents=True)
+    (spec_dir / "spec.md").write_text(
+        "---\nspec: desk\ntitle: Desk\nversion: 1.0.0\n---\n\n# Desk {#desk}\n\n"
+        "A desk MUST answer every call.\n\n```specloom\noperations:\n  ask:\n"
+        "    clauses: [desk]\n    params: {q: string}\n    returns: string\n"
+        "    errors: [NotFound, Gone, Busy]\nerrors:\n  NotFound: {clauses: [desk]}\n"
+        "  Gone: {clauses: [desk], status: 410}\n  Busy: {clauses: [desk], status: 5XX}\n```\n",
+        encoding="utf-8",
+    )
+    ws = load_workspace(tmp_path / "specs")
+    doc = openapi_document(ws.spec("desk"), ws)
+    responses = doc["paths"]["/ask"]["post"]["responses"]
+    assert sorted(responses) == ["200", "404", "410", "5XX"]
+    assert "Gone" in responses["410"]["description"]
 
 
 def _edit(doc: dict[str, Any], path: list[str], value: Any) -> None:

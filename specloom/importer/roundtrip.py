@@ -1,0 +1,72 @@
+"""The round-trip normalisation: what an import and a re-import of its export must share.
+
+Types compare by name and signature (kind, fields with types and optionality, enum values,
+union tag and variants; docs and clause lists are left out: the import makes one clause per
+section). Errors compare by name, fields and HTTP status (given, or the naming rule's).
+Operations compare by name, binding, parameters as a set of name:type:placement, result and
+errors. docs/import-openapi.md documents it; the tests and `bench/openapi_corpus.py` use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from specloom.check.conflicts import type_signature
+from specloom.model import HTTP_METHODS, Spec
+
+from .document import Json, Refs
+
+Shape = tuple[list[str], list[tuple[Any, ...]]]
+
+
+def shape(spec: Spec) -> Shape:
+    """(sorted type and error signatures, sorted operation signatures) of a spec."""
+    types = sorted(f"{t.name}={type_signature(t, 'x')}" for t in spec.types)
+    types += sorted(
+        f"error {e.name}:{e.http_status()}:{[(f.name, f.type.text) for f in e.fields]}"
+        for e in spec.errors
+    )
+    ops = sorted(
+        (
+            o.name,
+            *o.binding(),
+            tuple(sorted(f"{p.name}:{p.type.text}:{o.placement(p.name)}" for p in o.params)),
+            o.returns.text if o.returns else "-",
+            tuple(sorted(o.errors)),
+        )
+        for o in spec.operations
+    )
+    return types, ops
+
+
+def differences(first: Shape, second: Shape, limit: int = 5) -> list[str]:
+    """Readable differences between two shapes (at most `limit` of each kind)."""
+    out: list[str] = []
+    for label, a, b in (("type", first[0], second[0]), ("operation", first[1], second[1])):
+        sa, sb = {str(x) for x in a}, {str(x) for x in b}
+        out += [f"{label} only before: {x}" for x in sorted(sa - sb)[:limit]]
+        out += [f"{label} only after: {x}" for x in sorted(sb - sa)[:limit]]
+    return out
+
+
+def document_inventory(doc: Json) -> tuple[list[str], list[str]]:
+    """(component schema names, `METHOD path` of every operation) an OpenAPI document holds."""
+    schemas = [str(k) for k in ((doc.get("components") or {}).get("schemas") or {})]
+    ops: list[str] = []
+    for path, item in (doc.get("paths") or {}).items():
+        if isinstance(item, dict):
+            ops += [
+                f"{m.upper()} {path}"
+                for m, op in item.items()
+                if m.upper() in HTTP_METHODS and isinstance(op, dict)
+            ]
+    return schemas, ops
+
+
+def lost_schemas(doc: Json, spec: Spec) -> list[str]:
+    """Component schemas with no type or error of the name the import gives them."""
+    from .types import TypeBuilder
+
+    names = {t.name for t in spec.types} | {e.name for e in spec.errors}
+    wanted = TypeBuilder(doc, Refs(doc), spec.id).by_ref
+    return [ref.rsplit("/", 1)[-1] for ref, name in wanted.items() if name not in names]
