@@ -114,6 +114,14 @@ class Target(ABC):
         }
         return {"spec": spec.model_dump(mode="json"), "imports": deps}
 
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """Files outside the spec tree, the config and specloom's code that `ir_slice` or
+        `input_hash` read (an eval run's report, a compiler's package). The no-op stamp
+        hashes them, so a change to one makes the next build take the full check. None:
+        the inputs cannot be pinned down now (a tool missing), so no stamp is recorded.
+        A target overriding `ir_slice`/`input_hash` with such reads must list them here."""
+        return []
+
     def input_hash(self, spec: Spec) -> str:
         """sha256 of (target name, version, config, IR slice)."""
         payload = {

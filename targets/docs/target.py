@@ -16,7 +16,7 @@ from specloom.target import GeneratedFile, Target, TargetConfig
 
 from . import anchors, api, content, gates, history, live, mkdocs_build
 from .env import render
-from .evals_page import EVALS_PAGE, evals_page, read_run, run_digest
+from .evals_page import EVALS_PAGE, evals_page, read_run, report_path, run_digest
 from .markup import escape_text, plain_title
 from .mkdocs_build import build_site
 from .overview import llm_overview
@@ -107,6 +107,11 @@ class DocsTarget(Target):
             base["tutorial_languages"] = _tutorial_languages()
         run = self.settings.evals_runs.get(spec.id)
         return base if run is None else {**base, "evals_run": run_digest(run)}
+
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """The eval run's report shown for this spec (its digest is in the slice)."""
+        run = self.settings.evals_runs.get(spec.id)
+        return [] if run is None else [report_path(run).absolute()]
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """The MkDocs project (mkdocs.yml, docs/) plus `spec.json`; the site is built in verify."""
