@@ -114,6 +114,14 @@ class Target(ABC):
         }
         return {"spec": spec.model_dump(mode="json"), "imports": deps}
 
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """Files outside the spec tree, the config and specloom's code that `ir_slice` or
+        `input_hash` read (an eval run's report, a compiler's package). The no-op stamp
+        hashes them, so a change to one makes the next build take the full check. None:
+        the inputs cannot be pinned down now (a tool missing), so no stamp is recorded.
+        A target overriding `ir_slice`/`input_hash` with such reads must list them here."""
+        return []
+
     def input_hash(self, spec: Spec) -> str:
         """sha256 of (target name, version, config, IR slice)."""
         payload = {
@@ -144,11 +152,6 @@ class Target(ABC):
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """Run the gates on the files under `root` (staged or published) and nothing else;
         error findings block publication."""
-
-    def outside_inputs(self, spec: Spec) -> list[Path]:
-        """Files this target reads for `spec` outside the spec tree and the config (the docs
-        target's eval report): the no-op stamp checks their bytes too. Optional."""
-        return []
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """Clause ids this artifact traces, read from its files (default: ids that occur as

@@ -9,8 +9,11 @@ request (folder, paths, options, config file) recomputes the fingerprint:
 
 - `environment`: specloom's version, the Python executable and version, the mtime of every
   `sys.path` folder (installing or removing any distribution, a plugin target or a library
-  the parser uses, changes it), the `PATH` and every `SPECLOOM_*`, `OPENAI_*` and
-  `PREFECT_*` variable;
+  the parser uses, changes it), and a sha256 of the `PATH` and every `SPECLOOM_*`,
+  `OPENAI_*` and `PREFECT_*` variable (a digest only: they hold API keys);
+- `external`: the bytes of each file a target reads outside the spec tree for its input
+  hash (`Target.external_inputs`: an eval run's report, the tsc package's package.json); a
+  target that cannot name them (a tool missing) gets the request no stamp;
 - `config`: the config file's path and bytes;
 - `code`: the bytes of every file of the specloom package and of the built-in targets
   (generators, templates, the parser, the checks), and of each plugin target's files;
@@ -42,7 +45,7 @@ from specloom._version import __version__
 from specloom.configfile import find_config_file
 from specloom.pipeline.treehash import current_folder, hash_tree
 
-FORMAT = 1
+FORMAT = 2
 STAMP_DIR = "noop"
 MANIFEST = "manifest.json"
 REPORTS = ("report.json", "report.md")
@@ -119,12 +122,19 @@ def environment() -> Json:
         except OSError:
             folders[entry] = -1
     env = {k: v for k, v in sorted(os.environ.items()) if k == "PATH" or k.startswith(ENV_PREFIXES)}
+    # only a digest: the variables hold secrets (OPENAI_API_KEY) that must not reach the cache
+    env_digest = hashlib.sha256(json.dumps(env, sort_keys=True).encode()).hexdigest()
     return {
         "specloom": __version__,
         "python": [sys.executable, sys.version],
         "sys_path": folders,
-        "env": env,
+        "env": env_digest,
     }
+
+
+def external(paths: list[str]) -> dict[str, str]:
+    """sha256 of each file the targets read outside the spec tree (`Target.external_inputs`)."""
+    return {p: file_digest(Path(p)) for p in sorted(paths)}
 
 
 def file_digest(path: Path) -> str:
@@ -321,6 +331,7 @@ def record(
     result: Json,
     table: list[list[str]],
     reports: dict[str, dict[str, str]],
+    external_paths: list[str] | None = None,
 ) -> None:
     """Write the stamp (call with the output locks held, after the manifests and reports
     were written). `published`: spec id -> its targets; `result`: the `--format json`
@@ -332,6 +343,7 @@ def record(
         **started,
         "plugin_roots": plugin_roots,
         "plugin_code": code(plugin_roots),
+        "external": external(external_paths or []),
         "output": str(output),
         "published": published,
         "outputs": outputs(output, sorted(published)),
@@ -363,11 +375,6 @@ class Replay:
     """spec, target, status, time, gates per row."""
 
 
-def outside_digests(paths: list[str]) -> dict[str, str]:
-    """Path -> digest of files targets read outside the spec tree (`Target.outside_inputs`)."""
-    return {p: file_digest(Path(p)) for p in paths}
-
-
 def replay(req: Request) -> Replay | None:
     """The stored answer when nothing changed since the stamp was written, else None."""
     started = time.perf_counter()
@@ -384,6 +391,8 @@ def replay(req: Request) -> Replay | None:
         and stamp.get("config") == [cfg, file_digest(Path(cfg)) if cfg else None]
         and stamp.get("builtin_code") == code(builtin_code_roots())
         and stamp.get("plugin_code") == code(list(stamp.get("plugin_roots", [])))
+        and isinstance(stamp.get("external"), dict)
+        and stamp["external"] == external(list(stamp["external"]))
     )
     if not fresh:
         return None
@@ -391,9 +400,6 @@ def replay(req: Request) -> Replay | None:
     cache = req.stamp_file().parent.parent
     if stamp.get("inputs") != inputs(list(stamp["input_roots"]), [str(output), str(cache)]):
         return None
-    outside = stamp.get("outside") or {}
-    if outside != outside_digests(sorted(outside)):
-        return None  # a file a target reads outside the spec tree changed
     published: dict[str, list[str]] = stamp["published"]
     with _locked([output / sid for sid in published]) as held:
         if not held or outputs(output, sorted(published)) != stamp["outputs"]:

@@ -107,15 +107,14 @@ def end_stamp(
     published = {sid: [r.target for r in rows if r.spec == sid] for sid in ctx.spec_ids}
     table = [[r.spec, r.target, r.status, f"{r.seconds:.2f}", r.gate_summary()] for r in rows]
     roots = sorted({root for cls in ctx.classes for root in plugin_code_roots(cls)})
-    outside = sorted(
-        {str(p) for t, job in planned.values() for p in t.outside_inputs(_spec(ctx, job))}
-    )
-    began = {**began, "outside": noop.outside_digests(outside)}
-    noop.record(nreq, began, roots, ctx.output, published, doc, table, reports)
-
-
-def _spec(ctx: StampContext, job: Job) -> Any:
-    return ctx.ws.specs[job.spec_id]
+    ext: set[str] = set()
+    for (sid, _), (t, _) in planned.items():
+        found = t.external_inputs(ctx.ws.specs[sid])
+        if found is None:  # a target cannot pin down what it read: no stamp
+            noop.forget(nreq)
+            return
+        ext.update(str(p) for p in found)
+    noop.record(nreq, began, roots, ctx.output, published, doc, table, reports, sorted(ext))
 
 
 def _noop_rows(

@@ -108,10 +108,10 @@ class DocsTarget(Target):
         run = self.settings.evals_runs.get(spec.id)
         return base if run is None else {**base, "evals_run": run_digest(run)}
 
-    def outside_inputs(self, spec: Spec) -> list[Path]:
-        """The eval run's report.json shown for this spec (outside the spec tree)."""
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """The eval run's report shown for this spec (its digest is in the slice)."""
         run = self.settings.evals_runs.get(spec.id)
-        return [] if run is None else [report_path(run)]
+        return [] if run is None else [report_path(run).absolute()]
 
     def generate(self, spec: Spec) -> list[GeneratedFile]:
         """The MkDocs project (mkdocs.yml, docs/) plus `spec.json`; the site is built in verify."""

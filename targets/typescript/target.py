@@ -322,6 +322,22 @@ class TypeScriptTarget(Target):
         }
         return _json(data)
 
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """The tsc the hash names by its version: its launcher and its package's
+        package.json (where npm records the version); None when tsc is missing."""
+        from .gates import find_tsc
+
+        tsc = find_tsc(self.ctx.tools)
+        if tsc is None:
+            return None
+        real = Path(tsc).resolve()
+        found = [real]
+        for folder in real.parents:
+            if (folder / "package.json").is_file():
+                found.append(folder / "package.json")
+                break
+        return found
+
     def input_hash(self, spec: Spec) -> str:
         """The base hash plus the tsc version: the published `dist/` is tsc's output."""
         from .gates import find_tsc, tsc_version

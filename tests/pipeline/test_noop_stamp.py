@@ -352,3 +352,38 @@ def test_a_checkout_under_the_cache_gets_no_stamp(
     code, _ = build(capsys, str(tree), *TARGETS, "-o", str(ws / ".specloom-cache" / "out"))
     assert code == 0
     assert not list((ws / ".specloom-cache").glob("noop/*.json"))
+
+
+def test_secrets_in_the_environment_never_reach_the_stamp(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = "sk-stamp-test-0123456789abcdef"
+    monkeypatch.setenv("OPENAI_API_KEY", secret)
+    code, _ = build(capsys, *TARGETS)
+    assert code == 0
+    stamp = request("ir-json").stamp_file()
+    assert stamp.is_file() and secret[:12].encode() not in stamp.read_bytes()
+    assert noop.replay(request("ir-json")) is not None
+    monkeypatch.setenv("OPENAI_API_KEY", secret + "-rotated")  # still a change it sees
+    assert noop.replay(request("ir-json")) is None
+
+
+def test_a_file_a_target_reads_outside_the_specs_misses(
+    ws: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`Target.external_inputs` (the docs target's eval run report, the tsc package):
+    the stamp hashes those files; a target that cannot name them gets no stamp."""
+    outside = ws / "runs" / "report.json"
+    outside.parent.mkdir()
+    outside.write_text('{"n": 1}', encoding="utf-8")
+    cls = registry.load_target("ir-json")
+    monkeypatch.setattr(cls, "external_inputs", lambda self, spec: [outside], raising=False)
+    code, _ = build(capsys, *TARGETS)
+    assert code == 0 and noop.replay(request("ir-json")) is not None
+    stamp = json.loads(request("ir-json").stamp_file().read_text(encoding="utf-8"))
+    assert str(outside) in stamp["external"]
+    outside.write_text('{"n": 2}', encoding="utf-8")
+    assert noop.replay(request("ir-json")) is None
+    monkeypatch.setattr(cls, "external_inputs", lambda self, spec: None, raising=False)
+    build(capsys, *TARGETS)
+    assert not request("ir-json").stamp_file().exists()
