@@ -5,9 +5,16 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import mdTrim
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
+
+try:  # markdown-it-py 4 trims a paragraph's content with the CommonMark whitespace set
+    from markdown_it.common.utils import mdTrim as _trim
+except ImportError:  # markdown-it-py 3 (our lowest) trims it with str.strip
+
+    def _trim(string: str) -> str:
+        return string.strip()
+
 
 MAX_NESTING = 40
 """Deeper block nesting (lists in quotes in lists...) is read as plain text."""
@@ -73,7 +80,7 @@ def _paragraph(tokens: list[Token], lines: list[str], start: int, end: int) -> N
         0,
         map=[start, end],
         level=1,
-        content=mdTrim("\n".join(lines[start:end])),
+        content=_trim("\n".join(lines[start:end])),
         block=True,
         children=[],
     )
