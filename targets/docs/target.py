@@ -190,7 +190,7 @@ class DocsTarget(Target):
         return not_run(
             "DOC001",
             f"{what}; the site was not built or checked",
-            fix="install the project's dependencies (make setup)",
+            fix="pip install 'specloom[docs]' (MkDocs and mkdocs-material)",
         )
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
