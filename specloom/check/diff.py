@@ -525,7 +525,9 @@ def _op_changes(o: Operation, n: Operation, os_: Spec, ns: Spec) -> Iterator[Cha
             f"{label}: HTTP binding {' '.join(o.binding())} -> {' '.join(n.binding())}",
             n.pos,
         )
-    elif [o.placement(p.name) for p in o.params] != [n.placement(p.name) for p in o.params]:
+    elif [o.placement(p.name) for p in o.params] != [n.placement(p.name) for p in o.params] or (
+        o.whole_body() != n.whole_body()
+    ):
         yield _change(
             "operation",
             "changed",

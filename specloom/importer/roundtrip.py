@@ -31,6 +31,7 @@ def shape(spec: Spec) -> Shape:
             o.name,
             *o.binding(),
             tuple(sorted(f"{p.name}:{p.type.text}:{o.placement(p.name)}" for p in o.params)),
+            o.whole_body() or "-",
             o.returns.text if o.returns else "-",
             tuple(sorted(o.errors)),
         )
