@@ -18,7 +18,12 @@ from specloom.config import Config
 from specloom.findings import Severity
 from specloom.importer.convert import import_openapi
 from specloom.importer.document import load_document
-from specloom.importer.roundtrip import differences, lost_schemas, shape
+from specloom.importer.roundtrip import (
+    body_wire_differences,
+    differences,
+    lost_schemas,
+    shape,
+)
 from specloom.model import Spec
 from specloom.parse import load_workspace
 from specloom.pipeline.build import BuildRequest, BuildResult, run_build
@@ -278,9 +283,13 @@ def test_whole_request_bodies_keep_their_wire_shape(tmp_path: Path) -> None:
     [example] = body(doc, "/pets", "post")["examples"].values()
     assert example["value"] == {"name": "Rex", "tags": ["brown"]}  # the bare value, unwrapped
     assert round_trip(tmp_path, spec) == []
+    assert body_wire_differences(source, doc) == []
     # OA004 reads the published document: a body wrapped in an object again is a finding
     media = body(doc, "/pets", "post")
     media["schema"] = {"type": "object", "properties": {"body": media["schema"]}}
+    assert body_wire_differences(source, doc) == [
+        "POST /pets: body named schema -> object of fields"
+    ]
     (published / "openapi.json").write_text(json.dumps(doc), encoding="utf-8")
     found = [f.message for f in oa004_completeness(spec, published) if f.rule == "OA004"]
     assert found == [
