@@ -30,6 +30,10 @@ class LintConfig(BaseModel):
     ts_int64: str = "number"
     """Not a lint key: copied by `load_config` from `[tool.specloom.targets.typescript]
     int64`, so every caller of the check (lint, build, flows) applies the same policy."""
+    target_settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Not a lint key: `[tool.specloom.targets]`, copied by `load_config`, so a target's lint
+    hook judges the spec with the settings its build will use (the podcast's
+    `max_sentence_words`...)."""
 
 
 class Config(BaseModel):
@@ -114,6 +118,7 @@ def load_config(start: Path | None = None) -> Config:
         ) from None
     cfg.root = path.parent
     cfg.lint.ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
+    cfg.lint.target_settings = cfg.targets
     return cfg
 
 
@@ -124,7 +129,7 @@ def valid_keys(section: list[str]) -> list[str]:
         model = LintConfig
     elif section:
         return []
-    hidden = {"root", "ts_int64"}
+    hidden = {"root", "ts_int64", "target_settings"}
     return sorted(k for k in model.model_fields if k not in hidden)
 
 
