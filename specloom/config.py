@@ -5,12 +5,25 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from specloom.configfile import find_config_file as find_config_file  # (re-exported)
 from specloom.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated_table(model: type[M], data: Any, table: str, hint: str) -> M:
+    """`data` (a raw TOML table) validated as `model`; the first problem as a ConfigError
+    naming `[table] key` (exit 2), never a pydantic traceback."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"[{table}] {where}: {first['msg']}", hint=hint) from None
 
 
 class LintConfig(BaseModel):

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pydantic import ValidationError
-
 from specloom.check.context import LintContext
-from specloom.errors import ConfigError
+from specloom.config import validated_table
 from specloom.findings import Finding, Severity
 from specloom.model import SourcePos, Spec
 
@@ -37,16 +35,12 @@ def _where(spec: Spec, seg: Segment, line: Line) -> tuple[SourcePos | None, str 
 def _config(ctx: LintContext) -> PodcastConfig:
     """The podcast settings the build will use (exit 2 naming the key when invalid, as the
     build does)."""
-    raw = ctx.target_settings.get("podcast", {})
-    try:
-        return PodcastConfig.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"[tool.specloom.targets.podcast] {where}: {first['msg']}",
-            hint="see the podcast target's documentation for its options",
-        ) from None
+    return validated_table(
+        PodcastConfig,
+        ctx.target_settings.get("podcast", {}),
+        "tool.specloom.targets.podcast",
+        "see the podcast target's documentation for its options",
+    )
 
 
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
