@@ -13,9 +13,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from specloom.targets.python import PythonConfig, PythonTarget
+from specloom.targets.python import PythonConfig, PythonTarget, pep517
 from specloom.targets.python import gates as py_gates
-from specloom.targets.python import pep517
 
 from specloom.model import Workspace
 from specloom.parse import load_workspace
@@ -82,9 +81,9 @@ def test_the_wheel_holds_what_pip_wheel_builds(published: Path, tmp_path: Path) 
     shutil.copytree(published / "billing" / "python", theirs / "src")
     proc = pep517.build_wheel(ours / "src", ours / "dist", _env())
     assert proc.returncode == 0, proc.stderr
+    pip = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation"]
-        + ["--no-index", "-q", "-w", str(theirs / "dist"), str(theirs / "src")],
+        [*pip, "--no-index", "-q", "-w", str(theirs / "dist"), str(theirs / "src")],
         check=True,
         capture_output=True,
         env={**_env(), "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
