@@ -447,6 +447,18 @@ them, so the scratch folder it runs in holds these two, empty of cases."""
 STUB_TEXT = "# read by promptfoo at start-up, ignored by validate -c\nproviders: []\n"
 
 
+NOISE = (
+    "Node.js 20 support",
+    "ExperimentalWarning",
+    "--trace-warnings",
+    # pointers to promptfoo's log files, in the scratch folder that is gone by then
+    "See logs for more",
+    "Error log: ",
+    "Debug log: ",
+)
+"""Lines of promptfoo's output that a finding leaves out."""
+
+
 def gate_promptfoo_validate(
     root: Path, enabled: bool, tools: ToolLookup | None = None, timeout: float = 120.0
 ) -> list[Finding]:
@@ -490,9 +502,9 @@ def gate_promptfoo_validate(
         except subprocess.TimeoutExpired:
             return [_error("EVL007", f"promptfoo validate timed out after {timeout:g}s", PROMPTFOO)]
     if proc.returncode != 0:
-        noise = ("Node.js 20 support", "ExperimentalWarning", "--trace-warnings")
-        text = (proc.stdout + proc.stderr).replace(str(config), PROMPTFOO).strip().splitlines()
-        kept = [line.strip() for line in text if line.strip() and not any(n in line for n in noise)]
+        out = (proc.stdout + proc.stderr).replace(str(config.parent) + os.sep, "")
+        lines = out.replace(home, "<scratch>").strip().splitlines()
+        kept = [s.strip() for s in lines if s.strip() and not any(n in s for n in NOISE)]
         detail = " | ".join(kept)[:600]
         return [_error("EVL007", f"promptfoo validate rejected the config: {detail}", PROMPTFOO)]
     return []
