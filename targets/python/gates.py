@@ -556,7 +556,7 @@ def _wire_findings(
 # -- PY005 ------------------------------------------------------------------------------
 
 
-def wheel(spec: Spec, root: Path, work: Path) -> list[Finding]:
+def wheel(spec: Spec, root: Path, work: Path, timeout: float = 600.0) -> list[Finding]:
     """PY005: a copy of the package builds into a wheel offline, through the backend its
     `pyproject.toml` declares, without build isolation (what `pip wheel --no-deps
     --no-build-isolation --no-index` does, less pip: `pep517.py`), and the wheel holds every
@@ -576,7 +576,14 @@ def wheel(spec: Spec, root: Path, work: Path) -> list[Finding]:
     dist = work / "wheel-dist"
     env = _environ([])
     env.pop("MYPYPATH")
-    proc = pep517.build_wheel(src, dist, env)
+    try:
+        proc = pep517.build_wheel(src, dist, env, timeout)
+    except subprocess.TimeoutExpired as exc:
+        return [
+            _error(
+                "PY005", f"the wheel build timed out after {exc.timeout:g}s", file="pyproject.toml"
+            )
+        ]
     wheels = sorted(dist.glob("*.whl"))
     if proc.returncode != 0 or len(wheels) != 1:
         text = _strip((proc.stdout + proc.stderr).strip()[-1500:], work)

@@ -166,3 +166,24 @@ def test_a_pyproject_that_is_not_toml_is_a_finding(
     assert [f.rule for f in found] == ["PY005"]
     assert "does not build into a wheel" in found[0].message
     assert "pyproject.toml cannot be read as TOML: Expected ']'" in found[0].message
+
+
+def test_a_build_that_hangs_is_a_finding_not_a_hang(
+    workspace: Workspace, published: Path, tmp_path: Path
+) -> None:
+    """A backend that never returns is stopped at the gate's time limit: PY005 fails."""
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "python", root)
+    pyproject = root / "pyproject.toml"
+    text = pyproject.read_text().replace('"setuptools.build_meta"', '"slow"')
+    pyproject.write_text(
+        text.replace("[build-system]\n", '[build-system]\nbackend-path = ["_b"]\n')
+    )
+    (root / "_b").mkdir()
+    (root / "_b" / "slow.py").write_text(
+        "import time\n\n\ndef build_wheel(*args, **kwargs):\n    time.sleep(60)\n"
+    )
+    work = tmp_path / "work"
+    work.mkdir()
+    found = py_gates.wheel(workspace.spec("billing"), root, work, timeout=2)
+    assert [(f.rule, f.message) for f in found] == [("PY005", "the wheel build timed out after 2s")]
