@@ -36,16 +36,16 @@ try:
     backend = importlib.import_module(module)
 except ImportError as e:
     print(f"the build backend {name!r} is not importable here: {e}", file=sys.stderr)
-    sys.exit(BACKEND_MISSING)
+    sys.exit(3)  # BACKEND_MISSING
 if paths and not any(
     os.path.abspath(getattr(backend, "__file__", "") or "").startswith(p + os.sep) for p in paths
 ):
     print(f"the build backend {name!r} was not loaded from backend-path", file=sys.stderr)
-    sys.exit(BACKEND_MISSING)
+    sys.exit(3)  # BACKEND_MISSING
 for part in filter(None, attr.split(".")):
     backend = getattr(backend, part)
-print("built", backend.build_wheel(os.path.abspath(dist)))
-""".replace("BACKEND_MISSING", str(BACKEND_MISSING))
+backend.build_wheel(os.path.abspath(dist))
+"""
 """Run with the source tree as the working folder and the wheel folder as argument."""
 
 
