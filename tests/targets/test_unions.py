@@ -353,7 +353,9 @@ def test_python_swapped_union_tags_fail_the_wire_check(
     models.write_text(text, encoding="utf-8")
     found = [f for f in target.verify(spec, root) if f.severity is Severity.ERROR]
     assert {f.rule for f in found} == {"PY003"}, found
-    assert all("the JSON of create_drawing(shapes) of call 1" in f.message for f in found), found
+    # the argument, and the whole expected drawing that holds the same shapes
+    wires = sorted(f.message.split("the JSON of ")[1].split(" is not")[0] for f in found)
+    assert wires == ["create_drawing() result of call 1", "create_drawing(shapes) of call 1"], found
 
 
 def test_python_wire_form_of_example_values(workspace: Workspace) -> None:
@@ -375,4 +377,5 @@ def test_python_wire_form_of_example_values(workspace: Workspace) -> None:
         "create_drawing(id) of call 1",
         "create_drawing(shapes) of call 1",
         "create_drawing(note) of call 1",
-    ]  # `trace` is absent: nothing to send
+        "create_drawing() result of call 1",
+    ]  # `trace` is absent: nothing to send; the expected drawing names every field
