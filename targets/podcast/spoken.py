@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 
 from specloom.model import Clause, Level
 
@@ -50,20 +51,34 @@ def words(text: str) -> list[str]:
     return [w.lower().strip("'-") for w in _WORD.findall(text)]
 
 
-def content_words(clause_text: str) -> set[str]:
-    """The clause's content words: no code, URL, pattern, footnote tag, stop or modal word."""
+@lru_cache(maxsize=4096)
+def content_words(clause_text: str) -> frozenset[str]:
+    """The clause's content words: no code, URL, pattern, footnote tag, stop or modal word
+    (remembered per text: the gate and the lint hook ask for each clause several times)."""
     text = _FOOTNOTE.sub(" ", clause_text)
     text = _CODE.sub(" ", text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _URL.sub(" ", text)
     text = _PATTERN.sub(" ", text)
-    return {w for w in words(text) if len(w) > 2 and w not in STOPWORDS}
+    return frozenset(w for w in words(text) if len(w) > 2 and w not in STOPWORDS)
+
+
+@cache
+def _modal_pattern(level: Level) -> re.Pattern[str] | None:
+    """One search for any of the level's modals as whole words (None: the level has none)."""
+    modals = MODALS.get(level, ())
+    if not modals:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(m) for m in modals) + r")\b")
 
 
 def says_modal(text: str, level: Level) -> bool:
     """The line contains the clause's modal keyword or a documented equivalent."""
+    pattern = _modal_pattern(level)
+    if pattern is None:
+        return False
     low = " ".join(words(text.replace("’", "'")))
-    return any(re.search(rf"\b{re.escape(m)}\b", low) for m in MODALS.get(level, ()))
+    return pattern.search(low) is not None
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
