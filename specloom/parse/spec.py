@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -115,14 +116,13 @@ def _parse(
 def _example_paths(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(
-        (p for p in folder.iterdir() if p.suffix == ".md" and p.is_file() and p.name[0] != "."),
-        key=_name,
-    )
-
-
-def _name(p: Path) -> str:
-    return p.name
+    # (os.scandir: an entry knows whether it is a file without a stat, symlinks followed
+    # as Path.is_file follows them)
+    with os.scandir(folder) as entries:
+        names = sorted(
+            e.name for e in entries if e.name.endswith(".md") and e.name[0] != "." and e.is_file()
+        )
+    return [folder / n for n in names]
 
 
 def _hash(src: SourceFile, sources: list[SourceFile]) -> str:
