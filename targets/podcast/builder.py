@@ -273,7 +273,8 @@ class ScriptBuilder:
             seen.add(key)
         ranked = firsts + repeats
         detail = sorted(ranked[: cfg.max_detail_clauses], key=self._index)
-        rest = [c for c in clauses if not _among(c, detail)]
+        picked = {c.id for c in detail}
+        rest = [c for c in clauses if c.id not in picked or not _among(c, detail)]
         lines: list[Line] = []
         for k, c in enumerate(detail):
             strength = "a hard rule" if c.level in MUST_LEVELS else "a recommendation"

@@ -17,6 +17,8 @@ _SPACE = re.compile(r"\s+")
 _LEFTOVER = re.compile(r"`+|\[\^|\*+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_KEYWORD_STEMS = ("MUST", "SHALL", "SHOULD", "REQUIRED", "MAY", "OPTIONAL")
+"""What _KEYWORDS needs in a text to match at all."""
 _BULLET = re.compile(r"^([-*+]|\d+\.)\s+")
 _KEYWORDS = re.compile(
     r"\b(MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|REQUIRED|MAY|OPTIONAL)\b"
@@ -47,7 +49,8 @@ def prose_lines(markdown: str) -> str:
         if stripped.startswith(("#", "|", "<", "**Example**")):
             out.append("")
             continue
-        out.append(_BULLET.sub("", stripped))
+        bullet = stripped[:1] in ("-", "*", "+") or stripped[:1].isdigit()
+        out.append(_BULLET.sub("", stripped) if bullet else stripped)
     return "\n".join(out)
 
 
@@ -91,13 +94,15 @@ def speakable(
     if "*" in text or "_" in text or "~" in text:
         for _ in range(2):
             text = _EMPHASIS.sub(lambda m: m.group(2), text)
-    text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
+    if any(k in text for k in _KEYWORD_STEMS):
+        text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
     text = text.replace("---", ",").replace("—", ",").replace("...", ".")
     if "`" in text or "[^" in text or "*" in text:
         text = _LEFTOVER.sub(" ", text)  # unmatched backticks, footnote openers, asterisks
     if "_" in text:
         text = _SNAKE.sub(lambda m: spoken_id(m.group(0)), text)
-    text = _NOISE.sub(" ", text)  # braces, pipes, backslashes: nothing a voice can say
+    if "::" in text or not _NOISE_CHARS.isdisjoint(text):
+        text = _NOISE.sub(" ", text)  # braces, pipes, backslashes: nothing a voice can say
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
@@ -106,6 +111,8 @@ _URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s)>\]]+")
 _HELD = re.compile(r"\x00(\d+)\x00")
 _SNAKE = re.compile(r"\b[A-Za-z]\w*_\w+\b")
 _NOISE = re.compile(r"[{}\\|^$<>]|::|->|=>")
+_NOISE_CHARS = frozenset("{}\\|^$<>")
+"""The characters _NOISE needs (besides `::`): `->` and `=>` hold `>`."""
 _IDENT = re.compile(r"^[A-Za-z_][\w.]*$")
 _TAG_NAME = re.compile(r"^</?([A-Za-z][\w-]*)/?>$")
 _REGEX = re.compile(r"[\\^$*+?{}\[\]|]")

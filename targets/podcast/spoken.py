@@ -48,7 +48,13 @@ UNSPEAKABLE: list[tuple[str, re.Pattern[str]]] = [
 
 def words(text: str) -> list[str]:
     """Lower-case words of a text."""
-    return [w.lower().strip("'-") for w in _WORD.findall(text)]
+    return list(_words(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> tuple[str, ...]:
+    """`words`, remembered: a line is read for its modal, then for its content words."""
+    return tuple(w.lower().strip("'-") for w in _WORD.findall(text))
 
 
 @lru_cache(maxsize=4096)
