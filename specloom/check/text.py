@@ -23,6 +23,12 @@ class Sources:
     _text: dict[str, str] = field(default_factory=dict)
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
+    @classmethod
+    def known(cls, texts: dict[str, str]) -> Sources:
+        """Sources whose files' texts are already known (path -> text as `text` reads it:
+        `specloom.parse.source.remembering_reads`); other files are read when asked for."""
+        return cls(_text=dict(texts))
+
     def text(self, path: str) -> str:
         """The file's text; "" when it cannot be read as UTF-8."""
         if path not in self._text:

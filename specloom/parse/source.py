@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from specloom.parse.sandbox import check_readable
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest Markdown file specloom reads (10 MiB); the Model Spec is 0.27 MiB."""
+_BOM = b"\xef\xbb\xbf"
+_READS: ContextVar[dict[str, str] | None] = ContextVar("specloom_reads", default=None)
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,24 @@ def read_source(path: Path) -> SourceFile:
             file=shown,
             hint="check that the path is a readable file",
         ) from None
-    return SourceFile(shown, decode(data, shown), data)
+    src = SourceFile(shown, decode(data, shown), data)
+    reads = _READS.get()
+    if reads is not None:  # the file as `Path.read_text` gives it: a BOM is kept
+        reads[shown] = "\ufeff" + src.text if data.startswith(_BOM) else src.text
+    return src
+
+
+@contextmanager
+def remembering_reads() -> Iterator[dict[str, str]]:
+    """Collect, for each file `read_source` reads inside the block, its text as
+    `Path(path).read_text(encoding="utf-8")` would give it (the lint rules read the files a
+    load just read: they get them from here instead of from the disk again)."""
+    reads: dict[str, str] = {}
+    token = _READS.set(reads)
+    try:
+        yield reads
+    finally:
+        _READS.reset(token)
 
 
 def source_of(content: str | bytes, shown: str) -> SourceFile:

@@ -1,7 +1,9 @@
 """Lint of the synthetic 1,000-clause workspace (the speed benchmark's, bench/synth.py) with
 defects planted every few clauses: the findings are a golden file, so a change made for
 speed (parse, rules, type check, conflicts, the target hooks, the parse cache) keeps every
-finding. The lint runs cold (the parse cache is written) and again warm (read back)."""
+finding. The lint runs cold (the parse cache is written; the rules get the files' texts
+the load read, as `specloom lint` does) and again warm (read back; the rules read the
+files from the disk)."""
 
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ import pytest
 
 from specloom.check.lint import lint_workspace
 from specloom.check.render import render_json
+from specloom.check.text import Sources
 from specloom.parse import load_workspace
 from specloom.parse.cache import parse_cache
+from specloom.parse.source import remembering_reads
 
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = REPO / "tests" / "golden" / "check" / "synthetic1000.json"
@@ -118,11 +122,13 @@ def findings_json(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     root = tmp_path_factory.mktemp("synthetic")
     specs = defective_workspace(root / "specs")
     runs = []
-    for _ in ("cold", "warm"):
-        with parse_cache(root / ".specloom-cache"):
+    for run in ("cold", "warm"):
+        with parse_cache(root / ".specloom-cache"), remembering_reads() as reads:
             ws = load_workspace(specs)
+        sources = Sources.known(reads) if run == "cold" else None
         # paths (in places and messages) relative to the temporary root
-        runs.append(render_json(lint_workspace(ws)).replace(root.as_posix() + "/", ""))
+        found = lint_workspace(ws, sources=sources)
+        runs.append(render_json(found).replace(root.as_posix() + "/", ""))
     assert any((root / ".specloom-cache" / "parse").glob("*.json")), "the cache was written"
     return runs[0], runs[1]
 
@@ -146,3 +152,19 @@ def test_findings_are_the_golden_ones(findings_json: tuple[str, str], update_gol
 def test_warm_lint_finds_the_same(findings_json: tuple[str, str]) -> None:
     cold, warm = findings_json
     assert warm == cold
+
+
+def test_texts_remembered_by_the_load_are_the_files_texts(tmp_path: Path) -> None:
+    """What the rules get from the load is what they read from the disk: a BOM kept (the
+    front matter is then not front matter to them), CRLF and CR line ends as newlines."""
+    d = tmp_path / "specs" / "crlf"
+    (d / "examples").mkdir(parents=True)
+    spec = "---\nspec: crlf\nstrict: true\n---\n\n# Crlf {#crlf}\n\nIt is fast TODO.\n"
+    (d / "spec.md").write_bytes(b"\xef\xbb\xbf" + spec.replace("\n", "\r\n").encode())
+    (d / "examples" / "x.md").write_bytes(b"**Example**: a\r\rTBD\r")
+    with remembering_reads() as reads:
+        ws = load_workspace(tmp_path / "specs")
+    assert len(reads) == 2
+    for path, text in reads.items():
+        assert text == Path(path).read_text(encoding="utf-8")
+    assert lint_workspace(ws, sources=Sources.known(reads)) == lint_workspace(ws)
