@@ -79,25 +79,27 @@ def prose_lines(
 
 def normalise(text: str) -> str:
     """Text with footnote tags removed and whitespace collapsed."""
-    return _SPACE.sub(" ", _FOOTNOTE.sub("", text)).strip()
+    if "[^" in text:  # (the substitution needs it: skipped for most sentences)
+        text = _FOOTNOTE.sub("", text)
+    return _SPACE.sub(" ", text).strip()
 
 
 def _rule_text(text: str) -> str:
     """What the wording rules read: `normalise` minus clarification markers (a marker quotes
     the vague word it asks about; that quote is not a second use of the word)."""
-    return normalise(CLARIFICATION.sub(" ", text))
+    return normalise(CLARIFICATION.sub(" ", text) if "[" in text else text)
 
 
 def own_texts(spec: Spec) -> list[tuple[Clause, str]]:
     """Each clause with the text it owns: a statement's sentence; a section's prose minus
     the statements inside it (so a word is reported once, on the most precise clause)."""
+    texts = [_rule_text(c.text) for c in spec.clauses]
     by_section: dict[str | None, list[str]] = {}
-    for c in spec.clauses:
+    for c, text in zip(spec.clauses, texts, strict=True):
         if c.kind == "statement":
-            by_section.setdefault(c.section, []).append(_rule_text(c.text))
+            by_section.setdefault(c.section, []).append(text)
     out: list[tuple[Clause, str]] = []
-    for c in spec.clauses:
-        text = _rule_text(c.text)
+    for c, text in zip(spec.clauses, texts, strict=True):
         if c.kind == "section":
             for s in by_section.get(c.id, []):
                 if s:
