@@ -18,6 +18,14 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(__version__ + "\n")
         return
+    if args[:1] == ["lint"]:
+        from specloom.cli.fastlint import try_lint
+
+        code = try_lint(args[1:])  # the plain forms, without typer (issue 14)
+        if code is not None:
+            if code:
+                sys.exit(code)
+            return
     if args[:1] == ["build"]:
         from specloom.cli.fastbuild import try_noop
 

@@ -6,9 +6,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:  # the models and typer load only when a command runs (start-up time)
+    import typer
 
-if TYPE_CHECKING:  # the models load only when a command runs (start-up time)
     from specloom.findings import Finding
 
 
@@ -65,6 +65,7 @@ def _relative(path: Path) -> Path:
 
 def register(app: typer.Typer) -> None:
     """Add the `lint` command."""
+    import typer
 
     @app.command("lint")
     def lint(
