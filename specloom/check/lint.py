@@ -137,7 +137,12 @@ def lint_workspace(
             hint='use "number" or "bigint"',
         )
     check_size(ws)
-    ctx = LintContext(workspace=ws, ts_int64=ts_int64, sources=sources or Sources())
+    ctx = LintContext(
+        workspace=ws,
+        ts_int64=ts_int64,
+        target_settings=config.target_settings,
+        sources=sources or Sources(),
+    )
     checks = SPEC_CHECKS + [hook for _, hook in target_hooks(config.targets)]
     found: list[Finding] = []
     with gc_paused():  # findings and indexes form no cycles (see specloom.gcpause)
