@@ -104,7 +104,7 @@ def _parse(
 ) -> tuple[Spec, FrontMatter]:
     spec, fm = SpecBuilder(src).build(default_id)
     for ex_src in sources:
-        ex_file, ex_refs = _parse_example_file(ex_src, PurePosixPath(ex_src.path).stem)
+        ex_file, ex_refs = _parse_example_file(ex_src, _stem(ex_src.path))
         spec.example_files.append(ex_file)
         spec.refs.extend(ex_refs)
     spec.examples.extend(ex for f in spec.example_files for ex in f.examples)
@@ -125,11 +125,24 @@ def _example_paths(folder: Path) -> list[Path]:
     return [folder / n for n in names]
 
 
+def _name(path: str) -> str:
+    """`PurePosixPath(path).name` of a file's POSIX path (without building a path object:
+    5 us each, twice per examples file)."""
+    return path.rsplit("/", 1)[-1]
+
+
+def _stem(path: str) -> str:
+    """`PurePosixPath(path).stem`, computed as pathlib computes it."""
+    name = _name(path)
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
+
+
 def _hash(src: SourceFile, sources: list[SourceFile]) -> str:
     """sha256 over the spec file's bytes, then each examples file's name and bytes."""
     h = hashlib.sha256(src.data)
     for ex in sources:
-        name = PurePosixPath(ex.path).name
+        name = _name(ex.path)
         h.update(b"\0" + name.encode() + b"\0" + str(len(ex.data)).encode() + b"\0")
         h.update(ex.data)
     return h.hexdigest()
