@@ -367,15 +367,11 @@ def _reserved(spec: Spec) -> Iterator[Finding]:
     for c in spec.constants:
         yield from hit(c.name, c.pos, "constant name", "const", "const", _first(c))
     for item, fields, what in _field_lists(spec):
+        ts_kind = "param" if what == "parameter" else "member"
         for f in fields:
-            yield from hit(
-                f.name,
-                f.pos,
-                f"{what} of {item.name}",
-                "param" if what == "parameter" else "member",
-                "field",
-                _first(item),
-            )
+            if not (TS_RESERVED(f.name, ts_kind) or RS_RESERVED(f.name, "field")):
+                continue  # (most fields: no label to make, no finding)
+            yield from hit(f.name, f.pos, f"{what} of {item.name}", ts_kind, "field", _first(item))
     for t in spec.types:
         for v in t.values:
             yield from hit(v.name, t.pos, f"value of enum {t.name}", "member", "variant", _first(t))

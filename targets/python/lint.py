@@ -111,7 +111,8 @@ def reserved(spec: Spec) -> Iterator[Finding]:
     for item, fields, _conv, what in _field_lists(spec):
         kind = "param" if what == "parameter" else "field"
         for f in fields:
-            yield from hit(f.name, f.pos, f"{what} of {item.name}", kind, _first(item))
+            if PY_RESERVED(f.name, kind):  # (most fields: no label to make)
+                yield from hit(f.name, f.pos, f"{what} of {item.name}", kind, _first(item))
 
 
 def _escaped(name: str, kind: str) -> str:
