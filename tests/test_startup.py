@@ -77,3 +77,19 @@ def test_lint_without_typer_answers_as_the_command_does(repo_root: Path) -> None
         fast = _run(args, repo_root, via_typer=False)
         assert fast == _run(args, repo_root, via_typer=True), args
         assert fast[0] == code, args
+
+
+def test_lint_as_the_console_script_ends_with_its_output_complete(repo_root: Path) -> None:
+    """The console script ends a plain lint without tearing the interpreter down
+    (`entry._hard_exit`): the piped output is still complete and the exit code the same."""
+    code = "from specloom.cli.entry import main\nmain()\n"
+    for args, want in ((["lint", "tests/check/fixtures/bad", "-f", "json"], 1), (["lint"], 0)):
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            cwd=repo_root,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert (proc.returncode, proc.stdout, proc.stderr) == _run(args, repo_root, True)
+        assert proc.returncode == want

@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> None:
 
         code = try_lint(args[1:])  # the plain forms, without typer (issue 14)
         if code is not None:
+            if argv is None:  # the console script: nothing runs after this
+                _hard_exit(code)
             if code:
                 sys.exit(code)
             return
@@ -34,6 +36,21 @@ def main(argv: list[str] | None = None) -> None:
     from specloom.cli.main import main as run
 
     run(argv)
+
+
+def _hard_exit(code: int) -> None:
+    """Flush the output and end the process without tearing the interpreter down: freeing a
+    linted workspace object by object costs about 1 ms per 100 clauses, and nothing is left
+    to do (the parse cache is already written). mypy ends the same way. A failed flush exits
+    120, as the interpreter does."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = 120
+    os._exit(code)
 
 
 if __name__ == "__main__":
