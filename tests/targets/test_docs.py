@@ -351,6 +351,25 @@ def test_the_runner_fails_as_mkdocs_strict_does(workspace: Workspace, tmp_path: 
     assert mkdocs_build.command(root, tmp_path / "jinja")[1] == "-P"  # no shadowing by name
 
 
+def test_the_theme_listing_skips_only_what_mkdocs_drops(tmp_path: Path) -> None:
+    """The runner's loader walks no hidden folder; its listing equals Jinja's own minus the
+    names MkDocs' static-file filter drops (a part starting with `.`)."""
+    import jinja2
+    from specloom.targets.docs.mkdocs_run import ThemeLoader
+
+    for rel in ("main.html", "assets/app.js", ".icons/a/b.svg", "x/.hidden/y.css", ".top.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+
+    def shown(names: list[str]) -> list[str]:  # what MkDocs keeps of a listing
+        return [n for n in names if not any(part.startswith(".") for part in n.split("/"))]
+
+    plain = jinja2.FileSystemLoader(str(tmp_path)).list_templates()
+    listed = ThemeLoader(str(tmp_path)).list_templates()
+    assert shown(listed) == shown(plain) == ["assets/app.js", "main.html"]
+    assert listed == [".top.txt", "assets/app.js", "main.html"]  # no hidden folder walked
+
+
 def test_cached_templates_are_keyed_on_the_environment() -> None:
     import jinja2
     from specloom.targets.docs.mkdocs_run import env_key
