@@ -269,7 +269,9 @@ def _timeline(stdout: str, wall: float) -> dict[str, Any]:
     """Where a build's wall time went, from its `--format json` timeline: the build process's
     own steps before the first job and after the last, each job's span, how much of the jobs'
     stretch had two jobs running (both cores fed), and the CPU of the build process beside
-    that of its subprocesses (tsc, cargo, mkdocs, ffmpeg...)."""
+    that of its subprocesses (tsc, cargo, mkdocs, ffmpeg...). The timeline's zero is when
+    `specloom` was imported, so `exit_after_last_job_s` also holds the interpreter's start
+    (about 0.02 s)."""
     tl = json.loads(stdout).get("timeline")
     if not tl:
         return {}
