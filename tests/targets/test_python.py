@@ -361,19 +361,22 @@ def test_wheel_gate_catches_a_package_left_out(
     ]
 
 
-def test_wheel_gate_without_pip_is_not_run(
+def test_wheel_gate_without_setuptools_is_not_run(
     workspace: Workspace, published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A venv made by uv has no pip: PY005 could not build, which is never a pass."""
+    """Without setuptools (the generated package's backend) PY005 could not build, which
+    is never a pass."""
     import importlib.util
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "pip" else real(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "setuptools" else real(name, *a),
     )
     found = py_gates.wheel(workspace.spec("common"), published / "common" / "python", tmp_path)
     assert [(f.rule, is_skip(f)) for f in found] == [("PY005", True)]
-    assert "pip not installed" in found[0].message
+    assert "setuptools is not installed" in found[0].message
 
 
 @needs_mypy
