@@ -8,6 +8,10 @@ answered here. Everything else goes to `specloom.cli.main`.
 from __future__ import annotations
 
 import sys
+import time
+
+STARTED = time.time()
+"""When this process reached specloom (its interpreter start-up, about 20 ms, is before)."""
 
 
 def main(argv: list[str] | None = None) -> None:
