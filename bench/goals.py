@@ -265,6 +265,52 @@ def _seconds(stdout: str) -> dict[str, float]:
     return {f"{r['spec']}/{r['target']}": round(float(r.get("seconds") or 0), 2) for r in rows}
 
 
+def _timeline(stdout: str, wall: float) -> dict[str, Any]:
+    """Where a build's wall time went, from its `--format json` timeline: the build process's
+    own steps before the first job and after the last, each job's span, how much of the jobs'
+    stretch had two jobs running (both cores fed), and the CPU of the build process beside
+    that of its subprocesses (tsc, cargo, mkdocs, ffmpeg...). The timeline's zero is when
+    `specloom` was imported, so `exit_after_last_job_s` also holds the interpreter's start
+    (about 0.02 s)."""
+    tl = json.loads(stdout).get("timeline")
+    if not tl:
+        return {}
+    jobs: dict[str, list[float]] = {}
+    own: list[dict[str, Any]] = []
+    for s in tl["spans"]:
+        head = s["name"].split(" ")[0]
+        if "/" in head:  # "<spec>/<target> <step>"
+            j = jobs.setdefault(head, [s["start"], s["end"], 0.0])
+            j[0], j[1], j[2] = min(j[0], s["start"]), max(j[1], s["end"]), j[2] + s["cpu"]
+        else:
+            own.append(s)
+    if not jobs:
+        return {"steps": {s["name"]: s["cpu"] for s in own}, "cpu": tl["cpu"]}
+    first = min(j[0] for j in jobs.values())
+    last = max(j[1] for j in jobs.values())
+    edges = sorted([(a, 1) for a, _, _ in jobs.values()] + [(b, -1) for _, b, _ in jobs.values()])
+    running, since, two = 0, first, 0.0
+    for t, step in edges:
+        if running >= 2:
+            two += t - since
+        running, since = running + step, t
+    return {
+        "first_job_start_s": round(first, 3),
+        "last_job_end_s": round(last, 3),
+        "exit_after_last_job_s": round(wall - last, 3),
+        "two_jobs_running": f"{two / (last - first):.0%}" if last > first else "n/a",
+        "build_process_cpu_before_first_job_s": round(
+            sum(s["cpu"] for s in own if s["end"] <= first + 1e-3), 3
+        ),
+        "build_process_cpu_after_last_job_s": round(
+            sum(s["cpu"] for s in own if s["start"] >= last - 1e-3), 3
+        ),
+        "jobs": {k: f"{a:.2f}-{b:.2f} s, {c:.2f} s CPU here" for k, (a, b, c) in jobs.items()},
+        "cpu_build_process_s": tl["cpu"]["process"],
+        "cpu_subprocesses_s": tl["cpu"]["subprocesses"],
+    }
+
+
 def edits(tmp: Path) -> list[Figure]:
     ws = project(tmp / "edits", REPO / "specs")
     cold = timed(specloom("build", "--format", "json"), ws)
@@ -319,6 +365,7 @@ def edits(tmp: Path) -> list[Figure]:
             cpu=round(edit["cpu"], 2),
             seconds_per_target=_seconds(edit["stdout"]),
             rebuilt=rebuilt,
+            timeline=_timeline(edit["stdout"], edit["wall"]),
         ),
         fig(
             "verify, example workspace (unchanged since the last verify)",

@@ -95,6 +95,10 @@ class Target(ABC):
     gate_ids: ClassVar[tuple[str, ...]] = ()
     """Every gate id `verify` runs (docs/gates.md has one row each); a declared gate with no
     error, not-run or off finding is listed as `passed` in the report."""
+    not_graded: ClassVar[tuple[str, ...]] = ()
+    """Folders (POSIX paths relative to the target's folder, ending in `/`) whose files are
+    not the artifact's own text, such as a theme's copied assets: the grader takes no
+    excerpts from them."""
 
     def __init__(self, ctx: BuildContext, config: TargetConfig | None = None) -> None:
         self.ctx = ctx

@@ -29,7 +29,7 @@ from specloom.findings import Finding
 from specloom.model import Clause, SourcePos, Spec, TypeDef, TypeRef, Workspace
 
 _UPPER = re.compile(r"\b(MUST|SHALL)( NOT| never| NEVER)?\b")
-_ANY = re.compile(r"\b(must|shall)( not| never)?\b", re.IGNORECASE)
+_ANY = re.compile(r"(?=[ms])\b(must|shall)( not| never)?\b", re.IGNORECASE)  # (look-ahead: speed)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z`\"'(\[])")
 _WORD = re.compile(r"[a-z0-9_]+")
 _ARTICLES = frozenset(

@@ -12,7 +12,7 @@ from specloom.findings import Finding
 from specloom.model import Level, Spec
 
 LOWER_KEYWORD = re.compile(
-    r"\b(must not|must|shall not|shall|should not|should|may)\b", re.IGNORECASE
+    r"(?=[ms])\b(must not|must|shall not|shall|should not|should|may)\b", re.IGNORECASE
 )
 """RFC 2119 keywords that read as ordinary English in lowercase (REQUIRED, OPTIONAL and
 RECOMMENDED are left out: in lowercase they are nearly always plain adjectives)."""

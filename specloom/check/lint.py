@@ -22,6 +22,7 @@ from specloom.check.context import LintContext
 from specloom.check.hooks import target_hooks
 from specloom.check.rules import RULES
 from specloom.check.suppress import apply_suppressions
+from specloom.check.text import Sources
 from specloom.config import LintConfig
 from specloom.docs_url import doc_url
 from specloom.errors import ConfigError, SpecError
@@ -115,12 +116,18 @@ def check_size(ws: Workspace) -> None:
 
 
 def lint_workspace(
-    ws: Workspace, config: LintConfig | None = None, *, ts_int64: str = "number"
+    ws: Workspace,
+    config: LintConfig | None = None,
+    *,
+    ts_int64: str = "number",
+    sources: Sources | None = None,
 ) -> list[Finding]:
     """Lint, type check and conflict check every spec of the workspace, sorted by place.
 
     `ts_int64` is the TypeScript target's int64 policy (`number` or `bigint`,
-    `[tool.specloom.targets.typescript] int64`); it decides SL108/SL109.
+    `[tool.specloom.targets.typescript] int64`); it decides SL108/SL109. `sources`: the
+    files' texts when the caller read them while loading `ws` from the disk (default: the
+    rules read the files they look at).
     """
     config = config or LintConfig()
     validate_config(config)
@@ -130,7 +137,12 @@ def lint_workspace(
             hint='use "number" or "bigint"',
         )
     check_size(ws)
-    ctx = LintContext(workspace=ws, ts_int64=ts_int64, target_settings=config.target_settings)
+    ctx = LintContext(
+        workspace=ws,
+        ts_int64=ts_int64,
+        target_settings=config.target_settings,
+        sources=sources or Sources(),
+    )
     checks = SPEC_CHECKS + [hook for _, hook in target_hooks(config.targets)]
     found: list[Finding] = []
     with gc_paused():  # findings and indexes form no cycles (see specloom.gcpause)

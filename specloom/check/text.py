@@ -23,6 +23,12 @@ class Sources:
     _text: dict[str, str] = field(default_factory=dict)
     _lines: dict[str, list[str]] = field(default_factory=dict)
 
+    @classmethod
+    def known(cls, texts: dict[str, str]) -> Sources:
+        """Sources whose files' texts are already known (path -> text as `text` reads it:
+        `specloom.parse.source.remembering_reads`); other files are read when asked for."""
+        return cls(_text=dict(texts))
+
     def text(self, path: str) -> str:
         """The file's text; "" when it cannot be read as UTF-8."""
         if path not in self._text:
@@ -73,25 +79,27 @@ def prose_lines(
 
 def normalise(text: str) -> str:
     """Text with footnote tags removed and whitespace collapsed."""
-    return _SPACE.sub(" ", _FOOTNOTE.sub("", text)).strip()
+    if "[^" in text:  # (the substitution needs it: skipped for most sentences)
+        text = _FOOTNOTE.sub("", text)
+    return _SPACE.sub(" ", text).strip()
 
 
 def _rule_text(text: str) -> str:
     """What the wording rules read: `normalise` minus clarification markers (a marker quotes
     the vague word it asks about; that quote is not a second use of the word)."""
-    return normalise(CLARIFICATION.sub(" ", text))
+    return normalise(CLARIFICATION.sub(" ", text) if "[" in text else text)
 
 
 def own_texts(spec: Spec) -> list[tuple[Clause, str]]:
     """Each clause with the text it owns: a statement's sentence; a section's prose minus
     the statements inside it (so a word is reported once, on the most precise clause)."""
+    texts = [_rule_text(c.text) for c in spec.clauses]
     by_section: dict[str | None, list[str]] = {}
-    for c in spec.clauses:
+    for c, text in zip(spec.clauses, texts, strict=True):
         if c.kind == "statement":
-            by_section.setdefault(c.section, []).append(_rule_text(c.text))
+            by_section.setdefault(c.section, []).append(text)
     out: list[tuple[Clause, str]] = []
-    for c in spec.clauses:
-        text = _rule_text(c.text)
+    for c, text in zip(spec.clauses, texts, strict=True):
         if c.kind == "section":
             for s in by_section.get(c.id, []):
                 if s:

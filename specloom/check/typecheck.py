@@ -35,24 +35,44 @@ def _walk(ref: TypeRef) -> Iterator[TypeRef]:
 def type_refs(spec: Spec) -> Iterator[tuple[InterfaceItem, str, TypeRef, SourcePos]]:
     """Every type expression of the spec: (item, where it is, type, position), `where`
     reading like `type Invoice field due` or `operation pay return type`."""
+    for item, where, ref, pos in _type_refs(spec):
+        yield item, str(where), ref, pos
+
+
+class _Label:
+    """A `where` label, formatted only when a finding prints it (most type expressions
+    have none: building every label cost more than the checks that read them)."""
+
+    __slots__ = ("args", "form")
+
+    def __init__(self, form: str, *args: str) -> None:
+        self.form = form
+        self.args = args
+
+    def __str__(self) -> str:
+        return self.form.format(*self.args)
+
+
+def _type_refs(spec: Spec) -> Iterator[tuple[InterfaceItem, _Label, TypeRef, SourcePos]]:
+    """`type_refs` with the labels made only when a finding needs one."""
     for t in spec.types:
         for f in t.fields:
-            yield t, f"type {t.name} field {f.name}", f.type, f.pos
+            yield t, _Label("type {} field {}", t.name, f.name), f.type, f.pos
         if t.alias is not None:
-            yield t, f"type {t.name} alias", t.alias, t.pos
+            yield t, _Label("type {} alias", t.name), t.alias, t.pos
         for v in t.variants:
             label = v.tag if v.tag is not None else v.type.text
-            yield t, f"type {t.name} variant {label}", v.type, v.pos
+            yield t, _Label("type {} variant {}", t.name, label), v.type, v.pos
     for o in spec.operations:
         for p in o.params:
-            yield o, f"operation {o.name} parameter {p.name}", p.type, p.pos
+            yield o, _Label("operation {} parameter {}", o.name, p.name), p.type, p.pos
         if o.returns is not None:
-            yield o, f"operation {o.name} return type", o.returns, o.pos
+            yield o, _Label("operation {} return type", o.name), o.returns, o.pos
     for e in spec.errors:
         for f in e.fields:
-            yield e, f"error {e.name} field {f.name}", f.type, f.pos
+            yield e, _Label("error {} field {}", e.name, f.name), f.type, f.pos
     for c in spec.constants:
-        yield c, f"constant {c.name}", c.type, c.pos
+        yield c, _Label("constant {}", c.name), c.type, c.pos
 
 
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
@@ -161,16 +181,25 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
 
 def _unknown_types(spec: Spec, ws: Workspace) -> Iterator[Finding]:
     local = {t.name for t in spec.types}
-    for item, where, ref, pos in type_refs(spec):
-        for r in _walk(ref):
-            if r.kind != "named":
-                continue
-            msg = _resolve_error(spec, ws, r, local)
-            if msg:
-                yield finding("SL101", f"{where}: {msg}", pos, _first(item))
+    names: dict[str, set[str]] = {}
+    errors: dict[int, list[str]] = {}  # per TypeRef object (one per type expression)
+    for item, where, ref, pos in _type_refs(spec):
+        msgs = errors.get(id(ref))
+        if msgs is None:
+            msgs = errors[id(ref)] = [
+                msg
+                for r in _walk(ref)
+                if r.kind == "named" and (msg := _resolve_error(spec, ws, r, local, names))
+            ]
+        for msg in msgs:
+            yield finding("SL101", f"{where}: {msg}", pos, _first(item))
 
 
-def _resolve_error(spec: Spec, ws: Workspace, r: TypeRef, local: set[str]) -> str | None:
+def _resolve_error(
+    spec: Spec, ws: Workspace, r: TypeRef, local: set[str], names: dict[str, set[str]]
+) -> str | None:
+    """Why a named type does not resolve (None: it does); `names` keeps each imported
+    spec's type names (the spec's `types` were scanned once per reference)."""
     if r.spec is None or r.spec == spec.id:
         if r.name in local:
             return None
@@ -186,7 +215,9 @@ def _resolve_error(spec: Spec, ws: Workspace, r: TypeRef, local: set[str]) -> st
     other = ws.specs.get(r.spec)
     if other is None:
         return f"type {r.text!r}: spec {r.spec!r} is not in the workspace"
-    if not any(t.name == r.name for t in other.types):
+    if r.spec not in names:
+        names[r.spec] = {t.name for t in other.types}
+    if r.name not in names[r.spec]:
         return f"unknown type {r.text!r}: spec {r.spec} defines no type {r.name!r}"
     return None
 
@@ -336,15 +367,11 @@ def _reserved(spec: Spec) -> Iterator[Finding]:
     for c in spec.constants:
         yield from hit(c.name, c.pos, "constant name", "const", "const", _first(c))
     for item, fields, what in _field_lists(spec):
+        ts_kind = "param" if what == "parameter" else "member"
         for f in fields:
-            yield from hit(
-                f.name,
-                f.pos,
-                f"{what} of {item.name}",
-                "param" if what == "parameter" else "member",
-                "field",
-                _first(item),
-            )
+            if not (TS_RESERVED(f.name, ts_kind) or RS_RESERVED(f.name, "field")):
+                continue  # (most fields: no label to make, no finding)
+            yield from hit(f.name, f.pos, f"{what} of {item.name}", ts_kind, "field", _first(item))
     for t in spec.types:
         for v in t.values:
             yield from hit(v.name, t.pos, f"value of enum {t.name}", "member", "variant", _first(t))
@@ -394,8 +421,12 @@ def _has_int64(ref: TypeRef) -> bool:
 def _int64(spec: Spec, policy: str) -> Iterator[Finding]:
     if policy == "bigint":
         return
-    for item, where, ref, pos in type_refs(spec):
-        if _has_int64(ref):
+    wide: dict[int, bool] = {}  # per TypeRef object
+    for item, where, ref, pos in _type_refs(spec):
+        has = wide.get(id(ref))
+        if has is None:
+            has = wide[id(ref)] = _has_int64(ref)
+        if has:
             yield finding(
                 "SL108",
                 f"{where} is int64: TypeScript maps it to `number`, exact only up "

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, ClassVar
 import typer
 
 from specloom.cli.buildview import print_replay, table
+from specloom.cli.entry import STARTED
 
 if TYPE_CHECKING:  # rich and the pipeline load only when a build runs (start-up time)
     from rich.console import Console
@@ -111,27 +112,31 @@ def run(
     jobs: int | None,
     quiet: bool,
 ) -> BuildResult:
-    """Run the build with the chosen runner, showing progress on stderr unless quiet."""
-    from rich.console import Console
-
-    err = Console(stderr=True)
-    view = ProgressView(err)
-    progress = None if quiet else view
+    """Run the build with the chosen runner, showing progress on stderr unless quiet (then
+    rich is not even imported: a `--format json` build is timed by the benchmarks)."""
     if runner is Runner.prefect:
         from specloom.pipeline.runner_prefect import run_prefect
 
         if quiet:
             return run_prefect(req, task_runner.value, dask_address, None)
+        view = _progress_view()
         with view.progress:
-            return run_prefect(req, task_runner.value, dask_address, progress)
+            return run_prefect(req, task_runner.value, dask_address, view)
     from specloom.pipeline.build import run_build
     from specloom.pipeline.runner_local import make_local_executor
 
     executor = make_local_executor(jobs)
     if quiet:
         return run_build(req, executor)
+    view = _progress_view()
     with view.progress:
-        return run_build(req, executor, progress=progress)
+        return run_build(req, executor, progress=view)
+
+
+def _progress_view() -> ProgressView:
+    from rich.console import Console
+
+    return ProgressView(Console(stderr=True))
 
 
 def _report(result: BuildResult, fmt: OutputFormat) -> None:
@@ -276,6 +281,7 @@ def register(app: typer.Typer) -> None:
             wait=not no_wait,
             changed_since=since if changed else None,
             strict=strict,
+            started=STARTED,
         )
 
         def go(r: BuildRequest) -> BuildResult:

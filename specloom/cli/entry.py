@@ -8,6 +8,10 @@ answered here. Everything else goes to `specloom.cli.main`.
 from __future__ import annotations
 
 import sys
+import time
+
+STARTED = time.time()
+"""When this process reached specloom (its interpreter start-up, about 20 ms, is before)."""
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,6 +22,16 @@ def main(argv: list[str] | None = None) -> None:
 
         sys.stdout.write(__version__ + "\n")
         return
+    if args[:1] == ["lint"]:
+        from specloom.cli.fastlint import try_lint
+
+        code = try_lint(args[1:])  # the plain forms, without typer (issue 14)
+        if code is not None:
+            if argv is None:  # the console script: nothing runs after this
+                _hard_exit(code)
+            if code:
+                sys.exit(code)
+            return
     if args[:1] == ["build"]:
         from specloom.cli.fastbuild import try_noop
 
@@ -26,6 +40,21 @@ def main(argv: list[str] | None = None) -> None:
     from specloom.cli.main import main as run
 
     run(argv)
+
+
+def _hard_exit(code: int) -> None:
+    """Flush the output and end the process without tearing the interpreter down: freeing a
+    linted workspace object by object costs about 1 ms per 100 clauses, and nothing is left
+    to do (the parse cache is already written). mypy ends the same way. A failed flush exits
+    120, as the interpreter does."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        code = 120
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
+if TYPE_CHECKING:  # the models and typer load only when a command runs (start-up time)
+    import typer
 
-if TYPE_CHECKING:  # the models load only when a command runs (start-up time)
     from specloom.findings import Finding
 
 
@@ -26,10 +26,12 @@ def run_lint(paths: list[Path], fmt: LintFormat) -> tuple[str, bool]:
     from specloom import __version__
     from specloom.check.lint import lint_workspace
     from specloom.check.render import render_json, render_sarif, render_text
+    from specloom.check.text import Sources
     from specloom.config import load_config
     from specloom.findings import has_errors
     from specloom.parse import load_workspace
     from specloom.parse.cache import parse_cache
+    from specloom.parse.source import remembering_reads
 
     cfg = load_config(paths[0] if paths else None)
     if not paths:
@@ -37,9 +39,10 @@ def run_lint(paths: list[Path], fmt: LintFormat) -> tuple[str, bool]:
     ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
     seen: dict[tuple[object, ...], Finding] = {}
     for path in paths:
-        with parse_cache(cfg.root / ".specloom-cache"):
+        with parse_cache(cfg.root / ".specloom-cache"), remembering_reads() as reads:
             ws = load_workspace(path)
-        for f in lint_workspace(ws, cfg.lint, ts_int64=ts_int64):
+        sources = Sources.known(reads)  # (the rules read these files: no second read)
+        for f in lint_workspace(ws, cfg.lint, ts_int64=ts_int64, sources=sources):
             # a spec imported by two PATHs is linted twice: report each finding once
             seen.setdefault((f.file, f.line, f.rule, f.message), f)
     findings = sorted(seen.values(), key=lambda f: (f.file or "", f.line or 0, f.rule, f.message))
@@ -62,6 +65,7 @@ def _relative(path: Path) -> Path:
 
 def register(app: typer.Typer) -> None:
     """Add the `lint` command."""
+    import typer
 
     @app.command("lint")
     def lint(

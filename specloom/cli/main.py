@@ -14,6 +14,7 @@ import sys
 
 import typer
 
+from specloom.cli.failure import report
 from specloom.errors import SpecloomError
 
 COMMAND_MODULES = [
@@ -83,30 +84,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, prog_name="specloom")
     except SpecloomError as exc:
-        _err(str(exc))
-        sys.exit(getattr(exc, "exit_code", 2))
+        sys.exit(report(exc))
     except OSError as exc:  # one that no command turned into a SpecloomError: still no traceback
-        _err(str(os_error(exc)))
-        sys.exit(2)
-
-
-def _err(text: str) -> None:
-    """Print to stderr through rich (imported only when there is something to say)."""
-    from rich.console import Console
-
-    Console(stderr=True, highlight=False, soft_wrap=True).print(text, markup=False)
-
-
-def os_error(exc: OSError) -> SpecloomError:
-    """A file-system error as a user-facing error naming the path and a fix."""
-    path = exc.filename if exc.filename is not None else None
-    where = f" {path}" if path else ""
-    return SpecloomError(
-        f"cannot access{where}: {exc.strerror or type(exc).__name__}",
-        file=str(path) if path else None,
-        hint="check that the path exists, that you may read and write it, and that the disk"
-        " has space; then run the command again",
-    )
+        sys.exit(report(exc))
 
 
 if __name__ == "__main__":

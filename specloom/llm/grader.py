@@ -139,16 +139,18 @@ def _id_pattern(clause_id: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-]){re.escape(clause_id)}(?![\w-])")
 
 
-def _text_files(root: Path) -> list[tuple[str, list[str]]]:
+def _text_files(root: Path, skip: tuple[str, ...] = ()) -> list[tuple[str, list[str]]]:
+    """The text files under `root` with their lines, but those under a `skip` folder."""
     out: list[tuple[str, list[str]]] = []
     for f in sorted(root.rglob("*")):
-        if not f.is_file() or f.stat().st_size > MAX_FILE_BYTES:
+        rel = f.relative_to(root).as_posix()
+        if rel.startswith(skip) or not f.is_file() or f.stat().st_size > MAX_FILE_BYTES:
             continue
         try:
             text = f.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue
-        out.append((f.relative_to(root).as_posix(), text.splitlines()))
+        out.append((rel, text.splitlines()))
     return out
 
 
@@ -287,6 +289,16 @@ def _covered(spec: Spec, target_name: str, root: Path, ctx: BuildContext) -> set
     return {cid for cid, hits in found.items() if hits}
 
 
+def _not_graded(target_name: str) -> tuple[str, ...]:
+    """The target's `not_graded` patterns (none for an unknown target)."""
+    try:
+        from specloom.pipeline.registry import load_target
+
+        return tuple(load_target(target_name).not_graded)
+    except Exception:  # graded by every text file, as `_covered` falls back to
+        return ()
+
+
 def _use_llm(cfg: LlmConfig, ctx: BuildContext) -> bool:
     if cfg.grader.mode == "rules":
         return False
@@ -346,7 +358,9 @@ def grade_artifacts(spec: Spec, target_name: str, root: Path, ctx: BuildContext)
     cfg = llm_config_from_settings(ctx.settings)
     covered = _covered(spec, target_name, root, ctx)
     excerpts = find_excerpts(
-        _text_files(root), [c.id for c in spec.clauses if c.id in covered], cfg.grader.excerpt_lines
+        _text_files(root, _not_graded(target_name)),
+        [c.id for c in spec.clauses if c.id in covered],
+        cfg.grader.excerpt_lines,
     )
     rows: list[_Row] = []
     for clause in spec.clauses:

@@ -20,6 +20,9 @@ _ROOTS: ContextVar[tuple[Path, ...] | None] = ContextVar("specloom_read_roots", 
 _DIRS: ContextVar[dict[Path, Path] | None] = ContextVar("specloom_real_dirs", default=None)
 """Real paths of the folders read from during one load (a folder's path is resolved once,
 not once per examples file in it: that was thousands of `lstat`s per 1,000 clauses)."""
+_INSIDE: ContextVar[set[Path] | None] = ContextVar("specloom_inside_dirs", default=None)
+"""Folders (as given) whose real path was found inside the allowed folders during one load:
+a file in one of them that is not a symlink is inside too, with no path comparison."""
 
 
 def workspace_root(path: Path) -> Path:
@@ -51,9 +54,11 @@ def reading_within(roots: Iterable[Path]) -> Iterator[None]:
         return
     token = _ROOTS.set(tuple(r.resolve() for r in roots))
     dirs = _DIRS.set({})
+    inside = _INSIDE.set(set())
     try:
         yield
     finally:
+        _INSIDE.reset(inside)
         _DIRS.reset(dirs)
         _ROOTS.reset(token)
 
@@ -75,8 +80,17 @@ def check_readable(path: Path) -> None:
     roots = _ROOTS.get()
     if roots is None:
         return
+    inside = _INSIDE.get()
+    plain = path.name not in ("", ".", "..")
+    # (the common case, the next file of a folder already checked: one lstat, no resolve)
+    if inside is not None and plain and path.parent in inside and not path.is_symlink():
+        return
     real = _real(path)
     if any(real == r or r in real.parents for r in roots):
+        if inside is not None and plain and not path.is_symlink():
+            parent = real.parent
+            if any(parent == r or r in parent.parents for r in roots):
+                inside.add(path.parent)
         return
     shown = path.as_posix()
     raise SpecError(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +15,8 @@ from specloom.parse.sandbox import check_readable
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Largest Markdown file specloom reads (10 MiB); the Model Spec is 0.27 MiB."""
+_BOM = b"\xef\xbb\xbf"
+_READS: ContextVar[dict[str, str] | None] = ContextVar("specloom_reads", default=None)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,40 @@ def read_source(path: Path) -> SourceFile:
     """Read a Markdown file as UTF-8 text with `\\n` line ends; refuse what cannot be a spec."""
     shown = path.as_posix()
     check_readable(path)
+    data = _read_regular(path)
+    if data is None:
+        data = _read_checked(path, shown)
+    src = SourceFile(shown, decode(data, shown), data)
+    reads = _READS.get()
+    if reads is not None:  # the file as `Path.read_text` gives it: a BOM is kept
+        reads[shown] = "\ufeff" + src.text if data.startswith(_BOM) else src.text
+    return src
+
+
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file of at most MAX_FILE_BYTES, with one open, one fstat and
+    one read (a Path's stat and read_bytes cost twice that; a spec has an examples file per
+    clause); None for anything else, which `_read_checked` then reads or refuses by name."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        chunks = [os.read(fd, st.st_size + 1)]
+        while chunks[-1]:  # (a file that grew since the fstat is read to its end)
+            chunks.append(os.read(fd, 1 << 20))
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_checked(path: Path, shown: str) -> bytes:
+    """The file's bytes, or a SpecError saying which step failed (stat, size, read)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -43,14 +82,26 @@ def read_source(path: Path) -> SourceFile:
             hint="split the spec into several specs that import each other",
         )
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SpecError(
             f"cannot read the file: {exc.strerror or exc}",
             file=shown,
             hint="check that the path is a readable file",
         ) from None
-    return SourceFile(shown, decode(data, shown), data)
+
+
+@contextmanager
+def remembering_reads() -> Iterator[dict[str, str]]:
+    """Collect, for each file `read_source` reads inside the block, its text as
+    `Path(path).read_text(encoding="utf-8")` would give it (the lint rules read the files a
+    load just read: they get them from here instead of from the disk again)."""
+    reads: dict[str, str] = {}
+    token = _READS.set(reads)
+    try:
+        yield reads
+    finally:
+        _READS.reset(token)
 
 
 def source_of(content: str | bytes, shown: str) -> SourceFile:

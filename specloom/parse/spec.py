@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -103,7 +104,7 @@ def _parse(
 ) -> tuple[Spec, FrontMatter]:
     spec, fm = SpecBuilder(src).build(default_id)
     for ex_src in sources:
-        ex_file, ex_refs = _parse_example_file(ex_src, PurePosixPath(ex_src.path).stem)
+        ex_file, ex_refs = _parse_example_file(ex_src, _stem(ex_src.path))
         spec.example_files.append(ex_file)
         spec.refs.extend(ex_refs)
     spec.examples.extend(ex for f in spec.example_files for ex in f.examples)
@@ -115,21 +116,33 @@ def _parse(
 def _example_paths(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(
-        (p for p in folder.iterdir() if p.suffix == ".md" and p.is_file() and p.name[0] != "."),
-        key=_name,
-    )
+    # (os.scandir: an entry knows whether it is a file without a stat, symlinks followed
+    # as Path.is_file follows them)
+    with os.scandir(folder) as entries:
+        names = sorted(
+            e.name for e in entries if e.name.endswith(".md") and e.name[0] != "." and e.is_file()
+        )
+    return [folder / n for n in names]
 
 
-def _name(p: Path) -> str:
-    return p.name
+def _name(path: str) -> str:
+    """`PurePosixPath(path).name` of a file's POSIX path (without building a path object:
+    5 us each, twice per examples file)."""
+    return path.rsplit("/", 1)[-1]
+
+
+def _stem(path: str) -> str:
+    """`PurePosixPath(path).stem`, computed as pathlib computes it."""
+    name = _name(path)
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
 
 
 def _hash(src: SourceFile, sources: list[SourceFile]) -> str:
     """sha256 over the spec file's bytes, then each examples file's name and bytes."""
     h = hashlib.sha256(src.data)
     for ex in sources:
-        name = PurePosixPath(ex.path).name
+        name = _name(ex.path)
         h.update(b"\0" + name.encode() + b"\0" + str(len(ex.data)).encode() + b"\0")
         h.update(ex.data)
     return h.hexdigest()

@@ -39,6 +39,7 @@ from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ens
 from specloom.pipeline.registry import TargetInfo, available_targets, resolve_targets
 from specloom.pipeline.report import TargetRow, write_reports
 from specloom.pipeline.stamp import StampContext, begin_stamp, end_stamp
+from specloom.pipeline.timeline import Span, Timeline
 from specloom.target import Target
 
 Progress = Callable[[str, str, str, str], None]
@@ -71,6 +72,9 @@ class BuildRequest:
     """`--changed --since REF`: only specs changed since REF, plus the specs importing them."""
     strict: bool = False
     """`--strict`: a gate that could not run is an error (also `strict_gates = true`)."""
+    started: float | None = None
+    """When the process started (`time.time()`), for the timeline; None: when `run_build`
+    began."""
 
 
 @dataclass
@@ -84,6 +88,8 @@ class BuildResult:
     seconds: float = 0.0
     left_out: list[str] = field(default_factory=list)
     """Default targets not built because their extra is not installed."""
+    timeline: Timeline | None = None
+    """When each step and job ran (`--format json` shows it)."""
 
     @property
     def exit_code(self) -> int:
@@ -101,6 +107,7 @@ class BuildResult:
             "left_out": self.left_out,
             "check": [f.as_dict() for f in self.check],
             "targets": [r.as_dict() for r in self.rows],
+            **({"timeline": self.timeline.as_dict()} if self.timeline is not None else {}),
         }
 
 
@@ -186,11 +193,17 @@ def run_build(
 ) -> BuildResult:
     """The whole build. `workspace`/`config` may be given (tests, flows) instead of loaded."""
     started = time.perf_counter()
+    timeline = Timeline(zero=req.started or time.time())
+    if req.started is not None:  # the CLI's imports and argument parsing, on this thread
+        timeline.add(Span("start-up", req.started, time.time(), time.thread_time()))
+    step = timeline.step
     say: Progress = progress or (lambda *_: None)
     as_cli = workspace is None and config is None and checker is None
-    config = config or load_config(req.paths[0] if req.paths else None)
-    paths, output, cache = resolve_request(req, config)
-    stamp = begin_stamp(req, paths, output, cache) if as_cli else None
+    with step("config"):
+        config = config or load_config(req.paths[0] if req.paths else None)
+        paths, output, cache = resolve_request(req, config)
+    with step("stamp: fingerprint"):
+        stamp = begin_stamp(req, paths, output, cache) if as_cli else None
     backend = req.backend or config.backend
     if backend not in ("template", "openai"):
         raise ConfigError(
@@ -199,13 +212,14 @@ def run_build(
             hint='set [tool.specloom] backend = "template" or "openai"',
         )
     if workspace is None:
-        from specloom.parse.cache import parse_cache
+        with step("parse"):
+            from specloom.parse.cache import parse_cache
 
-        with parse_cache(cache):
-            ws = load_workspaces(paths)
+            with parse_cache(cache):
+                ws = load_workspaces(paths)
     else:
         ws = workspace
-    result = BuildResult(output=output)
+    result = BuildResult(output=output, timeline=timeline)
     strict = req.strict or config.strict_gates
 
     named = named_specs(ws, paths) if workspace is None else set(ws.specs)
@@ -221,7 +235,8 @@ def run_build(
     for sid in spec_ids:
         check_name(sid, "spec id", file=ws.specs[sid].path)
     left_out: list[TargetInfo] = []
-    classes, broken = resolve_targets(req.targets, left_out)
+    with step("targets: import"):
+        classes, broken = resolve_targets(req.targets, left_out)
     for info in left_out:
         result.warnings.append(f"left out: {info.reason()}")
     result.left_out = [i.name for i in left_out]
@@ -233,7 +248,8 @@ def run_build(
         known = set(available_targets())  # (a class handed in by a test has no hook)
         names = [cls.name for cls in classes if cls.name in known]
         lint = lint.model_copy(update={"targets": names})
-    findings, warnings = (checker or _check)(ws, lint, cache)
+    with step("check"):
+        findings, warnings = (checker or _check)(ws, lint, cache)
     result.check = findings
     result.warnings += warnings
     blocked = blocked_specs(ws, findings)
@@ -252,39 +268,41 @@ def run_build(
         plan: list[PlanEntry] = []
         planned: dict[tuple[str, str], tuple[Target, Job]] = {}
         manifests: dict[str, Manifest | None] = {}
-        code = {cls.name: code_files(cls) for cls in classes}
-        known = {cls.name for cls in classes} | set(available_targets())
-        for sid in spec_ids:
-            m = manifests[sid] = read_manifest(spec_dirs[sid])
-            mine = set(m.targets) if m is not None else set()
-            if m is not None:
-                complete_interrupted(spec_dirs[sid], recorded_folders(m))
-            clean_leftovers(spec_dirs[sid], known | mine)
-            for cls in classes:
-                raw = config.targets.get(cls.name, {})
-                t = make_target(cls, ws, output, cache, backend, settings, raw)
-                why = blocked_one.get((sid, t.name))
-                here = {sid: why, **blocked} if why is not None else blocked
-                parts = input_parts(t, sid, code[cls.name]) if sid not in here else {}
-                job = Job(
-                    spec_id=sid,
-                    target=t.name,
-                    input_hash=parts_hash(t.name, parts) if parts else "",
-                    inputs=parts,
-                    workspace=ws,
-                    output_dir=output.resolve(),  # workers (Dask) may not share our cwd
-                    cache_dir=cache.resolve(),
-                    backend=backend,
-                    settings=settings,
-                    config=raw,
-                    strict=strict,
-                )
-                plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], here, req.force))
-                planned[(sid, t.name)] = (t, job)
-        for e in plan:
-            say(e.spec_id, e.target, e.action, e.reason)
+        with step("plan"):
+            code = {cls.name: code_files(cls) for cls in classes}
+            known = {cls.name for cls in classes} | set(available_targets())
+            for sid in spec_ids:
+                m = manifests[sid] = read_manifest(spec_dirs[sid])
+                mine = set(m.targets) if m is not None else set()
+                if m is not None:
+                    complete_interrupted(spec_dirs[sid], recorded_folders(m))
+                clean_leftovers(spec_dirs[sid], known | mine)
+                for cls in classes:
+                    raw = config.targets.get(cls.name, {})
+                    t = make_target(cls, ws, output, cache, backend, settings, raw)
+                    why = blocked_one.get((sid, t.name))
+                    here = {sid: why, **blocked} if why is not None else blocked
+                    parts = input_parts(t, sid, code[cls.name]) if sid not in here else {}
+                    job = Job(
+                        spec_id=sid,
+                        target=t.name,
+                        input_hash=parts_hash(t.name, parts) if parts else "",
+                        inputs=parts,
+                        workspace=ws,
+                        output_dir=output.resolve(),  # workers (Dask) may not share our cwd
+                        cache_dir=cache.resolve(),
+                        backend=backend,
+                        settings=settings,
+                        config=raw,
+                        strict=strict,
+                    )
+                    entry = _plan_one(t, job, spec_dirs[sid], manifests[sid], here, req.force)
+                    plan.append(entry)
+                    planned[(sid, t.name)] = (t, job)
+            for e in plan:
+                say(e.spec_id, e.target, e.action, e.reason)
 
-        jobs = longest_first([e.job for e in plan if e.job is not None], manifests)
+            jobs = longest_first([e.job for e in plan if e.job is not None], manifests)
         done: dict[tuple[str, str], JobResult] = {}
 
         def finished(r: JobResult) -> None:
@@ -293,19 +311,23 @@ def run_build(
 
         for r in executor(jobs, finished):
             done[(r.spec_id, r.target)] = r
+        for r in done.values():
+            timeline.add(*(Span(f"{r.spec_id}/{r.target} {n}", *rest) for n, *rest in r.spans))
 
-        for sid in spec_ids:
-            declared = {c.name: list(c.gate_ids) for c in classes}
-            rows = _record(ws, sid, spec_dirs[sid], manifests[sid], plan, done, declared)
-            rows += [_broken_row(ws, sid, n, exc) for n, exc in sorted(broken.items())]
-            spec_findings = [f for f in findings if _concerns(ws, sid, f)]
-            write_reports(spec_dirs[sid], sid, rows, spec_findings, result.warnings)
-            result.rows += rows
-        if any(c.name == "docs" for c in classes):
-            write_site_index(ws, output, result)
+        with step("record and report"):
+            for sid in spec_ids:
+                declared = {c.name: list(c.gate_ids) for c in classes}
+                rows = _record(ws, sid, spec_dirs[sid], manifests[sid], plan, done, declared)
+                rows += [_broken_row(ws, sid, n, exc) for n, exc in sorted(broken.items())]
+                spec_findings = [f for f in findings if _concerns(ws, sid, f)]
+                write_reports(spec_dirs[sid], sid, rows, spec_findings, result.warnings)
+                result.rows += rows
+            if any(c.name == "docs" for c in classes):
+                write_site_index(ws, output, result)
         if stamp is not None:
-            ctx = StampContext(ws, spec_ids, spec_dirs, classes, findings, output)
-            end_stamp(stamp, ctx, plan, planned, result)
+            with step("stamp: record"):
+                ctx = StampContext(ws, spec_ids, spec_dirs, classes, findings, output)
+                end_stamp(stamp, ctx, plan, planned, result)
     result.seconds = time.perf_counter() - started
     return result
 

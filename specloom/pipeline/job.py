@@ -17,6 +17,7 @@ from specloom.pipeline.plan import Job, JobResult, make_target
 from specloom.pipeline.publish import publish
 from specloom.pipeline.registry import load_target
 from specloom.pipeline.stage import new_staging_dir, remove_tree, write_files
+from specloom.pipeline.timeline import Laps
 from specloom.target import Target
 
 
@@ -43,12 +44,14 @@ def run_job(job: Job) -> JobResult:
         timings=timings,
     )
     t0 = time.perf_counter()
+    laps = Laps(result.spans)
     staging = None
     try:
         files = target.generate(spec)
         staging = new_staging_dir(spec_dir, job.target)
         write_files(staging, files, job.target)
         timings["generate"] = round(time.perf_counter() - t0, 3)
+        laps.lap("generate")
         t1 = time.perf_counter()
         gates = target.build_artifact(spec, staging)
         if not has_errors(gates):
@@ -58,6 +61,7 @@ def run_job(job: Job) -> JobResult:
         result.gates = gates
         result.covered = sorted(target.covered_clauses(spec, staging))
         timings["verify"] = round(time.perf_counter() - t1, 3)
+        laps.lap("verify")
         if has_errors(gates):
             result.error = "a gate failed; nothing was published"
             return result
@@ -65,6 +69,7 @@ def run_job(job: Job) -> JobResult:
         result.grades, grade_findings = review(spec, target, staging)
         result.gates = gates + grade_findings
         timings["grade"] = round(time.perf_counter() - t_grade, 3)
+        laps.lap("grade")
         if has_errors(grade_findings):
             result.error = "a clause scored below its threshold; nothing was published"
             return result
@@ -78,6 +83,7 @@ def run_job(job: Job) -> JobResult:
         folder, hashes = publish(spec_dir, job.target, staging, record)
         staging = None
         timings["publish"] = round(time.perf_counter() - t2, 3)
+        laps.lap("publish")
         result.status = "built"
         result.folder = folder
         result.files = hashes

@@ -59,6 +59,9 @@ class JobResult:
     """Tokens, requests, cache hits and estimated cost, when the target used an LLM."""
     grades: list[dict[str, Any]] = field(default_factory=list)
     """The grader's per-clause scores (specloom.llm.grader.Grade as JSON)."""
+    spans: list[tuple[str, float, float, float]] = field(default_factory=list)
+    """(step, start, end, thread CPU seconds) of generate, verify, grade and publish, start
+    and end by `time.time()`: the build's timeline (never the manifest: it varies per run)."""
 
 
 @dataclass

@@ -29,8 +29,25 @@ def mkdocs_available() -> bool:
     return all(importlib.util.find_spec(m) is not None for m in ("mkdocs", "material"))
 
 
-def build_site(project: Path, timeout: float = 600.0) -> MkDocsResult:
-    """Build `project/mkdocs.yml` into `project/site` with `--strict`."""
+RUNNER = Path(__file__).with_name("mkdocs_run.py")
+"""Runs MkDocs' command line with a Jinja bytecode cache (see mkdocs_run.py)."""
+
+
+def command(project: Path, jinja_cache: Path | None) -> list[str]:
+    """`mkdocs build --strict --clean -f project/mkdocs.yml`, through the runner when a
+    cache folder for the theme's compiled templates is given."""
+    args = ["build", "--strict", "--clean", "-f", str(project / "mkdocs.yml")]
+    if jinja_cache is None:
+        return [sys.executable, "-m", "mkdocs", *args]
+    # -P: the runner's folder (this package's modules) must not shadow what MkDocs imports
+    return [sys.executable, "-P", str(RUNNER), str(jinja_cache.absolute()), "--", *args]
+
+
+def build_site(
+    project: Path, timeout: float = 600.0, jinja_cache: Path | None = None
+) -> MkDocsResult:
+    """Build `project/mkdocs.yml` into `project/site` with `--strict` (the theme's compiled
+    templates kept in `jinja_cache`, when given)."""
     project = project.absolute()  # mkdocs runs in `project`: a relative -f would not resolve
     if not mkdocs_available():
         return MkDocsResult(
@@ -44,16 +61,7 @@ def build_site(project: Path, timeout: float = 600.0) -> MkDocsResult:
     # No `-q`: it hides warnings from the counter that makes `--strict` fail.
     try:
         proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "--strict",
-                "--clean",
-                "-f",
-                str(project / "mkdocs.yml"),
-            ],
+            command(project, jinja_cache),
             cwd=project,
             env=env,
             capture_output=True,

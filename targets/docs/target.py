@@ -93,6 +93,9 @@ class DocsTarget(Target):
         "DOC010",
     )
     """DOC007 (the LLM overview's gate) runs only with `--backend openai`."""
+    not_graded: ClassVar[tuple[str, ...]] = ("site/assets/",)
+    """The theme's scripts, styles and search-language files, copied by MkDocs: two thirds of
+    the grader's reading of a small site, and never the spec's text."""
 
     @property
     def settings(self) -> DocsConfig:
@@ -172,7 +175,9 @@ class DocsTarget(Target):
         the Markdown project, in the same swap."""
         if not self.settings.build_site:
             return []
-        result = build_site(staging, timeout=self.settings.timeout)
+        result = build_site(
+            staging, timeout=self.settings.timeout, jinja_cache=self.ctx.cache_dir / "mkdocs-jinja"
+        )
         if not result.available:
             return [self._not_run(f"mkdocs build ({result.log})")]
         if not result.ok:

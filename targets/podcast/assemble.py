@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -50,16 +51,20 @@ class Timeline:
 
 def tone(frequencies: list[float], sample_rate: int) -> bytes:
     """A short generated chime (no third-party audio): one soft note per frequency."""
-    from pydub import AudioSegment
+    return b"".join(_note(f, sample_rate) for f in frequencies)
+
+
+@functools.lru_cache(maxsize=32)
+def _note(frequency: float, sample_rate: int) -> bytes:
+    """One note of a chime as mono 16-bit PCM (pydub's sine generator is a Python loop over
+    the samples; the opening and closing chimes share their notes)."""
     from pydub.generators import Sine
 
-    out = AudioSegment.silent(duration=0, frame_rate=sample_rate)
-    for f in frequencies:
-        note = Sine(f, sample_rate=sample_rate, bit_depth=16).to_audio_segment(
-            duration=260, volume=TONE_DBFS
-        )
-        out += note.fade_in(20).fade_out(120)
-    return bytes(out.set_channels(1).set_sample_width(SAMPLE_WIDTH).raw_data)
+    note = Sine(frequency, sample_rate=sample_rate, bit_depth=16).to_audio_segment(
+        duration=260, volume=TONE_DBFS
+    )
+    faded = note.fade_in(20).fade_out(120)
+    return bytes(faded.set_channels(1).set_sample_width(SAMPLE_WIDTH).raw_data)
 
 
 def _silence(ms: int, sample_rate: int) -> bytes:
@@ -79,6 +84,7 @@ def assemble(
     whole episode is lowered if a peak would pass `peak_dbfs`.
     """
     from pydub import AudioSegment
+    from pydub.utils import ratio_to_db
 
     sr = config.sample_rate
     parts: list[bytes] = []
@@ -101,8 +107,10 @@ def assemble(
                 put(_silence(pause, sr))
             audio = AudioSegment.from_wav(str(path))
             audio = audio.set_channels(1).set_sample_width(SAMPLE_WIDTH).set_frame_rate(sr)
-            if audio.rms > 0:
-                audio = audio.apply_gain(config.target_dbfs - audio.dBFS)
+            rms = audio.rms  # (once: `audio.dBFS` would measure it again)
+            if rms > 0:
+                level = ratio_to_db(rms / audio.max_possible_amplitude)  # = audio.dBFS
+                audio = audio.apply_gain(config.target_dbfs - level)
             start = _ms(size, sr)
             put(bytes(audio.raw_data))
             timeline.cues.append(

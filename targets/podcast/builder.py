@@ -63,16 +63,21 @@ def segment_clauses(spec: Spec) -> dict[str | None, set[str]]:
     the clauses above every major section go to the intro. From the IR alone (gate POD014).
     """
     majors = {s.id for s in major_sections(spec)}
+    parents = section_parents(spec)
     out: dict[str | None, set[str]] = {None: set(), **{m: set() for m in majors}}
     for c in spec.clauses:
-        key = c.id if c.id in majors else _owner(spec, c, majors)
+        key = c.id if c.id in majors else _owner(parents, c, majors)
         out.setdefault(key, set()).add(c.id)
     return out
 
 
-def _owner(spec: Spec, clause: Clause, majors: set[str]) -> str | None:
+def section_parents(spec: Spec) -> dict[str, str | None]:
+    """Section id -> its parent's id (the last section of an id wins, as everywhere)."""
+    return {s.id: s.parent for s in spec.sections}
+
+
+def _owner(parents: dict[str, str | None], clause: Clause, majors: set[str]) -> str | None:
     """The major section a clause belongs to (walking section parents), None above them."""
-    parents = {s.id: s.parent for s in spec.sections}
     cur: str | None = clause.id if clause.kind == "section" else clause.section
     seen: set[str] = set()
     while cur is not None and cur not in seen:
@@ -118,10 +123,26 @@ class ScriptBuilder:
         for item in spec.interface_items():
             for cid in item.clauses:
                 self.realised_by.setdefault(cid, []).append(item.name)
+        self.place = _places(spec.clauses)
+        """id(clause) -> `spec.clauses.index(clause)`, computed once (the index scan compares
+        pydantic models field by field: quadratic in the clauses of a section)."""
+        self.by_id: dict[str, Clause] = {}
+        """Clause id -> the first clause of that id (what `spec.clause` answers)."""
+        for c in spec.clauses:
+            self.by_id.setdefault(c.id, c)
+        self.with_statements = {c.section for c in spec.clauses if c.kind != "section"}
+        """Ids of the sections that hold a tagged sentence (a statement clause)."""
+        self.spoken: dict[str, str] = {}
+        """Markdown -> `speakable(markdown, self._resolve)`: most clause texts are said twice
+        (to rank them, then to say them), and speakable runs about twenty substitutions."""
 
     def say(self, text: str, md: bool = False, max_words: int | None = None) -> str:
         """Text as spoken: Markdown removed, cut to whole sentences."""
-        plain = speakable(text, self._resolve) if md else text
+        plain = text
+        if md:
+            plain = self.spoken.get(text) or self.spoken.setdefault(
+                text, speakable(text, self._resolve)
+            )
         return first_sentences(plain, max_words) if max_words else plain
 
     def about(self, body: str) -> str:
@@ -137,13 +158,14 @@ class ScriptBuilder:
         """The whole episode."""
         majors = major_sections(self.spec)
         major_ids = {s.id for s in majors}
+        parents = section_parents(self.spec)
         owned: dict[str | None, list[Clause]] = {}
         self.others.clear()
         for c in self.spec.clauses:
             if c.id in major_ids:
                 continue  # a major section's own clause is named by its segment's summary line
             bucket = owned if c.level in WALKED_LEVELS else self.others
-            bucket.setdefault(_owner(self.spec, c, major_ids), []).append(c)
+            bucket.setdefault(_owner(parents, c, major_ids), []).append(c)
         segments = [self.intro(majors, owned.get(None, []))]
         segments += [self.section(n, s, owned.get(s.id, [])) for n, s in enumerate(majors)]
         segments += [self.recap(majors, owned), self.outro()]
@@ -215,14 +237,14 @@ class ScriptBuilder:
         )
         if others:
             count += f", plus {plural(len(others), 'optional or descriptive clause')}"
-        own_clause = self.spec.clause(section.id)
+        own_clause = self.by_id.get(section.id)
         own = [section.id] if own_clause else []
         said = ""
         # a hard rule written as the section's prose, with no tagged sentence of its own
         if (
             own_clause is not None
             and own_clause.level in MUST_LEVELS
-            and not any(c.section == section.id for c in self.spec.clauses if c.kind != "section")
+            and section.id not in self.with_statements
         ):
             said = " " + self.clause_text(own_clause)
         lines.append(
@@ -245,15 +267,14 @@ class ScriptBuilder:
         seen: set[str] = set()
         firsts: list[Clause] = []
         repeats: list[Clause] = []
-        for c in sorted(
-            clauses, key=lambda c: (c.level not in MUST_LEVELS, self.spec.clauses.index(c))
-        ):
+        for c in sorted(clauses, key=lambda c: (c.level not in MUST_LEVELS, self._index(c))):
             key = self.say(c.text, md=True, max_words=cfg.max_sentence_words)
             (repeats if key in seen else firsts).append(c)
             seen.add(key)
         ranked = firsts + repeats
-        detail = sorted(ranked[: cfg.max_detail_clauses], key=self.spec.clauses.index)
-        rest = [c for c in clauses if c not in detail]
+        detail = sorted(ranked[: cfg.max_detail_clauses], key=self._index)
+        picked = {c.id for c in detail}
+        rest = [c for c in clauses if c.id not in picked or not _among(c, detail)]
         lines: list[Line] = []
         for k, c in enumerate(detail):
             strength = "a hard rule" if c.level in MUST_LEVELS else "a recommendation"
@@ -288,6 +309,11 @@ class ScriptBuilder:
         if rest:
             lines += self._rest(rest)
         return lines
+
+    def _index(self, clause: Clause) -> int:
+        """`spec.clauses.index(clause)`: the place of the first clause equal to it."""
+        at = self.place.get(id(clause))
+        return at if at is not None else self.spec.clauses.index(clause)
 
     def _rest(self, rest: list[Clause]) -> list[Line]:
         """The clauses after the detailed ones: a long section is summarised, but every hard
@@ -430,6 +456,23 @@ class ScriptBuilder:
 def build_episode(spec: Spec, config: PodcastConfig, order: list[str]) -> Episode:
     """The template backend: a deterministic episode for one spec."""
     return ScriptBuilder(spec, config, order).build()
+
+
+def _places(clauses: list[Clause]) -> dict[int, int]:
+    """id(c) -> the index of the first clause equal to c, for each c of `clauses` (what
+    `clauses.index(c)` returns: equal clauses share their id, so only those are compared)."""
+    first: dict[str, list[int]] = {}
+    out: dict[int, int] = {}
+    for k, c in enumerate(clauses):
+        same = first.setdefault(c.id, [])
+        out[id(c)] = next((j for j in same if clauses[j] == c), k)
+        same.append(k)
+    return out
+
+
+def _among(clause: Clause, clauses: list[Clause]) -> bool:
+    """`clause in clauses`, comparing ids before whole models (equal clauses share an id)."""
+    return any(c is clause or (c.id == clause.id and c == clause) for c in clauses)
 
 
 def _capitalise(text: str) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from specloom.check.context import LintContext
 from specloom.config import validated_table
 from specloom.findings import Finding, Severity
-from specloom.model import SourcePos, Spec
+from specloom.model import Clause, SourcePos, Spec
 
 from .builder import build_episode
 from .config import PodcastConfig
@@ -23,10 +23,12 @@ from .script_gates import spoken_findings
 from .spoken import unspeakable
 
 
-def _where(spec: Spec, seg: Segment, line: Line) -> tuple[SourcePos | None, str | None]:
+def _where(
+    clauses: dict[str, Clause], seg: Segment, line: Line
+) -> tuple[SourcePos | None, str | None]:
     """The source of a line: its first clause, else its segment's section."""
     for cid in [*line.clauses, seg.section]:
-        clause = spec.clause(cid) if cid else None
+        clause = clauses.get(cid) if cid else None
         if clause is not None:
             return clause.pos, clause.id
     return None, None
@@ -47,12 +49,18 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     """SL301 text the podcast would read aloud as noise; SL302 a MUST clause it cannot say."""
     config = _config(ctx)
     episode = build_episode(spec, config, ctx.workspace.order or [spec.id])
+    clauses: dict[str, Clause] = {}
+    for c in spec.clauses:  # (the first of an id, as `spec.clause` answers)
+        clauses.setdefault(c.id, c)
     seen: set[tuple[str, str | None]] = set()
     for seg in episode.segments:
         for line in seg.lines:
-            pos, cid = _where(spec, seg, line)
+            noise = unspeakable(line.text)
+            if not noise and len(line.text) <= MAX_LINE_CHARS:
+                continue  # (most lines: no finding, no need to look up where they come from)
+            pos, cid = _where(clauses, seg, line)
             file, at = (pos.file, pos.line) if pos else (spec.path, None)
-            for what in unspeakable(line.text):
+            for what in noise:
                 key = (what.split(" (", 1)[0], cid)
                 if key in seen:
                     continue
@@ -79,7 +87,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                 )
     said_words = max(config.max_sentence_words, MAX_LINE_CHARS // 8)
     for f in spoken_findings(episode, spec):
-        clause = spec.clause(f.clause) if f.clause else None
+        clause = clauses.get(f.clause) if f.clause else None
         yield Finding(
             rule="SL302",
             severity=Severity.ERROR,

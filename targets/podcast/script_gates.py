@@ -12,15 +12,40 @@ from .speech import speakable, spoken_id
 from .spoken import says_clause, says_modal, spoken_share, unspeakable, words
 
 
-def _said(clause: Clause, spec: Spec, lines: list[Line]) -> bool:
-    tagged = [line for line in lines if clause.id in line.clauses]
+class _Tagged:
+    """The script's lines, and for each clause id the indices of the lines tagged with it
+    (in script order): one pass over the script instead of one per clause."""
+
+    def __init__(self, episode: Episode, spec: Spec) -> None:
+        self.lines = [line for seg in episode.segments for line in seg.lines]
+        self.by_clause: dict[str, list[int]] = {}
+        for n, line in enumerate(self.lines):
+            for cid in dict.fromkeys(line.clauses):
+                self.by_clause.setdefault(cid, []).append(n)
+        self.statements: dict[str | None, set[str]] = {}
+        """Section id -> the ids of the clauses whose section it is."""
+        for c in spec.clauses:
+            self.statements.setdefault(c.section, set()).add(c.id)
+
+    def tagged(self, cid: str) -> list[Line]:
+        """The lines tagged with clause `cid`, in order."""
+        return [self.lines[n] for n in self.by_clause.get(cid, [])]
+
+    def tagged_any(self, ids: set[str]) -> list[Line]:
+        """The lines tagged with any of `ids`, in order, each once."""
+        found = sorted({n for cid in ids for n in self.by_clause.get(cid, [])})
+        return [self.lines[n] for n in found]
+
+
+def _said(clause: Clause, script: _Tagged) -> bool:
+    tagged = script.tagged(clause.id)
     if any(says_clause(line.text, clause) for line in tagged):
         return True
     if clause.kind == "section" and tagged:
         # A section clause's text is its section's sentences: said when its lines and its
         # statements' lines together say its MUST sentences (each statement on its own line).
-        parts = {c.id for c in spec.clauses if c.section == clause.id} | {clause.id}
-        said = " ".join(line.text for line in lines if parts & set(line.clauses))
+        parts = script.statements.get(clause.id, set()) | {clause.id}
+        said = " ".join(line.text for line in script.tagged_any(parts))
         return says_clause(said, clause)
     return False
 
@@ -28,12 +53,12 @@ def _said(clause: Clause, spec: Spec, lines: list[Line]) -> bool:
 def spoken_findings(episode: Episode, spec: Spec) -> list[Finding]:
     """POD002: every MUST / MUST NOT clause is said by a line tagged with it: the line has its
     modal keyword (or a documented equivalent) and at least half its content words."""
-    lines = [line for seg in episode.segments for line in seg.lines]
+    script = _Tagged(episode, spec)
     out: list[Finding] = []
     for clause in spec.clauses:
-        if clause.level not in MUST_LEVELS or _said(clause, spec, lines):
+        if clause.level not in MUST_LEVELS or _said(clause, script):
             continue
-        tagged = [line for line in lines if clause.id in line.clauses]
+        tagged = script.tagged(clause.id)
         if not tagged:
             why = "is not in the script"
         else:

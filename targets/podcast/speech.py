@@ -17,6 +17,9 @@ _SPACE = re.compile(r"\s+")
 _LEFTOVER = re.compile(r"`+|\[\^|\*+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?])")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_KEYWORD_STEMS = ("MUST", "SHALL", "SHOULD", "REQUIRED", "MAY", "OPTIONAL")
+"""What _KEYWORDS needs in a text to match at all."""
+_BULLET = re.compile(r"^([-*+]|\d+\.)\s+")
 _KEYWORDS = re.compile(
     r"\b(MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|REQUIRED|MAY|OPTIONAL)\b"
 )
@@ -46,7 +49,8 @@ def prose_lines(markdown: str) -> str:
         if stripped.startswith(("#", "|", "<", "**Example**")):
             out.append("")
             continue
-        out.append(re.sub(r"^([-*+]|\d+\.)\s+", "", stripped))
+        bullet = stripped[:1] in ("-", "*", "+") or stripped[:1].isdigit()
+        out.append(_BULLET.sub("", stripped) if bullet else stripped)
     return "\n".join(out)
 
 
@@ -54,13 +58,21 @@ def speakable(
     markdown: str, resolve: Callable[[str], str] | None = None, *, prose: bool = True
 ) -> str:
     """One line of text a TTS engine can read; `resolve` titles `[?](#id)` links."""
+    # (each substitution is skipped when the text lacks a character its pattern needs:
+    # most clause sentences are plain prose, and this runs for every clause said)
     text = (prose_lines(markdown) if prose else markdown).replace("\x00", "")
-    text = _FOOTNOTE.sub("", text)
-    text = _AUTO_LINK.sub(lambda m: resolve(m.group(2)) if resolve else spoken_id(m.group(2)), text)
-    text = _LINK.sub(lambda m: m.group(1), text)
-    text = _BARE_ANCHOR.sub(
-        lambda m: resolve(m.group(1)) if resolve else spoken_id(m.group(1)), text
-    )
+    if "[^" in text:
+        text = _FOOTNOTE.sub("", text)
+    if "[?](" in text:
+        text = _AUTO_LINK.sub(
+            lambda m: resolve(m.group(2)) if resolve else spoken_id(m.group(2)), text
+        )
+    if "](" in text:
+        text = _LINK.sub(lambda m: m.group(1), text)
+    if "[#" in text:
+        text = _BARE_ANCHOR.sub(
+            lambda m: resolve(m.group(1)) if resolve else spoken_id(m.group(1)), text
+        )
     # code spans are described (`<user>` is "the user tag", a regex "a pattern"); HTML tags
     # and comments outside them are dropped
     spans: list[str] = []
@@ -69,25 +81,38 @@ def speakable(
         spans.append(describe_code(m.group(1)))
         return f"\x00{len(spans) - 1}\x00"
 
-    text = _URL.sub(lambda m: describe_url(m.group(0)), text)
-
-    text = _TAG.sub(" ", _CODE.sub(_hold, text))
-    text = re.sub(r"\x00(\d+)\x00", lambda m: spans[int(m.group(1))], text)
-    text = _ATTRS.sub("", text)
-    for _ in range(2):
-        text = _EMPHASIS.sub(lambda m: m.group(2), text)
-    text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
+    if "://" in text or "www." in text.lower():
+        text = _URL.sub(lambda m: describe_url(m.group(0)), text)
+    if "`" in text:
+        text = _CODE.sub(_hold, text)
+    if "<" in text:
+        text = _TAG.sub(" ", text)
+    if spans:
+        text = _HELD.sub(lambda m: spans[int(m.group(1))], text)
+    if "{#" in text:
+        text = _ATTRS.sub("", text)
+    if "*" in text or "_" in text or "~" in text:
+        for _ in range(2):
+            text = _EMPHASIS.sub(lambda m: m.group(2), text)
+    if any(k in text for k in _KEYWORD_STEMS):
+        text = _KEYWORDS.sub(lambda m: m.group(1).lower(), text)
     text = text.replace("---", ",").replace("—", ",").replace("...", ".")
-    text = _LEFTOVER.sub(" ", text)  # unmatched backticks, footnote openers, stray asterisks
-    text = _SNAKE.sub(lambda m: spoken_id(m.group(0)), text)
-    text = _NOISE.sub(" ", text)  # braces, pipes, backslashes: nothing a voice can say
+    if "`" in text or "[^" in text or "*" in text:
+        text = _LEFTOVER.sub(" ", text)  # unmatched backticks, footnote openers, asterisks
+    if "_" in text:
+        text = _SNAKE.sub(lambda m: spoken_id(m.group(0)), text)
+    if "::" in text or not _NOISE_CHARS.isdisjoint(text):
+        text = _NOISE.sub(" ", text)  # braces, pipes, backslashes: nothing a voice can say
     text = _SPACE.sub(" ", text).strip()
     return _SPACE_BEFORE_PUNCT.sub(r"\1", text)
 
 
 _URL = re.compile(r"(?i)\b(?:https?://|ftp://|www\.)[^\s)>\]]+")
+_HELD = re.compile(r"\x00(\d+)\x00")
 _SNAKE = re.compile(r"\b[A-Za-z]\w*_\w+\b")
 _NOISE = re.compile(r"[{}\\|^$<>]|::|->|=>")
+_NOISE_CHARS = frozenset("{}\\|^$<>")
+"""The characters _NOISE needs (besides `::`): `->` and `=>` hold `>`."""
 _IDENT = re.compile(r"^[A-Za-z_][\w.]*$")
 _TAG_NAME = re.compile(r"^</?([A-Za-z][\w-]*)/?>$")
 _REGEX = re.compile(r"[\\^$*+?{}\[\]|]")

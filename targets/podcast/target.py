@@ -134,7 +134,7 @@ class PodcastTarget(Target):
 
     def verify(self, spec: Spec, root: Path) -> list[Finding]:
         """The gates (see targets/podcast/gates.py)."""
-        return run_gates(spec, root, self.ctx.tools)
+        return run_gates(spec, root, self.ctx.tools, self.ctx.cache_dir / "tmp")
 
     def covered_clauses(self, spec: Spec, root: Path) -> set[str]:
         """Clause ids the script's lines name."""

@@ -9,18 +9,30 @@ never the generator, Jinja2, pydantic's models or mypy.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from specloom.check.context import LintContext
 from specloom.check.generated import TYPE, VALUE, Declared, collisions
 from specloom.check.rules import finding
 from specloom.findings import Finding
 from specloom.model import FieldDef, InterfaceItem, SourcePos, Spec, Workspace
-from specloom.naming import collisions as collisions_of
 
 from . import naming
 
 LANG = "Python"
 BOTH = frozenset({TYPE, VALUE})  # a Python module has one namespace
+_cached = lru_cache(maxsize=65536)
+"""Name conversions are regex work repeated for every field name (most specs reuse a few
+field names thousands of times): memoised, as the core type check does."""
+PY_TYPE, PY_FIELD, PY_ERROR_FIELD, PY_PARAM, PY_METHOD, PY_CONST = (
+    _cached(naming.py_type_name),
+    _cached(naming.py_field_name),
+    _cached(naming.py_error_field_name),
+    _cached(naming.py_param_name),
+    _cached(naming.py_method_name),
+    _cached(naming.py_const_name),
+)
+PY_RESERVED = _cached(naming.python_reserved)
 
 
 def _first(item: InterfaceItem) -> str | None:
@@ -34,7 +46,13 @@ def _collide(
     clause: str | None,
 ) -> Iterator[Finding]:
     pos = dict(names)
-    for ident, group in collisions_of(pos, conv).items():
+    seen: dict[str, set[str]] = {}
+    for n in pos:
+        seen.setdefault(conv(n), set()).add(n)
+    # the result of naming.collisions, but only the (rare) hits are sorted
+    hits = {k: sorted(v) for k, v in seen.items() if len(v) > 1}
+    for ident in sorted(hits):
+        group = hits[ident]
         where = ", ".join(f"{n!r} ({pos[n].file}:{pos[n].line})" for n in group)
         yield finding(
             "SL105",
@@ -48,21 +66,21 @@ def _field_lists(
     spec: Spec,
 ) -> Iterator[tuple[InterfaceItem, list[FieldDef], Callable[[str], str], str]]:
     for t in spec.types:
-        yield t, t.fields, naming.py_field_name, "field"
+        yield t, t.fields, PY_FIELD, "field"
     for e in spec.errors:
-        yield e, e.fields, naming.py_error_field_name, "field"
+        yield e, e.fields, PY_ERROR_FIELD, "field"
     for o in spec.operations:
-        yield o, o.params, naming.py_param_name, "parameter"
+        yield o, o.params, PY_PARAM, "parameter"
 
 
 def name_collisions(spec: Spec) -> Iterator[Finding]:
     """SL105: two spec names of one kind that become one Python identifier."""
     types = [(i.name, i.pos) for i in [*spec.types, *spec.errors]]
-    yield from _collide(types, naming.py_type_name, "type names", None)
+    yield from _collide(types, PY_TYPE, "type names", None)
     ops = [(o.name, o.pos) for o in spec.operations]
-    yield from _collide(ops, naming.py_method_name, "operation names", None)
+    yield from _collide(ops, PY_METHOD, "operation names", None)
     consts = [(c.name, c.pos) for c in spec.constants]
-    yield from _collide(consts, naming.py_const_name, "constant names", None)
+    yield from _collide(consts, PY_CONST, "constant names", None)
     for item, fields, conv, what in _field_lists(spec):
         names = [(f.name, f.pos) for f in fields]
         yield from _collide(names, conv, f"{what}s of {item.name}", _first(item))
@@ -75,7 +93,7 @@ def reserved(spec: Spec) -> Iterator[Finding]:
     def hit(
         name: str, pos: SourcePos, what: str, kind: str, clause: str | None
     ) -> Iterator[Finding]:
-        if naming.python_reserved(name, kind):
+        if PY_RESERVED(name, kind):
             yield finding(
                 "SL106",
                 f"{what} {name!r} is reserved in {LANG}: the target escapes it"
@@ -93,7 +111,8 @@ def reserved(spec: Spec) -> Iterator[Finding]:
     for item, fields, _conv, what in _field_lists(spec):
         kind = "param" if what == "parameter" else "field"
         for f in fields:
-            yield from hit(f.name, f.pos, f"{what} of {item.name}", kind, _first(item))
+            if PY_RESERVED(f.name, kind):  # (most fields: no label to make)
+                yield from hit(f.name, f.pos, f"{what} of {item.name}", kind, _first(item))
 
 
 def _escaped(name: str, kind: str) -> str:
@@ -113,7 +132,7 @@ def declared(spec: Spec) -> list[Declared]:
     if spec.operations:
         out.append(Declared(naming.py_service_name(spec.id), BOTH, "the service protocol"))
     for t in spec.types:
-        out.append(Declared(naming.py_type_name(t.name), BOTH, f"type {t.name}", t.pos, _first(t)))
+        out.append(Declared(PY_TYPE(t.name), BOTH, f"type {t.name}", t.pos, _first(t)))
         for v in t.variants if t.tag is not None else []:  # a tagged union's variant models
             ident = naming.py_variant_class_name(t.name, v.tag or "")
             what = f"the model of variant {v.tag!r} of union {t.name}"

@@ -124,6 +124,24 @@ def test_rules_grader_scores_evidence(spec: Spec, artifact: Path, tmp_path: Path
     assert json.loads(json.dumps(grades_json(grades)))[0]["clause"] == "bil1"
 
 
+def test_a_targets_copied_theme_files_give_no_excerpt(spec: Spec, tmp_path: Path) -> None:
+    """The docs target's `site/assets/` (MkDocs copies the theme there) is not graded: a
+    better-looking excerpt in a theme file must not stand for the site's own text."""
+    root = tmp_path / "docs"
+    (root / "site" / "assets").mkdir(parents=True)
+    (root / "site" / "assets" / "theme.js").write_text(
+        "// bil6: An invoice identifier SHOULD start with the prefix inv_.\n", encoding="utf-8"
+    )
+    (root / "site" / "index.html").write_text(
+        '<article class="md-content__inner md-typeset"><p id="bil6">bil6: ids</p></article>\n',
+        encoding="utf-8",
+    )
+    docs = {g.clause: g for g in grade_artifacts(spec, "docs", root, make_ctx(tmp_path))}
+    assert (docs["bil6"].file, docs["bil6"].passed) == ("site/index.html", False)
+    anyone = {g.clause: g for g in grade_artifacts(spec, "x", root, make_ctx(tmp_path))}
+    assert (anyone["bil6"].file, anyone["bil6"].passed) == ("site/assets/theme.js", True)
+
+
 def test_thresholds_are_configurable(spec: Spec, artifact: Path, tmp_path: Path) -> None:
     ctx = make_ctx(tmp_path, grader={"thresholds": {"MUST": 5, "SHOULD": 1}})
     grades = {g.clause: g for g in grade_artifacts(spec, "x", artifact, ctx)}

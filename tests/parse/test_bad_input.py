@@ -234,3 +234,26 @@ def test_a_map_type_cut_at_its_comma_by_a_yaml_flow_mapping_says_to_quote_it(
     quoted = block.replace("map<string,int32>", '"map<string,int32>"')
     code, out = run_ir(capsys, str(write_spec(tmp_path, GOOD_HEAD + quoted, "quoted")))
     assert code == 0, out
+
+
+def test_read_source_refuses_what_is_no_regular_file_as_before(tmp_path: Path) -> None:
+    """The one-open read (`_read_regular`) leaves anything unusual to the checked read, which
+    names the step that failed: a folder, a missing file, a file over the size limit."""
+    from specloom.errors import SpecError
+    from specloom.parse.source import MAX_FILE_BYTES, read_source
+
+    (tmp_path / "dir.md").mkdir()
+    big = tmp_path / "big.md"
+    with big.open("wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)
+    cases = {
+        "dir.md": "check that the path is a readable file",
+        "missing.md": "check that the path exists and is readable",
+        "big.md": "split the spec into several specs that import each other",
+    }
+    for name, hint in cases.items():
+        with pytest.raises(SpecError) as err:
+            read_source(tmp_path / name)
+        assert err.value.hint == hint, name
+    (tmp_path / "ok.md").write_bytes(b"\xef\xbb\xbf# T\r\n")
+    assert read_source(tmp_path / "ok.md").text == "# T\n"

@@ -314,6 +314,80 @@ def test_built_site_is_byte_identical_across_builds(workspace: Workspace, tmp_pa
         assert (one.site / rel).read_bytes() == (two.site / rel).read_bytes(), rel
 
 
+def _site_bytes(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.mark.slow
+def test_the_jinja_cache_changes_nothing_in_the_site(workspace: Workspace, tmp_path: Path) -> None:
+    """`mkdocs build --strict` plain, then through the runner with a cold, a warm and a
+    tampered bytecode cache: the same site each time."""
+    common = build(workspace, "common", tmp_path / "out")
+    project, cache = common.root, tmp_path / "jinja"
+    plain = mkdocs_build.build_site(project)
+    assert plain.ok, plain.log
+    want = _site_bytes(project / "site")
+    for attempt in ("cold", "warm", "tampered"):
+        if attempt == "tampered":  # a cache file that is not bytecode: compiled again
+            for f in cache.iterdir():
+                f.write_bytes(b"not jinja bytecode")
+        result = mkdocs_build.build_site(project, jinja_cache=cache)
+        assert result.ok, (attempt, result.log)
+        assert _site_bytes(project / "site") == want, attempt
+        assert any(cache.iterdir()), attempt  # the theme's templates are kept
+
+
+def test_the_runner_fails_as_mkdocs_strict_does(workspace: Workspace, tmp_path: Path) -> None:
+    target = DocsTarget(BuildContext(workspace=workspace, output_dir=tmp_path, cache_dir=tmp_path))
+    spec = workspace.specs["common"]
+    root = tmp_path / "common" / "docs"
+    for f in target.generate(spec):
+        (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+        (root / f.path).write_bytes(f.data)
+    with (root / "docs" / "money.md").open("a") as fh:
+        fh.write("\n[broken](no-such-page.md)\n")
+    result = mkdocs_build.build_site(root, jinja_cache=tmp_path / "jinja")
+    assert not result.ok and "no-such-page.md" in result.log
+    assert mkdocs_build.command(root, tmp_path / "jinja")[1] == "-P"  # no shadowing by name
+
+
+def test_the_theme_listing_skips_only_what_mkdocs_drops(tmp_path: Path) -> None:
+    """The runner's loader walks no hidden folder; its listing equals Jinja's own minus the
+    names MkDocs' static-file filter drops (a part starting with `.`)."""
+    import jinja2
+    from specloom.targets.docs.mkdocs_run import ThemeLoader
+
+    for rel in ("main.html", "assets/app.js", ".icons/a/b.svg", "x/.hidden/y.css", ".top.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+
+    def shown(names: list[str]) -> list[str]:  # what MkDocs keeps of a listing
+        return [n for n in names if not any(part.startswith(".") for part in n.split("/"))]
+
+    plain = jinja2.FileSystemLoader(str(tmp_path)).list_templates()
+    listed = ThemeLoader(str(tmp_path)).list_templates()
+    assert shown(listed) == shown(plain) == ["assets/app.js", "main.html"]
+    assert listed == [".top.txt", "assets/app.js", "main.html"]  # no hidden folder walked
+
+
+def test_cached_templates_are_keyed_on_the_environment() -> None:
+    import jinja2
+    from specloom.targets.docs.mkdocs_run import env_key
+
+    plain = jinja2.Environment(loader=jinja2.FileSystemLoader("/nowhere"))
+    same = jinja2.Environment(loader=jinja2.FileSystemLoader("/nowhere"))
+    assert env_key(plain) == env_key(same)
+    other_filter = jinja2.Environment(loader=jinja2.FileSystemLoader("/nowhere"))
+    other_filter.filters["url"] = str  # a filter's absence fails a compile: part of the key
+    trimmed = jinja2.Environment(loader=jinja2.FileSystemLoader("/nowhere"), trim_blocks=True)
+    i18n = jinja2.Environment(
+        loader=jinja2.FileSystemLoader("/nowhere"), extensions=["jinja2.ext.i18n"]
+    )
+    elsewhere = jinja2.Environment(loader=jinja2.FileSystemLoader("/elsewhere"))
+    keys = {env_key(e) for e in (plain, other_filter, trimmed, i18n, elsewhere)}
+    assert len(keys) == 5
+
+
 def test_golden_project(
     repo_root: Path, tmp_path: Path, golden_tree: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
