@@ -278,6 +278,7 @@ def run_build(
                     settings=settings,
                     config=raw,
                     strict=strict,
+                    reuse=not req.force,
                 )
                 plan.append(_plan_one(t, job, spec_dirs[sid], manifests[sid], here, req.force))
                 planned[(sid, t.name)] = (t, job)
