@@ -175,7 +175,7 @@ def compile_typescript(
         from ..typescript import TypeScriptTarget
         from ..typescript.compiled import programs_for
         from ..typescript.gates import assemble, compile_imports, find_tsc, node_types_dir
-        from ..typescript.tsc import native_tsc
+        from ..typescript.tsc import tsc_command
     except ImportError:
         return [_skipped(rule, "the typescript target is not installed")]
     tsc = find_tsc(ctx.tools)
@@ -236,7 +236,7 @@ def compile_typescript(
             + "}\n"
         )
         proc = subprocess.run(
-            [str(native_tsc(tsc).absolute()), "-p", "tsconfig.json", "--pretty", "false"],
+            [*tsc_command(tsc), "-p", "tsconfig.json", "--pretty", "false"],
             cwd=tut,
             capture_output=True,
             text=True,

@@ -53,14 +53,14 @@ def layout(ws: Workspace, tmp: Path, seeded: bool) -> Path:
     return work
 
 
-def run_all(exe: Path, work: Path) -> list[tuple[int, str]]:
+def run_all(command: list[str], work: Path) -> list[tuple[int, str]]:
     """Every program of common and billing, in the gate's order: exit code and output."""
     out = []
     jobs = [work / "common" / "typescript" / "tsconfig.json"]
     jobs += [work / "billing" / "typescript" / c for c in CONFIGS]
     for config in jobs:
         proc = subprocess.run(
-            [str(exe), "-p", str(config), "--pretty", "false"],
+            [*command, "-p", str(config), "--pretty", "false"],
             capture_output=True,
             text=True,
             cwd=config.parent,
@@ -88,6 +88,7 @@ def test_the_native_compiler_is_the_one_the_launcher_execs() -> None:
     native = subprocess.run([str(exe), "--version"], capture_output=True, text=True)
     assert launched.stdout == native.stdout and native.stdout.startswith("Version 7.")
     assert tsc.tsc_version(str(LAUNCHER)) == native.stdout.strip().removeprefix("Version ")
+    assert tsc.tsc_command(LAUNCHER) == [str(exe.absolute()), "--singleThreaded"]
 
 
 def test_anything_else_called_tsc_is_run_as_found(tmp_path: Path) -> None:
@@ -100,18 +101,19 @@ def test_anything_else_called_tsc_is_run_as_found(tmp_path: Path) -> None:
     (tmp_path / "lib" / "getExePath.js").write_text("")
     (tmp_path / "package.json").write_text('{"name": "typescript", "version": "5.9.3"}')
     assert tsc.native_tsc(script) == script  # TypeScript 5 is JavaScript: no native binary
+    assert tsc.tsc_command(script) == [str(script)]  # and no --singleThreaded
 
 
 @needs_tsc
 @pytest.mark.parametrize("seeded", [False, True], ids=["clean", "seeded-errors"])
-def test_native_diagnostics_and_emitted_bytes_equal_the_launcher(
+def test_the_gates_command_gives_the_launchers_diagnostics_and_emitted_bytes(
     workspace: Workspace, tmp_path: Path, seeded: bool
 ) -> None:
     assert LAUNCHER is not None
     via_launcher = layout(workspace, tmp_path / "a", seeded)
     via_native = layout(workspace, tmp_path / "b", seeded)
-    a = run_all(LAUNCHER, via_launcher)
-    b = run_all(tsc.native_tsc(LAUNCHER), via_native)
+    a = run_all([str(LAUNCHER)], via_launcher)
+    b = run_all(tsc.tsc_command(LAUNCHER), via_native)
     assert a == b
     if seeded:  # each program reports its own seeded error, and only the package's ones
         assert [code != 0 for code, _ in a] == [False, True, True, True]
