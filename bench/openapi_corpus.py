@@ -57,6 +57,8 @@ class Row:
     not_run: list[str] = field(default_factory=list)
     lost: list[str] = field(default_factory=list)
     round_trip: str = "-"
+    wire: str = "-"
+    """Request bodies of the export with the source's wire shape ("same" or "N differ")."""
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -67,6 +69,7 @@ class Row:
             and self.build_exit == 0
             and not self.lost
             and self.round_trip == "same"
+            and self.wire in ("same", "-")
         )
 
 
@@ -113,7 +116,12 @@ def slug(name: str) -> str:
 
 def one(path: Path, work: Path, targets: list[str], exe: list[str], timeout: float) -> Row:
     """Every step for one document."""
-    from specloom.importer.roundtrip import differences, lost_schemas, shape
+    from specloom.importer.roundtrip import (
+        body_wire_differences,
+        differences,
+        lost_schemas,
+        shape,
+    )
     from specloom.parse import load_workspace
 
     row = Row(path.name)
@@ -194,20 +202,24 @@ def one(path: Path, work: Path, targets: list[str], exe: list[str], timeout: flo
     diff = differences(shape(first), shape(second))
     row.round_trip = "same" if not diff else f"{len(diff)} differ"
     row.problems += diff
+    if doc is not None:
+        wire = body_wire_differences(doc, json.loads(exported.read_text(encoding="utf-8")))
+        row.wire = "same" if not wire else f"{len(wire)} differ"
+        row.problems += wire[:5]
     return row
 
 
 def table(rows: list[Row]) -> str:
     head = (
         "| document | version | fmt | schemas | ops | import s (CPU) | lint errors | "
-        "gates failed | lost | round trip |"
+        "gates failed | lost | round trip | body wire |"
     )
-    lines = [head, "|" + "---|" * 10]
+    lines = [head, "|" + "---|" * 11]
     for r in rows:
         if r.refused:
             lines.append(
                 f"| {r.name} | {r.version} | {r.fmt} | {r.schemas} | {r.operations} | "
-                f"refused (exit 2): {r.refused} | | | | |"
+                f"refused (exit 2): {r.refused} | | | | | |"
             )
             continue
         gates = ", ".join(r.failed_gates) or ("-" if r.build_exit == 0 else f"exit {r.build_exit}")
@@ -215,7 +227,7 @@ def table(rows: list[Row]) -> str:
             f"| {r.name} | {r.version} | {r.fmt} | {r.schemas} | {r.operations} | "
             f"{r.import_wall:.1f} ({r.import_cpu:.1f}) | "
             f"{'?' if r.lint_errors is None else r.lint_errors} | {gates} | "
-            f"{len(r.lost) or '-'} | {r.round_trip} |"
+            f"{len(r.lost) or '-'} | {r.round_trip} | {r.wire} |"
         )
     return "\n".join(lines)
 
@@ -229,6 +241,9 @@ def totals(rows: list[Row]) -> str:
         "built strict, every gate passed": sum(r.build_exit == 0 for r in docs),
         "nothing lost": sum(not r.lost and r.import_exit == 0 for r in docs),
         "round trip same": sum(r.round_trip == "same" for r in docs),
+        "request bodies keep the source's wire shape": sum(
+            r.wire in ("same", "-") and r.import_exit == 0 for r in docs
+        ),
         "all steps": sum(r.passed for r in docs),
     }
     out = [f"{n} documents ({len(rows) - n} refused with exit 2):"]

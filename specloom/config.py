@@ -5,12 +5,25 @@ from __future__ import annotations
 import difflib
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from specloom.configfile import find_config_file as find_config_file  # (re-exported)
 from specloom.errors import ConfigError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated_table(model: type[M], data: Any, table: str, hint: str) -> M:
+    """`data` (a raw TOML table) validated as `model`; the first problem as a ConfigError
+    naming `[table] key` (exit 2), never a pydantic traceback."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"[{table}] {where}: {first['msg']}", hint=hint) from None
 
 
 class LintConfig(BaseModel):
@@ -30,6 +43,10 @@ class LintConfig(BaseModel):
     ts_int64: str = "number"
     """Not a lint key: copied by `load_config` from `[tool.specloom.targets.typescript]
     int64`, so every caller of the check (lint, build, flows) applies the same policy."""
+    target_settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Not a lint key: `[tool.specloom.targets]`, copied by `load_config`, so a target's lint
+    hook judges the spec with the settings its build will use (the podcast's
+    `max_sentence_words`...)."""
 
 
 class Config(BaseModel):
@@ -114,6 +131,7 @@ def load_config(start: Path | None = None) -> Config:
         ) from None
     cfg.root = path.parent
     cfg.lint.ts_int64 = str(cfg.targets.get("typescript", {}).get("int64", "number"))
+    cfg.lint.target_settings = cfg.targets
     return cfg
 
 
@@ -124,7 +142,7 @@ def valid_keys(section: list[str]) -> list[str]:
         model = LintConfig
     elif section:
         return []
-    hidden = {"root", "ts_int64"}
+    hidden = {"root", "ts_int64", "target_settings"}
     return sorted(k for k in model.model_fields if k not in hidden)
 
 

@@ -276,6 +276,9 @@ class HttpBinding(Node):
     """`/links/{code}`: each `{name}` is a parameter placed in the path."""
     params: dict[str, str] = Field(default_factory=dict)
     """Placements given explicitly (`token: header`); see `Operation.placement`."""
+    body: str | None = None
+    """The parameter whose value is the whole JSON body (`body: pet`, as google.api.http's
+    `body: "pet"`); None: the body parameters are the fields of one JSON object."""
     pos: SourcePos
 
 
@@ -303,6 +306,10 @@ class Operation(InterfaceItem):
         if self.http is not None and param in self.http.params:
             return self.http.params[param]
         return "query" if method in ("GET", "HEAD", "DELETE", "OPTIONS") else "body"
+
+    def whole_body(self) -> str | None:
+        """The parameter that is the whole JSON body (`http.body`), or None."""
+        return self.http.body if self.http is not None else None
 
 
 _STATUS_WORDS = [

@@ -20,6 +20,9 @@ class LintContext:
     sources: Sources = field(default_factory=Sources)
     ts_int64: str = "number"
     """The TypeScript target's int64 policy: `number` (default) or `bigint`."""
+    target_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """`[tool.specloom.targets]`: a lint hook reads its own target's table (raw, as the
+    target's build receives it)."""
     _own: dict[str, list[tuple[Clause, str]]] = field(default_factory=dict)
     _memo: dict[str, Any] = field(default_factory=dict)
 

@@ -70,6 +70,21 @@ class Change(BaseModel):
     """Which version `pos` points into (removed things only exist in the old one)."""
 
 
+def _change(
+    kind: Any,
+    action: Literal["added", "removed", "changed"],
+    subject: str,
+    impact: Impact,
+    detail: str,
+    pos: SourcePos | None,
+    side: Literal["old", "new"] = "new",
+) -> Change:
+    """One `Change` (positional: the blocks that yield them read as a table)."""
+    return Change(
+        kind=kind, action=action, subject=subject, impact=impact, detail=detail, pos=pos, side=side
+    )
+
+
 class SpecDiff(BaseModel):
     """The changes between two versions of one spec and whether the version bump covers them."""
 
@@ -182,24 +197,19 @@ def _clauses(old: Spec, new: Spec) -> Iterator[Change]:
     b = {c.id: c for c in new.clauses}
     for cid in [c.id for c in old.clauses if c.id not in b]:
         c = a[cid]
-        yield Change(
-            kind="clause",
-            action="removed",
-            subject=cid,
-            impact="breaking",
-            detail=f"{_lv(c)}clause removed: {_short(c)}",
-            pos=c.pos,
-            side="old",
+        yield _change(
+            "clause",
+            "removed",
+            cid,
+            "breaking",
+            f"{_lv(c)}clause removed: {_short(c)}",
+            c.pos,
+            "old",
         )
     for c in new.clauses:
         if c.id not in a:
-            yield Change(
-                kind="clause",
-                action="added",
-                subject=c.id,
-                impact="minor",
-                detail=f"{_lv(c)}clause added: {_short(c)}",
-                pos=c.pos,
+            yield _change(
+                "clause", "added", c.id, "minor", f"{_lv(c)}clause added: {_short(c)}", c.pos
             )
             continue
         o = a[c.id]
@@ -210,22 +220,22 @@ def _clauses(old: Spec, new: Spec) -> Iterator[Change]:
             stronger, flipped = rn > ro, no != nn and rn > 0 and ro > 0
             withdrawn = ro == Level.MUST.rank and rn < ro
             impact: Impact = "breaking" if stronger or flipped or withdrawn else "minor"
-            yield Change(
-                kind="clause",
-                action="changed",
-                subject=c.id,
-                impact=impact,
-                detail=f"level {o.level.value} -> {c.level.value}",
-                pos=c.pos,
+            yield _change(
+                "clause",
+                "changed",
+                c.id,
+                impact,
+                f"level {o.level.value} -> {c.level.value}",
+                c.pos,
             )
         elif normalise(o.text) != normalise(c.text) or o.title != c.title:
-            yield Change(
-                kind="clause",
-                action="changed",
-                subject=c.id,
-                impact="patch",
-                detail=f"wording changed at the same level ({c.level.value})",
-                pos=c.pos,
+            yield _change(
+                "clause",
+                "changed",
+                c.id,
+                "patch",
+                f"wording changed at the same level ({c.level.value})",
+                c.pos,
             )
 
 
@@ -246,14 +256,7 @@ def _sections(old: Spec, new: Spec) -> Iterator[Change]:
         if o is None or s.id in clause_ids:
             continue  # new sections show up through their clauses or not at all
         if normalise(o.body) != normalise(s.body) or o.title != s.title:
-            yield Change(
-                kind="section",
-                action="changed",
-                subject=s.id,
-                impact="patch",
-                detail="section prose changed",
-                pos=s.pos,
-            )
+            yield _change("section", "changed", s.id, "patch", "section prose changed", s.pos)
 
 
 def _examples(old: Spec, new: Spec) -> Iterator[Change]:
@@ -261,32 +264,22 @@ def _examples(old: Spec, new: Spec) -> Iterator[Change]:
     b = {e.id: e for e in new.example_files}
     for eid in sorted(a.keys() | b.keys()):
         if eid not in b:
-            yield Change(
-                kind="example",
-                action="removed",
-                subject=eid,
-                impact="patch",
-                detail=f"examples file {eid}.md removed",
-                pos=a[eid].pos,
-                side="old",
+            yield _change(
+                "example",
+                "removed",
+                eid,
+                "patch",
+                f"examples file {eid}.md removed",
+                a[eid].pos,
+                "old",
             )
         elif eid not in a:
-            yield Change(
-                kind="example",
-                action="added",
-                subject=eid,
-                impact="patch",
-                detail=f"examples file {eid}.md added",
-                pos=b[eid].pos,
+            yield _change(
+                "example", "added", eid, "patch", f"examples file {eid}.md added", b[eid].pos
             )
         elif _content(a[eid].model_dump(mode="json")) != _content(b[eid].model_dump(mode="json")):
-            yield Change(
-                kind="example",
-                action="changed",
-                subject=eid,
-                impact="patch",
-                detail=f"examples in {eid}.md changed",
-                pos=b[eid].pos,
+            yield _change(
+                "example", "changed", eid, "patch", f"examples in {eid}.md changed", b[eid].pos
             )
 
 
@@ -339,13 +332,13 @@ def _error_changes(o: ErrorDef, n: ErrorDef, old: Spec, new: Spec) -> Iterator[C
     """Payload fields, and the HTTP status a client matches on (given or from the name)."""
     yield from _fields(f"error {n.name}", n.name, o.fields, n.fields, old, new, n.pos)
     if o.http_status() != n.http_status():
-        yield Change(
-            kind="error",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"error {n.name}: HTTP status {o.http_status()} -> {n.http_status()}",
-            pos=n.pos,
+        yield _change(
+            "error",
+            "changed",
+            n.name,
+            "breaking",
+            f"error {n.name}: HTTP status {o.http_status()} -> {n.http_status()}",
+            n.pos,
         )
 
 
@@ -356,25 +349,12 @@ def _items(
     b = {i.name: i for i in new}
     for i in old:
         if i.name not in b:
-            yield Change(
-                kind=kind,
-                action="removed",
-                subject=i.name,
-                impact="breaking",
-                detail=f"{kind} {i.name} removed",
-                pos=i.pos,
-                side="old",
+            yield _change(
+                kind, "removed", i.name, "breaking", f"{kind} {i.name} removed", i.pos, "old"
             )
     for i in new:
         if i.name not in a:
-            yield Change(
-                kind=kind,
-                action="added",
-                subject=i.name,
-                impact="minor",
-                detail=f"{kind} {i.name} added",
-                pos=i.pos,
-            )
+            yield _change(kind, "added", i.name, "minor", f"{kind} {i.name} added", i.pos)
             continue
         o = a[i.name]
         found = list(compare(o, i))
@@ -383,13 +363,8 @@ def _items(
         yield from found
         if not found and (o.doc != i.doc or o.clauses != i.clauses):
             what = "doc" if o.doc != i.doc else "clause list"
-            yield Change(
-                kind=kind,
-                action="changed",
-                subject=i.name,
-                impact="patch",
-                detail=f"{kind} {i.name}: {what} changed",
-                pos=i.pos,
+            yield _change(
+                kind, "changed", i.name, "patch", f"{kind} {i.name}: {what} changed", i.pos
             )
 
 
@@ -407,49 +382,44 @@ def _fields(
     b = {f.name: f for f in new}
     for f in old:
         if f.name not in b:
-            yield Change(
-                kind="type",
-                action="removed",
-                subject=f"{owner}.{f.name}",
-                impact="breaking",
-                detail=f"{label}: {what} {f.name} removed",
-                pos=f.pos,
-                side="old",
+            yield _change(
+                "type",
+                "removed",
+                f"{owner}.{f.name}",
+                "breaking",
+                f"{label}: {what} {f.name} removed",
+                f.pos,
+                "old",
             )
     for f in new:
         o = a.get(f.name)
         if o is None:
             impact: Impact = "minor" if f.type.optional else "breaking"
             req = "optional" if f.type.optional else "required"
-            yield Change(
-                kind="type",
-                action="added",
-                subject=f"{owner}.{f.name}",
-                impact=impact,
-                detail=f"{label}: {req} {what} {f.name} added",
-                pos=f.pos,
+            yield _change(
+                "type",
+                "added",
+                f"{owner}.{f.name}",
+                impact,
+                f"{label}: {req} {what} {f.name} added",
+                f.pos,
             )
         elif _sig(o.type, os_.id) != _sig(f.type, ns.id):
-            yield Change(
-                kind="type",
-                action="changed",
-                subject=f"{owner}.{f.name}",
-                impact="breaking",
-                detail=f"{label}: {what} {f.name} type {o.type.text} -> {f.type.text}",
-                pos=f.pos,
+            yield _change(
+                "type",
+                "changed",
+                f"{owner}.{f.name}",
+                "breaking",
+                f"{label}: {what} {f.name} type {o.type.text} -> {f.type.text}",
+                f.pos,
             )
 
 
 def _type_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Change]:
     label = f"type {n.name}"
     if o.kind != n.kind:
-        yield Change(
-            kind="type",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"{label}: {o.kind} -> {n.kind}",
-            pos=n.pos,
+        yield _change(
+            "type", "changed", n.name, "breaking", f"{label}: {o.kind} -> {n.kind}", n.pos
         )
         return
     if n.kind == "record":
@@ -458,34 +428,29 @@ def _type_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Chang
         ov, nv = [v.name for v in o.values], [v.name for v in n.values]
         for v in ov:
             if v not in nv:
-                yield Change(
-                    kind="type",
-                    action="removed",
-                    subject=f"{n.name}.{v}",
-                    impact="breaking",
-                    detail=f"{label}: value {v} removed",
-                    pos=n.pos,
+                yield _change(
+                    "type",
+                    "removed",
+                    f"{n.name}.{v}",
+                    "breaking",
+                    f"{label}: value {v} removed",
+                    n.pos,
                 )
         for v in nv:
             if v not in ov:
-                yield Change(
-                    kind="type",
-                    action="added",
-                    subject=f"{n.name}.{v}",
-                    impact="minor",
-                    detail=f"{label}: value {v} added",
-                    pos=n.pos,
+                yield _change(
+                    "type", "added", f"{n.name}.{v}", "minor", f"{label}: value {v} added", n.pos
                 )
     elif n.kind == "union":
         yield from _union_changes(o, n, os_, ns)
     elif type_signature(o, os_.id) != type_signature(n, ns.id):
-        yield Change(
-            kind="type",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"{label}: alias of {_text(o.alias)} -> {_text(n.alias)}",
-            pos=n.pos,
+        yield _change(
+            "type",
+            "changed",
+            n.name,
+            "breaking",
+            f"{label}: alias of {_text(o.alias)} -> {_text(n.alias)}",
+            n.pos,
         )
 
 
@@ -494,13 +459,13 @@ def _union_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Chan
     tag field, breaks readers."""
     label = f"type {n.name}"
     if o.tag != n.tag:
-        yield Change(
-            kind="type",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"{label}: union tag {o.tag or 'none'} -> {n.tag or 'none'}",
-            pos=n.pos,
+        yield _change(
+            "type",
+            "changed",
+            n.name,
+            "breaking",
+            f"{label}: union tag {o.tag or 'none'} -> {n.tag or 'none'}",
+            n.pos,
         )
         return
 
@@ -511,32 +476,27 @@ def _union_changes(o: TypeDef, n: TypeDef, os_: Spec, ns: Spec) -> Iterator[Chan
     nv = {key(v, ns.id): v for v in n.variants}
     for k, v in ov.items():
         if k not in nv:
-            yield Change(
-                kind="type",
-                action="removed",
-                subject=f"{n.name}.{k}",
-                impact="breaking",
-                detail=f"{label}: variant {k} removed",
-                pos=n.pos,
+            yield _change(
+                "type",
+                "removed",
+                f"{n.name}.{k}",
+                "breaking",
+                f"{label}: variant {k} removed",
+                n.pos,
             )
         elif _sig(v.type, os_.id) != _sig(nv[k].type, ns.id):
-            yield Change(
-                kind="type",
-                action="changed",
-                subject=f"{n.name}.{k}",
-                impact="breaking",
-                detail=f"{label}: variant {k} type {v.type.text} -> {nv[k].type.text}",
-                pos=nv[k].pos,
+            yield _change(
+                "type",
+                "changed",
+                f"{n.name}.{k}",
+                "breaking",
+                f"{label}: variant {k} type {v.type.text} -> {nv[k].type.text}",
+                nv[k].pos,
             )
     for k, v in nv.items():
         if k not in ov:
-            yield Change(
-                kind="type",
-                action="added",
-                subject=f"{n.name}.{k}",
-                impact="minor",
-                detail=f"{label}: variant {k} added",
-                pos=v.pos,
+            yield _change(
+                "type", "added", f"{n.name}.{k}", "minor", f"{label}: variant {k} added", v.pos
             )
 
 
@@ -548,52 +508,47 @@ def _op_changes(o: Operation, n: Operation, os_: Spec, ns: Spec) -> Iterator[Cha
     label = f"operation {n.name}"
     yield from _fields(label, n.name, o.params, n.params, os_, ns, n.pos, what="parameter")
     if _sig(o.returns, os_.id) != _sig(n.returns, ns.id):
-        yield Change(
-            kind="operation",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"{label}: returns {_text(o.returns)} -> {_text(n.returns)}",
-            pos=n.pos,
+        yield _change(
+            "operation",
+            "changed",
+            n.name,
+            "breaking",
+            f"{label}: returns {_text(o.returns)} -> {_text(n.returns)}",
+            n.pos,
         )
     if o.binding() != n.binding():
-        yield Change(
-            kind="operation",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"{label}: HTTP binding {' '.join(o.binding())} -> {' '.join(n.binding())}",
-            pos=n.pos,
+        yield _change(
+            "operation",
+            "changed",
+            n.name,
+            "breaking",
+            f"{label}: HTTP binding {' '.join(o.binding())} -> {' '.join(n.binding())}",
+            n.pos,
         )
-    elif [o.placement(p.name) for p in o.params] != [n.placement(p.name) for p in o.params]:
-        yield Change(
-            kind="operation",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"{label}: parameter placement changed",
-            pos=n.pos,
+    elif [o.placement(p.name) for p in o.params] != [n.placement(p.name) for p in o.params] or (
+        o.whole_body() != n.whole_body()
+    ):
+        yield _change(
+            "operation",
+            "changed",
+            n.name,
+            "breaking",
+            f"{label}: parameter placement changed",
+            n.pos,
         )
     raises = [f"may now raise {e}" for e in n.errors if e not in o.errors]
     raises += [f"no longer raises {e}" for e in o.errors if e not in n.errors]
     for what in raises:
-        yield Change(
-            kind="operation",
-            action="changed",
-            subject=n.name,
-            impact="minor",
-            detail=f"{label}: {what}",
-            pos=n.pos,
-        )
+        yield _change("operation", "changed", n.name, "minor", f"{label}: {what}", n.pos)
 
 
 def _const_changes(o: Constant, n: Constant, os_: Spec, ns: Spec) -> Iterator[Change]:
     if _sig(o.type, os_.id) != _sig(n.type, ns.id) or o.value != n.value:
-        yield Change(
-            kind="constant",
-            action="changed",
-            subject=n.name,
-            impact="breaking",
-            detail=f"constant {n.name}: {o.type.text} = {o.value!r} -> {n.type.text} = {n.value!r}",
-            pos=n.pos,
+        yield _change(
+            "constant",
+            "changed",
+            n.name,
+            "breaking",
+            f"constant {n.name}: {o.type.text} = {o.value!r} -> {n.type.text} = {n.value!r}",
+            n.pos,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from specloom.check.rules import finding
 from specloom.check.unions import resolve
@@ -110,3 +110,23 @@ def _operation(o: Operation, spec: Spec, ws: Workspace | None) -> Iterator[Findi
     for p in o.params:
         if b.method in _NO_BODY and o.placement(p.name) == "body":
             yield bad(f"parameter {p.name} is a body parameter, but {b.method} has no body")
+    if b.body is not None:
+        yield from _whole_body(o, b.body, bad)
+
+
+def _whole_body(o: Operation, name: str, bad: Callable[[str], Finding]) -> Iterator[Finding]:
+    """`http.body` names a body parameter, and no other parameter travels in the body."""
+    if name not in {p.name for p in o.params}:
+        yield bad(f"`http.body` names {name!r}, which is not a parameter")
+        return
+    if o.placement(name) != "body":
+        yield bad(
+            f"`http.body` names {name}, which is placed in the {o.placement(name)}: "
+            "drop its placement or `body`"
+        )
+    for p in o.params:
+        if p.name != name and o.placement(p.name) == "body":
+            yield bad(
+                f"parameter {p.name} is also in the body, whose whole value is {name} "
+                "(`http.body`): place it in the query, a header or the path, or drop `body`"
+            )

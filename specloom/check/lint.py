@@ -130,7 +130,7 @@ def lint_workspace(
             hint='use "number" or "bigint"',
         )
     check_size(ws)
-    ctx = LintContext(workspace=ws, ts_int64=ts_int64)
+    ctx = LintContext(workspace=ws, ts_int64=ts_int64, target_settings=config.target_settings)
     checks = SPEC_CHECKS + [hook for _, hook in target_hooks(config.targets)]
     found: list[Finding] = []
     with gc_paused():  # findings and indexes form no cycles (see specloom.gcpause)

@@ -1,4 +1,7 @@
-"""SL007 dangling cross references (SL012, structured examples, is `check.values`)."""
+"""SL007 dangling cross references; SL016 links to local files that no target publishes.
+
+(SL012, structured examples, is `check.values`.)
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,14 @@ from specloom.model import Spec, Workspace
 
 def _spec_by_file(ws: Workspace) -> dict[str, Spec]:
     return {posixpath.normpath(s.path): s for s in ws.specs.values()}
+
+
+def _is_markdown(path: str) -> bool:
+    return path.lower().endswith((".md", ".markdown"))
+
+
+def _href(file: str, anchor: str) -> str:
+    return f"{file}#{anchor}" if anchor else file
 
 
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
@@ -41,10 +52,19 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
             by_file = ctx.memo("spec_by_file", lambda: _spec_by_file(ctx.workspace))
         path = posixpath.normpath(posixpath.join(base, ref.spec_file))
         other = by_file.get(path)
-        if other is None:
+        if other is None and not _is_markdown(ref.spec_file):
+            yield finding(
+                "SL016",
+                f"link to the local file {ref.spec_file}: no target publishes it, so the docs "
+                "show only the link's text: link to a URL where the file is published, or to "
+                "a spec's .md file",
+                ref.pos,
+                cid,
+            )
+        elif other is None:
             yield finding(
                 "SL007",
-                f"link to {ref.spec_file}#{ref.target}: {ref.spec_file} is not a spec of "
+                f"link to {_href(ref.spec_file, ref.target)}: {ref.spec_file} is not a spec of "
                 "this workspace: fix the path",
                 ref.pos,
                 cid,

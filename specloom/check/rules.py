@@ -142,6 +142,15 @@ _RULES = [
         "Use plain ASCII letters and digits in ids and names, or make the two clearly different.",
     ),
     Rule(
+        "SL016",
+        "local-file-link",
+        W,
+        "A link points at a local file that is not a spec of the workspace (an image, a PDF, a"
+        " text file): no target publishes it, so the docs show only the link's text.",
+        "Link to a URL (`https://...`) where the file is published, or to a spec's `.md` file;"
+        " or describe the file in words.",
+    ),
+    Rule(
         "SL101",
         "unknown-type",
         E,

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from specloom.userfile import write_user_text
 
 MUST_LEVELS = ("MUST", "MUST NOT")
 
@@ -169,15 +169,8 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write through a temporary file and a rename (a normal file mode, not 0600)."""
+    write_user_text(path, text)
 
 
 def write_report(folder: Path, report: dict[str, Any]) -> None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from specloom.config import validated_table
 from specloom.docs_url import doc_url
 from specloom.errors import ConfigError
 
@@ -44,12 +45,6 @@ def load_eval_settings(table: Mapping[str, Any] | None) -> EvalSettings:
                 f"[tool.specloom.evals] {forbidden}: API keys do not belong in config files",
                 hint="set OPENAI_API_KEY in the environment instead",
             )
-    try:
-        return EvalSettings.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"[tool.specloom.evals] {where}: {first['msg']}",
-            hint="see " + doc_url("targets-evals.md"),
-        ) from None
+    return validated_table(
+        EvalSettings, data, "tool.specloom.evals", "see " + doc_url("targets-evals.md")
+    )

@@ -9,9 +9,7 @@ each repair is listed in the report, so the written spec lints without errors.
 from __future__ import annotations
 
 import itertools
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ from specloom.errors import SpecError
 from specloom.findings import Finding, Severity
 from specloom.model import Spec, Workspace
 from specloom.parse import load_spec_text
+from specloom.userfile import write_user_text
 
 from .document import Json, Refs, load_document
 from .names import Namespace, ident
@@ -297,15 +296,4 @@ def import_openapi(
 
 
 def _write(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file 0600; the spec is a file like any other the user writes
-        mask = os.umask(0)
-        os.umask(mask)
-        os.fchmod(fd, 0o666 & ~mask)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_user_text(path, text, newline="\n")

@@ -28,6 +28,8 @@ class OperationOut:
     params: list[FieldOut] = field(default_factory=list)
     placed: dict[str, str] = field(default_factory=dict)
     """Explicit placements (header parameters, query parameters of a POST...)."""
+    body: str | None = None
+    """The parameter that is the whole request body (a `$ref`, a list, a union...)."""
     returns: str | None = None
     errors: list[str] = field(default_factory=list)
     examples: list[tuple[str, Json, Any]] = field(default_factory=list)
@@ -227,6 +229,7 @@ class OperationBuilder:
                 FieldOut(pname, ptype if required else ptype + "?", _text(body.get("description")))
             )
             out.placed[pname] = "body"
+            out.body = pname
             if ex is not None:
                 example_with[pname] = ex
         if example_with:

@@ -5,6 +5,10 @@ union tag and variants; docs and clause lists are left out: the import makes one
 section). Errors compare by name, fields and HTTP status (given, or the naming rule's).
 Operations compare by name, binding, parameters as a set of name:type:placement, result and
 errors. docs/import-openapi.md documents it; the tests and `bench/openapi_corpus.py` use it.
+
+The round trip compares the import with itself; `body_wire_differences` compares the
+exported document with the *source* on the request bodies' wire shape, which the round trip
+cannot see (an export that wraps every body in an object re-imports to the same spec).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ def shape(spec: Spec) -> Shape:
             o.name,
             *o.binding(),
             tuple(sorted(f"{p.name}:{p.type.text}:{o.placement(p.name)}" for p in o.params)),
+            o.whole_body() or "-",
             o.returns.text if o.returns else "-",
             tuple(sorted(o.errors)),
         )
@@ -70,3 +75,45 @@ def lost_schemas(doc: Json, spec: Spec) -> list[str]:
     names = {t.name for t in spec.types} | {e.name for e in spec.errors}
     wanted = TypeBuilder(doc, Refs(doc), spec.id).by_ref
     return [ref.rsplit("/", 1)[-1] for ref, name in wanted.items() if name not in names]
+
+
+def _body_kind(schema: Any, refs: Refs) -> str:
+    """The wire shape of a JSON request body: a named schema, an object of fields, an
+    array, a union, or a scalar type."""
+    if not isinstance(schema, dict):
+        return "any"
+    if "$ref" in schema:
+        return "named schema"
+    if schema.get("oneOf") or schema.get("anyOf"):
+        return "union"
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or (kind is None and schema.get("properties")):
+        return "object of fields" if schema.get("properties") else "object"
+    return str(kind or "any")
+
+
+def body_kinds(doc: Json) -> dict[str, str]:
+    """`METHOD path` -> the wire shape of its JSON request body (GET and HEAD left out: the
+    spec has no body there)."""
+    refs = Refs(doc)
+    out: dict[str, str] = {}
+    for path, item in (doc.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method, op in item.items():
+            if method.upper() not in HTTP_METHODS or method.upper() in ("GET", "HEAD"):
+                continue
+            body = refs.resolve(op.get("requestBody")) if isinstance(op, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            media = content.get("application/json") if isinstance(content, dict) else None
+            if isinstance(media, dict):
+                out[f"{method.upper()} {path}"] = _body_kind(media.get("schema"), refs)
+    return out
+
+
+def body_wire_differences(source: Json, exported: Json) -> list[str]:
+    """Operations of both documents whose request body has another wire shape."""
+    a, b = body_kinds(source), body_kinds(exported)
+    return [f"{k}: body {a[k]} -> {b[k]}" for k in sorted(a.keys() & b.keys()) if a[k] != b[k]]

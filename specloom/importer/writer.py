@@ -142,6 +142,8 @@ def _op_yaml(o: OperationOut) -> Json:
     http: Json = {"method": o.method, "path": o.path}
     if o.placed:
         http["params"] = dict(o.placed)
+    if o.body is not None:
+        http["body"] = o.body
     out["http"] = http
     return out
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from specloom.findings import Finding
 from specloom.model import Spec
+from specloom.userfile import write_user_text
 
 CLARIFY_RULES: dict[str, str] = {
     "SL001": "vague-word",
@@ -235,14 +234,5 @@ def _ref_column(lines: list[str], idx: int, qs: list[Question]) -> tuple[int, in
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` through a temp file in the same folder (keeps its mode)."""
-    mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Replace `path` with `text` atomically (keeps its mode; line endings as given)."""
+    write_user_text(path, text, newline="")

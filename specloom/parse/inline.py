@@ -14,11 +14,13 @@ TAG = re.compile(r"\[\^([^\[\]\s]+)\]")
 
 _BACKTICKS = re.compile(r"`+")
 _LINK = re.compile(
-    r"(?<!!)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^\s()<>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^\s()<>]*)>?(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
 )
 # possessive quantifiers and the look-behind keep long runs of dots linear
 _SENTENCE_END = re.compile(r"(?<![.!?])[.!?]++[\"'”’)\]*_]*+(?:\[\^[^\[\]\s]+\])*+(?=\s|$)")
 _SPACE = re.compile(r"\s+")
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:|//")
+"""A scheme (`https:`, `mailto:`, `data:`) or a network-path reference: not a local file."""
 _NEWLINE = re.compile(r"\n")
 _KEYWORD = re.compile(
     r"\b(?:must\s+not|mustn['’]t|must|required|shall\s+not|shan['’]t|shall|should\s+not"
@@ -167,8 +169,13 @@ def scan_inline(content: str, file: str, first_line: int) -> InlineText:
     code_masked = mask_code(content)
     blank = list(code_masked)
     for m in _LINK.finditer(code_masked):
-        blank[m.start(2) : m.end(2)] = " " * (m.end(2) - m.start(2))
-        ref = _cross_ref(content[m.start(1) : m.end(1)], m.group(2), file, out.line_at(m.start()))
+        href = m.group(2)
+        if m.start() and code_masked[m.start() - 1] == "!":  # an image: only a local file
+            if not href or href.startswith("#"):
+                continue
+        else:
+            blank[m.start(2) : m.end(2)] = " " * (m.end(2) - m.start(2))
+        ref = _cross_ref(content[m.start(1) : m.end(1)], href, file, out.line_at(m.start()))
         if ref is not None:
             out.refs.append((m.start(), ref))
     out.prose = "".join(blank)
@@ -180,10 +187,12 @@ def scan_inline(content: str, file: str, first_line: int) -> InlineText:
 
 
 def _cross_ref(text: str, href: str, file: str, line: int) -> CrossRef | None:
-    if "#" not in href or "://" in href or href.startswith("mailto:"):
+    """A link to an anchor (`#id`), to a spec file (`../x/spec.md#id`), or to any other
+    local file (kept so that lint can say the docs cannot publish it); None for a URL."""
+    if _URL.match(href):
         return None
     spec_file, _, anchor = href.partition("#")
-    if not anchor:
+    if not anchor and not spec_file:
         return None
     label = _SPACE.sub(" ", text).strip()
     return CrossRef(

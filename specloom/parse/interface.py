@@ -24,7 +24,7 @@ from specloom.parse.yamlnodes import YamlDoc, is_null
 BLOCK_KEYS = ("types", "operations", "errors", "constants")
 TYPE_KEYS = ("doc", "clauses", "fields", "values", "alias", "union", "tag")
 OPERATION_KEYS = ("doc", "clauses", "params", "returns", "errors", "http")
-HTTP_KEYS = ("method", "path", "params")
+HTTP_KEYS = ("method", "path", "params", "body")
 ERROR_KEYS = ("doc", "clauses", "fields", "status")
 CONSTANT_KEYS = ("doc", "clauses", "type", "value")
 FIELD_KEYS = ("type", "doc")
@@ -275,6 +275,7 @@ class _Reader:
             method=self.doc.scalar(parts["method"], f"`method` of {label}").upper(),
             path=self.doc.scalar(parts["path"], f"`path` of {label}"),
             params=params,
+            body=self.doc.scalar(parts["body"], f"`body` of {label}") if "body" in parts else None,
             pos=self.pos(node),
         )
 

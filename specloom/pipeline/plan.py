@@ -10,10 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
-
 from specloom import __version__
-from specloom.errors import ConfigError
+from specloom.config import validated_table
 from specloom.findings import Finding
 from specloom.model import Workspace
 from specloom.pipeline.manifest import Manifest, hash_tree
@@ -206,15 +204,12 @@ def make_target(
     reuse: bool = True,
 ) -> Target:
     """Instantiate a target with its validated config."""
-    try:
-        config = cls.config_model.model_validate(raw_config)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(
-            f"[tool.specloom.targets.{cls.name}] {where}: {first['msg']}",
-            hint=f"see the {cls.name} target's documentation for its options",
-        ) from None
+    config = validated_table(
+        cls.config_model,
+        raw_config,
+        f"tool.specloom.targets.{cls.name}",
+        f"see the {cls.name} target's documentation for its options",
+    )
     ctx = BuildContext(
         workspace=workspace,
         output_dir=output_dir,

@@ -75,7 +75,11 @@ def _http(item: InterfaceItem) -> str:
     if not isinstance(item, Operation) or item.http is None:
         return ""  # the default binding (POST /<name>, JSON body) is not repeated per item
     method, path = item.binding()
-    placed = [f"{p.name} in {item.placement(p.name)}" for p in item.params]
+    whole = item.whole_body()
+    placed = [
+        f"{p.name} is the body" if p.name == whole else f"{p.name} in {item.placement(p.name)}"
+        for p in item.params
+    ]
     return f"`{method} {md_inline(path)}`" + (f" ({', '.join(placed)})" if placed else "")
 
 

@@ -191,13 +191,24 @@ def _operation(
         params.append(param)
     if params:
         out["parameters"] = params
-    if body:
-        media: Json = {"schema": object_schema(body, ref_of)}
+    whole = op.whole_body()
+    whole_p = next((p for p in body if p.name == whole), None)
+    if whole_p is not None:  # the parameter's value is the body itself (SL116: alone)
+        bare = whole_p.type.model_copy(update={"optional": False})
+        media: Json = {"schema": ref_schema(bare, ref_of)}
+        ex = {
+            k: {"summary": title, "value": st.with_[whole_p.name]}
+            for k, title, st in cases
+            if whole_p.name in st.with_
+        }
+    elif body:
+        media = {"schema": object_schema(body, ref_of)}
         names = {p.name for p in body}
         ex = {
             k: {"summary": title, "value": {n: v for n, v in st.with_.items() if n in names}}
             for k, title, st in cases
         }
+    if body:
         if ex:
             media["examples"] = ex
         out["requestBody"] = {

@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from specloom.findings import Finding, Severity, not_run
-from specloom.model import Spec
+from specloom.model import Spec, TypeRef
 from specloom.references import literal_or_none
 
 from .document import OPENAPI_FILE, SCHEMA_FILE
@@ -213,6 +213,25 @@ def oa002_examples(root: Path) -> list[Finding]:
     return out
 
 
+def _whole_body_schema(schema: Json, t: TypeRef) -> bool:
+    """The request body's schema is the parameter's type itself, not an object holding it:
+    a reference to its named type, an array for a list, a map for a map, else no object."""
+    if not isinstance(schema, dict):
+        return False
+    if t.kind == "named":
+        refs = [schema.get("$ref")] + [
+            s.get("$ref") for k in ("anyOf", "oneOf", "allOf") for s in schema.get(k) or []
+        ]
+        return any(isinstance(r, str) and r.rsplit("/", 1)[-1] == t.name for r in refs)
+    types = schema.get("type")
+    kinds = set(types) if isinstance(types, list) else {types}
+    if t.kind == "list":
+        return "array" in kinds
+    if t.kind == "map":
+        return "object" in kinds and "additionalProperties" in schema
+    return "object" not in kinds
+
+
 def _operations(doc: Json) -> dict[str, tuple[str, str, Json]]:
     out: dict[str, tuple[str, str, Json]] = {}
     for path, item in (doc.get("paths") or {}).items():
@@ -300,14 +319,18 @@ def oa004_completeness(spec: Spec, root: Path) -> list[Finding]:
                 )
             )
         got_params = {str(p.get("name")): str(p.get("in")) for p in op.get("parameters") or []}
-        body = (
-            (((op.get("requestBody") or {}).get("content") or {}).get("application/json") or {})
-            .get("schema", {})
-            .get("properties", {})
-        )
+        body_schema = (
+            ((op.get("requestBody") or {}).get("content") or {}).get("application/json") or {}
+        ).get("schema", {})
+        whole = o.whole_body()
+        body = {} if whole is not None else body_schema.get("properties", {})
         for p in o.params:
             where = o.placement(p.name)
-            ok = p.name in body if where == "body" else got_params.get(p.name) == where
+            if p.name == whole:
+                ok = _whole_body_schema(body_schema, p.type)
+                where = "body as its whole value (`http.body`)"
+            else:
+                ok = p.name in body if where == "body" else got_params.get(p.name) == where
             if not ok:
                 out.append(
                     _error(

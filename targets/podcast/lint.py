@@ -2,8 +2,9 @@
 
 It runs the template script builder (pure: IR in, script out; no audio, no Jinja2, no
 pydub) and applies the script checks the build applies, so what would fail POD001, POD002
-or POD013 at build time is a finding at the clause's line instead. The target's config is
-not read: the defaults apply (`max_sentence_words` changes where long clauses are cut).
+or POD013 at build time is a finding at the clause's line instead. It reads the podcast's
+own settings (`[tool.specloom.targets.podcast]`, e.g. `max_sentence_words`, which changes
+where long clauses are cut), as the build will.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from specloom.check.context import LintContext
+from specloom.config import validated_table
 from specloom.findings import Finding, Severity
 from specloom.model import SourcePos, Spec
 
@@ -30,9 +32,21 @@ def _where(spec: Spec, seg: Segment, line: Line) -> tuple[SourcePos | None, str 
     return None, None
 
 
+def _config(ctx: LintContext) -> PodcastConfig:
+    """The podcast settings the build will use (exit 2 naming the key when invalid, as the
+    build does)."""
+    return validated_table(
+        PodcastConfig,
+        ctx.target_settings.get("podcast", {}),
+        "tool.specloom.targets.podcast",
+        "see the podcast target's documentation for its options",
+    )
+
+
 def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
     """SL301 text the podcast would read aloud as noise; SL302 a MUST clause it cannot say."""
-    episode = build_episode(spec, PodcastConfig(), ctx.workspace.order or [spec.id])
+    config = _config(ctx)
+    episode = build_episode(spec, config, ctx.workspace.order or [spec.id])
     seen: set[tuple[str, str | None]] = set()
     for seg in episode.segments:
         for line in seg.lines:
@@ -63,7 +77,7 @@ def check(spec: Spec, ctx: LintContext) -> Iterator[Finding]:
                     f"characters, over its limit of {MAX_LINE_CHARS} (POD001): split the "
                     "sentence, each part with its own tag",
                 )
-    said_words = max(PodcastConfig().max_sentence_words, MAX_LINE_CHARS // 8)
+    said_words = max(config.max_sentence_words, MAX_LINE_CHARS // 8)
     for f in spoken_findings(episode, spec):
         clause = spec.clause(f.clause) if f.clause else None
         yield Finding(

@@ -359,6 +359,7 @@ DIFF_BASE = (
     "  R: {fields: {n: string}}\n"
     "operations:\n"
     "  go: {params: {id: string}, http: {method: GET, path: '/go/{id}'}}\n"
+    "  put: {params: {a: A}, http: {method: PUT, path: /put}}\n"
 )
 
 
@@ -396,6 +397,11 @@ DIFF_BASE = (
             "http: {method: GET, path: /go}",
             [("changed", "go", "breaking")],
         ),  # id moves from the path to the query
+        (
+            "http: {method: PUT, path: /put}",
+            "http: {method: PUT, path: /put, body: a}",
+            [("changed", "put", "breaking")],
+        ),  # {"a": {...}} on the wire becomes {...}
     ],
 )
 def test_diff_of_unions_nullable_and_bindings(
@@ -406,3 +412,32 @@ def test_diff_of_unions_nullable_and_bindings(
     b = _spec(tmp_path, "new", DIFF_BASE.replace(old, new))
     got = [(c.action, c.subject, c.impact) for c in diff_specs(a, b).changes if c.kind != "clause"]
     assert got == want
+
+
+def test_whole_body_binding_rules(tmp_path: Path) -> None:
+    found = lint(
+        tmp_path,
+        "types:\n"
+        "  R: {fields: {x: int32}}\n"
+        "operations:\n"
+        "  a: {params: {r: R, id: string}, http: {method: PUT, path: '/a/{id}', body: r}}\n"  # ok
+        "  b: {params: {r: R}, http: {method: POST, path: /b, body: nope}}\n"  # 15
+        "  c: {params: {r: R}, http: {method: POST, path: /c, body: r, params: {r: query}}}\n"
+        "  d: {params: {r: R, s: R}, http: {method: POST, path: /d, body: r}}\n"  # 17
+        "  e: {params: {r: list<R>, t: string}, http: {method: POST, path: /e, body: r,"
+        " params: {t: header}}}\n",  # 18 ok
+    )
+    got = rules(found, "SL116")
+    assert [(line, m.split(": ", 1)[1]) for _, line, m in got] == [
+        (15, "`http.body` names 'nope', which is not a parameter"),
+        (16, "`http.body` names r, which is placed in the query: drop its placement or `body`"),
+        (16, "query parameter r is R: use a scalar or a list of them"),
+        (
+            17,
+            "parameter s is also in the body, whose whole value is r (`http.body`): place it "
+            "in the query, a header or the path, or drop `body`",
+        ),
+    ], got
+    ws = load_workspace(tmp_path / "ws")
+    [a] = [o for o in ws.spec("s").operations if o.name == "a"]
+    assert (a.whole_body(), a.placement("r"), a.placement("id")) == ("r", "body", "path")

@@ -9,14 +9,21 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
+from specloom.targets.openapi.gates import oa004_completeness
 
 from specloom.config import Config
 from specloom.findings import Severity
 from specloom.importer.convert import import_openapi
 from specloom.importer.document import load_document
-from specloom.importer.roundtrip import differences, lost_schemas, shape
+from specloom.importer.roundtrip import (
+    body_wire_differences,
+    differences,
+    lost_schemas,
+    shape,
+)
 from specloom.model import Spec
 from specloom.parse import load_workspace
 from specloom.pipeline.build import BuildRequest, BuildResult, run_build
@@ -78,7 +85,8 @@ def test_example_values_are_written_as_their_types(tmp_path: Path) -> None:
     (param,) = post["parameters"]
     assert [e["value"] for e in param["examples"].values()] == ["13008"]
     (body,) = post["requestBody"]["content"]["application/json"]["examples"].values()
-    assert body["value"] == {"body": {"label": "20240101", "weight": 2.0, "sent": "2024-05-01"}}
+    # the body is the parameter's value itself (`http.body`), as in the source document
+    assert body["value"] == {"label": "20240101", "weight": 2.0, "sent": "2024-05-01"}
     assert round_trip(tmp_path, spec) == []
 
 
@@ -243,3 +251,47 @@ def test_links_enums_and_nullable_aliases(tmp_path: Path) -> None:
     code = "".join(p.read_text(encoding="utf-8") for p in rust)
     assert "E164," in code and "E1642," in code and "E1643," in code
     assert round_trip(tmp_path, spec) == []
+
+
+def test_whole_request_bodies_keep_their_wire_shape(tmp_path: Path) -> None:
+    """Class: a request body that is not an object of fields (a `$ref`, an array, a string:
+    most real POST and PUT bodies) was imported as one parameter `body` and exported as
+    `{"body": ...}`: another wire format than the source API's, and the round trip could
+    not tell. It is now `http.body` (the parameter is the whole body), exported as such."""
+    spec, _ = imported(tmp_path, "whole-bodies-3.1.yaml", "kennel")
+    ops = {o.name: o for o in spec.operations}
+    assert {n: (o.whole_body(), [p.name for p in o.params]) for n, o in ops.items()} == {
+        "addPet": ("body", ["body"]),
+        "setTags": ("body", ["id", "X_Request_Id", "body"]),
+        "setNote": ("body", ["id", "body"]),
+    }
+    assert failures(build(tmp_path, GATED)) == []
+    published = tmp_path / "out" / "kennel" / "openapi"
+    doc = json.loads((published / "openapi.json").read_text(encoding="utf-8"))
+    source = load_document(DATA / "whole-bodies-3.1.yaml")
+
+    def body(d: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+        media = d["paths"][path][method]["requestBody"]["content"]["application/json"]
+        return cast(dict[str, Any], media)
+
+    for path, method in [
+        ("/pets", "post"),
+        ("/pets/{id}/tags", "put"),
+        ("/pets/{id}/note", "patch"),
+    ]:
+        assert body(doc, path, method)["schema"] == body(source, path, method)["schema"], path
+    [example] = body(doc, "/pets", "post")["examples"].values()
+    assert example["value"] == {"name": "Rex", "tags": ["brown"]}  # the bare value, unwrapped
+    assert round_trip(tmp_path, spec) == []
+    assert body_wire_differences(source, doc) == []
+    # OA004 reads the published document: a body wrapped in an object again is a finding
+    media = body(doc, "/pets", "post")
+    media["schema"] = {"type": "object", "properties": {"body": media["schema"]}}
+    assert body_wire_differences(source, doc) == [
+        "POST /pets: body named schema -> object of fields"
+    ]
+    (published / "openapi.json").write_text(json.dumps(doc), encoding="utf-8")
+    found = [f.message for f in oa004_completeness(spec, published) if f.rule == "OA004"]
+    assert found == [
+        "parameter body of operation addPet is not in the body as its whole value (`http.body`)"
+    ]

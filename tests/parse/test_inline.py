@@ -83,12 +83,19 @@ def test_keywords_and_levels(
 
 def test_cross_reference_forms() -> None:
     text = scan_inline(
-        "[?](#a) [t](#b) [m](../c/spec.md#c) [w](https://x/#d) ![i](#e) [n](#) [p](page.md)",
+        "[?](#a) [t](#b) [m](../c/spec.md#c) [w](https://x/#d) ![i](#e) [n](#) [p](page.md)"
+        " ![l](logo.png) ![u](https://x/l.png) [d](data:text/plain,x) [h](//x/y.md)",
         "f.md",
         3,
     )
     refs = [(r.target, r.spec_file, r.text, r.pos.line) for _, r in text.refs]
-    assert refs == [("a", None, None, 3), ("b", None, "t", 3), ("c", "../c/spec.md", "m", 3)]
+    assert refs == [
+        ("a", None, None, 3),
+        ("b", None, "t", 3),
+        ("c", "../c/spec.md", "m", 3),
+        ("", "page.md", "p", 3),  # a file without an anchor: SL007 or SL016 judge it
+        ("", "logo.png", "l", 3),  # an image of a local file (SL016)
+    ]
 
 
 def test_short_title_drops_markup() -> None:

@@ -335,3 +335,42 @@ def test_a_podcast_rule_blocks_only_the_podcast_target(tmp_path: Path) -> None:
     rows = {t["target"]: t for t in json.loads(proc.stdout)["targets"]}
     assert rows["podcast"]["status"] == "blocked" and "SL301" in rows["podcast"]["reason"]
     assert rows["ir-json"]["status"] == "built"
+
+
+def test_podcast_hook_reads_the_podcast_settings_the_build_uses(tmp_path: Path) -> None:
+    """The hook builds the script with `[tool.specloom.targets.podcast]`: a SHOULD clause is
+    said up to `max_sentence_words` words, so a pattern past word 32 is read aloud only when
+    the setting is larger; `specloom lint` and the build then agree."""
+    import subprocess
+    import sys
+
+    filler = " ".join(f"word{i}" for i in range(40))
+    text = UNSPEAKABLE.replace(
+        "A client MUST send `ping` first[^k3].",
+        f"A client SHOULD send {filler} then ^[0-9]+$ last[^k3].",
+    )
+    ws = _workspace(tmp_path, text, "talk")
+
+    def sl301(settings: dict[str, dict[str, object]]) -> list[str | None]:
+        cfg = LintConfig(targets=["podcast"], target_settings=settings)
+        return sorted(f.clause or "" for f in lint_workspace(ws, cfg) if f.rule == "SL301")
+
+    assert sl301({}) == ["k1", "k2"]
+    assert sl301({"podcast": {"max_sentence_words": 80}}) == ["k1", "k2", "k3"]
+    # from the project's pyproject.toml, as a user runs it; a bad value is exit 2
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specloom]\nspecs = "ws"\n\n[tool.specloom.targets.podcast]\n'
+        "max_sentence_words = 80\n",
+        encoding="utf-8",
+    )
+    run = [sys.executable, "-m", "specloom", "lint", "--format", "json"]
+    proc = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True)
+    assert '"k3"' in proc.stdout and '"SL301"' in proc.stdout, proc.stdout[-2000:]
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.specloom]\nspecs = "ws"\n\n[tool.specloom.targets.podcast]\n'
+        "max_sentence_words = 2\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(run, cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 2 and "max_sentence_words" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
