@@ -65,11 +65,13 @@ class Programs:
     """The tsc runs of one gate, reused by key under `root` (None: always compile)."""
 
     tsc: Path
-    root: Path | None
+    root: Path
     types: Path | None = None
     """The `@types` folder the programs may read (`types: ["node"]`)."""
     keys: dict[str, str] = field(default_factory=dict)
     """Package folder -> its key (its digest and its imports' keys)."""
+    reuse: bool = True
+    """False (`--force`): every run compiles; what passes is still kept (refreshed)."""
     compiled: int = 0
     reused: int = 0
 
@@ -92,15 +94,11 @@ class Programs:
     ) -> list[Finding]:
         """`tsc -p <pkg>/<config>`'s findings, or nothing when the same bytes passed before
         (the files that run emitted are put back into `pkg`)."""
-        if self.root is None:
-            self.compiled += 1
-            proc = tsc_process(self.tsc, pkg / config)
-            return tsc_findings(proc, (pkg / config).absolute(), rule, shown_root, work)
         key = self.program_key(pkg, config)
         entry = self.root / key[:2] / key
         entry.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(entry) + ".lock"):
-            if (entry / "ok").is_file():
+            if self.reuse and (entry / "ok").is_file():
                 os.utime(entry / "ok")  # the most recently used: the last to be pruned
                 for rel, data in _tree(entry / "emitted").items():
                     dest = pkg / rel
@@ -145,6 +143,6 @@ def _prune(root: Path) -> None:
 
 
 def programs_for(tsc: Path, cache_dir: Path, reuse: bool, types: Path | None) -> Programs:
-    """The programs of a gate in a build: kept under `<cache>/typescript/tsc` unless `reuse`
-    is off (`--force`: compile everything, keep nothing old)."""
-    return Programs(tsc, cache_dir / "typescript" / "tsc" if reuse else None, types)
+    """The programs of a gate in a build, kept under `<cache>/typescript/tsc`; with `reuse`
+    off (`--force`) every program compiles and what passes replaces what was kept."""
+    return Programs(tsc, cache_dir / "typescript" / "tsc", types, reuse=reuse)

@@ -201,3 +201,36 @@ def test_the_gate_fails_a_type_error_after_the_clean_package_was_reused(
         fh.write(SEEDED["src/types.ts"])
     found = [f for f in ts_gates.run_gates(target, spec, root) if f.severity is Severity.ERROR]
     assert [(f.rule, f.file) for f in found] == [("TS001", "src/types.ts")]
+
+
+@needs_tsc
+def test_force_reads_nothing_from_the_kept_runs(specs_dir: Path, tmp_path: Path) -> None:
+    """A plain build restores what a kept run emitted; `--force` compiles instead. Shown by
+    poisoning every kept file: the plain rebuild would ship the poison, the forced one not."""
+    from specloom.config import Config
+    from specloom.pipeline.build import BuildRequest, run_build
+    from specloom.pipeline.runner_local import make_local_executor
+
+    shutil.copytree(specs_dir, tmp_path / "specs")
+    out, cache = tmp_path / "output", tmp_path / "cache"
+
+    def build(force: bool) -> str:
+        req = BuildRequest(
+            paths=[tmp_path / "specs"],
+            output=out,
+            cache_dir=cache,
+            targets=["typescript"],
+            force=force,
+            only_specs={"billing"},
+        )
+        res = run_build(req, make_local_executor(1), config=Config(root=tmp_path))
+        assert [r.status for r in res.rows if r.spec == "billing"] == ["built"], res.rows
+        return (out / "billing" / "typescript" / "dist" / "index.d.ts").read_text()
+
+    assert "poisoned" not in build(force=False)
+    kept = list((cache / "typescript" / "tsc").glob("*/*/emitted/dist/index.d.ts"))
+    assert kept
+    for f in kept:
+        f.write_text(f.read_text() + "// poisoned\n")
+    assert "poisoned" not in build(force=True)
+    assert all("poisoned" not in f.read_text() for f in kept if f.is_file())  # rewritten
