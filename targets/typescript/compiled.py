@@ -113,8 +113,11 @@ class Programs:
             if not found:
                 after = _tree(pkg / "dist")
                 emitted = {f"dist/{k}": v for k, v in after.items() if before.get(k) != v}
-                _store(entry, emitted)
-                _prune(self.root)
+                try:
+                    _store(entry, emitted)
+                    _prune(self.root)
+                except OSError:  # a full or read-only cache only costs the reuse
+                    shutil.rmtree(entry, ignore_errors=True)
             return found
 
 
