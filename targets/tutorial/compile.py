@@ -173,7 +173,7 @@ def compile_typescript(
         return [] if not has_interface(spec) else [_no_code(rule, "TypeScript", tutorial)]
     try:
         from ..typescript import TypeScriptTarget
-        from ..typescript.compiled import programs_for
+        from ..typescript.compiled import BUILD_INFO, kept_build_info, programs_for
         from ..typescript.gates import assemble, compile_imports, find_tsc, node_types_dir
         from ..typescript.tsc import tsc_command
     except ImportError:
@@ -230,19 +230,24 @@ def compile_typescript(
         (tut / "package.json").write_text('{"type": "module", "private": true}\n')
         (tut / "tsconfig.json").write_text(
             '{"compilerOptions": {"target": "es2022", "lib": ["es2022"], "module": "nodenext",'
-            ' "moduleResolution": "nodenext", "strict": true, "noEmit": true, "types": ["node"]},'
+            ' "moduleResolution": "nodenext", "strict": true, "noEmit": true, "types": ["node"],'
+            f' "incremental": true, "tsBuildInfoFile": "{BUILD_INFO}"}},'
             ' "include": ["src/**/*.ts"]'
             + (f', "files": {json.dumps(outside)}' if outside else "")
             + "}\n"
         )
-        proc = subprocess.run(
-            [*tsc_command(tsc), "-p", "tsconfig.json", "--pretty", "false"],
-            cwd=tut,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        # tsc's own incremental state, kept per spec: after a clause edit only the files
+        # whose text (or whose imports' text) changed are checked again.
+        state = ctx.cache_dir / "typescript" / "tutorial" / spec.id / "tsbuildinfo"
+        with kept_build_info(tut, state, ctx.reuse):
+            proc = subprocess.run(
+                [*tsc_command(tsc), "-p", "tsconfig.json", "--pretty", "false"],
+                cwd=tut,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
         if proc.returncode == 0:
             return []
         out = proc.stdout + proc.stderr

@@ -20,7 +20,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,3 +150,34 @@ def programs_for(tsc: Path, cache_dir: Path, reuse: bool, types: Path | None) ->
     """The programs of a gate in a build, kept under `<cache>/typescript/tsc`; with `reuse`
     off (`--force`) every program compiles and what passes replaces what was kept."""
     return Programs(tsc, cache_dir / "typescript" / "tsc", types, reuse=reuse)
+
+
+BUILD_INFO = ".tsbuildinfo"
+"""tsc's incremental state, in a `noEmit` program's folder (`tsBuildInfoFile`)."""
+
+
+@contextmanager
+def kept_build_info(project: Path, home: Path, reuse: bool) -> Iterator[None]:
+    """Keep a `noEmit` program's incremental state (`<project>/.tsbuildinfo`) at `home`
+    between runs in fresh folders laid out alike.
+
+    tsc records each file it read by a hash of its text (paths relative to the state
+    file) with the diagnostics of each; the next run reads every file again and checks
+    again each file whose text, or the text of a file it depends on, changed, reusing the
+    rest (`@types/node` is most of it). A state from another tsc version is ignored by
+    tsc. Only for programs that emit nothing: an incremental run writes only the outputs
+    it thinks are stale, which a fresh folder would lack. Under `--force` (`reuse` off)
+    the state is not read (a cold check), and is kept afterwards."""
+    home.parent.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(home) + ".lock"):
+        info = project / BUILD_INFO
+        if reuse and home.is_file():
+            shutil.copyfile(home, info)
+        yield
+        if info.is_file():
+            tmp = home.with_name(home.name + ".tmp")
+            try:
+                shutil.copyfile(info, tmp)
+                os.replace(tmp, home)
+            except OSError:  # a cache that cannot be written only costs the reuse
+                tmp.unlink(missing_ok=True)
