@@ -234,3 +234,29 @@ def test_force_reads_nothing_from_the_kept_runs(specs_dir: Path, tmp_path: Path)
         f.write_text(f.read_text() + "// poisoned\n")
     assert "poisoned" not in build(force=True)
     assert all("poisoned" not in f.read_text() for f in kept if f.is_file())  # rewritten
+
+
+@needs_tsc
+def test_kept_incremental_state_never_hides_an_error(workspace: Workspace, tmp_path: Path) -> None:
+    """A noEmit program checked in fresh folders with tsc's incremental state carried over:
+    clean, then a type error in one file (reported), then clean again (passes)."""
+    assert LAUNCHER is not None
+    state = tmp_path / "state" / "tsbuildinfo"
+    results = []
+    for n, seeded in enumerate([False, True, False]):
+        work = layout(workspace, tmp_path / str(n), seeded=False)
+        pkg = work / "billing" / "typescript"
+        p = programs(work, tmp_path / "cache")
+        compile_billing(p, work)  # common and the package's dist, as the tutorial has them
+        if seeded:
+            with (pkg / "test" / "conformance.ts").open("a", encoding="utf-8") as fh:
+                fh.write(SEEDED["test/conformance.ts"])
+        (pkg / "tsconfig.check.json").write_text(
+            '{"extends": "./tsconfig.test.json", "compilerOptions": {"noEmit": true,'
+            f' "incremental": true, "tsBuildInfoFile": "{compiled.BUILD_INFO}"}}}}\n'
+        )
+        with compiled.kept_build_info(pkg, state, reuse=True):
+            proc = tsc.tsc_process(LAUNCHER, pkg / "tsconfig.check.json")
+        results.append((proc.returncode, "test/conformance.ts(" in proc.stdout))
+        assert state.is_file()
+    assert results == [(0, False), (1, True), (0, False)]
