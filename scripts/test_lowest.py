@@ -44,7 +44,8 @@ GROUPS: dict[str, list[str]] = {
 """Each group: the tests that exercise it (the core's dependencies are checked in every
 group's venv too, where no extra forces them higher)."""
 # mypy: the tutorial's Python walk-through (TUT009, core tests) is type-checked with it;
-# pip: uv makes venvs without it, and the python target's wheel gate (PY005) runs it
+# pip: uv makes venvs without it, and the python target's tests install the published
+# packages into a fresh venv with it (PY005 itself needs only setuptools)
 TEST_TOOLS = [
     "pip",
     "pytest>=8",

@@ -122,7 +122,14 @@ class Target(ABC):
         `input_hash` read (an eval run's report, a compiler's package). The no-op stamp
         hashes them, so a change to one makes the next build take the full check. None:
         the inputs cannot be pinned down now (a tool missing), so no stamp is recorded.
-        A target overriding `ir_slice`/`input_hash` with such reads must list them here."""
+
+        A target that overrides `ir_slice` or `input_hash` must override this too (return
+        `[]` when they read nothing outside): until it does, its inputs count as unknown
+        (None), so a plugin that reads a file here and forgets to say so gets the full
+        check on every build, never a stale "up to date"."""
+        cls = type(self)
+        if cls.ir_slice is not Target.ir_slice or cls.input_hash is not Target.input_hash:
+            return None
         return []
 
     def input_hash(self, spec: Spec) -> str:

@@ -69,6 +69,7 @@ def build_text(doc: Json, spec_id: str, *, markers: bool) -> tuple[str, ImportRe
         if doc.get(key):
             result.not_imported.append(f"`{key}`: the spec language has no {key}")
     _untag_or_strip(types.types, types.notes)
+    _prune_inline(types.types, ops, types.notes)
     info = doc.get("info") or {}
     tag_docs = {
         ident(str(t.get("name")), "api").lower(): (str(t.get("name")), t.get("description"))
@@ -131,6 +132,38 @@ def _semver(v: Any) -> str:
         if rest and re.fullmatch(r"[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*", rest)
         else base
     )
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _prune_inline(types: dict[str, TypeOut], ops: OperationBuilder, notes: list[str]) -> None:
+    """Drop inline types nothing kept refers to: the types of body fields left out (a GET
+    body), of tag fields a tagged union took over. Component schemas always stay."""
+    roots = [t.name for t in types.values() if not t.source.startswith("inline:")]
+    for o in ops.operations:
+        roots += _NAME.findall(" ".join([*(p.type for p in o.params), o.returns or ""]))
+    for e in ops.errors.values():
+        roots += _NAME.findall(" ".join(f.type for f in e.fields))
+    seen: set[str] = set()
+    todo = [n for n in roots if n in types]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        t = types[name]
+        used = [f.type for f in t.fields] + [v for _, v in t.variants] + [t.alias or ""]
+        todo += [n for n in _NAME.findall(" ".join(used)) if n in types and n not in seen]
+    dropped = [n for n in types if n not in seen]
+    for n in dropped:
+        del types[n]
+    if dropped:
+        notes.append(
+            f"{len(dropped)} inline type(s) used only by what was left out or taken over by a "
+            f"union tag are not written ({', '.join(f'`{n}`' for n in dropped[:5])}"
+            f"{', ...' if len(dropped) > 5 else ''})"
+        )
 
 
 def _untag_or_strip(types: dict[str, TypeOut], notes: list[str]) -> None:

@@ -77,20 +77,45 @@ def lost_schemas(doc: Json, spec: Spec) -> list[str]:
     return [ref.rsplit("/", 1)[-1] for ref, name in wanted.items() if name not in names]
 
 
+def _properties(schema: Any, refs: Refs, depth: int = 0) -> dict[str, Any] | None:
+    """The properties an object schema declares, with those of its `allOf` parts; None when
+    it declares none."""
+    schema = refs.resolve(schema)
+    if not isinstance(schema, dict) or depth > 16:
+        return None
+    props = (
+        dict(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else {}
+    )
+    found = isinstance(schema.get("properties"), dict)
+    for part in schema.get("allOf") or []:
+        more = _properties(part, refs, depth + 1)
+        if more is not None:
+            found = True
+            for k, v in more.items():
+                props.setdefault(k, v)
+    return props if found else None
+
+
 def _body_kind(schema: Any, refs: Refs) -> str:
-    """The wire shape of a JSON request body: a named schema, an object of fields, an
-    array, a union, or a scalar type."""
+    """The wire shape of a JSON request body, through `$ref`s and `allOf`: an object with its
+    property names, a union of objects that add properties of their own, an array, or a
+    scalar type. (A `oneOf` that only adds `required` lists is a constraint, not a union.)"""
+    schema = refs.resolve(schema)
     if not isinstance(schema, dict):
         return "any"
-    if "$ref" in schema:
-        return "named schema"
-    if schema.get("oneOf") or schema.get("anyOf"):
-        return "union"
+    variants = [refs.resolve(v) for v in schema.get("oneOf") or schema.get("anyOf") or []]
+    adding = [v for v in variants if isinstance(v, dict) and _properties(v, refs)]
+    if len(adding) > 1 or (
+        variants and not isinstance(schema.get("properties"), dict) and not adding
+    ):
+        return f"union of {len(variants)}"
+    props = _properties(schema, refs)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), "null")
-    if kind == "object" or (kind is None and schema.get("properties")):
-        return "object of fields" if schema.get("properties") else "object"
+    if props is not None or kind == "object":
+        names = sorted(str(k) for k in props or {})
+        return "object {" + ", ".join(names) + "}" if names else "object"
     return str(kind or "any")
 
 

@@ -99,7 +99,10 @@ class TypeBuilder:
         inner, nullable = self._strip_null(schema)
         merged = self._merge_all_of(inner)
         has_props = _is_object(merged) and merged.get("properties") is not None
-        if has_props or _is_plain_object(merged):
+        variants = self._object_variants(merged) if has_props else None
+        if variants is not None:  # shared properties beside `oneOf` variants that add their own
+            self._union(out, variants)
+        elif has_props or _is_plain_object(merged):
             self._record(out, merged)
         elif isinstance(merged.get("enum"), list) and _enum_type(merged) == "string":
             out.kind = "enum"
@@ -121,6 +124,33 @@ class TypeBuilder:
                 f"type `{name}` allows null; the spec marks nullable uses, not types: "
                 "its uses are not nullable"
             )
+
+    def _object_variants(self, schema: Json) -> Json | None:
+        """An object whose `oneOf`/`anyOf` options declare properties of their own is a union
+        of records, each the shared properties plus its option's (the option's win), tagged
+        by the discriminator or by a property every option fixes to its own single value.
+        None when the options only add constraints (`required` lists): then it is a record."""
+        key = "oneOf" if "oneOf" in schema else "anyOf"
+        options = [self._merge_all_of(self.refs.resolve(o)) for o in schema.get(key) or []]
+        options = [o for o in options if isinstance(o, dict) and not _is_null(o)]
+        if len(options) < 2 or not all(o.get("properties") for o in options):
+            return None
+        base = {k: v for k, v in schema.items() if k not in ("oneOf", "anyOf", "discriminator")}
+        merged: list[Json] = []
+        for o in options:
+            props = {**(base.get("properties") or {}), **(o.get("properties") or {})}
+            required = list(
+                dict.fromkeys([*(base.get("required") or []), *(o.get("required") or [])])
+            )
+            merged.append(
+                {**base, **o, "type": "object", "properties": props, "required": required}
+            )
+        disc = schema.get("discriminator")
+        tag = disc.get("propertyName") if isinstance(disc, dict) else _common_tag(merged)
+        out: Json = {"oneOf": merged}
+        if isinstance(tag, str):
+            out["discriminator"] = {"propertyName": tag}
+        return out
 
     def _record(self, out: TypeOut, schema: Json) -> None:
         out.kind = "record"
@@ -371,6 +401,20 @@ def _variant_ref(opt: Any) -> str | None:
         return str(opt["$ref"])
     if isinstance(opt, dict) and isinstance(opt.get("allOf"), list) and len(opt["allOf"]) == 1:
         return _variant_ref(opt["allOf"][0])
+    return None
+
+
+def _common_tag(options: list[Json]) -> str | None:
+    """A property every option fixes to one value of its own (`type: {enum: [A]}`), the
+    values all different: the union's tag. None when there is no such property."""
+    names: set[str] = set.intersection(
+        *({str(k) for k in o.get("properties") or {}} for o in options)
+    )
+    for name in sorted(names):
+        values = [_const_tag(o, name) for o in options]
+        flat = [v[0] for v in values if v]
+        if len(flat) == len(options) and len(set(flat)) == len(flat):
+            return name
     return None
 
 

@@ -49,6 +49,10 @@ class EvalsTarget(Target):
         assert isinstance(self.config, EvalsConfig)
         return self.config
 
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """Clauses, sections and examples: nothing outside the spec tree."""
+        return []
+
     def ir_slice(self, spec: Spec) -> Any:
         """Clauses, sections' titles and examples: what the cases are made of."""
         return {

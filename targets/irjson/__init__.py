@@ -31,6 +31,10 @@ class IrJsonTarget(Target):
 
     FILE: ClassVar[str] = "ir.json"
 
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """The slice is the spec's own IR: nothing outside the spec tree."""
+        return []
+
     def ir_slice(self, spec: Spec) -> object:
         """Only the spec itself: imported specs do not change its IR."""
         return spec.model_dump(mode="json", by_alias=True)

@@ -43,6 +43,10 @@ class PodcastTarget(Target):
         assert isinstance(self.config, PodcastConfig)
         return self.config
 
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """The script and the feed come from the IR and the config: nothing outside."""
+        return []
+
     def ir_slice(self, spec: Spec) -> Any:
         """What the audio depends on: the template script built from the IR, and the feed.
 

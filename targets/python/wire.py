@@ -77,8 +77,8 @@ def wire(v: Value) -> tuple[Any, bool]:
 
 
 def checks(spec: Spec, cases: list[Case], names: list[str]) -> list[tuple[str, str, str]]:
-    """(case function name, argument label, the check's code) for every argument of every
-    call of every case that refers to no earlier result."""
+    """(case function name, label, the check's code) for every argument of every call of
+    every case, and every whole expected result, that refers to no earlier result."""
     out: list[tuple[str, str, str]] = []
     for case, name in zip(cases, names, strict=True):
         for step_no, step in enumerate([*case.given, case.main], 1):
@@ -91,7 +91,35 @@ def checks(spec: Spec, cases: list[Case], names: list[str]) -> list[tuple[str, s
                     continue
                 label = f"{step.op.name}({param}) of call {step_no}"
                 out.append((name, label, _check(p.type, spec.id, v, data, exact)))
+            want = step.expect
+            ret = step.op.returns
+            if want is None or ret is None or has_reference(want) or _partial(want):
+                continue  # a subset expectation is no whole value: the suite checks it
+            if isinstance(want, Null) and not want.explicit:
+                continue
+            try:
+                data, exact = wire(want)
+            except NoWire:
+                continue
+            label = f"{step.op.name}() result of call {step_no}"
+            out.append((name, label, _check(ret, spec.id, want, data, exact)))
     return out
+
+
+def _partial(v: Value) -> bool:
+    """Whether `v` holds a record that leaves out a required field (an expectation may name
+    only the fields it checks): no whole value to read from JSON."""
+    if isinstance(v, RecordValue):
+        given = {n for n, _ in v.fields}
+        required = {f.name for f in v.typedef.fields if not f.type.optional}
+        return bool(required - given) or any(_partial(x) for _, x in v.fields)
+    if isinstance(v, UnionValue):
+        return _partial(v.value)
+    if isinstance(v, ListValue):
+        return any(_partial(x) for x in v.items)
+    if isinstance(v, MapValue):
+        return any(_partial(x) for _, x in v.items)
+    return False
 
 
 def _check(ref: TypeRef, owner: str, v: Value, data: Any, exact: bool) -> str:

@@ -44,6 +44,10 @@ class TutorialTarget(Target):
         assert isinstance(self.config, TutorialConfig)
         return self.config
 
+    def external_inputs(self, spec: Spec) -> list[Path] | None:
+        """The slice adds the installed languages (specloom's own code): nothing outside."""
+        return []
+
     def ir_slice(self, spec: Spec) -> Any:
         """The default slice, plus the languages shown here (Python needs its extra)."""
         return {**super().ir_slice(spec), "languages": [c.name for c in language_classes()]}

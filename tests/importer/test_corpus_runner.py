@@ -33,11 +33,12 @@ def test_runner_rows_totals_and_refusals(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     lines = proc.stdout.splitlines()
     ledger = next(x for x in lines if x.startswith("| error-statuses-3.1.json |"))
-    assert "| 3.1.0 | json | 3 | 1 |" in ledger and ledger.endswith("| 0 | - | - | same |")
+    assert "| 3.1.0 | json | 3 | 1 |" in ledger and ledger.endswith("| 0 | - | - | same | same |")
     old = next(x for x in lines if x.startswith("| old.yaml |"))
     assert "refused (exit 2)" in old and "swagger: 2.0" in old
     assert "2 documents (1 refused with exit 2):" in proc.stdout
     assert "  round trip same: 2/2" in proc.stdout and "  all steps: 2/2" in proc.stdout
+    assert "  request bodies keep the source's wire shape: 2/2" in proc.stdout
     data = json.loads(rows.read_text(encoding="utf-8"))
     assert sorted(r["name"] for r in data) == [
         "bodies-on-delete-and-get-3.0.yaml",

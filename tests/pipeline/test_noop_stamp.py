@@ -16,7 +16,10 @@ from filelock import FileLock
 
 from specloom.cli import fastbuild
 from specloom.cli.entry import main as entry_main
+from specloom.findings import Finding
+from specloom.model import Spec
 from specloom.pipeline import noop, registry
+from specloom.target import GeneratedFile, Target
 
 TARGETS = ["-t", "ir-json"]
 
@@ -387,3 +390,38 @@ def test_a_file_a_target_reads_outside_the_specs_misses(
     monkeypatch.setattr(cls, "external_inputs", lambda self, spec: None, raising=False)
     build(capsys, *TARGETS)
     assert not request("ir-json").stamp_file().exists()
+
+
+def test_a_plugin_that_overrides_its_slice_without_naming_its_reads_gets_no_stamp(
+    ws: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin whose `ir_slice` reads a file outside the spec tree and that says nothing
+    of it (no `external_inputs`) must not be answered "up to date" after that file
+    changes: its inputs count as unknown, so every build takes the full check."""
+    outside = ws / "extra.txt"
+    outside.write_text("one", encoding="utf-8")
+
+    class Slice(Target):
+        name = "slicer"
+
+        def ir_slice(self, spec: Spec) -> object:
+            return {"spec": spec.id, "extra": outside.read_text(encoding="utf-8")}
+
+        def generate(self, spec: Spec) -> list[GeneratedFile]:
+            return [GeneratedFile("x.txt", outside.read_bytes())]
+
+        def verify(self, spec: Spec, root: Path) -> list[Finding]:
+            return []
+
+    registry.register_target(Slice)
+    try:
+        assert Slice.external_inputs(Slice.__new__(Slice), None) is None  # type: ignore[arg-type]
+        code, doc = build(capsys, "-t", "slicer")
+        assert code == 0 and {s for _, _, s in rows(doc)} == {"built"}
+        assert not request("slicer").stamp_file().exists()
+        outside.write_text("two", encoding="utf-8")
+        code, doc = build(capsys, "-t", "slicer")
+        assert code == 0 and {s for _, _, s in rows(doc)} == {"built"}  # rebuilt, not replayed
+        assert (ws / "output" / "billing" / "slicer" / "x.txt").read_text() == "two"
+    finally:
+        registry.unregister_target("slicer")

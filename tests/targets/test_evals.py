@@ -181,6 +181,31 @@ def test_promptfoo_validate_accepts_the_config_and_rejects_a_broken_one(
 
 
 @pytest.mark.slow
+def test_promptfoo_reads_the_config_from_its_folder_not_its_scratch_folder(
+    desk: Spec, tmp_path: Path
+) -> None:
+    """EVL007 runs promptfoo in a scratch folder holding stub default configs: a reference
+    the published config makes (`file://prompt.txt`) resolves beside the config, the stubs
+    do not stand in for the published config, and the message names neither folder."""
+    root = write(target_for(desk, tmp_path).generate(desk), tmp_path / "pub")
+    path = root / "promptfooconfig.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    config["prompts"] = ["file://prompt.txt"]
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    (root / "prompt.txt").write_text("{{ messages | dump }}\n", encoding="utf-8")
+    assert gates.gate_promptfoo_validate(root, True) == []
+    (root / "prompt.txt").unlink()
+    (finding,) = gates.gate_promptfoo_validate(root, True)
+    assert finding.rule == "EVL007" and "prompt.txt" in finding.message
+    assert str(tmp_path) not in finding.message and "Error log" not in finding.message
+    del config["providers"]
+    config["prompts"] = ["{{ messages | dump }}"]
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    (finding,) = gates.gate_promptfoo_validate(root, True)
+    assert "at least 1 provider" in finding.message
+
+
+@pytest.mark.slow
 def test_build_publishes_the_suite_through_the_pipeline(
     desk: Spec, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

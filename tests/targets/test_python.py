@@ -361,19 +361,22 @@ def test_wheel_gate_catches_a_package_left_out(
     ]
 
 
-def test_wheel_gate_without_pip_is_not_run(
+def test_wheel_gate_without_setuptools_is_not_run(
     workspace: Workspace, published: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A venv made by uv has no pip: PY005 could not build, which is never a pass."""
+    """Without setuptools (the generated package's backend) PY005 could not build, which
+    is never a pass."""
     import importlib.util
 
     real = importlib.util.find_spec
     monkeypatch.setattr(
-        importlib.util, "find_spec", lambda name, *a: None if name == "pip" else real(name, *a)
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "setuptools" else real(name, *a),
     )
     found = py_gates.wheel(workspace.spec("common"), published / "common" / "python", tmp_path)
     assert [(f.rule, is_skip(f)) for f in found] == [("PY005", True)]
-    assert "pip not installed" in found[0].message
+    assert "setuptools is not installed" in found[0].message
 
 
 @needs_mypy
@@ -880,3 +883,68 @@ def test_cli_build_publishes_the_python_package(specs_dir: Path, tmp_path: Path)
     rows = {r["target"]: r for r in report["targets"]}
     assert rows["python"]["status"] == "built"
     assert {"bil1", "bil12"} <= set(rows["python"]["covered_clauses"])
+
+
+RECEIPTS = """---
+spec: receipts
+title: Receipts
+version: 1.0.0
+---
+
+# Receipts {#receipts}
+
+## Issue {#issue}
+
+A shop MUST issue a receipt for every code[^rc1].
+
+```specloom
+types:
+  Receipt:
+    clauses: [rc1]
+    fields: {code: string, cents: int64, issued_on: date}
+operations:
+  issue:
+    clauses: [rc1]
+    params: {code: string}
+    returns: Receipt
+```
+"""
+
+RECEIPT_EXAMPLE = """# Examples of rc1
+
+**Example**: a receipt
+
+```specloom-example
+call: issue
+with: {code: "A1"}
+expect: {code: "A1", cents: 250, issued_on: 2026-01-02}
+```
+"""
+
+
+@needs_mypy
+def test_wire_check_reads_whole_expected_results_too(tmp_path: Path, cache: Path) -> None:
+    """PY003's wire check covers a complete expected result, not only arguments: a type the
+    examples only ever receive, written back under another JSON name, is a finding."""
+    spec_dir = tmp_path / "specs" / "receipts"
+    (spec_dir / "examples").mkdir(parents=True)
+    (spec_dir / "spec.md").write_text(RECEIPTS, encoding="utf-8")
+    (spec_dir / "examples" / "rc1.md").write_text(RECEIPT_EXAMPLE, encoding="utf-8")
+    ws = load_workspace(tmp_path / "specs")
+    t = make_target(ws, tmp_path, cache)
+    root = write(t, ws.spec("receipts"), tmp_path / "pkg")
+    assert errors(t.verify(ws.spec("receipts"), root)) == []
+    models = root / "src" / "receipts" / "models.py"
+    text = models.read_text(encoding="utf-8")
+    assert "    cents: int\n" in text
+    text = text.replace(
+        "    cents: int\n", '    cents: int = Field(serialization_alias="amount")\n'
+    )
+    text = text.replace(
+        "from pydantic import BaseModel, ConfigDict\n",
+        "from pydantic import BaseModel, ConfigDict, Field\n",
+    )
+    models.write_text(text, encoding="utf-8")
+    found = errors(t.verify(ws.spec("receipts"), root))
+    assert [f.rule for f in found] == ["PY003"], [f.message for f in found]
+    assert "issue() result of call 1" in found[0].message and "amount" in found[0].message
