@@ -63,7 +63,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 
 @dataclass
 class Programs:
-    """The tsc runs of one gate, reused by key under `root` (None: always compile)."""
+    """The tsc runs of one gate, kept and reused by key under `root`."""
 
     tsc: Path
     root: Path
@@ -116,9 +116,9 @@ class Programs:
                 emitted = {f"dist/{k}": v for k, v in after.items() if before.get(k) != v}
                 try:
                     _store(entry, emitted)
-                    _prune(self.root)
                 except OSError:  # a full or read-only cache only costs the reuse
                     shutil.rmtree(entry, ignore_errors=True)
+                _prune(self.root)
             return found
 
 
@@ -136,8 +136,15 @@ def _store(entry: Path, emitted: dict[str, bytes]) -> None:
 
 def _prune(root: Path) -> None:
     """Remove the least recently used entries beyond `KEEP` (their `ok` files' mtimes)."""
-    marks = sorted(root.glob("*/*/ok"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-    for ok in marks[KEEP:]:
+    dated = []
+    for ok in root.glob("*/*/ok"):
+        try:
+            dated.append((ok.stat().st_mtime_ns, ok))
+        except OSError:  # removed meanwhile by another build's prune
+            continue
+    if len(dated) <= KEEP:
+        return
+    for _, ok in sorted(dated, reverse=True)[KEEP:]:
         try:  # an entry in use (its lock held) is left for a later prune
             with FileLock(str(ok.parent) + ".lock", timeout=0):
                 shutil.rmtree(ok.parent, ignore_errors=True)

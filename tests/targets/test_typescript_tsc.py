@@ -260,3 +260,18 @@ def test_kept_incremental_state_never_hides_an_error(workspace: Workspace, tmp_p
         results.append((proc.returncode, "test/conformance.ts(" in proc.stdout))
         assert state.is_file()
     assert results == [(0, False), (1, True), (0, False)]
+
+
+@needs_tsc
+def test_only_the_most_recently_used_runs_are_kept(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(compiled, "KEEP", 2)
+    cache = tmp_path / "cache"
+    work = layout(workspace, tmp_path / "1", seeded=False)
+    p = programs(work, cache)
+    assert compile_billing(p, work) == [[], [], [], []]
+    kept = sorted(ok.parent.name for ok in (cache / "typescript" / "tsc").glob("*/*/ok"))
+    billing = work / "billing" / "typescript"
+    newest = sorted(p.program_key(billing, c) for c in CONFIGS[1:])  # fixtures, then suite
+    assert kept == newest
