@@ -56,6 +56,9 @@ class BuildContext:
     """`build`: the gates run on freshly generated files in staging (a gate may add what
     its tool emits, like the TypeScript `dist/`); `verify`: on a copy of what is published,
     where everything must already be there."""
+    reuse: bool = True
+    """False under `--force`: a gate compiles everything again instead of reusing a result
+    kept under `cache_dir` by the bytes it checked (it may still write such results)."""
 
     @property
     def tools(self) -> ToolLookup:

@@ -295,6 +295,7 @@ def run_build(
                         settings=settings,
                         config=raw,
                         strict=strict,
+                        reuse=not req.force,
                     )
                     entry = _plan_one(t, job, spec_dirs[sid], manifests[sid], here, req.force)
                     plan.append(entry)

@@ -29,7 +29,14 @@ def run_job(job: Job) -> JobResult:
     """
     cls = load_target(job.target)
     target = make_target(
-        cls, job.workspace, job.output_dir, job.cache_dir, job.backend, job.settings, job.config
+        cls,
+        job.workspace,
+        job.output_dir,
+        job.cache_dir,
+        job.backend,
+        job.settings,
+        job.config,
+        reuse=job.reuse,
     )
     spec = job.workspace.specs[job.spec_id]
     spec_dir = job.output_dir / check_name(spec.id, "spec id", file=spec.path)

@@ -36,6 +36,8 @@ class Job:
     """`input_parts`: what `input_hash` is made of, recorded so a rebuild can say why."""
     strict: bool = False
     """Strict gates: a gate that could not run is an error (nothing is published)."""
+    reuse: bool = True
+    """False under `--force`: gates reuse nothing by bytes (`BuildContext.reuse`)."""
 
 
 @dataclass
@@ -202,6 +204,7 @@ def make_target(
     backend: str,
     settings: dict[str, Any],
     raw_config: dict[str, Any],
+    reuse: bool = True,
 ) -> Target:
     """Instantiate a target with its validated config."""
     config = validated_table(
@@ -216,6 +219,7 @@ def make_target(
         cache_dir=cache_dir,
         backend=backend,
         settings=settings,
+        reuse=reuse,
     )
     return cls(ctx, config)
 

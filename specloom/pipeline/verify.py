@@ -165,6 +165,7 @@ def verify_target(
         "template",
         config.settings(),
         config.targets.get(name, {}),
+        reuse=reuse,
     )
     target.ctx.mode = "verify"  # gates check what is published (TS005: dist/ must be there)
     settings = config.model_dump(mode="json", exclude={"root"})

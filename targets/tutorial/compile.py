@@ -173,7 +173,9 @@ def compile_typescript(
         return [] if not has_interface(spec) else [_no_code(rule, "TypeScript", tutorial)]
     try:
         from ..typescript import TypeScriptTarget
-        from ..typescript.gates import assemble, find_tsc, node_types_dir, run_tsc
+        from ..typescript.compiled import BUILD_INFO, kept_build_info, programs_for
+        from ..typescript.gates import assemble, compile_imports, find_tsc, node_types_dir
+        from ..typescript.tsc import tsc_command
     except ImportError:
         return [_skipped(rule, "the typescript target is not installed")]
     tsc = find_tsc(ctx.tools)
@@ -188,30 +190,37 @@ def compile_typescript(
             assemble(target, spec, pkg, work / "stubs")
         except SpecloomError as exc:
             return [_no_stubs(rule, "TypeScript", exc)]
-        configs = [
-            work / "stubs" / d / "typescript" / "tsconfig.json"
-            for d in ctx.workspace.dependencies(spec.id)
-        ]
-        configs.append(work / "stubs" / spec.id / "typescript" / "tsconfig.json")
         # The user's project has @types/node (its calls print with `console`), and the
         # conformance suite its test module imports needs it too.
         types = node_types_dir(tsc)
         if types is None:
             return [_skipped(rule, "@types/node not found next to tsc")]
         (work / "stubs" / "node_modules" / "@types").symlink_to(types)
-        suite = work / "stubs" / spec.id / "typescript" / "tsconfig.test.json"
-        if suite.is_file():
-            configs.append(suite)
+        # The stub packages compile as the typescript target's gates compile them: a
+        # package whose bytes passed before (in that target's job too) is not compiled again.
+        programs = programs_for(tsc, ctx.cache_dir, ctx.reuse, types)
+        stubs = work / "stubs"
+        failed = compile_imports(
+            programs, ctx.workspace, spec.id, stubs, "generated package of", rule
+        )
+        if failed is not None:
+            return [failed]
+        own = stubs / spec.id / "typescript"
+        programs.package_key(
+            own, [stubs / d / "typescript" for d in ctx.workspace.dependencies(spec.id)]
+        )
+        configs = ["tsconfig.json"] + (
+            ["tsconfig.test.json"] if (own / "tsconfig.test.json").is_file() else []
+        )
         for config in configs:
-            dep = config.parent.parent.name
-            errs = run_tsc(tsc, config, rule, work, work)
+            errs = programs.run(own, config, rule, work, work)
             if errs:
                 return [
                     Finding(
                         rule=rule,
                         severity=Severity.ERROR,
                         message="the generated "
-                        f"package of {dep} does not compile: {errs[0].message}",
+                        f"package of {spec.id} does not compile: {errs[0].message}",
                     )
                 ]
         outside = sorted(p for p in files if not p.startswith("src/"))
@@ -221,19 +230,24 @@ def compile_typescript(
         (tut / "package.json").write_text('{"type": "module", "private": true}\n')
         (tut / "tsconfig.json").write_text(
             '{"compilerOptions": {"target": "es2022", "lib": ["es2022"], "module": "nodenext",'
-            ' "moduleResolution": "nodenext", "strict": true, "noEmit": true, "types": ["node"]},'
+            ' "moduleResolution": "nodenext", "strict": true, "noEmit": true, "types": ["node"],'
+            f' "incremental": true, "tsBuildInfoFile": "{BUILD_INFO}"}},'
             ' "include": ["src/**/*.ts"]'
             + (f', "files": {json.dumps(outside)}' if outside else "")
             + "}\n"
         )
-        proc = subprocess.run(
-            [str(Path(tsc).absolute()), "-p", "tsconfig.json", "--pretty", "false"],
-            cwd=tut,
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=False,
-        )
+        # tsc's own incremental state, kept per spec: after a clause edit only the files
+        # whose text (or whose imports' text) changed are checked again.
+        state = ctx.cache_dir / "typescript" / "tutorial" / spec.id / "tsbuildinfo"
+        with kept_build_info(tut, state, ctx.reuse):
+            proc = subprocess.run(
+                [*tsc_command(tsc), "-p", "tsconfig.json", "--pretty", "false"],
+                cwd=tut,
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
         if proc.returncode == 0:
             return []
         out = proc.stdout + proc.stderr

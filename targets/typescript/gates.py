@@ -2,116 +2,31 @@
 
 from __future__ import annotations
 
-import functools
-import re
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from specloom.findings import Finding, Severity, has_errors, not_run
-from specloom.model import Spec
-from specloom.tools import ToolLookup, missing_hint
+from specloom.model import Spec, Workspace
+from specloom.tools import missing_hint
 
 from ..checkfiles import restore_check_files
 from ..clausedocs import carried_clauses, item_clause_findings
 from ..constvalues import constant_findings
 from . import items as ts_items
+from .compiled import Programs, programs_for
 from .signatures import service_name
+
+# Re-exported: the tutorial, the tests and the benchmarks take these from here (and the
+# tests patch `find_tsc` and `node_types_dir` here, where run_gates looks them up).
+from .tsc import find_tsc as find_tsc
+from .tsc import node_types_dir as node_types_dir
+from .tsc import run_tsc as run_tsc
+from .tsc import tsc_version as tsc_version
 
 if TYPE_CHECKING:
     from .target import TypeScriptTarget
-
-_DIAG = re.compile(r"^(?P<file>[^()\s][^()]*)\((?P<line>\d+),(?P<col>\d+)\): error (?P<msg>.*)$")
-_SEE_NEAR = re.compile(r"@see ([A-Za-z0-9_.:-]+)")
-
-
-def find_tsc(tools: ToolLookup | None = None) -> Path | None:
-    """`tsc` on PATH, in the project's node_modules/.bin or as configured (specloom.tools)."""
-    found = (tools or ToolLookup()).find("tsc")
-    return found.path if found else None
-
-
-@functools.cache
-def tsc_version(tsc: str) -> str:
-    """`tsc --version` (`Version 7.0.2` -> `7.0.2`), once per executable and process."""
-    proc = subprocess.run([tsc, "--version"], capture_output=True, text=True, timeout=60)
-    return proc.stdout.strip().removeprefix("Version ") or f"unknown (exit {proc.returncode})"
-
-
-def node_types_dir(tsc: Path) -> Path | None:
-    """The `@types` folder next to the tsc install, when it holds `@types/node`."""
-    types = tsc.resolve().parents[2] / "@types"
-    return types if (types / "node").is_dir() else None
-
-
-def clause_near(path: Path, line: int) -> str | None:
-    """The clause of the item a line belongs to: the last `@see` at or above the line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()[:line]
-    except OSError:
-        return None
-    for text in reversed(lines):
-        m = _SEE_NEAR.search(text)
-        if m:
-            return m.group(1)
-    return None
-
-
-def run_tsc(
-    tsc: Path, config: Path, rule: str, shown_root: Path, work: Path | None = None
-) -> list[Finding]:
-    """Run `tsc -p config`; each diagnostic becomes an error finding of `rule`.
-
-    Paths inside the temporary build folder `work` are shown relative to it.
-    """
-    tsc, config = tsc.absolute(), config.absolute()  # tsc runs in another working folder
-    proc = subprocess.run(
-        [str(tsc), "-p", str(config), "--pretty", "false"],
-        capture_output=True,
-        text=True,
-        cwd=config.parent,
-        timeout=600,
-    )
-    if proc.returncode == 0:
-        return []
-    out: list[Finding] = []
-    for raw in (proc.stdout + proc.stderr).splitlines():
-        m = _DIAG.match(raw.strip())
-        if m is None:
-            continue
-        path = (config.parent / m["file"]).resolve()
-        try:
-            shown = path.relative_to(shown_root.resolve()).as_posix()
-        except ValueError:
-            shown = m["file"]
-        out.append(
-            Finding(
-                rule=rule,
-                severity=Severity.ERROR,
-                message=f"tsc ({config.name}): " + _strip(m["msg"], work),
-                file=shown,
-                line=int(m["line"]),
-                clause=clause_near(path, int(m["line"])),
-            )
-        )
-    if not out:
-        text = (proc.stdout + proc.stderr).strip()[:2000]
-        out.append(
-            Finding(
-                rule=rule,
-                severity=Severity.ERROR,
-                message=f"tsc -p {config.name} failed (exit {proc.returncode}): {text}",
-            )
-        )
-    return out
-
-
-def _strip(text: str, work: Path | None) -> str:
-    if work is None:
-        return text
-    return text.replace(str(work.resolve()) + "/", "").replace(str(work) + "/", "")
 
 
 def coverage(spec: Spec, root: Path) -> list[Finding]:
@@ -184,28 +99,20 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
         types = node_types_dir(tsc)
         if types is not None:
             (work / "node_modules" / "@types").symlink_to(types, target_is_directory=True)
-        ws = target.ctx.workspace
-        for dep in [i for i in ws.order if (work / i / "typescript").is_dir() and i != spec.id]:
-            dep_findings = run_tsc(
-                tsc, work / dep / "typescript" / "tsconfig.json", "TS001", work, work
-            )
-            if dep_findings:
-                findings.append(
-                    Finding(
-                        rule="TS001",
-                        severity=Severity.ERROR,
-                        message=f"the imported spec {dep} does not compile: "
-                        + dep_findings[0].message,
-                    )
-                )
-                return findings
+        ctx = target.ctx
+        programs = programs_for(tsc, ctx.cache_dir, ctx.reuse, types)
         pkg = work / spec.id / "typescript"
+        dep_error = compile_imports(programs, ctx.workspace, spec.id, work)
+        if dep_error is not None:
+            return [*findings, dep_error]
         findings += restore_check_files(target.generate(spec), root, pkg, CHECK_FILES)
-        main = run_tsc(tsc, pkg / "tsconfig.json", "TS001", pkg, work)
+        imports = [work / d / "typescript" for d in ctx.workspace.dependencies(spec.id)]
+        programs.package_key(pkg, imports)
+        main = programs.run(pkg, "tsconfig.json", "TS001", pkg, work)
         findings += main
         if main:
             return findings
-        findings += fixtures(tsc, pkg, work)
+        findings += fixtures(programs, pkg, work)
         test_cfg = pkg / "tsconfig.test.json"
         if not test_cfg.is_file():
             if has_errors(findings):
@@ -220,10 +127,33 @@ def run_gates(target: TypeScriptTarget, spec: Spec, root: Path) -> list[Finding]
                 )
             )
             return findings
-        findings += run_tsc(tsc, test_cfg, "TS003", pkg, work)
+        findings += programs.run(pkg, "tsconfig.test.json", "TS003", pkg, work)
         if not has_errors(findings):
             findings += ship_dist(target, pkg / "dist", root)
     return findings
+
+
+def compile_imports(
+    programs: Programs,
+    ws: Workspace,
+    spec_id: str,
+    work: Path,
+    what: str = "imported spec",
+    rule: str = "TS001",
+) -> Finding | None:
+    """Compile (or reuse by bytes) the package of each spec `spec_id` imports, in dependency
+    order, under `work`; the first that fails is one error of `rule`, None when all pass."""
+    for dep in ws.dependencies(spec_id):
+        pkg = work / dep / "typescript"
+        programs.package_key(pkg, [work / d / "typescript" for d in ws.dependencies(dep)])
+        found = programs.run(pkg, "tsconfig.json", rule, work, work)
+        if found:
+            return Finding(
+                rule=rule,
+                severity=Severity.ERROR,
+                message=f"the {what} {dep} does not compile: " + found[0].message,
+            )
+    return None
 
 
 def ship_dist(target: TypeScriptTarget, emitted: Path, root: Path) -> list[Finding]:
@@ -264,7 +194,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
     }
 
 
-def fixtures(tsc: Path, pkg: Path, work: Path) -> list[Finding]:
+def fixtures(programs: Programs, pkg: Path, work: Path) -> list[Finding]:
     """TS004: the typed fixtures (a value of every type, every example value, a sample call
     of every operation, every error, the exact type of every field) compile."""
-    return run_tsc(tsc, pkg / "tsconfig.fixtures.json", "TS004", pkg, work)
+    return programs.run(pkg, "tsconfig.fixtures.json", "TS004", pkg, work)

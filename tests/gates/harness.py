@@ -134,14 +134,18 @@ class Baseline:
         The cache is fresh (a patched generator must not poison the shared TTS/LLM caches)
         except the rust target's stable crate folders (`<cache>/rust`), which are shared:
         files are synced into them before every check, and rebuilding them would cost each
-        Rust mutant a cold compile."""
+        Rust mutant a cold compile; and the tsc runs kept by their bytes
+        (`<cache>/typescript`), shared on purpose: every TypeScript and tutorial mutant then
+        runs against a warm cache of the clean build, which proves that the reuse never
+        hides a defect (a mutant's changed bytes are another key)."""
         out = dest / "output"
         shutil.copytree(self.output, out, symlinks=True)
         cache = dest / "cache"
         cache.mkdir()
-        shared = self.cache / "rust"
-        shared.mkdir(parents=True, exist_ok=True)
-        (cache / "rust").symlink_to(shared, target_is_directory=True)
+        for name in ("rust", "typescript"):
+            shared = self.cache / name
+            shared.mkdir(parents=True, exist_ok=True)
+            (cache / name).symlink_to(shared, target_is_directory=True)
         return out, cache
 
 

@@ -264,6 +264,31 @@ def test_gate_reports_a_compile_error_with_file_line_and_clause(
 
 @needs_cargo
 @pytest.mark.slow
+def test_one_cargo_run_attributes_each_error_to_its_gate(
+    workspace: Workspace, published: Path, tmp_path: Path, cache: Path
+) -> None:
+    """RS001 and RS005 share one `cargo check --lib --test fixtures`: a crate that compiles
+    but drops a documented derive (an enum's `Hash`, needed by no other type) fails RS005
+    (in tests/fixtures.rs) and not RS001."""
+    root = tmp_path / "billing"
+    shutil.copytree(published / "billing" / "rust", root)
+    types = root / "src" / "types.rs"
+    text = types.read_text()
+    types.write_text(
+        text.replace("Copy, PartialEq, Eq, Hash, PartialOrd", "Copy, PartialEq, Eq, PartialOrd", 1)
+    )
+    t = make_target(workspace, tmp_path, cache)
+    found = errors(t.verify(workspace.spec("billing"), root))
+    rules = {f.rule for f in found}
+    assert "RS005" in rules and "RS001" not in rules, found
+    assert {f.file for f in found if f.rule == "RS005"} == {"tests/fixtures.rs"}
+    assert all(
+        f.message.startswith("cargo check --test fixtures: ") for f in found if f.rule == "RS005"
+    )
+
+
+@needs_cargo
+@pytest.mark.slow
 def test_gate_reports_a_broken_conformance_suite(
     workspace: Workspace, published: Path, tmp_path: Path, cache: Path
 ) -> None:
