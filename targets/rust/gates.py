@@ -186,12 +186,20 @@ def run_cargo(
     target_dir: Path,
     what: str,
     by_file: Mapping[str, tuple[str, str]] | None = None,
+    *,
+    incremental: bool = True,
 ) -> list[Finding]:
     """Run cargo in `crate`; each error diagnostic becomes an error finding of `rule`, or of
     the (rule, what) `by_file` gives the diagnostic's file (one run checking several
-    targets: each error is its own gate's)."""
+    targets: each error is its own gate's).
+
+    `incremental=False` (a `--force` build: nothing is reused) compiles without rustc's
+    incremental cache: a cold compile without it takes about a fifth less time (1,000
+    types: 3.2 -> 2.6 s), and a forced build would not read it anyway."""
     cargo, target_dir = cargo.absolute(), target_dir.absolute()  # cargo runs in `crate`
     env = dict(os.environ, CARGO_TARGET_DIR=str(target_dir), CARGO_TERM_COLOR="never")
+    if not incremental:
+        env["CARGO_INCREMENTAL"] = "0"
     proc = subprocess.run(
         [str(cargo), *args, "--offline", "--message-format", "short", "--quiet"],
         cwd=crate,
@@ -249,7 +257,9 @@ error cargo does not check the fixtures, so a broken crate gives RS001 findings 
 when the two ran one after the other; an error in `tests/fixtures.rs` is RS005's."""
 
 
-def check_crate(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
+def check_crate(
+    cargo: Path, crate: Path, target_dir: Path, *, incremental: bool = True
+) -> list[Finding]:
     """RS001 (the library) and RS005 (the fixtures), by the file of each error."""
     fixtures = ("RS005", "cargo check --test fixtures")
     return run_cargo(
@@ -260,6 +270,7 @@ def check_crate(cargo: Path, crate: Path, target_dir: Path) -> list[Finding]:
         target_dir,
         "cargo check",
         by_file={FIXTURES: fixtures},
+        incremental=incremental,
     )
 
 
@@ -281,10 +292,11 @@ def _check(
                 "RS004",
                 home / "target",
                 "cargo check --features serde",
+                incremental=target.ctx.reuse,
             )
         # The checks the gate runs come from the IR, never from the published copy.
         found = restore_check_files(target.generate(spec), root, crate, CHECK_FILES)
-        checked = check_crate(cargo, crate, home / "target")
+        checked = check_crate(cargo, crate, home / "target", incremental=target.ctx.reuse)
         found += checked
         if any(f.rule == "RS001" for f in checked):  # the suite compiles only if the crate does
             return found
@@ -296,6 +308,7 @@ def _check(
                 "RS003",
                 home / "target",
                 "cargo test --no-run --test conformance",
+                incremental=target.ctx.reuse,
             )
         return found
 

@@ -671,3 +671,28 @@ def test_toml_strings_drop_control_characters() -> None:
 
     assert toml_str("a\x00b\x07c\x7f d\u0085") == '"abc d"'
     assert toml_str('say "hi" \\ é') == '"say \\"hi\\" \\\\ \\u00E9"'
+
+
+@needs_cargo
+def test_a_forced_build_compiles_without_rustcs_incremental_cache(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """`--force` reuses nothing (`BuildContext.reuse` is False): cargo runs with
+    `CARGO_INCREMENTAL=0`, which also makes the cold compile faster; a normal build keeps
+    rustc's incremental cache for the next edit. The gates pass either way."""
+    spec = workspace.spec("common")
+
+    def gates(reuse: bool) -> Path:
+        cache = tmp_path / ("reuse" if reuse else "forced")
+        ctx = BuildContext(
+            workspace=workspace, output_dir=tmp_path / "out", cache_dir=cache, reuse=reuse
+        )
+        t = RustTarget(ctx, RustConfig())
+        root = write(t, spec, tmp_path / ("r" if reuse else "f"))
+        assert errors(t.verify(spec, root)) == []
+        return cache / "rust" / "common" / "plain" / "target" / "debug" / "incremental"
+
+    forced = gates(reuse=False)
+    assert not forced.exists() or not any(forced.iterdir())
+    normal = gates(reuse=True)
+    assert normal.is_dir() and any(normal.iterdir())
