@@ -67,13 +67,21 @@ def _read_regular(path: Path) -> bytes | None:
 def _read_checked(path: Path, shown: str) -> bytes:
     """The file's bytes, or a SpecError saying which step failed (stat, size, read)."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise SpecError(
             f"cannot read the file: {exc.strerror or exc}",
             file=shown,
             hint="check that the path exists and is readable",
         ) from None
+    if not stat.S_ISREG(st.st_mode):  # reading a FIFO or a device would block or never end
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "not a regular file"
+        raise SpecError(
+            f"the path is {kind}, not a file specloom can read",
+            file=shown,
+            hint="replace it with a regular file, or move it out of the specs folder",
+        )
+    size = st.st_size
     if size > MAX_FILE_BYTES:
         raise SpecError(
             f"the file is {size / 1048576:.1f} MiB; specloom reads spec files up to "

@@ -247,7 +247,7 @@ def test_read_source_refuses_what_is_no_regular_file_as_before(tmp_path: Path) -
     with big.open("wb") as fh:
         fh.truncate(MAX_FILE_BYTES + 1)
     cases = {
-        "dir.md": "check that the path is a readable file",
+        "dir.md": "replace it with a regular file, or move it out of the specs folder",
         "missing.md": "check that the path exists and is readable",
         "big.md": "split the spec into several specs that import each other",
     }
@@ -257,3 +257,26 @@ def test_read_source_refuses_what_is_no_regular_file_as_before(tmp_path: Path) -
         assert err.value.hint == hint, name
     (tmp_path / "ok.md").write_bytes(b"\xef\xbb\xbf# T\r\n")
     assert read_source(tmp_path / "ok.md").text == "# T\n"
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """`read_source` on a FIFO (a hostile or broken workspace): reading it would block until
+    a writer comes; it is refused at once, naming the file (run in a child process with a
+    time limit, so a regression fails instead of hanging the suite)."""
+    import os
+
+    os.mkfifo(tmp_path / "x1.md")
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from specloom.errors import SpecError\n"
+        "from specloom.parse.source import read_source\n"
+        "try:\n    read_source(Path(sys.argv[1]))\n"
+        "except SpecError as e:\n    print(e.message, '|', e.hint)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "x1.md")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "named pipe" in proc.stdout and "regular file" in proc.stdout, proc
