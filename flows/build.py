@@ -98,8 +98,19 @@ def cached_check(ws: Workspace, lint: LintConfig, cache: Path) -> tuple[list[Fin
 
 
 def prefect_executor(jobs: list[Job], finished: Callable[[JobResult], None]) -> list[JobResult]:
-    """Submit every job to the flow's task runner (threads or Dask) and collect results."""
-    futures: dict[PrefectFuture[JobResult], Job] = {build_target.submit(j): j for j in jobs}
+    """Submit every job to the flow's task runner (threads or Dask), each waiting for the
+    jobs it must come after (`Job.after`), and collect results."""
+    futures: dict[PrefectFuture[JobResult], Job] = {}
+    by_key: dict[tuple[str, str], PrefectFuture[JobResult]] = {}
+    for j in jobs:  # (`with_order`: every job comes after those it waits for)
+        wait_for = [by_key[d] for d in j.after if d in by_key]
+        fut = (
+            build_target.submit(j, return_state=False, wait_for=wait_for)
+            if wait_for
+            else build_target.submit(j)
+        )
+        futures[fut] = j
+        by_key[j.key] = fut
     results: list[JobResult] = []
     for fut in as_completed(list(futures)):
         try:

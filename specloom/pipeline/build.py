@@ -34,6 +34,7 @@ from specloom.pipeline.plan import (
     is_fresh,
     make_target,
     parts_hash,
+    with_order,
 )
 from specloom.pipeline.publish import clean_leftovers, complete_interrupted, ensure_dir
 from specloom.pipeline.registry import TargetInfo, available_targets, resolve_targets
@@ -303,7 +304,7 @@ def run_build(
             for e in plan:
                 say(e.spec_id, e.target, e.action, e.reason)
 
-            jobs = longest_first([e.job for e in plan if e.job is not None], manifests)
+            jobs = with_order(longest_first([e.job for e in plan if e.job is not None], manifests))
         done: dict[tuple[str, str], JobResult] = {}
 
         def finished(r: JobResult) -> None:

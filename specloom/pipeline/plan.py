@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import heapq
 import importlib
 import json
 import sys
@@ -38,6 +40,43 @@ class Job:
     """Strict gates: a gate that could not run is an error (nothing is published)."""
     reuse: bool = True
     """False under `--force`: gates reuse nothing by bytes (`BuildContext.reuse`)."""
+    after: tuple[tuple[str, str], ...] = ()
+    """(spec, target) jobs of this build that must be published first: the same target of
+    each spec this one imports (its gates read their published output, e.g. the `$ref`s of
+    an OpenAPI or JSON Schema document into the imported spec's). Set by `with_order`."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.spec_id, self.target)
+
+
+def with_order(jobs: list[Job]) -> list[Job]:
+    """`jobs` with `after` set, in an order that puts every job after those it waits for
+    and otherwise keeps the given order (longest first)."""
+    keys = {j.key for j in jobs}
+    ordered: list[Job] = []
+    for j in jobs:
+        imports = j.workspace.specs[j.spec_id].imports
+        after = tuple((imp, j.target) for imp in imports if (imp, j.target) in keys)
+        ordered.append(dataclasses.replace(j, after=after))
+    index = {j.key: i for i, j in enumerate(ordered)}
+    waiting = {j.key: len(j.after) for j in ordered}
+    dependents: dict[tuple[str, str], list[int]] = {}
+    for i, j in enumerate(ordered):
+        for d in j.after:
+            dependents.setdefault(d, []).append(i)
+    ready = [i for i, j in enumerate(ordered) if not j.after]
+    heapq.heapify(ready)
+    out: list[Job] = []
+    while ready:  # imports are acyclic (SL103), so every job becomes ready
+        job = ordered[heapq.heappop(ready)]
+        out.append(job)
+        for i in dependents.get(job.key, []):
+            k = ordered[i].key
+            waiting[k] -= 1
+            if waiting[k] == 0:
+                heapq.heappush(ready, index[k])
+    return out
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from specloom.pipeline.job import failed_result, run_job
 from specloom.pipeline.plan import Job, JobResult
@@ -22,18 +22,35 @@ def make_local_executor(
     workers = jobs or default_jobs()
 
     def execute(todo: list[Job], finished: Callable[[JobResult], None]) -> list[JobResult]:
+        """Start each job once the jobs it waits for (`Job.after`) have finished, in the
+        given order; a failed one releases its dependents too (their gates then judge
+        what is published)."""
         if not todo:
             return []
         results: list[JobResult] = []
+        pending = list(todo)
+        ended: set[tuple[str, str]] = set()
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="specloom") as pool:
-            futures: dict[Future[JobResult], Job] = {pool.submit(run_job, j): j for j in todo}
-            for fut in as_completed(futures):
-                try:
-                    r = fut.result()
-                except Exception as exc:  # a target bug must not take the build down
-                    r = failed_result(futures[fut], exc)
-                finished(r)
-                results.append(r)
+            futures: dict[Future[JobResult], Job] = {}
+
+            def start_ready() -> None:
+                for j in [j for j in pending if all(d in ended for d in j.after)]:
+                    pending.remove(j)
+                    futures[pool.submit(run_job, j)] = j
+
+            start_ready()
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = futures.pop(fut)
+                    try:
+                        r = fut.result()
+                    except Exception as exc:  # a target bug must not take the build down
+                        r = failed_result(job, exc)
+                    ended.add(job.key)
+                    finished(r)
+                    results.append(r)
+                start_ready()
         return results
 
     return execute

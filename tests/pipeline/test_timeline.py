@@ -95,3 +95,18 @@ def test_steps_measure_the_cpu_of_their_own_thread() -> None:
     assert sleeping["name"] == "sleeping" and sleeping["end"] - sleeping["start"] >= 0.29
     assert sleeping["cpu"] < 0.05
     assert spans[0][0] == "spinning" and spans[0][3] >= 0.05
+
+
+def test_a_job_starts_after_the_same_target_of_the_specs_it_imports(
+    ws: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """billing imports common: billing's JSON Schema and OpenAPI gates resolve `$ref`s into
+    common's published documents, so with three workers free (no other reason to wait)
+    billing's jobs still start only after common's same target is published. Without the
+    ordering, a first build could fail JS001/OA001 on a `$ref` not yet published."""
+    doc = build(capsys, "-t", "jsonschema", "-t", "openapi", "-j", "4")
+    assert {t["status"] for t in doc["targets"]} == {"built"}, doc["targets"]
+    spans = {s["name"]: s for s in doc["timeline"]["spans"]}
+    for target in ("jsonschema", "openapi"):
+        published = spans[f"common/{target} publish"]["end"]
+        assert spans[f"billing/{target} generate"]["start"] >= published - 0.001, target
